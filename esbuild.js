@@ -1,0 +1,71 @@
+// Builds every bundle: the extension, the standalone simulator, the feed webview, and the test/bench bundles.
+// Type-checking is separate (`npm run typecheck`); esbuild only strips types.
+const esbuild = require('esbuild');
+const fs = require('fs');
+const path = require('path');
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** Every `*.ts` file under `dir` (recursively) whose name passes `filter`. */
+function filesUnder(dir, filter) {
+  if (!fs.existsSync(dir)) return [];
+  const out = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...filesUnder(full, filter));
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') && filter(entry.name)) out.push(full);
+  }
+  return out;
+}
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  external: ['vscode', 'mocha', 'playwright-core'],
+};
+
+const builds = [
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
+  { ...node, entryPoints: ['src/simulator/cli.ts'], outfile: 'dist/simulator.js' },
+  {
+    ...node,
+    // every TypeScript file under test/ is an entry, except shared helpers in test/**/support/
+    entryPoints: filesUnder('test', () => true).filter((f) => !f.split(path.sep).includes('support')),
+    outdir: 'out/test',
+    outbase: 'test',
+  },
+];
+if (fs.existsSync('media/feed.ts')) {
+  builds.push({
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: production ? false : 'linked',
+    minify: production,
+    logLevel: 'warning',
+    entryPoints: ['media/feed.ts'],
+    outfile: 'dist/media/feed.js',
+  });
+}
+
+async function main() {
+  const present = builds.filter((b) => (b.entryPoints || []).length > 0 && b.entryPoints.every((e) => fs.existsSync(e)));
+  if (watch) {
+    for (const b of present) await (await esbuild.context(b)).watch();
+    console.log('[watch] build started');
+  } else {
+    await Promise.all(present.map((b) => esbuild.build(b)));
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,159 @@
+/**
+ * The normalized event model shared by every provider (Warp, Covalent, EVM nodes), and the Warp normalizer.
+ * Unknown event names and unknown fields pass through: they are kept in `payload` and flagged, never dropped.
+ */
+
+/** Which service produced an event. */
+export type Provider = 'warp' | 'covalent' | 'evm';
+
+/** Warp's four stream kinds, `log` for EVM logs, `unknown` for an envelope name we do not know. */
+export type EventKind = 'event' | 'address' | 'coin' | 'object' | 'log' | 'unknown';
+
+/** One event as every part of Chain Watch sees it. */
+export interface ChainEvent {
+  /** Message id from the provider (opaque, never split), or a derived dedup key when the provider has none. */
+  id: string;
+  /** Local stream key (see `StreamDefinition.id`). */
+  stream: string;
+  provider: Provider;
+  kind: EventKind;
+  /** The envelope's event name as received (`event`, `coin`, ..., or an unknown name). */
+  name: string;
+  /** Transaction digest (Sui) or transaction hash (EVM). */
+  digest?: string;
+  /** Event sequence within the transaction (Sui `eventSequence`) or log index (EVM). */
+  sequence?: number;
+  /** Sui checkpoint or EVM block number. */
+  checkpoint?: number;
+  /** Chain timestamp, ms since epoch. */
+  timestamp?: number;
+  /** Move event type, coin type, object type, or decoded EVM event name. */
+  type?: string;
+  /** Transaction sender, or the watched address for address/coin activity, or the emitting contract (EVM). */
+  sender?: string;
+  /** When Chain Watch received it, ms since epoch (local clock). */
+  receivedAt: number;
+  /** EVM reorg: the log was removed from the canonical chain. */
+  removed?: boolean;
+  /** Problems found while normalizing (unknown event name, missing id, ...). Shown to the user, never fatal. */
+  warnings?: string[];
+  /** The provider's payload, untouched. */
+  payload: unknown;
+}
+
+/** Names of the Warp envelope events that carry chain data. */
+export const warpDataEvents = ['event', 'address', 'coin', 'object'] as const;
+
+/** Reads a number given as a number or a decimal string; undefined when absent or not a safe integer/finite value. */
+export function toNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  if (typeof value === 'bigint') return Number(value);
+  return undefined;
+}
+
+function str(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  return undefined;
+}
+
+function pick(obj: Record<string, unknown>, ...names: string[]): unknown {
+  for (const n of names) if (obj[n] !== undefined && obj[n] !== null) return obj[n];
+  return undefined;
+}
+
+/**
+ * A derived id for a data payload that came without a message id: digest + sequence (or the kind's own fields).
+ * Stable for the same payload, so it also deduplicates.
+ */
+export function derivedWarpId(name: string, data: Record<string, unknown>): string | undefined {
+  const digest = str(pick(data, 'txDigest', 'tx_digest', 'digest'));
+  if (!digest) return undefined;
+  const parts = [digest, name];
+  const seq = str(pick(data, 'eventSequence', 'event_sequence', 'eventSeq'));
+  if (seq !== undefined) parts.push(seq);
+  const extra = str(pick(data, 'address', 'object_id', 'objectId', 'coin_type', 'coinType', 'amount'));
+  if (extra !== undefined) parts.push(extra);
+  return `~${parts.join('_')}`;
+}
+
+/**
+ * Normalizes one Warp data message (`event` / `address` / `coin` / `object`, or an unknown name) into a
+ * {@link ChainEvent}. Accepts `coin_type`/`coinType`, `object_id`/`objectId`, numbers or strings.
+ * Returns the event; problems become `warnings`, never exceptions.
+ */
+export function normalizeWarp(
+  stream: string,
+  name: string,
+  id: string | undefined,
+  data: unknown,
+  receivedAt: number,
+): ChainEvent {
+  const warnings: string[] = [];
+  const obj: Record<string, unknown> = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+  if (obj !== data) warnings.push(`payload is not an object (${data === null ? 'null' : Array.isArray(data) ? 'array' : typeof data})`);
+  const known = (warpDataEvents as readonly string[]).includes(name);
+  if (!known) warnings.push(`unknown event "${name}"`);
+  let eventId = id;
+  if (!eventId) {
+    eventId = derivedWarpId(name, obj);
+    warnings.push(eventId ? 'message without id (deduplicated by digest)' : 'message without id');
+    if (!eventId) eventId = `~${receivedAt}_${Math.random().toString(36).slice(2, 10)}`;
+  }
+  const kind = known ? (name as ChainEvent['kind']) : 'unknown';
+  let type: string | undefined;
+  let sender: string | undefined;
+  switch (kind) {
+    case 'event':
+      type = str(obj.type);
+      sender = str(obj.sender);
+      break;
+    case 'address':
+      type = str(pick(obj, 'objectType', 'object_type')) ?? str(obj.activityType);
+      sender = str(obj.address);
+      break;
+    case 'coin':
+      type = str(pick(obj, 'coin_type', 'coinType'));
+      sender = str(obj.address);
+      break;
+    case 'object':
+      type = str(pick(obj, 'objectType', 'object_type', 'writeKind'));
+      sender = str(pick(obj, 'owner', 'sender'));
+      break;
+    default:
+      type = str(obj.type);
+      sender = str(pick(obj, 'sender', 'address'));
+  }
+  const ev: ChainEvent = {
+    id: eventId,
+    stream,
+    provider: 'warp',
+    kind,
+    name,
+    receivedAt,
+    payload: data,
+  };
+  const digest = str(pick(obj, 'txDigest', 'tx_digest', 'digest'));
+  if (digest !== undefined) ev.digest = digest;
+  const sequence = toNumber(pick(obj, 'eventSequence', 'event_sequence', 'eventSeq'));
+  if (sequence !== undefined) ev.sequence = sequence;
+  const checkpoint = toNumber(obj.checkpoint);
+  if (checkpoint !== undefined) ev.checkpoint = checkpoint;
+  const timestamp = toNumber(pick(obj, 'timestamp', 'timestampMs'));
+  if (timestamp !== undefined) ev.timestamp = timestamp;
+  if (type !== undefined) ev.type = type;
+  if (sender !== undefined) ev.sender = sender;
+  if (warnings.length) ev.warnings = warnings;
+  return ev;
+}
+
+/** The object id of an `object` / `address` event, under either spelling. */
+export function objectIdOf(ev: ChainEvent): string | undefined {
+  const p = ev.payload as Record<string, unknown> | null;
+  if (!p || typeof p !== 'object') return undefined;
+  return str(pick(p, 'object_id', 'objectId'));
+}

@@ -1,0 +1,49 @@
+import { redact } from './redact';
+
+/** Log levels, lowest first. `trace` carries raw frames. */
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+
+/**
+ * Where core code logs. The extension passes its LogOutputChannel behind this; tests collect lines.
+ * Implementations receive text that is already redacted.
+ */
+export interface LogSink {
+  log(level: LogLevel, message: string): void;
+}
+
+/** The logger core components receive. Every message passes through {@link redact} before reaching the sink. */
+export interface Logger {
+  trace(message: string): void;
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  /** A logger whose messages are prefixed with `[scope]`. */
+  child(scope: string): Logger;
+}
+
+/** Builds a {@link Logger} over a sink; `prefix` is prepended to each message. */
+export function createLogger(sink: LogSink, prefix = ''): Logger {
+  const emit = (level: LogLevel, message: string) => sink.log(level, redact(prefix + message));
+  return {
+    trace: (m) => emit('trace', m),
+    debug: (m) => emit('debug', m),
+    info: (m) => emit('info', m),
+    warn: (m) => emit('warn', m),
+    error: (m) => emit('error', m),
+    child: (scope) => createLogger(sink, `${prefix}[${scope}] `),
+  };
+}
+
+/** A logger that drops everything. */
+export const nullLogger: Logger = createLogger({ log: () => undefined });
+
+/** A sink that keeps lines in memory (tests, the extension's API). */
+export class MemorySink implements LogSink {
+  readonly lines: Array<{ level: LogLevel; message: string }> = [];
+  constructor(private readonly max = 5_000) {}
+  log(level: LogLevel, message: string): void {
+    this.lines.push({ level, message });
+    if (this.lines.length > this.max) this.lines.splice(0, this.lines.length - this.max);
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * What a stream is (its definition, from settings) and the handle the extension drives. Every provider
+ * (Warp, Covalent, EVM) implements {@link StreamHandle}; most do it by extending `BaseStream` (baseStream.ts),
+ * which owns the state machine, reconnect policy, journal, dedup and listeners.
+ */
+import type { ChainEvent, Provider } from './event';
+import type { Disposable } from './emitter';
+
+/** How a Warp stream is carried. */
+export type TransportKind = 'websocket' | 'sse';
+
+/** One stream as the user defined it (setting `chainWatch.streams`). Never holds a secret. */
+export interface StreamDefinition {
+  /** Local key, unique among the user's streams; used for journal file names and the UI. */
+  id: string;
+  provider: Provider;
+  /** Display name. */
+  label?: string;
+  /** Warp: `mainnet` | `testnet` (selects the default host). */
+  network?: string;
+  /** Warp: the stream id from Inodra's dashboard. */
+  streamId?: string;
+  /** Covalent / EVM: numeric chain id. */
+  chainId?: number;
+  /** Covalent: contract address; EVM: one or several addresses (OR). */
+  address?: string | string[];
+  /** Covalent: topic hash (topic0). */
+  topic?: string;
+  /** EVM: up to 4 positions, each null (any), one hash, or several (OR). */
+  topics?: Array<string | string[] | null>;
+  /** Warp transport (default `websocket`). */
+  transport?: TransportKind;
+  /** Connect when the extension starts (resuming from the journal). */
+  autoConnect?: boolean;
+  /** Base URL override, e.g. `ws://127.0.0.1:7777` for the local simulator. Restricted in untrusted workspaces. */
+  baseUrl?: string;
+}
+
+/** Life cycle of a stream. */
+export type StreamState = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'stopped';
+
+/** Why a stream is stopped. `user` and `paused` are deliberate; the rest are fatal conditions that never auto-retry. */
+export type StopReason =
+  | 'user'
+  | 'paused'
+  | 'quota_exceeded'
+  | 'invalid_key'
+  | 'forbidden'
+  | 'stream_not_found'
+  | 'refused'
+  | 'no_key'
+  | 'error';
+
+/** How to (re)connect. `auto` resumes from the last processed id when there is one, live otherwise. */
+export type ConnectMode =
+  | { kind: 'auto' }
+  | { kind: 'live' }
+  | { kind: 'resume' }
+  | { kind: 'after'; id: string };
+
+/** A snapshot of a stream's state, for the tree, tooltips and the status bar. All times are ms since epoch. */
+export interface StreamStatus {
+  state: StreamState;
+  /** Set when `state` is `stopped`. */
+  stopReason?: StopReason;
+  /** Human text for the state ("quota exceeded", "invalid API key", "reconnecting (attempt 3)"). Redacted. */
+  message?: string;
+  /** Consecutive failed attempts since the last healthy connection. */
+  attempt: number;
+  /** When the next automatic reconnect fires (state `reconnecting`). */
+  nextRetryAt?: number;
+  /** When the current connection became live. */
+  connectedSince?: number;
+  /** Last processed message id (persisted in the journal). */
+  lastEventId?: string;
+  /** Local time the last event was received. */
+  lastEventAt?: number;
+  /** Local time anything (event, heartbeat, pong) was last received. */
+  lastActivityAt?: number;
+  /** Last error, redacted. */
+  lastError?: string;
+  /** Events processed in this session (since the handle was created). */
+  eventCount: number;
+  /** Endpoint with keys redacted. */
+  endpoint?: string;
+  /** Transport in use. */
+  transport?: string;
+  /** Mode used for the current / last connection. */
+  mode?: ConnectMode['kind'];
+}
+
+/** A reconnect seen from the user's side: how long the stream was down and what was replayed. */
+export interface GapInfo {
+  stream: string;
+  /** Unique per gap; a later update for the same gap reuses it. */
+  gapId: number;
+  /** When the connection was lost. */
+  downAt: number;
+  /** When the new connection became live. */
+  resumedAt: number;
+  downMs: number;
+  /** The id the reconnect resumed after, if any. */
+  resumedFrom?: string;
+  mode: ConnectMode['kind'];
+  /** Events replayed / backfilled after the reconnect (updated as they arrive). */
+  replayed: number;
+}
+
+/** A problem worth a line in the output and a row in the feed, never fatal (malformed frame, unknown event...). */
+export interface StreamNotice {
+  stream: string;
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  at: number;
+}
+
+/** Credit usage of one stream (Warp billing). */
+export interface CreditSnapshot {
+  /** Credits used: events x 2 + started 5-second connected intervals x 4. */
+  credits: number;
+  events: number;
+  intervals: number;
+  /** Burn rate over the recent window, credits per hour. */
+  perHour: number;
+  /** Remaining quota as last reported by the server, if known. */
+  remaining?: number;
+}
+
+/** The handle the extension drives for one stream. */
+export interface StreamHandle extends Disposable {
+  readonly definition: StreamDefinition;
+  /** Current status snapshot (a fresh object each time). */
+  status(): StreamStatus;
+  /** Credits used by this stream (zero for providers that do not bill per event). */
+  credits(): CreditSnapshot;
+  /** Most recent events, oldest first (from memory; restored from the journal at start). */
+  recent(limit?: number): ChainEvent[];
+  /** Starts (or restarts) the connection. A stopped stream can always be started again by the user. */
+  connect(mode?: ConnectMode): void;
+  /** Closes the connection and stops retrying; `reason` defaults to `user`. */
+  disconnect(reason?: 'user' | 'paused'): void;
+  /** Closes and reconnects at once (mode `auto`), resetting the backoff. */
+  reconnect(): void;
+  /** Fires with each batch of newly processed events (already journaled), in arrival order. */
+  readonly onEvents: (listener: (events: ChainEvent[]) => void) => Disposable;
+  /** Fires when the status changes. */
+  readonly onStatus: (listener: (status: StreamStatus) => void) => Disposable;
+  /** Fires when a reconnect resumes (and again as replayed events are counted). */
+  readonly onGap: (listener: (gap: GapInfo) => void) => Disposable;
+  /** Fires for warnings and errors worth showing. */
+  readonly onNotice: (listener: (notice: StreamNotice) => void) => Disposable;
+  /** Flushes the journal; resolves when everything received so far is on disk. */
+  flush(): Promise<void>;
+}

@@ -1,0 +1,56 @@
+import * as assert from 'assert';
+import { normalizeWarp } from '../../src/core/event';
+
+describe('event model (Warp)', () => {
+  it('normalizes a Move event', () => {
+    const ev = normalizeWarp('s', 'event', '12345678_4_0', {
+      activityType: 'package_event',
+      txDigest: '5KmR',
+      eventSequence: '4',
+      checkpoint: '12345678',
+      timestamp: 1704729600000,
+      type: '0x2::coin::Transfer',
+      sender: '0xabc',
+      data: { amount: '1' },
+    }, 5);
+    assert.strictEqual(ev.id, '12345678_4_0');
+    assert.strictEqual(ev.kind, 'event');
+    assert.strictEqual(ev.digest, '5KmR');
+    assert.strictEqual(ev.sequence, 4);
+    assert.strictEqual(ev.checkpoint, 12345678);
+    assert.strictEqual(ev.timestamp, 1704729600000);
+    assert.strictEqual(ev.type, '0x2::coin::Transfer');
+    assert.strictEqual(ev.sender, '0xabc');
+    assert.strictEqual(ev.receivedAt, 5);
+    assert.strictEqual(ev.warnings, undefined);
+  });
+
+  it('accepts coin_type and coinType, object_id and objectId', () => {
+    assert.strictEqual(normalizeWarp('s', 'coin', '1', { coin_type: '0x2::sui::SUI', address: '0x1' }, 0).type, '0x2::sui::SUI');
+    assert.strictEqual(normalizeWarp('s', 'coin', '1', { coinType: '0x2::sui::SUI', address: '0x1' }, 0).type, '0x2::sui::SUI');
+    const o = normalizeWarp('s', 'object', '1', { objectId: '0xo', owner: '0xw', writeKind: 'mutated' }, 0);
+    assert.strictEqual(o.sender, '0xw');
+    assert.strictEqual(o.type, 'mutated');
+  });
+
+  it('passes unknown event names through with a warning', () => {
+    const ev = normalizeWarp('s', 'brand_new', 'x1', { txDigest: 'D', whatever: 1 }, 0);
+    assert.strictEqual(ev.kind, 'unknown');
+    assert.strictEqual(ev.name, 'brand_new');
+    assert.deepStrictEqual(ev.payload, { txDigest: 'D', whatever: 1 });
+    assert.ok(ev.warnings?.some((w) => w.includes('brand_new')));
+  });
+
+  it('derives a stable id for messages without one', () => {
+    const a = normalizeWarp('s', 'event', undefined, { txDigest: 'D', eventSequence: 2 }, 0);
+    const b = normalizeWarp('s', 'event', undefined, { txDigest: 'D', eventSequence: 2 }, 9);
+    assert.strictEqual(a.id, b.id);
+    assert.ok(a.warnings?.some((w) => w.includes('without id')));
+  });
+
+  it('never throws on non-object payloads', () => {
+    const ev = normalizeWarp('s', 'event', '1', 'just a string', 0);
+    assert.strictEqual(ev.payload, 'just a string');
+    assert.ok(ev.warnings?.length);
+  });
+});

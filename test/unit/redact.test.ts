@@ -1,0 +1,34 @@
+import * as assert from 'assert';
+import { describeError, redact, registerSecret, forgetSecret } from '../../src/core/redact';
+import { createLogger, MemorySink } from '../../src/core/logger';
+
+describe('redact', () => {
+  it('removes api_key and key query parameters from URLs', () => {
+    assert.strictEqual(
+      redact('wss://mainnet-api.inodra.com/v1/warp/s1/ws?api_key=abc123&lastEventId=9'),
+      'wss://mainnet-api.inodra.com/v1/warp/s1/ws?api_key=***&lastEventId=9',
+    );
+    assert.strictEqual(redact('wss://api.covalenthq.com/v1/?key=cqt_XYZ'), 'wss://api.covalenthq.com/v1/?key=***');
+  });
+
+  it('removes headers, bearer tokens, indr_ keys and URL credentials', () => {
+    assert.ok(!redact('x-api-key: supersecret').includes('supersecret'));
+    assert.ok(!redact('Authorization: Bearer tok.en-1').includes('tok.en-1'));
+    assert.strictEqual(redact('key indr_live_9f8e7d'), 'key indr_***');
+    assert.ok(!redact('https://user:pa55@node.example/rpc').includes('pa55'));
+  });
+
+  it('removes registered secrets wherever they appear, including in errors and logs', () => {
+    const key = 'Zq9-very-secret-key';
+    registerSecret(key);
+    try {
+      assert.ok(!describeError(new Error(`connect failed for ${key}`)).includes(key));
+      const sink = new MemorySink();
+      createLogger(sink).child('s1').error(`oops ${key} ${JSON.stringify({ key })}`);
+      assert.ok(!sink.lines[0].message.includes(key));
+      assert.ok(sink.lines[0].message.startsWith('[s1] oops ***'));
+    } finally {
+      forgetSecret(key);
+    }
+  });
+});

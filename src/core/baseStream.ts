@@ -1,0 +1,591 @@
+/**
+ * The part every provider shares: state machine, reconnect policy, liveness, journal group commit, dedup,
+ * listeners, credits. A provider subclass only opens one connection at a time through {@link BaseStream.open}
+ * and reports what happens on it through the {@link TransportSink} it is given.
+ *
+ * Guarantees:
+ * - Events are handed to listeners in arrival order, in batches; a batch is appended to the journal in one write
+ *   *before* listeners see it, and each event's `ack` runs only after both (so an ACKed event is always on disk).
+ * - Ids already seen (within the dedup window, restored from the journal at start) are dropped, but still ACKed
+ *   once the batch they arrived in is processed.
+ * - Automatic reconnects use exponential backoff with full jitter and always resume after the last processed id
+ *   (or `mode=resume` when nothing was processed yet). Fatal outcomes (quota, bad key, unknown stream) stop the
+ *   stream and never retry on their own.
+ * - A connection that receives nothing (event, heartbeat, pong) for 3x the heartbeat interval is declared dead.
+ */
+import { defaultBackoff, nextDelay, type BackoffPolicy } from './backoff';
+import { systemClock, type Clock, type TimerHandle } from './clock';
+import { CreditMeter } from './credits';
+import { DedupWindow } from './dedup';
+import { Emitter, type Disposable } from './emitter';
+import type { ChainEvent } from './event';
+import { Journal } from './journal';
+import { nullLogger, type Logger } from './logger';
+import { describeError, redact } from './redact';
+import type {
+  ConnectMode,
+  CreditSnapshot,
+  GapInfo,
+  StopReason,
+  StreamDefinition,
+  StreamHandle,
+  StreamNotice,
+  StreamState,
+  StreamStatus,
+} from './stream';
+
+/** Collaborators and tunables shared by every provider. */
+export interface BaseStreamDeps {
+  /** Default: the system clock. */
+  clock?: Clock;
+  /** Default: drop logs. */
+  logger?: Logger;
+  /** Directory for the journal; without it the stream keeps events in memory only. */
+  journalDir?: string;
+  /** Events the journal keeps after rotation (default 5,000). */
+  journalMaxEvents?: number;
+  /** Reconnect policy overrides (default 1 s base, 30 s cap, reset after 10 s healthy). */
+  backoff?: Partial<BackoffPolicy>;
+  /** Random source for jitter, [0, 1) (default Math.random). */
+  random?: () => number;
+  /** Liveness interval when the server announces none, ms (default 15,000; dead after 3x). */
+  heartbeatMs?: number;
+  /** Give up on a connection attempt that is not live after this long, ms (default 15,000). */
+  connectTimeoutMs?: number;
+  /** Events kept in memory for {@link StreamHandle.recent} (default 500). */
+  recentLimit?: number;
+  /** Ids remembered for dedup (default 10,000). */
+  dedupWindow?: number;
+}
+
+/** A connect mode with `auto` resolved. */
+export type ResolvedMode = { kind: 'live' } | { kind: 'resume' } | { kind: 'after'; id: string };
+
+/** How a connection attempt ended. */
+export type CloseOutcome = { fatal: false; message: string } | { fatal: true; reason: StopReason; message: string };
+
+/** What a transport reports to its stream. Calls from a superseded connection are ignored. */
+export interface TransportSink {
+  /** The connection is live. `heartbeatMs` is the server's announced interval, if any. */
+  opened(info?: { heartbeatMs?: number }): void;
+  /** One received message, normalized. `ack` runs after it is journaled and handed to listeners. */
+  event(ev: ChainEvent, ack?: () => void): void;
+  /** Something arrived (heartbeat, pong, comment): the connection is alive. */
+  activity(): void;
+  /** A warning or error worth showing; never fatal by itself. */
+  notice(level: StreamNotice['level'], message: string): void;
+  /** A resume position learned without an event (SSE id-only block). */
+  cursor(id: string): void;
+  /** The server asked for this reconnection delay (SSE `retry:`), ms. */
+  retryHint(ms: number): void;
+  /** The server reported the remaining quota. */
+  quota(remaining: number | undefined): void;
+  /** The connection is over. */
+  closed(outcome: CloseOutcome): void;
+}
+
+/** One open (or opening) connection. */
+export interface TransportConnection {
+  /** Where it connects, keys redacted. */
+  readonly endpoint: string;
+  /** Human name of the transport (`websocket`, `sse`, `stomp`...). */
+  readonly transport: string;
+  /** Closes it; the transport then reports nothing more. */
+  close(): void;
+  /** Sends a keep-alive probe (WebSocket ping), if the transport has one. */
+  ping?(): void;
+}
+
+/** Thrown by {@link BaseStream.open} to end an attempt with a specific outcome (e.g. no key saved). */
+export class ConnectError extends Error {
+  constructor(readonly outcome: CloseOutcome) {
+    super(outcome.message);
+  }
+}
+
+interface Pending {
+  ev?: ChainEvent;
+  ack?: () => void;
+}
+
+/** Base class for every provider's stream. */
+export abstract class BaseStream implements StreamHandle {
+  protected readonly clock: Clock;
+  protected readonly log: Logger;
+  private readonly policy: BackoffPolicy;
+  private readonly random: () => number;
+  private readonly defaultHeartbeatMs: number;
+  private readonly connectTimeoutMs: number;
+  private readonly recentLimit: number;
+  private readonly dedup: DedupWindow;
+  private readonly meter = new CreditMeter();
+  private readonly billed: boolean;
+
+  private readonly eventsEmitter = new Emitter<ChainEvent[]>();
+  private readonly statusEmitter = new Emitter<StreamStatus>();
+  private readonly gapEmitter = new Emitter<GapInfo>();
+  private readonly noticeEmitter = new Emitter<StreamNotice>();
+  readonly onEvents = this.eventsEmitter.event;
+  readonly onStatus = this.statusEmitter.event;
+  readonly onGap = this.gapEmitter.event;
+  readonly onNotice = this.noticeEmitter.event;
+
+  private journal: Journal | undefined;
+  /** Resolves once the journal is restored. */
+  protected readonly ready: Promise<void>;
+  private recentEvents: ChainEvent[] = [];
+
+  private state: StreamState = 'idle';
+  private stopReason: StopReason | undefined;
+  private message: string | undefined;
+  private attempt = 0;
+  private nextRetryAt: number | undefined;
+  private connectedSince: number | undefined;
+  private lastEventId: string | undefined;
+  private lastEventAt: number | undefined;
+  private lastActivityAt: number | undefined;
+  private lastError: string | undefined;
+  private eventCount = 0;
+  private endpoint: string | undefined;
+  private transport: string | undefined;
+  private mode: ConnectMode['kind'] | undefined;
+  private duplicates = 0;
+
+  /** Increments whenever the current connection is superseded; sinks of older generations are ignored. */
+  private generation = 0;
+  private conn: TransportConnection | undefined;
+  private retryTimer: TimerHandle | undefined;
+  private connectTimer: TimerHandle | undefined;
+  private livenessTimer: TimerHandle | undefined;
+  private healthyTimer: TimerHandle | undefined;
+  private heartbeatMs: number;
+  private retryHintMs = 0;
+  private userStopped = true;
+  private disposed = false;
+
+  private downAt: number | undefined;
+  private gapSeq = 0;
+  private openGap: GapInfo | undefined;
+
+  private pending: Pending[] = [];
+  private flushScheduled = false;
+  private flushChain: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly definition: StreamDefinition,
+    deps: BaseStreamDeps,
+    opts: { billed: boolean },
+  ) {
+    this.clock = deps.clock ?? systemClock;
+    this.log = (deps.logger ?? nullLogger).child(definition.id);
+    this.policy = { ...defaultBackoff, ...(deps.backoff ?? {}) };
+    this.random = deps.random ?? Math.random;
+    this.defaultHeartbeatMs = deps.heartbeatMs ?? 15_000;
+    this.heartbeatMs = this.defaultHeartbeatMs;
+    this.connectTimeoutMs = deps.connectTimeoutMs ?? 15_000;
+    this.recentLimit = deps.recentLimit ?? 500;
+    this.dedup = new DedupWindow(deps.dedupWindow ?? 10_000);
+    this.billed = opts.billed;
+    this.ready = this.restore(deps).catch((err) => {
+      this.emitNotice('error', `journal unavailable, keeping events in memory only: ${describeError(err)}`);
+    });
+  }
+
+  /**
+   * Opens one connection in `mode`, reporting through `sink`. Throw {@link ConnectError} for outcomes known before
+   * connecting (no key); any other throw counts as a transient failure.
+   */
+  protected abstract open(mode: ResolvedMode, sink: TransportSink): Promise<TransportConnection> | TransportConnection;
+
+  // ---- StreamHandle -------------------------------------------------------------------------------------------
+
+  status(): StreamStatus {
+    const s: StreamStatus = { state: this.state, attempt: this.attempt, eventCount: this.eventCount };
+    if (this.stopReason !== undefined && this.state === 'stopped') s.stopReason = this.stopReason;
+    if (this.message !== undefined) s.message = this.message;
+    if (this.nextRetryAt !== undefined && this.state === 'reconnecting') s.nextRetryAt = this.nextRetryAt;
+    if (this.connectedSince !== undefined && this.state === 'live') s.connectedSince = this.connectedSince;
+    if (this.lastEventId !== undefined) s.lastEventId = this.lastEventId;
+    if (this.lastEventAt !== undefined) s.lastEventAt = this.lastEventAt;
+    if (this.lastActivityAt !== undefined) s.lastActivityAt = this.lastActivityAt;
+    if (this.lastError !== undefined) s.lastError = this.lastError;
+    if (this.endpoint !== undefined) s.endpoint = this.endpoint;
+    if (this.transport !== undefined) s.transport = this.transport;
+    if (this.mode !== undefined) s.mode = this.mode;
+    return s;
+  }
+
+  credits(): CreditSnapshot {
+    return this.billed ? this.meter.snapshot(this.clock.now()) : { credits: 0, events: 0, intervals: 0, perHour: 0 };
+  }
+
+  recent(limit = this.recentLimit): ChainEvent[] {
+    return this.recentEvents.slice(Math.max(0, this.recentEvents.length - limit));
+  }
+
+  /** Duplicates dropped so far (tests, diagnostics). */
+  get duplicatesDropped(): number {
+    return this.duplicates;
+  }
+
+  connect(mode: ConnectMode = { kind: 'auto' }): void {
+    if (this.disposed) return;
+    this.userStopped = false;
+    this.attempt = 0;
+    this.retryHintMs = 0;
+    this.teardown();
+    void this.startAttempt(mode, true);
+  }
+
+  disconnect(reason: 'user' | 'paused' = 'user'): void {
+    if (this.disposed) return;
+    this.userStopped = true;
+    this.teardown();
+    this.setState('stopped', reason, reason === 'paused' ? 'paused' : 'disconnected');
+  }
+
+  reconnect(): void {
+    if (this.disposed) return;
+    this.userStopped = false;
+    this.attempt = 0;
+    this.teardown();
+    void this.startAttempt({ kind: 'auto' }, false);
+  }
+
+  flush(): Promise<void> {
+    if (this.pending.length > 0) this.scheduleFlush();
+    return this.flushChain;
+  }
+
+  /** Every event the journal still holds (for export), oldest first; the in-memory ones without a journal. */
+  async readJournal(): Promise<ChainEvent[]> {
+    await this.ready;
+    await this.flush();
+    return this.journal ? this.journal.readAll() : this.recent();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.userStopped = true;
+    this.teardown();
+    this.disposed = true;
+    void this.flush().then(() => this.journal?.close());
+    this.eventsEmitter.dispose();
+    this.statusEmitter.dispose();
+    this.gapEmitter.dispose();
+    this.noticeEmitter.dispose();
+  }
+
+  // ---- connection life cycle ----------------------------------------------------------------------------------
+
+  private resolveMode(mode: ConnectMode, initial: boolean): ResolvedMode {
+    switch (mode.kind) {
+      case 'live':
+      case 'resume':
+        return { kind: mode.kind };
+      case 'after':
+        return { kind: 'after', id: mode.id };
+      case 'auto':
+        if (this.lastEventId) return { kind: 'after', id: this.lastEventId };
+        // a brand-new stream starts live; a reconnect with nothing processed yet replays the server's buffer
+        return initial ? { kind: 'live' } : { kind: 'resume' };
+    }
+  }
+
+  private async startAttempt(requested: ConnectMode, initial: boolean): Promise<void> {
+    const gen = ++this.generation;
+    this.nextRetryAt = undefined;
+    this.setState('connecting', undefined, this.attempt > 0 ? `connecting (attempt ${this.attempt + 1})` : 'connecting');
+    await this.ready;
+    if (gen !== this.generation) return;
+    const mode = this.resolveMode(requested, initial);
+    this.mode = mode.kind;
+    const sink = this.makeSink(gen, mode);
+    this.connectTimer = this.clock.setTimeout(() => {
+      if (gen !== this.generation) return;
+      this.log.warn(`no connection after ${this.connectTimeoutMs / 1000} s`);
+      this.conn?.close();
+      sink.closed({ fatal: false, message: `connect timed out after ${this.connectTimeoutMs / 1000} s` });
+    }, this.connectTimeoutMs);
+    try {
+      const conn = await this.open(mode, sink);
+      if (gen !== this.generation) {
+        conn.close();
+        return;
+      }
+      this.conn = conn;
+      this.endpoint = redact(conn.endpoint);
+      this.transport = conn.transport;
+      this.log.info(`connecting to ${this.endpoint} (${conn.transport}, ${describeMode(mode)})`);
+    } catch (err) {
+      if (gen !== this.generation) return;
+      sink.closed(err instanceof ConnectError ? err.outcome : { fatal: false, message: describeError(err) });
+    }
+  }
+
+  private makeSink(gen: number, mode: ResolvedMode): TransportSink {
+    const current = () => gen === this.generation && !this.disposed;
+    return {
+      opened: (info) => {
+        if (!current()) return;
+        this.clock.clearTimeout(this.connectTimer);
+        const now = this.clock.now();
+        this.connectedSince = now;
+        this.lastActivityAt = now;
+        this.heartbeatMs = info?.heartbeatMs && info.heartbeatMs > 0 ? info.heartbeatMs : this.defaultHeartbeatMs;
+        if (this.billed) this.meter.connected(now);
+        this.lastError = undefined;
+        this.scheduleLiveness(gen);
+        this.clock.clearTimeout(this.healthyTimer);
+        this.healthyTimer = this.clock.setTimeout(() => {
+          if (current()) this.attempt = 0;
+        }, this.policy.resetAfterMs);
+        this.log.info(`live (${describeMode(mode)})`);
+        this.setState('live', undefined, 'live');
+        if (this.downAt !== undefined) {
+          const gap: GapInfo = {
+            stream: this.definition.id,
+            gapId: ++this.gapSeq,
+            downAt: this.downAt,
+            resumedAt: now,
+            downMs: now - this.downAt,
+            mode: mode.kind,
+            replayed: 0,
+          };
+          if (mode.kind === 'after') gap.resumedFrom = mode.id;
+          this.downAt = undefined;
+          this.openGap = gap;
+          this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
+        }
+      },
+      event: (ev, ack) => {
+        if (!current()) return;
+        this.lastActivityAt = this.clock.now();
+        if (this.dedup.seen(ev.id)) {
+          this.duplicates++;
+          this.log.debug(`duplicate ${ev.id} dropped`);
+          this.pending.push(ack ? { ack } : {});
+        } else {
+          this.pending.push(ack ? { ev, ack } : { ev });
+          if (ev.warnings) for (const w of ev.warnings) this.emitNotice('warn', w);
+        }
+        this.scheduleFlush();
+      },
+      activity: () => {
+        if (current()) this.lastActivityAt = this.clock.now();
+      },
+      notice: (level, message) => {
+        if (current()) this.emitNotice(level, message);
+      },
+      cursor: (id) => {
+        if (current() && id) this.lastEventId = id;
+      },
+      retryHint: (ms) => {
+        if (current() && ms >= 0) this.retryHintMs = Math.min(ms, this.policy.maxMs);
+      },
+      quota: (remaining) => {
+        if (current()) this.meter.setRemaining(remaining);
+      },
+      closed: (outcome) => {
+        if (!current()) return;
+        this.generation++;
+        this.afterClose(outcome);
+      },
+    };
+  }
+
+  private afterClose(outcome: CloseOutcome): void {
+    const now = this.clock.now();
+    const wasLive = this.state === 'live';
+    this.clearConnectionTimers();
+    this.conn = undefined;
+    if (this.billed) this.meter.disconnected(now);
+    if (wasLive) this.downAt = now;
+    this.connectedSince = undefined;
+    this.lastError = redact(outcome.message);
+    if (outcome.fatal) {
+      this.log.error(`stopped: ${outcome.message}`);
+      this.userStopped = true;
+      this.setState('stopped', outcome.reason, outcome.message);
+      this.emitNotice('error', `stopped: ${outcome.message}`);
+      return;
+    }
+    if (this.userStopped) return;
+    const delay = Math.max(this.retryHintMs, nextDelay(this.attempt, this.policy, this.random));
+    this.attempt++;
+    this.nextRetryAt = now + delay;
+    this.log.warn(`${outcome.message}; reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.attempt})`);
+    this.setState('reconnecting', undefined, `${outcome.message}; reconnecting`);
+    this.retryTimer = this.clock.setTimeout(() => {
+      this.retryTimer = undefined;
+      if (!this.userStopped && !this.disposed) void this.startAttempt({ kind: 'auto' }, false);
+    }, delay);
+  }
+
+  private scheduleLiveness(gen: number): void {
+    this.clock.clearTimeout(this.livenessTimer);
+    this.livenessTimer = this.clock.setTimeout(() => {
+      if (gen !== this.generation || this.disposed) return;
+      const now = this.clock.now();
+      const silentMs = now - (this.lastActivityAt ?? now);
+      const deadAfterMs = 3 * this.heartbeatMs;
+      if (silentMs >= deadAfterMs) {
+        const conn = this.conn;
+        this.generation++;
+        conn?.close();
+        this.afterClose({ fatal: false, message: `no data or heartbeat for ${Math.round(silentMs / 1000)} s (connection dead)` });
+        return;
+      }
+      this.conn?.ping?.();
+      this.scheduleLiveness(gen);
+    }, this.heartbeatMs);
+  }
+
+  /** Stops the current connection and every timer, without changing the user-visible state. */
+  private teardown(): void {
+    this.generation++;
+    const conn = this.conn;
+    this.conn = undefined;
+    this.clearConnectionTimers();
+    this.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.nextRetryAt = undefined;
+    if (conn) {
+      const now = this.clock.now();
+      if (this.billed) this.meter.disconnected(now);
+      if (this.state === 'live') this.downAt = now;
+      this.connectedSince = undefined;
+      try {
+        conn.close();
+      } catch (err) {
+        this.log.debug(`close failed: ${describeError(err)}`);
+      }
+    }
+  }
+
+  private clearConnectionTimers(): void {
+    this.clock.clearTimeout(this.connectTimer);
+    this.clock.clearTimeout(this.livenessTimer);
+    this.clock.clearTimeout(this.healthyTimer);
+    this.connectTimer = this.livenessTimer = this.healthyTimer = undefined;
+  }
+
+  // ---- processing -----------------------------------------------------------------------------------------------
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // group commit: everything that arrives in the same turn of the event loop goes out in one write
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flushChain = this.flushChain.then(() => this.processBatch());
+    });
+  }
+
+  private async processBatch(): Promise<void> {
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    const events: ChainEvent[] = [];
+    for (const p of batch) if (p.ev) events.push(p.ev);
+    if (events.length > 0) {
+      if (this.journal) {
+        try {
+          await this.journal.append(events);
+        } catch (err) {
+          this.emitNotice('error', `journal write failed (events still shown): ${describeError(err)}`);
+        }
+      }
+      const now = this.clock.now();
+      this.eventCount += events.length;
+      this.lastEventId = events[events.length - 1].id;
+      this.lastEventAt = now;
+      if (this.billed) this.meter.eventsReceived(events.length, now);
+      for (const ev of events) this.recentEvents.push(ev);
+      if (this.recentEvents.length > 2 * this.recentLimit) this.recentEvents = this.recentEvents.slice(-this.recentLimit);
+      this.countReplayed(events);
+      this.eventsEmitter.fire(events, (e) => this.listenerError(e));
+    }
+    for (const p of batch) {
+      if (!p.ack) continue;
+      try {
+        p.ack();
+      } catch (err) {
+        this.log.debug(`ack failed: ${describeError(err)}`);
+      }
+    }
+    if (events.length > 0) this.statusEmitter.fire(this.status(), (e) => this.listenerError(e));
+  }
+
+  /** Events whose chain time is before the reconnect count as replayed, until the first live one. */
+  private countReplayed(events: ChainEvent[]): void {
+    const gap = this.openGap;
+    if (!gap) return;
+    let n = 0;
+    let done = false;
+    for (const ev of events) {
+      if (ev.timestamp !== undefined && ev.timestamp < gap.resumedAt) n++;
+      else {
+        done = true;
+        break;
+      }
+    }
+    if (n > 0) {
+      gap.replayed += n;
+      this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
+    }
+    if (done) this.openGap = undefined;
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------------------------
+
+  private async restore(deps: BaseStreamDeps): Promise<void> {
+    if (!deps.journalDir) return;
+    const opts: import('./journal').JournalOptions = {
+      dir: deps.journalDir,
+      name: this.definition.id,
+      onWarning: (m) => this.emitNotice('warn', m),
+    };
+    if (deps.journalMaxEvents !== undefined) opts.maxEvents = deps.journalMaxEvents;
+    const journal = await Journal.open(opts);
+    this.journal = journal;
+    this.lastEventId = journal.lastId;
+    const kept = journal.recent();
+    for (const ev of kept) this.dedup.seen(ev.id);
+    this.recentEvents = kept.slice(-this.recentLimit);
+    if (journal.lastId) this.log.info(`restored ${kept.length} events from the journal; resuming after ${journal.lastId}`);
+  }
+
+  private setState(state: StreamState, reason: StopReason | undefined, message: string | undefined): void {
+    this.state = state;
+    this.stopReason = reason;
+    this.message = message === undefined ? undefined : redact(message);
+    this.statusEmitter.fire(this.status(), (e) => this.listenerError(e));
+  }
+
+  private emitNotice(level: StreamNotice['level'], message: string): void {
+    const text = redact(message);
+    if (level === 'error') this.log.error(text);
+    else if (level === 'warn') this.log.warn(text);
+    else this.log.info(text);
+    this.noticeEmitter.fire({ stream: this.definition.id, level, message: text, at: this.clock.now() }, (e) => this.listenerError(e));
+  }
+
+  private listenerError(err: unknown): void {
+    this.log.error(`a listener failed: ${describeError(err)}`);
+  }
+}
+
+/** Words for a connect mode, for logs. */
+export function describeMode(mode: ResolvedMode): string {
+  switch (mode.kind) {
+    case 'live':
+      return 'live';
+    case 'resume':
+      return 'mode=resume';
+    case 'after':
+      return `after ${mode.id}`;
+  }
+}
+
+export type { Disposable };

@@ -1,0 +1,43 @@
+/**
+ * Builds the right {@link StreamHandle} for a definition's provider. The extension calls only this.
+ */
+import type { BackoffPolicy } from './backoff';
+import type { BaseStreamDeps } from './baseStream';
+import type { Clock } from './clock';
+import type { Logger } from './logger';
+import type { StreamDefinition, StreamHandle } from './stream';
+import { WarpStream } from './warpStream';
+
+/** What every stream needs from its host. */
+export interface StreamDeps {
+  clock?: Clock;
+  logger?: Logger;
+  /** Directory for per-stream journals (the extension passes its global storage). */
+  journalDir: string;
+  /** The key (or, for EVM, the endpoint URL) saved for the host this stream connects to. */
+  getKey(def: StreamDefinition): Promise<string | undefined>;
+  backoff?: Partial<BackoffPolicy>;
+  random?: () => number;
+  /** Other tunables passed through to the base stream. */
+  tuning?: Omit<BaseStreamDeps, 'clock' | 'logger' | 'journalDir' | 'backoff' | 'random'>;
+}
+
+/** The base-stream part of {@link StreamDeps}. */
+export function baseDeps(deps: StreamDeps): BaseStreamDeps {
+  const out: BaseStreamDeps = { ...(deps.tuning ?? {}), journalDir: deps.journalDir };
+  if (deps.clock) out.clock = deps.clock;
+  if (deps.logger) out.logger = deps.logger;
+  if (deps.backoff) out.backoff = deps.backoff;
+  if (deps.random) out.random = deps.random;
+  return out;
+}
+
+/** Creates the handle for `def`. Throws for an unknown provider. */
+export function createStreamHandle(def: StreamDefinition, deps: StreamDeps): StreamHandle {
+  switch (def.provider) {
+    case 'warp':
+      return new WarpStream(def, { ...baseDeps(deps), getKey: deps.getKey });
+    default:
+      throw new Error(`unknown provider "${String(def.provider)}"`);
+  }
+}

@@ -1,0 +1,346 @@
+/**
+ * Inodra Warp streams (Sui) over WebSocket or Server-Sent Events, per the seed
+ * (`shared/seeds/004_a3ded02376be06e6.txt`):
+ * - WS: `GET {base}/v1/warp/{streamId}/ws?api_key=K[&mode=resume|&lastEventId=ID]`, envelope `{id, event, data}`,
+ *   ACK `{"type":"ack","id":ID}` sent only after the event is journaled and handed to listeners.
+ * - SSE: `GET {base}/v1/warp/{streamId}/stream`, key in `x-api-key`, `Last-Event-ID` header or `?mode=resume`;
+ *   at-least-once, deduplicated by message id in {@link BaseStream}.
+ * - `quota_exceeded` / close 1008 stop the stream ("quota exceeded") and never reconnect on their own;
+ *   HTTP 401 / 403 / 404 stop it with words; 409 (stream in use), 429, 5xx, resets and abnormal closes retry.
+ */
+import * as http from 'http';
+import * as https from 'https';
+import WebSocket from 'ws';
+import { BaseStream, ConnectError, type BaseStreamDeps, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from './baseStream';
+import { normalizeWarp, toNumber } from './event';
+import { createSseReader } from './sseReader';
+import { describeError, redact, registerSecret } from './redact';
+import type { StreamDefinition } from './stream';
+
+/** Default hosts per network. The testnet host is undocumented: every base URL is a setting. */
+export const WARP_HOSTS: Record<string, string> = {
+  mainnet: 'https://mainnet-api.inodra.com',
+  testnet: 'https://testnet-api.inodra.com',
+};
+
+/** Frames above this size get a warning (they are still processed). */
+export const LARGE_FRAME_BYTES = 1024 * 1024;
+
+/** What a Warp stream needs beyond {@link BaseStreamDeps}. */
+export interface WarpStreamDeps extends BaseStreamDeps {
+  /** Returns the key saved for the host this stream connects to, or undefined (the stream stops with `no_key`). */
+  getKey(def: StreamDefinition): Promise<string | undefined>;
+}
+
+/** The HTTP(S) base URL a Warp stream connects to: `def.baseUrl`, else the network's default host. */
+export function warpBaseUrl(def: StreamDefinition): string {
+  const base = def.baseUrl?.trim() || WARP_HOSTS[def.network ?? 'mainnet'] || WARP_HOSTS.mainnet;
+  return base.replace(/\/+$/, '');
+}
+
+/** The WebSocket URL for a stream and mode (the key is a query parameter: always redact before printing). */
+export function warpWsUrl(def: StreamDefinition, key: string, mode: ResolvedMode): string {
+  const base = warpBaseUrl(def).replace(/^http(s?):/i, 'ws$1:');
+  const u = new URL(`${base}/v1/warp/${encodeURIComponent(def.streamId ?? def.id)}/ws`);
+  u.searchParams.set('api_key', key);
+  if (mode.kind === 'resume') u.searchParams.set('mode', 'resume');
+  if (mode.kind === 'after') u.searchParams.set('lastEventId', mode.id);
+  return u.toString();
+}
+
+/** The SSE URL for a stream and mode (the key goes in a header, not here). */
+export function warpSseUrl(def: StreamDefinition, mode: ResolvedMode): string {
+  const base = warpBaseUrl(def).replace(/^ws(s?):/i, 'http$1:');
+  const u = new URL(`${base}/v1/warp/${encodeURIComponent(def.streamId ?? def.id)}/stream`);
+  if (mode.kind === 'resume') u.searchParams.set('mode', 'resume');
+  return u.toString();
+}
+
+/** Maps an HTTP status on connect to an outcome a person understands. */
+export function outcomeForHttpStatus(status: number, body = ''): CloseOutcome {
+  const detail = body ? `: ${redact(body.slice(0, 200))}` : '';
+  if (status === 401) return { fatal: true, reason: 'invalid_key', message: `invalid API key (HTTP 401)${detail}` };
+  if (status === 403) return { fatal: true, reason: 'forbidden', message: `API key not allowed for this stream or network (HTTP 403)${detail}` };
+  if (status === 404) return { fatal: true, reason: 'stream_not_found', message: `stream not found (HTTP 404)${detail}` };
+  if (status === 402) return { fatal: true, reason: 'quota_exceeded', message: `quota exceeded (HTTP 402)${detail}` };
+  if (status === 409) return { fatal: false, message: `stream already has an active connection (HTTP 409; another window?)${detail}` };
+  if (status === 429) return { fatal: false, message: `rate limited (HTTP 429)${detail}` };
+  if (status >= 500) return { fatal: false, message: `server error (HTTP ${status})${detail}` };
+  return { fatal: true, reason: 'refused', message: `connection refused (HTTP ${status})${detail}` };
+}
+
+/** Maps a WebSocket close code to an outcome. */
+export function outcomeForClose(code: number, reason: string, quotaSeen: boolean): CloseOutcome {
+  if (code === 1008 || quotaSeen) return { fatal: true, reason: 'quota_exceeded', message: 'quota exceeded' };
+  const r = reason ? ` ${redact(reason)}` : '';
+  if (code === 1000) return { fatal: false, message: `server closed the connection (1000${r})` };
+  if (code === 1006) return { fatal: false, message: 'connection lost (1006)' };
+  return { fatal: false, message: `connection closed (${code}${r})` };
+}
+
+/** A Warp stream: WebSocket (default) or SSE per `definition.transport`. */
+export class WarpStream extends BaseStream {
+  constructor(definition: StreamDefinition, private readonly warpDeps: WarpStreamDeps) {
+    super(definition, warpDeps, { billed: true });
+  }
+
+  protected async open(mode: ResolvedMode, sink: TransportSink): Promise<TransportConnection> {
+    const key = await this.warpDeps.getKey(this.definition);
+    if (!key) {
+      const host = safeHost(warpBaseUrl(this.definition));
+      throw new ConnectError({ fatal: true, reason: 'no_key', message: `no API key saved for ${host}` });
+    }
+    registerSecret(key);
+    return this.definition.transport === 'sse' ? this.openSse(key, mode, sink) : this.openWs(key, mode, sink);
+  }
+
+  private openWs(key: string, mode: ResolvedMode, sink: TransportSink): TransportConnection {
+    const url = warpWsUrl(this.definition, key, mode);
+    const stream = this.definition.id;
+    const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 15_000 });
+    let done = false;
+    let quotaSeen = false;
+    const finish = (outcome: CloseOutcome) => {
+      if (done) return;
+      done = true;
+      sink.closed(outcome);
+    };
+    const ack = (id: string) => () => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(`{"type":"ack","id":${JSON.stringify(id)}}`);
+    };
+    ws.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        if (body.length < 1000) body += c;
+      });
+      res.on('end', () => {
+        finish(outcomeForHttpStatus(res.statusCode ?? 0, body));
+        ws.terminate();
+      });
+      res.on('error', () => finish(outcomeForHttpStatus(res.statusCode ?? 0)));
+    });
+    ws.on('open', () => {
+      if (!done) sink.opened();
+    });
+    ws.on('ping', () => sink.activity());
+    ws.on('pong', () => sink.activity());
+    ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
+      if (done) return;
+      const size = rawSize(data);
+      if (isBinary) {
+        sink.activity();
+        sink.notice('warn', `binary frame ignored (${size} bytes)`);
+        return;
+      }
+      const text = rawText(data);
+      let msg: unknown;
+      try {
+        msg = JSON.parse(text);
+      } catch {
+        sink.activity();
+        sink.notice('warn', `malformed frame ignored (invalid JSON, ${size} bytes): ${preview(text)}`);
+        return;
+      }
+      if (size > LARGE_FRAME_BYTES) sink.notice('warn', `large frame (${(size / 1048576).toFixed(1)} MB)`);
+      const env = msg as { id?: unknown; event?: unknown; data?: unknown; type?: unknown };
+      if (!env || typeof env !== 'object' || Array.isArray(env) || (typeof env.event !== 'string' && typeof env.type !== 'string')) {
+        sink.activity();
+        sink.notice('warn', `message without an event name ignored: ${preview(text)}`);
+        return;
+      }
+      const name = typeof env.event === 'string' ? env.event : String(env.type);
+      const id = typeof env.id === 'string' || typeof env.id === 'number' ? String(env.id) : undefined;
+      switch (name) {
+        case 'connected': {
+          sink.activity();
+          const hb = toNumber((env.data as Record<string, unknown> | undefined)?.heartbeatIntervalMs);
+          sink.opened(hb ? { heartbeatMs: hb } : undefined);
+          return;
+        }
+        case 'heartbeat':
+        case 'ping':
+        case 'pong':
+          sink.activity();
+          return;
+        case 'quota_exceeded': {
+          quotaSeen = true;
+          const remaining = toNumber((env.data as Record<string, unknown> | undefined)?.remaining);
+          sink.quota(remaining ?? 0);
+          sink.activity();
+          return;
+        }
+        case 'error': {
+          sink.activity();
+          sink.notice('error', `server error: ${errorText(env.data)}`);
+          return;
+        }
+        default: {
+          const ev = normalizeWarp(stream, name, id, env.data, this.clock.now());
+          sink.event(ev, id !== undefined ? ack(id) : undefined);
+        }
+      }
+    });
+    ws.on('close', (code: number, reason: Buffer) => {
+      finish(outcomeForClose(code, reason.toString('utf8'), quotaSeen));
+    });
+    ws.on('error', (err: Error) => {
+      // 'close' follows every 'error'; keep the words of the error for it
+      if (!done && ws.readyState !== WebSocket.OPEN) finish({ fatal: false, message: `cannot connect: ${describeError(err)}` });
+    });
+    return {
+      endpoint: redact(url),
+      transport: 'websocket',
+      close: () => {
+        done = true;
+        ws.removeAllListeners('message');
+        ws.on('error', () => undefined);
+        try {
+          if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
+          else ws.close(1000, 'client closed');
+        } catch {
+          ws.terminate();
+        }
+      },
+      ping: () => {
+        if (ws.readyState === WebSocket.OPEN) ws.ping();
+      },
+    };
+  }
+
+  private openSse(key: string, mode: ResolvedMode, sink: TransportSink): TransportConnection {
+    const url = new URL(warpSseUrl(this.definition, mode));
+    const stream = this.definition.id;
+    const headers: Record<string, string> = { 'x-api-key': key, accept: 'text/event-stream', 'cache-control': 'no-cache' };
+    if (mode.kind === 'after') headers['last-event-id'] = mode.id;
+    const lib = url.protocol === 'https:' ? https : http;
+    let done = false;
+    let quotaSeen = false;
+    const finish = (outcome: CloseOutcome) => {
+      if (done) return;
+      done = true;
+      sink.closed(outcome);
+    };
+    const req = lib.request(url, { method: 'GET', headers });
+    req.setTimeout(0);
+    req.on('response', (res) => {
+      const status = res.statusCode ?? 0;
+      if (status !== 200) {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          if (body.length < 1000) body += c;
+        });
+        res.on('end', () => finish(outcomeForHttpStatus(status, body)));
+        res.on('error', () => finish(outcomeForHttpStatus(status)));
+        return;
+      }
+      const ctype = String(res.headers['content-type'] ?? '');
+      if (!ctype.includes('text/event-stream')) {
+        res.resume();
+        finish({ fatal: true, reason: 'refused', message: `not an event stream (content-type "${redact(ctype)}")` });
+        req.destroy();
+        return;
+      }
+      sink.opened();
+      const reader = createSseReader(
+        {
+          onMessage: (m) => {
+            if (done) return;
+            sink.activity();
+            let data: unknown;
+            try {
+              data = JSON.parse(m.data);
+            } catch {
+              sink.notice('warn', `malformed SSE data ignored (event "${m.event}", invalid JSON): ${preview(m.data)}`);
+              return;
+            }
+            if (m.data.length > LARGE_FRAME_BYTES) sink.notice('warn', `large event (${(m.data.length / 1048576).toFixed(1)} MB)`);
+            switch (m.event) {
+              case 'connected': {
+                const hb = toNumber((data as Record<string, unknown> | null)?.heartbeatIntervalMs);
+                if (hb) sink.opened({ heartbeatMs: hb });
+                return;
+              }
+              case 'heartbeat':
+              case 'ping':
+                return;
+              case 'quota_exceeded':
+                quotaSeen = true;
+                sink.quota(toNumber((data as Record<string, unknown> | null)?.remaining) ?? 0);
+                return;
+              case 'error':
+                sink.notice('error', `server error: ${errorText(data)}`);
+                return;
+              default:
+                sink.event(normalizeWarp(stream, m.event, m.id, data, this.clock.now()));
+            }
+          },
+          onLastEventId: (id) => {
+            if (id) sink.cursor(id);
+          },
+          onRetry: (ms) => sink.retryHint(ms),
+          onComment: () => sink.activity(),
+          onWarning: (w) => sink.notice('warn', `SSE: ${w}`),
+        },
+        mode.kind === 'after' ? mode.id : '',
+      );
+      const decoder = new TextDecoder('utf-8');
+      res.on('data', (chunk: Buffer) => {
+        if (done) return;
+        sink.activity();
+        reader.feed(decoder.decode(chunk, { stream: true }));
+      });
+      res.on('end', () => {
+        finish(quotaSeen ? { fatal: true, reason: 'quota_exceeded', message: 'quota exceeded' } : { fatal: false, message: 'server ended the event stream' });
+      });
+      res.on('error', (err) => finish({ fatal: false, message: `event stream error: ${describeError(err)}` }));
+    });
+    req.on('error', (err) => finish({ fatal: false, message: `cannot connect: ${describeError(err)}` }));
+    req.end();
+    return {
+      endpoint: redact(url.toString()),
+      transport: 'sse',
+      close: () => {
+        done = true;
+        req.destroy();
+      },
+    };
+  }
+}
+
+function rawSize(data: WebSocket.RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
+  if (data instanceof ArrayBuffer) return data.byteLength;
+  return (data as Buffer).length;
+}
+
+function rawText(data: WebSocket.RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return (data as Buffer).toString('utf8');
+}
+
+/** First 80 characters of a frame, one line, redacted. */
+export function preview(text: string): string {
+  const one = text.replace(/\s+/g, ' ');
+  return redact(one.length > 80 ? `${one.slice(0, 80)}…` : one);
+}
+
+function errorText(data: unknown): string {
+  if (typeof data === 'string') return redact(data);
+  if (data && typeof data === 'object') {
+    const d = data as { code?: unknown; message?: unknown };
+    const parts = [d.code !== undefined ? String(d.code) : '', typeof d.message === 'string' ? d.message : ''].filter(Boolean);
+    if (parts.length) return redact(parts.join(': '));
+  }
+  return redact(JSON.stringify(data) ?? 'unknown error');
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return redact(url);
+  }
+}

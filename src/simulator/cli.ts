@@ -1,0 +1,134 @@
+/**
+ * `npm run simulator`: runs the local Warp server until SIGINT/SIGTERM.
+ *
+ * Flags: `--port N` (default 7777; 0 = any free port), `--rate R` (events/s of the `demo` stream, default 3),
+ * `--seed N` (default 1), `--quota N` (credit quota of the demo key, default unlimited), `--host H` (default
+ * 127.0.0.1), `--heartbeat MS` (default 5000), `--verbose` (debug logs). Streams: `demo` (mixed, at --rate) and one
+ * per kind (`events`, `address`, `coin`, `object`, each at 1 event/s). The banner goes to stdout, logs to stderr.
+ */
+import { createLogger } from '../core/logger';
+import type { LogLevel } from '../core/logger';
+import { COIN_TRANSFER_EVENT } from './suiGenerator';
+import { DEMO_KEY, WarpServer } from './warpServer';
+
+/** Parsed command line. */
+export interface SimulatorArgs {
+  port: number;
+  rate: number;
+  seed: number;
+  quota: number | undefined;
+  host: string;
+  heartbeatMs: number;
+  verbose: boolean;
+}
+
+/** Parses argv (without node and script). Throws with a readable message on a bad flag or value. */
+export function parseSimulatorArgs(argv: string[]): SimulatorArgs {
+  const out: SimulatorArgs = { port: 7777, rate: 3, seed: 1, quota: undefined, host: '127.0.0.1', heartbeatMs: 5000, verbose: false };
+  const num = (flag: string, v: string | undefined, min: number) => {
+    const n = Number(v);
+    if (v === undefined || v.trim() === '' || !Number.isFinite(n) || n < min) throw new Error(`${flag} needs a number >= ${min} (got ${v ?? 'nothing'})`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].includes('=') ? [argv[i].slice(0, argv[i].indexOf('=')), argv[i].slice(argv[i].indexOf('=') + 1)] : [argv[i], undefined];
+    const value = () => (inline !== undefined ? inline : argv[++i]);
+    switch (flag) {
+      case '--port':
+        out.port = Math.floor(num(flag, value(), 0));
+        break;
+      case '--rate':
+        out.rate = num(flag, value(), 0);
+        break;
+      case '--seed':
+        out.seed = Math.floor(num(flag, value(), 0));
+        break;
+      case '--quota':
+        out.quota = Math.floor(num(flag, value(), 0));
+        break;
+      case '--heartbeat':
+        out.heartbeatMs = Math.floor(num(flag, value(), 1));
+        break;
+      case '--host': {
+        const h = value();
+        if (!h) throw new Error('--host needs a value');
+        out.host = h;
+        break;
+      }
+      case '--verbose':
+        out.verbose = true;
+        break;
+      case '--help':
+      case '-h':
+        throw new Error('usage: simulator [--port 7777] [--rate 3] [--seed 1] [--quota N] [--host 127.0.0.1] [--heartbeat 5000] [--verbose]');
+      default:
+        throw new Error(`unknown flag ${argv[i]}`);
+    }
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  let args: SimulatorArgs;
+  try {
+    args = parseSimulatorArgs(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const levels: LogLevel[] = args.verbose ? ['debug', 'info', 'warn', 'error'] : ['info', 'warn', 'error'];
+  const logger = createLogger({
+    log: (level, message) => {
+      if (levels.includes(level)) process.stderr.write(`${new Date().toISOString()} ${level} ${message}\n`);
+    },
+  });
+  const server = new WarpServer({
+    host: args.host,
+    port: args.port,
+    seed: args.seed,
+    heartbeatMs: args.heartbeatMs,
+    logger,
+    streams: [
+      { id: 'demo', type: 'mixed', ratePerSec: args.rate },
+      { id: 'events', type: 'event', ratePerSec: 1, eventType: COIN_TRANSFER_EVENT },
+      { id: 'address', type: 'address', ratePerSec: 1 },
+      { id: 'coin', type: 'coin', ratePerSec: 1 },
+      { id: 'object', type: 'object', ratePerSec: 1 },
+    ],
+  });
+  if (args.quota !== undefined) server.setQuota(DEMO_KEY, args.quota);
+  await server.start();
+  const ws = server.baseUrl.replace(/^http/, 'ws');
+  process.stdout.write(
+    [
+      `Chain Watch local Warp server on ${server.baseUrl}`,
+      `  API key:   ${DEMO_KEY}${args.quota !== undefined ? ` (quota ${args.quota} credits)` : ''}`,
+      `  WebSocket: ${ws}/v1/warp/demo/ws?api_key=${DEMO_KEY}`,
+      `  SSE:       ${server.baseUrl}/v1/warp/demo/stream   (header x-api-key: ${DEMO_KEY})`,
+      `  streams:   demo (mixed, ${args.rate}/s), events, address, coin, object (1/s each)`,
+      `  health:    ${server.baseUrl}/healthz`,
+      'Ctrl+C to stop.',
+      '',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: stopping`);
+    server.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    process.stderr.write(`simulator failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

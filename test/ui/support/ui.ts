@@ -1,0 +1,139 @@
+// Small Playwright helpers for UI scripts under test/ui/ (run by test/suites/50-ui.js against a real code-server
+// workbench with Chain Watch installed, toasts visible). Selectors are the ones verified on VS Code 1.139.
+//
+// A UI script is a module exporting `run(ctx: UiContext): Promise<void>`; the suite opens a fresh workbench for each
+// script, counts every passed `ctx.step(...)` as one pass and a thrown error as one failure (screenshot
+// `<script>-FAILED.png`), then closes everything. Add steps to an existing script, or add a new `test/ui/<name>.ts`.
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Page } from 'playwright-core';
+
+/** What the suite hands a UI script. */
+export interface UiContext {
+  /** The loaded workbench (activity bar rendered). */
+  page: Page;
+  /** Repository root (the extension under test). */
+  root: string;
+  /** The open workspace folder (an empty temp dir). */
+  workspaceDir: string;
+  /** CHAIN_WATCH_TEST_DIR as seen by the extension host. */
+  testDir: string;
+  /** Where screenshot() writes PNGs (`.vscode-test/screenshots/`). */
+  screenshotsDir: string;
+  /** Prints a line prefixed with the script name. */
+  log(msg: string): void;
+  /** Runs one named step; a passed step counts as one passed test, a throw fails the script. */
+  step(name: string, fn: () => Promise<void>): Promise<void>;
+}
+
+/** The suite sets CW_SCREENSHOTS_DIR; otherwise `<cwd>/.vscode-test/screenshots`. */
+function screenshotsDir(): string {
+  return process.env.CW_SCREENSHOTS_DIR || path.resolve('.vscode-test', 'screenshots');
+}
+
+/**
+ * Saves a full-window PNG as `<screenshotsDir>/<name>.png` (name sanitised to [\w.-]) and returns its path.
+ * Waits `settleMs` (default 700 ms, the toast fade-in) first so what a person would see is captured.
+ */
+export async function screenshot(page: Page, name: string, settleMs = 700): Promise<string> {
+  const dir = screenshotsDir();
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+  if (settleMs > 0) await page.waitForTimeout(settleMs);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** The activity-bar entry whose aria-label starts with `title` (e.g. "Chain Watch", "Explorer"). */
+export function activityItem(page: Page, title: string) {
+  return page.locator(`.part.activitybar .action-item a[aria-label^="${title.replace(/"/g, '\\"')}"]`).first();
+}
+
+/**
+ * Opens the view container `title` from the activity bar (no-op if it is already the visible one).
+ * Returns false when no such activity item exists (within `timeoutMs`, default 5000), true once the side bar shows it.
+ */
+export async function clickActivity(page: Page, title: string, timeoutMs = 5000): Promise<boolean> {
+  const item = activityItem(page, title);
+  try {
+    await item.waitFor({ state: 'visible', timeout: timeoutMs });
+  } catch {
+    return false;
+  }
+  const container = page.locator('.part.sidebar .composite.title');
+  const current = (await container.count()) > 0 ? ((await container.first().textContent()) ?? '') : '';
+  const sidebarVisible = await page.locator('.part.sidebar').isVisible();
+  if (!(sidebarVisible && current.toLowerCase().includes(title.toLowerCase()))) await item.click();
+  await page.locator('.part.sidebar .composite.title', { hasText: new RegExp(escapeRegExp(title), 'i') }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+  return true;
+}
+
+/**
+ * Opens the command palette (F1) filtered to `text` and returns the labels of the rows it shows (may be empty).
+ * Leaves the palette open: call runCommand() to pick a row, or closeQuickInput().
+ */
+export async function openCommandPalette(page: Page, text: string, timeoutMs = 10000): Promise<string[]> {
+  const input = page.locator('.quick-input-widget input').first();
+  await page.keyboard.press('F1');
+  try {
+    await input.waitFor({ state: 'visible', timeout: Math.min(3000, timeoutMs) });
+  } catch {
+    // the page may not have keyboard focus yet: focus the editor area and try again
+    await page.locator('.part.editor').first().click();
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  }
+  await input.fill(`>${text}`);
+  const rows = page.locator('.quick-input-list .monaco-list-row');
+  try {
+    await rows.first().waitFor({ state: 'visible', timeout: timeoutMs });
+  } catch {
+    return [];
+  }
+  return (await rows.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+}
+
+/** Runs a command by its palette label (e.g. "Chain Watch: Start Demo"): F1, filter, Enter on the matching row. */
+export async function runCommand(page: Page, label: string, timeoutMs = 10000): Promise<void> {
+  const labels = await openCommandPalette(page, label, timeoutMs);
+  if (!labels.some((l) => l.includes(label))) {
+    await closeQuickInput(page);
+    throw new Error(`command "${label}" is not in the palette (saw: ${labels.join(' | ') || 'nothing'})`);
+  }
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
+}
+
+/** Closes an open quick input (palette, quick pick, input box) with Escape; no-op when none is open. */
+export async function closeQuickInput(page: Page): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  if ((await widget.count()) > 0 && (await widget.first().isVisible())) {
+    await page.keyboard.press('Escape');
+    await widget.first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+  }
+}
+
+/** Texts of the notification toasts currently shown (bottom right). */
+export async function toasts(page: Page): Promise<string[]> {
+  return (await page.locator('.notifications-toasts .notification-list-item').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+}
+
+/** Waits for a toast containing `text` (string or RegExp); returns its text. */
+export async function waitForToast(page: Page, text: string | RegExp, timeoutMs = 15000): Promise<string> {
+  const item = page.locator('.notifications-toasts .notification-list-item', { hasText: text }).first();
+  await item.waitFor({ state: 'visible', timeout: timeoutMs });
+  return ((await item.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** Labels of the rows of the side-bar trees currently visible (e.g. the Streams view). */
+export async function sidebarRows(page: Page): Promise<string[]> {
+  return (await page.locator('.part.sidebar .monaco-list-row').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+}
+
+/** The webview content frame of the visible webview (the feed): locate elements inside it with `.locator()`. */
+export function webviewFrame(page: Page) {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

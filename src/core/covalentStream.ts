@@ -1,0 +1,116 @@
+/**
+ * Covalent log-event subscriptions (EVM) over STOMP on a WebSocket (`shared/seeds/000_b53a1975f5457db2.txt`,
+ * protocols.md §2), on the shared engine: {@link BaseStream} owns state, backoff, journal and dedup; this class
+ * opens one {@link StompSession} per connection (new socket, CONNECT, SUBSCRIBE the stream's one destination).
+ *
+ * - The key goes both as `?key=` on the URL and as the STOMP `login` header (empty passcode), by default.
+ * - CONNECT asks `heart-beat: 10000,0` by default (we beat every 10 s, the server need not); with
+ *   `heartbeatIncomingMs > 0` a server that goes silent for 1.5x the agreed interval is declared dead (retry).
+ * - ERROR frames, a close right after CONNECT and HTTP 4xx handshakes stop the stream ("endpoint refused the
+ *   subscription: ...") and never retry on their own. Other drops retry with the engine's backoff.
+ * - Covalent cannot replay: events emitted while disconnected are lost, and a reconnect says so in a notice.
+ */
+import { BaseStream, ConnectError, type BaseStreamDeps, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from './baseStream';
+import { parseCovalentBody } from './covalentEvent';
+import { covalentDestination, covalentEndpoint, type DestinationFn } from './covalentDestination';
+import { redact, registerSecret } from './redact';
+import { StompSession, type StompClosedInfo, type StompSessionOptions } from './stompSession';
+import type { StreamDefinition } from './stream';
+
+/** What a Covalent stream needs beyond {@link BaseStreamDeps}. Durations in milliseconds. */
+export interface CovalentStreamDeps extends BaseStreamDeps {
+  /** The saved Covalent key, or undefined (the stream stops with `no_key` unless `requireKey` is false). */
+  getKey(def: StreamDefinition): Promise<string | undefined>;
+  /** Maps the definition to its STOMP destination (default {@link covalentDestination}; tests swap in `rabbitMqDestination`). */
+  destination?: DestinationFn;
+  /** CONNECT headers for a key (default `{login: key, passcode: ''}`; a broker may want other credentials). */
+  connectHeaders?: (key: string | undefined) => Record<string, string>;
+  /** Stop with `no_key` when no key is saved (default true). */
+  requireKey?: boolean;
+  /** Our heart-beat promise (default 10,000). */
+  heartbeatOutgoingMs?: number;
+  /** Server heart-beats we ask for (default 0, as Covalent's sample; set e.g. 10,000 to detect a silent server). */
+  heartbeatIncomingMs?: number;
+  /** Silence allowed as a multiple of the agreed incoming interval (default 1.5). */
+  heartbeatGrace?: number;
+  /** Socket factory override (tests). */
+  createSocket?: StompSessionOptions['createSocket'];
+}
+
+/** Liveness the engine applies when the server sends no heart-beats: effectively none (silence is normal then). */
+const NO_SERVER_HEARTBEAT_MS = 6 * 60 * 60 * 1000;
+
+/** Maps how a STOMP session ended to the engine's outcome. */
+export function outcomeForStompClose(info: StompClosedInfo): CloseOutcome {
+  if (info.kind !== 'refused') return { fatal: false, message: info.message };
+  if (info.httpStatus === 401) return { fatal: true, reason: 'invalid_key', message: `invalid API key (HTTP 401)` };
+  if (info.httpStatus === 403) return { fatal: true, reason: 'forbidden', message: `API key not allowed (HTTP 403)` };
+  const hint = info.httpStatus === 404 ? ' (the Covalent STOMP endpoint may have been retired)' : '';
+  return { fatal: true, reason: 'refused', message: `${info.message}${hint}` };
+}
+
+/** A Covalent log-event stream: one STOMP subscription by contract address or by topic hash. */
+export class CovalentStream extends BaseStream {
+  private readonly deps: CovalentStreamDeps;
+  private sessions = 0;
+
+  constructor(definition: StreamDefinition, deps: CovalentStreamDeps) {
+    // Covalent bills per API call, not per streamed event: no credit meter.
+    super(definition, deps, { billed: false });
+    this.deps = deps;
+  }
+
+  protected async open(mode: ResolvedMode, sink: TransportSink): Promise<TransportConnection> {
+    const def = this.definition;
+    let destination: string;
+    let url: string;
+    const key = await this.deps.getKey(def);
+    if (!key && this.deps.requireKey !== false) {
+      throw new ConnectError({ fatal: true, reason: 'no_key', message: 'no Covalent API key saved' });
+    }
+    registerSecret(key);
+    try {
+      destination = (this.deps.destination ?? covalentDestination)(def);
+      url = covalentEndpoint(def, key);
+    } catch (err) {
+      throw new ConnectError({ fatal: true, reason: 'error', message: err instanceof Error ? err.message : String(err) });
+    }
+    const headers = this.deps.connectHeaders ? this.deps.connectHeaders(key) : { login: key ?? '', passcode: '' };
+    for (const v of Object.values(headers)) registerSecret(v);
+    const isReconnect = this.sessions++ > 0 && mode.kind !== 'live';
+    const stream = def.id;
+    const options: StompSessionOptions = {
+      url,
+      connectHeaders: headers,
+      destinations: [destination],
+      clock: this.clock,
+      logger: this.log,
+    };
+    if (this.deps.heartbeatOutgoingMs !== undefined) options.heartbeatOutgoingMs = this.deps.heartbeatOutgoingMs;
+    if (this.deps.heartbeatIncomingMs !== undefined) options.heartbeatIncomingMs = this.deps.heartbeatIncomingMs;
+    if (this.deps.heartbeatGrace !== undefined) options.heartbeatGrace = this.deps.heartbeatGrace;
+    if (this.deps.connectTimeoutMs !== undefined) options.connectTimeoutMs = this.deps.connectTimeoutMs;
+    if (this.deps.createSocket) options.createSocket = this.deps.createSocket;
+    const session = new StompSession(options, {
+      onConnected: () => {
+        const grace = session.livenessGraceMs;
+        // The engine's own liveness (3x) backs up the session's (1.5x); without server heart-beats it stays out of the way.
+        sink.opened({ heartbeatMs: grace > 0 ? Math.ceil(grace / (this.deps.heartbeatGrace ?? 1.5)) : NO_SERVER_HEARTBEAT_MS });
+        if (isReconnect) sink.notice('warn', 'reconnected: Covalent does not replay, log events emitted while disconnected were missed');
+      },
+      onActivity: () => sink.activity(),
+      onMessage: (body, _destination, receivedAt) => {
+        const result = parseCovalentBody(stream, body, receivedAt);
+        for (const w of result.warnings) sink.notice('warn', w);
+        for (const ev of result.events) sink.event(ev);
+      },
+      onClosed: (info) => sink.closed(outcomeForStompClose(info)),
+    });
+    session.open();
+    return {
+      endpoint: `${redact(url)} ${destination}`,
+      transport: 'stomp',
+      close: () => session.close(),
+    };
+  }
+}

@@ -1,0 +1,302 @@
+/**
+ * One STOMP-over-WebSocket connection attempt (CONNECT, SUBSCRIBE every destination, MESSAGE bodies out), built on
+ * `@stomp/stompjs` over `ws`. Framing (NUL + newline, repeated headers, bodies split across WebSocket messages) is the
+ * library's; this class adds what a stream needs on top: liveness on an injected {@link Clock}, and a single
+ * classified close ({@link StompCloseKind}) so the owner can tell "retry with backoff" from "the endpoint refused".
+ * A session never reconnects by itself: the owner creates a new one (new socket, CONNECT, re-SUBSCRIBE).
+ */
+import { Client } from '@stomp/stompjs';
+import type { IFrame, IMessage, IStompSocket } from '@stomp/stompjs';
+import WebSocket from 'ws';
+import type { Clock, TimerHandle } from './clock';
+import { systemClock } from './clock';
+import type { Logger } from './logger';
+import { nullLogger } from './logger';
+import { redact } from './redact';
+
+/** STOMP versions offered as WebSocket sub-protocols, newest first. */
+export const stompSubProtocols = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
+
+/**
+ * How a session ended:
+ * - `closed`: {@link StompSession.close} was called (never reported through `onClosed`).
+ * - `lost`: the socket failed or closed after a healthy start, or could not be opened (retry with backoff).
+ * - `heartbeat`: nothing (no frame, no heart-beat) arrived within the grace period; the socket was dropped (retry).
+ * - `timeout`: no CONNECTED frame within `connectTimeoutMs` (retry).
+ * - `refused`: an ERROR frame, a close right after CONNECT, or an HTTP 4xx on the handshake (do not retry).
+ */
+export type StompCloseKind = 'closed' | 'lost' | 'heartbeat' | 'timeout' | 'refused';
+
+/** Reported once per session through {@link StompSessionHandlers.onClosed}. */
+export interface StompClosedInfo {
+  kind: StompCloseKind;
+  /** Readable, redacted; for `refused` it starts with "endpoint refused the subscription". */
+  message: string;
+  /** WebSocket close code when the socket closed (1006 = abnormal). */
+  code?: number;
+  /** HTTP status when the WebSocket handshake was answered with one. */
+  httpStatus?: number;
+  /** Whether the CONNECTED frame had arrived. */
+  wasConnected: boolean;
+  /** Clock time the close was decided (ms). */
+  at: number;
+  /** Clock time anything was last received (ms), if ever. */
+  lastActivityAt?: number;
+}
+
+/** What the session reports. Handlers run synchronously; a throwing handler is logged, never fatal. */
+export interface StompSessionHandlers {
+  /** CONNECTED arrived and every destination has been subscribed. */
+  onConnected?(info: { version?: string; server?: string; heartBeat?: string; at: number }): void;
+  /** Anything arrived on the socket (a frame, part of one, or a heart-beat). */
+  onActivity?(): void;
+  /** One MESSAGE body (decoded as UTF-8) on a subscribed destination. */
+  onMessage(body: string, destination: string, receivedAt: number): void;
+  /** The session is over (not called after {@link StompSession.close}). */
+  onClosed(info: StompClosedInfo): void;
+}
+
+/** Options of one session. Durations in milliseconds. */
+export interface StompSessionOptions {
+  /** WebSocket URL; may carry a key (`?key=`): it is redacted in every message. */
+  url: string;
+  /** Extra CONNECT headers, e.g. `{login: key, passcode: ''}`. */
+  connectHeaders?: Record<string, string>;
+  /** Destinations to SUBSCRIBE after CONNECTED, in order. */
+  destinations: readonly string[];
+  /** How often we promise to send heart-beats (default 10,000; 0 = never). */
+  heartbeatOutgoingMs?: number;
+  /** How often we ask the server to send heart-beats (default 0 = none, as Covalent's sample). */
+  heartbeatIncomingMs?: number;
+  /** Silence allowed, as a multiple of the agreed incoming heart-beat interval, before the connection is declared dead (default 1.5). */
+  heartbeatGrace?: number;
+  /** Time allowed from opening the socket to CONNECTED (default 15,000). */
+  connectTimeoutMs?: number;
+  clock?: Clock;
+  logger?: Logger;
+  /** Opens the socket (default: `ws` with the STOMP sub-protocols and `perMessageDeflate: false`). */
+  createSocket?: (url: string, protocols: string[]) => WebSocket;
+}
+
+/** The default socket: `ws`, STOMP sub-protocols, no compression (permessage-deflate costs ~3x CPU). */
+export function defaultStompSocket(url: string, protocols: string[]): WebSocket {
+  return new WebSocket(url, protocols, { perMessageDeflate: false });
+}
+
+/** Readable text of an ERROR frame: its `message` header and the first line of its body, redacted, at most 300 chars. */
+export function describeErrorFrame(frame: Pick<IFrame, 'headers' | 'body'>): string {
+  const header = frame.headers['message'] ?? '';
+  const firstLine = (frame.body ?? '').split('\n').find((l) => l.trim() !== '') ?? '';
+  const text = [header, firstLine && firstLine !== header ? firstLine : ''].filter(Boolean).join(': ') || 'ERROR frame without message';
+  return redact(text.length > 300 ? `${text.slice(0, 297)}...` : text);
+}
+
+/** One STOMP connection. Create, {@link open}, and wait for `onClosed`; create a new one to reconnect. */
+export class StompSession {
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private client: Client | undefined;
+  private socket: WebSocket | undefined;
+  private opened = false;
+  private connected = false;
+  private finished = false;
+  private lastSocketError: string | undefined;
+  private connectTimer: TimerHandle | undefined;
+  private watchdog: TimerHandle | undefined;
+  private closeTimer: TimerHandle | undefined;
+  private activityAt: number | undefined;
+  private graceMs = 0;
+  private messages = 0;
+
+  constructor(
+    private readonly options: StompSessionOptions,
+    private readonly handlers: StompSessionHandlers,
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.log = options.logger ?? nullLogger;
+  }
+
+  /** Clock time anything was last received on this session (ms), if ever. */
+  get lastActivityAt(): number | undefined {
+    return this.activityAt;
+  }
+
+  /** Whether CONNECTED has arrived and the session has not ended. */
+  get isConnected(): boolean {
+    return this.connected && !this.finished;
+  }
+
+  /** MESSAGE frames delivered so far. */
+  get messageCount(): number {
+    return this.messages;
+  }
+
+  /** The silence (ms) after which the connection is declared dead; 0 until CONNECTED agrees on server heart-beats. */
+  get livenessGraceMs(): number {
+    return this.graceMs;
+  }
+
+  /** Opens the socket and sends CONNECT. Call once. */
+  open(): void {
+    if (this.client) throw new Error('StompSession.open() called twice');
+    const o = this.options;
+    const outgoing = o.heartbeatOutgoingMs ?? 10_000;
+    const incoming = o.heartbeatIncomingMs ?? 0;
+    const createSocket = o.createSocket ?? defaultStompSocket;
+    const client = new Client({
+      webSocketFactory: () => this.attachSocket(createSocket(o.url, stompSubProtocols)) as unknown as IStompSocket,
+      connectHeaders: { ...(o.connectHeaders ?? {}) },
+      heartbeatOutgoing: outgoing,
+      heartbeatIncoming: incoming,
+      // Liveness is ours (on the injected clock); the library's own checker is pushed out of the way.
+      heartbeatToleranceMultiplier: 1_000_000,
+      reconnectDelay: 0,
+      debug: () => undefined,
+    });
+    client.onConnect = (frame) => this.handleConnected(frame);
+    client.onStompError = (frame) => this.fail('refused', `endpoint refused the subscription: ${describeErrorFrame(frame)}`);
+    client.onWebSocketClose = (evt) => this.handleSocketClose((evt as { code?: number }).code);
+    client.onUnhandledMessage = () => undefined;
+    this.client = client;
+    this.connectTimer = this.clock.setTimeout(() => {
+      if (!this.connected) this.fail('timeout', `no CONNECTED frame within ${o.connectTimeoutMs ?? 15_000} ms`);
+    }, o.connectTimeoutMs ?? 15_000);
+    this.log.debug(`connecting to ${redact(o.url)}`);
+    client.activate();
+  }
+
+  /** Closes the connection deliberately; `onClosed` is not called. Safe to call at any time, more than once. */
+  close(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.clearTimers();
+    this.dropSocket(false);
+  }
+
+  private attachSocket(ws: WebSocket): WebSocket {
+    this.socket = ws;
+    // Raw EventEmitter listeners: no per-message string conversion (the library's onmessage does that once).
+    const onActivity = this.handlers.onActivity;
+    ws.on('message', () => {
+      this.activityAt = this.clock.now();
+      if (onActivity && !this.finished) onActivity();
+    });
+    ws.on('open', () => {
+      this.opened = true;
+    });
+    ws.on('error', (err: Error) => {
+      this.lastSocketError = err.message;
+    });
+    return ws;
+  }
+
+  private handleConnected(frame: IFrame): void {
+    if (this.finished) return;
+    this.connected = true;
+    this.clock.clearTimeout(this.connectTimer);
+    this.connectTimer = undefined;
+    const client = this.client;
+    if (!client) return;
+    for (const destination of this.options.destinations) {
+      client.subscribe(destination, (message: IMessage) => this.handleMessage(message, destination));
+    }
+    const heartBeat = frame.headers['heart-beat'];
+    const serverOutgoing = heartBeat ? parseInt(heartBeat.split(',')[0] ?? '0', 10) || 0 : 0;
+    const incoming = this.options.heartbeatIncomingMs ?? 0;
+    const version = frame.headers['version'];
+    // STOMP 1.0 has no heart-beats; otherwise both sides must want them (spec: max of the two intervals).
+    if (incoming > 0 && serverOutgoing > 0 && version !== '1.0') {
+      const interval = Math.max(incoming, serverOutgoing);
+      this.graceMs = Math.ceil(interval * (this.options.heartbeatGrace ?? 1.5));
+      this.activityAt ??= this.clock.now();
+      this.scheduleWatchdog(this.graceMs);
+    }
+    this.log.debug(`connected (STOMP ${version ?? '?'}, heart-beat ${heartBeat ?? 'none'}), subscribed ${this.options.destinations.length}`);
+    try {
+      this.handlers.onConnected?.({ version, server: frame.headers['server'], heartBeat, at: this.clock.now() });
+    } catch (err) {
+      this.log.error(`onConnected handler threw: ${String(err)}`);
+    }
+  }
+
+  private scheduleWatchdog(delayMs: number): void {
+    this.watchdog = this.clock.setTimeout(() => {
+      this.watchdog = undefined;
+      if (this.finished) return;
+      const idle = this.clock.now() - (this.activityAt ?? 0);
+      if (idle >= this.graceMs) {
+        this.fail('heartbeat', `no heart-beat or message from the server for ${idle} ms (allowed ${this.graceMs} ms)`);
+      } else {
+        this.scheduleWatchdog(this.graceMs - idle);
+      }
+    }, delayMs);
+  }
+
+  private handleMessage(message: IMessage, destination: string): void {
+    if (this.finished) return;
+    this.messages++;
+    try {
+      this.handlers.onMessage(message.body, destination, this.clock.now());
+    } catch (err) {
+      this.log.error(`onMessage handler threw: ${String(err)}`);
+    }
+  }
+
+  private handleSocketClose(code: number | undefined): void {
+    if (this.finished) return;
+    const err = this.lastSocketError;
+    const http = err ? /Unexpected server response: (\d{3})/.exec(err) : null;
+    if (http) {
+      const status = Number(http[1]);
+      const refused = status >= 400 && status < 500;
+      this.fail(refused ? 'refused' : 'lost', `${refused ? 'endpoint refused the subscription: ' : ''}WebSocket handshake answered HTTP ${status}`, code, status);
+    } else if (this.opened && !this.connected) {
+      this.fail('refused', `endpoint refused the subscription: connection closed right after CONNECT (code ${code ?? '?'})`, code);
+    } else if (!this.opened) {
+      this.fail('lost', `could not connect: ${redact(err ?? 'socket closed')}`, code);
+    } else {
+      this.fail('lost', `connection closed (code ${code ?? '?'})${err ? `: ${redact(err)}` : ''}`, code);
+    }
+  }
+
+  private fail(kind: StompCloseKind, message: string, code?: number, httpStatus?: number): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.clearTimers();
+    const info: StompClosedInfo = { kind, message: redact(message), wasConnected: this.connected, at: this.clock.now() };
+    if (code !== undefined) info.code = code;
+    if (httpStatus !== undefined) info.httpStatus = httpStatus;
+    if (this.activityAt !== undefined) info.lastActivityAt = this.activityAt;
+    this.log.debug(`session ended (${kind}): ${info.message}`);
+    this.dropSocket(kind !== 'refused');
+    try {
+      this.handlers.onClosed(info);
+    } catch (err) {
+      this.log.error(`onClosed handler threw: ${String(err)}`);
+    }
+  }
+
+  /** Ends the socket: a frozen peer never answers a close handshake, so dead connections are terminated at once. */
+  private dropSocket(terminate: boolean): void {
+    const ws = this.socket;
+    if (!ws) {
+      // The library creates the socket asynchronously; make sure it is dropped as soon as it exists.
+      void this.client?.deactivate({ force: true });
+      return;
+    }
+    if (terminate || ws.readyState !== WebSocket.OPEN) {
+      ws.terminate();
+      return;
+    }
+    ws.close(1000);
+    this.closeTimer = this.clock.setTimeout(() => ws.terminate(), 1_000);
+    ws.once('close', () => this.clock.clearTimeout(this.closeTimer));
+  }
+
+  private clearTimers(): void {
+    this.clock.clearTimeout(this.connectTimer);
+    this.clock.clearTimeout(this.watchdog);
+    this.connectTimer = undefined;
+    this.watchdog = undefined;
+  }
+}

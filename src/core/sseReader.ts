@@ -42,7 +42,6 @@ export interface SseReader {
 /** Creates a reader; `initialLastEventId` is the id a resumed connection starts from. */
 export function createSseReader(cb: SseCallbacks, initialLastEventId = ''): SseReader {
   let lastEventId = initialLastEventId;
-  let bom = true;
   const parser = createParser({
     onId(id) {
       if (id !== lastEventId) {
@@ -68,16 +67,11 @@ export function createSseReader(cb: SseCallbacks, initialLastEventId = ''): SseR
   });
   return {
     feed(chunk: string) {
-      // the parser expects the BOM stripped by the decoder; strip it here for raw text input too
-      if (bom && chunk.length > 0) {
-        if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
-        bom = false;
-      }
+      // the parser strips the one leading BOM the spec allows
       parser.feed(chunk);
     },
     reset() {
       parser.reset();
-      bom = true;
     },
     get lastEventId() {
       return lastEventId;

@@ -1,0 +1,72 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { ChainEvent } from '../../src/core/event';
+import { Journal, journalFileName } from '../../src/core/journal';
+
+function ev(i: number): ChainEvent {
+  return { id: `id_${i}`, stream: 's', provider: 'warp', kind: 'event', name: 'event', receivedAt: i, payload: { n: i } };
+}
+
+describe('Journal', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-journal-'));
+  });
+
+  it('appends a batch in one write, keeps the last id, and reads back in order after reopening', async () => {
+    const j = await Journal.open({ dir, name: 'demo stream/1' });
+    assert.strictEqual(j.lastId, undefined);
+    await j.append([ev(1), ev(2), ev(3)]);
+    await j.append([ev(4)]);
+    assert.strictEqual(j.lastId, 'id_4');
+    await j.close();
+    assert.strictEqual(path.basename(j.file), journalFileName('demo stream/1'));
+    assert.ok(!path.basename(j.file).includes('/'));
+    const lines = fs.readFileSync(j.file, 'utf8').trim().split('\n');
+    assert.strictEqual(lines.length, 4);
+    const k = await Journal.open({ dir, name: 'demo stream/1' });
+    assert.strictEqual(k.lastId, 'id_4');
+    assert.deepStrictEqual((await k.readAll()).map((e) => e.id), ['id_1', 'id_2', 'id_3', 'id_4']);
+    assert.deepStrictEqual(k.recent(2).map((e) => e.id), ['id_3', 'id_4']);
+    await k.close();
+  });
+
+  it('is bounded: rotates to the most recent maxEvents, never holding more than twice that', async () => {
+    const j = await Journal.open({ dir, name: 'r', maxEvents: 10 });
+    for (let i = 1; i <= 95; i++) {
+      await j.append([ev(i)]);
+      const n = fs.readFileSync(j.file, 'utf8').trim().split('\n').length;
+      assert.ok(n <= 20, `file holds ${n} lines`);
+    }
+    await j.close();
+    const k = await Journal.open({ dir, name: 'r', maxEvents: 10 });
+    const all = await k.readAll();
+    assert.strictEqual(all[all.length - 1].id, 'id_95');
+    assert.ok(all.length >= 10 && all.length <= 20);
+    assert.deepStrictEqual(k.recent().map((e) => e.id), Array.from({ length: 10 }, (_, i) => `id_${86 + i}`));
+    await k.close();
+  });
+
+  it('survives a torn last line: warns, drops it, and appends cleanly after', async () => {
+    const j = await Journal.open({ dir, name: 't' });
+    await j.append([ev(1), ev(2)]);
+    await j.close();
+    fs.appendFileSync(j.file, '{"id":"id_3","stream":"s","pro');
+    const warnings: string[] = [];
+    const k = await Journal.open({ dir, name: 't', onWarning: (w) => warnings.push(w) });
+    assert.strictEqual(k.lastId, 'id_2');
+    assert.ok(warnings.some((w) => w.includes('torn write')));
+    await k.append([ev(3)]);
+    assert.deepStrictEqual((await k.readAll()).map((e) => e.id), ['id_1', 'id_2', 'id_3']);
+    await k.close();
+  });
+
+  it('serializes concurrent appends in call order', async () => {
+    const j = await Journal.open({ dir, name: 'c' });
+    await Promise.all([j.append([ev(1)]), j.append([ev(2), ev(3)]), j.append([ev(4)])]);
+    assert.deepStrictEqual((await j.readAll()).map((e) => e.id), ['id_1', 'id_2', 'id_3', 'id_4']);
+    await j.close();
+  });
+});

@@ -297,6 +297,8 @@ export abstract class BaseStream implements StreamHandle {
     this.nextRetryAt = undefined;
     this.setState('connecting', undefined, this.attempt > 0 ? `connecting (attempt ${this.attempt + 1})` : 'connecting');
     await this.ready;
+    // events still being processed from the previous connection move the resume point: wait for them
+    await this.flush();
     if (gen !== this.generation) return;
     const mode = this.resolveMode(requested, initial);
     this.mode = mode.kind;

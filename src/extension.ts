@@ -1,11 +1,287 @@
-// Placeholder entry point so the real-VS-Code harness can load the extension before the real one lands.
-// The extension engineer owns this file and replaces it wholesale.
-import type * as vscode from 'vscode';
+/**
+ * Chain Watch: activate() builds the parts, wires them, registers everything in `context.subscriptions` and
+ * returns a small API (stream states and events, the demo, the output lines, a scriptable prompter) for tests.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { systemClock } from './core/clock';
+import { createLogger } from './core/logger';
+import type { Logger } from './core/logger';
+import type { ChainEvent } from './core/event';
+import type { StreamStatus } from './core/stream';
+import { createStreamHandle } from './core/streamFactory';
+import { StreamRegistry } from './core/streamRegistry';
+import type { RegisteredStream } from './core/streamRegistry';
+import { CreditGuard } from './core/creditGuard';
+import { describeError } from './core/redact';
+import type { WarpServer } from './simulator/warpServer';
+import { OutputManager } from './vscode/output';
+import { KeyStore } from './vscode/secrets';
+import { StreamsTree } from './vscode/streamsTree';
+import { StatusBar } from './vscode/statusBar';
+import { EventDocuments } from './vscode/eventDocument';
+import { Demo } from './vscode/demo';
+import { registerCommands } from './vscode/commands';
+import { windowPrompter } from './vscode/prompter';
+import type { Prompter } from './vscode/prompter';
+import { effectiveDefinition, guardSettings, readStreams, recentEventsInTree, SECTION } from './vscode/settings';
 
-/** Activates the extension; returns the (so far empty) public API object. */
-export function activate(_context: vscode.ExtensionContext): Record<string, never> {
-  return {};
+/** One stream as the test API reports it. */
+export interface ApiStream {
+  id: string;
+  label: string;
+  origin: RegisteredStream['origin'];
+  status: StreamStatus;
+  /** The stream's recent events, oldest first. */
+  events: ChainEvent[];
 }
 
-/** Nothing to clean up yet. */
-export function deactivate(): void {}
+/** What `activate()` returns (for tests and other extensions). */
+export interface ChainWatchApi {
+  /** Every stream with its status and recent events. */
+  streams(): ApiStream[];
+  /** Runs "Start Demo"; resolves with the demo stream id. */
+  startDemo(): Promise<string>;
+  /** Runs "Stop Demo". */
+  stopDemo(): Promise<void>;
+  /** The demo's simulator while it runs. */
+  readonly demoServer: WarpServer | undefined;
+  /** Every line written to Chain Watch's output channels (the log and the per-stream channels). */
+  logLines(): string[];
+  /** Replaces the prompter the commands ask through (undefined restores the real one). */
+  setPrompter(prompter: Prompter | undefined): void;
+  /** The Streams view as shown: labels, descriptions, context values, children. */
+  tree(): ReturnType<StreamsTree['snapshot']>;
+  /** Status bar texts. */
+  statusBar(): { connection: string; credits: string; connectionVisible: boolean };
+  /** Does what a window reload does to the streams: flush, dispose every handle, load again from settings and
+   *  journals, and connect the `autoConnect` ones (from the last processed id). */
+  reloadStreams(): Promise<void>;
+  /** The registry (advanced tests). */
+  readonly registry: StreamRegistry;
+}
+
+let teardown: (() => Promise<void>) | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<ChainWatchApi> {
+  const output = new OutputManager();
+  const logger: Logger = createLogger(output);
+  const keys = new KeyStore(context.secrets, context.globalState);
+  await keys.preload();
+  const storageDir = context.globalStorageUri.fsPath;
+  const journalDir = path.join(storageDir, 'journal');
+  fs.mkdirSync(journalDir, { recursive: true });
+
+  const registry = new StreamRegistry({
+    clock: systemClock,
+    factory: (def) => createStreamHandle(def, { journalDir, logger, getKey: (d) => keys.getKey(d) }),
+    onError: (err) => logger.error(`listener failed: ${describeError(err)}`),
+  });
+  let prompter: Prompter = windowPrompter;
+  const tree = new StreamsTree(registry);
+  const docs = new EventDocuments((stream, id) => registry.get(stream)?.handle.recent().find((e) => e.id === id));
+  const setContext = (key: string, value: unknown) => void vscode.commands.executeCommand('setContext', key, value);
+  const demo = new Demo(registry, keys, logger.child('demo'), (running) => setContext('chainWatch.demoRunning', running));
+
+  // ---- credit guard: idle pause across windows (a shared focus file), daily budget -------------------------
+  const focusFile = path.join(storageDir, 'lastFocus.json');
+  const markFocus = () => {
+    try {
+      fs.writeFileSync(focusFile, String(Date.now()));
+    } catch {
+      // another window may be writing at the same moment; the next mark wins
+    }
+  };
+  let guard: CreditGuard | undefined;
+  guard = new CreditGuard(
+    systemClock,
+    {
+      pauseAll: () => registry.disconnectAll('paused'),
+      resume: (ids) => ids.forEach((id) => registry.get(id)?.handle.connect({ kind: 'auto' })),
+      totalCredits: () => registry.credits().credits,
+      lastFocusElsewhereAt: () => {
+        try {
+          const v = Number(fs.readFileSync(focusFile, 'utf8'));
+          return Number.isFinite(v) ? v : undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      notify: (message) => {
+        logger.info(message);
+        void vscode.window.showInformationMessage(`Chain Watch: ${message}`);
+      },
+      budgetExceeded: async (spent, budget) => {
+        const choice = await prompter.ask(
+          `Chain Watch: today's credits (~${Math.round(spent).toLocaleString('en-US')}) passed your daily budget of ${budget.toLocaleString('en-US')}. Every stream is paused.`,
+          ['Keep Going', 'Stay Paused'],
+          'warn',
+        );
+        return choice === 'Keep Going' ? 'continue' : 'stay_paused';
+      },
+    },
+    guardSettings(),
+    {
+      get: () => context.globalState.get<{ day: string; spent: number }>('chainWatch.spentToday'),
+      set: (v) => void context.globalState.update('chainWatch.spentToday', v),
+    },
+    vscode.window.state.focused,
+  );
+  if (vscode.window.state.focused) markFocus();
+  const focusTicker = setInterval(() => {
+    if (vscode.window.state.focused) markFocus();
+  }, 60_000);
+  const statusBar = new StatusBar(registry, () => guard);
+
+  // ---- streams from settings ---------------------------------------------------------------------------------
+  const labelOf = (id: string) => {
+    const s = registry.get(id);
+    return s ? s.handle.definition.label || id : id;
+  };
+  const restored = new Set<string>();
+  /** Writes a stream's restored events to its output channel once, then connects it if it auto-connects. */
+  const restoreAndConnect = async (id: string, connect: boolean) => {
+    const s = registry.get(id);
+    if (!s) return;
+    if (!restored.has(id)) {
+      restored.add(id);
+      await s.handle.ready.catch(() => undefined);
+      const recent = s.handle.recent(recentEventsInTree());
+      if (recent.length) {
+        logger.info(`${labelOf(id)}: ${recent.length} recent events restored from the journal`);
+        output.events(id, labelOf(id), recent);
+      }
+    }
+    if (connect && registry.get(id)?.handle === s.handle && s.handle.status().state === 'idle') s.handle.connect({ kind: 'auto' });
+  };
+  const updateContext = () => {
+    setContext('chainWatch.streamCount', registry.list().length);
+    const noKey = registry.list().filter((s) => s.handle.status().stopReason === 'no_key');
+    tree.view.message = noKey.length
+      ? `No API key saved for host ${noKey.map((s) => keys.hostFor(s.handle.definition) ?? '?').filter((h, i, a) => a.indexOf(h) === i).join(', ')}. Run "Chain Watch: Set API Key...".`
+      : undefined;
+  };
+  const syncFromSettings = () => {
+    const r = registry.sync(readStreams().map(effectiveDefinition));
+    for (const p of r.problems) logger.warn(`chainWatch.streams: ${p}`);
+    if (r.problems.length) void vscode.window.showWarningMessage(`Chain Watch: ${r.problems.length} stream definition(s) skipped: ${r.problems[0]}`);
+    for (const id of r.removed) {
+      output.dropStream(id);
+      restored.delete(id);
+    }
+    for (const id of [...r.added, ...r.changed]) {
+      restored.delete(id);
+      void restoreAndConnect(id, registry.get(id)?.handle.definition.autoConnect === true);
+    }
+    updateContext();
+    return r;
+  };
+
+  registry.onEvents((b) => output.events(b.stream, labelOf(b.stream), b.events));
+  registry.onStatus(() => updateContext());
+
+  const subs: vscode.Disposable[] = [
+    output,
+    keys,
+    tree,
+    statusBar,
+    docs,
+    ...registerCommands({
+      registry,
+      keys,
+      output,
+      tree,
+      docs,
+      demo,
+      logger,
+      prompter: () => prompter,
+      syncFromSettings: () => void syncFromSettings(),
+      userActed: () => guard?.clearPause(),
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${SECTION}.streams`) || e.affectsConfiguration(`${SECTION}.warp`) || e.affectsConfiguration(`${SECTION}.covalent`) || e.affectsConfiguration(`${SECTION}.evm`)) syncFromSettings();
+      if (e.affectsConfiguration(`${SECTION}.credits`)) guard?.update(guardSettings());
+      if (e.affectsConfiguration(`${SECTION}.tree`)) tree.refresh();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => syncFromSettings()),
+    vscode.window.onDidChangeWindowState((s) => {
+      if (s.focused) markFocus();
+      guard?.focusChanged(s.focused);
+    }),
+    { dispose: () => keysSub.dispose() },
+    { dispose: () => clearInterval(focusTicker) },
+  ];
+  // a key set or cleared (in any window) lets streams stopped for want of it try again
+  const keysSub = keys.onDidChange(async () => {
+    for (const s of registry.list()) {
+      const st = s.handle.status();
+      if (st.state === 'stopped' && (st.stopReason === 'no_key' || st.stopReason === 'invalid_key') && (await keys.hasKey(s.handle.definition))) {
+        logger.info(`${labelOf(s.id)}: a key for ${keys.hostFor(s.handle.definition)} is now saved; connecting`);
+        s.handle.connect({ kind: 'auto' });
+      }
+    }
+    updateContext();
+  });
+  context.subscriptions.push(...subs);
+
+  syncFromSettings();
+  setContext('chainWatch.demoRunning', false);
+  setContext('chainWatch.ready', true);
+
+  teardown = async () => {
+    guard?.dispose();
+    guard = undefined;
+    await registry.flushAll();
+    await demo.stop().catch(() => undefined);
+    registry.dispose();
+  };
+  context.subscriptions.push({ dispose: () => void teardown?.() });
+
+  if (process.env.CHAIN_WATCH_AUTODEMO === '1') {
+    void vscode.commands.executeCommand('chainWatch.startDemo').then(undefined, (err) => logger.error(`auto demo failed: ${describeError(err)}`));
+  }
+
+  const api: ChainWatchApi = {
+    streams: () =>
+      registry.list().map((s) => ({
+        id: s.id,
+        label: s.handle.definition.label || s.id,
+        origin: s.origin,
+        status: s.handle.status(),
+        events: s.handle.recent(),
+      })),
+    startDemo: async () => (await vscode.commands.executeCommand<string>('chainWatch.startDemo')) as string,
+    stopDemo: async () => {
+      await vscode.commands.executeCommand('chainWatch.stopDemo');
+    },
+    get demoServer() {
+      return demo.demoServer;
+    },
+    logLines: () => output.lines(),
+    setPrompter: (p) => {
+      prompter = p ?? windowPrompter;
+    },
+    tree: () => tree.snapshot(),
+    statusBar: () => ({ connection: statusBar.connection.text, credits: statusBar.credits.text, connectionVisible: registry.list().length > 0 }),
+    reloadStreams: async () => {
+      await registry.flushAll();
+      const settingsIds = registry.list().filter((s) => s.origin === 'settings').map((s) => s.id);
+      for (const id of settingsIds) registry.remove(id);
+      for (const id of settingsIds) {
+        output.dropStream(id);
+        restored.delete(id);
+      }
+      const r = syncFromSettings();
+      await Promise.all(r.added.map((id) => restoreAndConnect(id, registry.get(id)?.handle.definition.autoConnect === true)));
+    },
+    registry,
+  };
+  return api;
+}
+
+export async function deactivate(): Promise<void> {
+  const t = teardown;
+  teardown = undefined;
+  await t?.();
+}

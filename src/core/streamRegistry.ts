@@ -181,15 +181,20 @@ export class StreamRegistry implements Disposable {
     }
     for (const [id, def] of wanted) {
       const e = this.entries.get(id);
-      if (!e) {
-        this.insert(def, 'settings');
-        added.push(id);
-      } else if (!sameDefinition(e.handle.definition, def)) {
-        const state = e.handle.status().state;
-        this.drop(id);
-        const n = this.insert(def, 'settings');
-        if (state === 'live' || state === 'connecting' || state === 'reconnecting') n.handle.connect({ kind: 'auto' });
-        changed.push(id);
+      try {
+        if (!e) {
+          this.insert(def, 'settings');
+          added.push(id);
+        } else if (!sameDefinition(e.handle.definition, def)) {
+          const state = e.handle.status().state;
+          this.drop(id);
+          changed.push(id);
+          const n = this.insert(def, 'settings');
+          if (state === 'live' || state === 'connecting' || state === 'reconnecting') n.handle.connect({ kind: 'auto' });
+        }
+      } catch (err) {
+        // the factory refused it (unknown provider...): report, keep loading the others
+        problems.push(`stream "${id}": ${err instanceof Error ? err.message : String(err)}`);
       }
     }
     if (added.length || removed.length || changed.length) this.changeEmitter.fire(undefined, this.opts.onError);

@@ -9,6 +9,7 @@ export class FakeHandle implements StreamHandle {
   connects: Array<ConnectMode | undefined> = [];
   disconnects: Array<'user' | 'paused' | undefined> = [];
   disposed = false;
+  readonly ready: Promise<void> = Promise.resolve();
   events: ChainEvent[] = [];
   private ev = new Emitter<ChainEvent[]>();
   private stE = new Emitter<StreamStatus>();

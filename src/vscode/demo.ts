@@ -1,0 +1,98 @@
+/**
+ * The demo: a local Warp-compatible simulator inside the extension host on 127.0.0.1, and an in-memory
+ * "Demo (Sui)" stream (never written to settings) whose key is the simulator's local key, kept in memory only.
+ */
+import type { StreamRegistry } from '../core/streamRegistry';
+import type { StreamDefinition } from '../core/stream';
+import type { Logger } from '../core/logger';
+import { DEMO_KEY, WarpServer } from '../simulator/warpServer';
+import type { KeyStore } from './secrets';
+import { hostOf } from './settings';
+
+/** Local id of the demo stream. */
+export const DEMO_STREAM_ID = 'demo';
+
+/** Events per second the demo stream produces. */
+export const DEMO_RATE_PER_SEC = 3;
+
+/** Starts and stops the demo. */
+export class Demo {
+  private server: WarpServer | undefined;
+  private starting: Promise<string> | undefined;
+
+  constructor(
+    private readonly registry: StreamRegistry,
+    private readonly keys: KeyStore,
+    private readonly logger: Logger,
+    private readonly onState: (running: boolean) => void,
+  ) {}
+
+  /** The running simulator (tests use it to inject faults and quotas). */
+  get demoServer(): WarpServer | undefined {
+    return this.server;
+  }
+
+  /** True while the simulator runs. */
+  get running(): boolean {
+    return this.server !== undefined;
+  }
+
+  /** Starts the simulator (if needed), adds the demo stream and connects it. Resolves with the stream id. */
+  start(): Promise<string> {
+    if (this.starting) return this.starting;
+    this.starting = this.doStart().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private async doStart(): Promise<string> {
+    if (!this.server) {
+      const server = new WarpServer({
+        host: '127.0.0.1',
+        port: 0,
+        streams: [{ id: DEMO_STREAM_ID, type: 'mixed', ratePerSec: DEMO_RATE_PER_SEC }],
+        logger: this.logger,
+      });
+      await server.start();
+      this.server = server;
+      this.logger.info(`demo simulator listening on ${server.baseUrl}`);
+    }
+    const host = hostOf(this.server.baseUrl) as string;
+    this.keys.setMemoryKey('warp', host, DEMO_KEY);
+    const def: StreamDefinition = {
+      id: DEMO_STREAM_ID,
+      provider: 'warp',
+      label: 'Demo (Sui)',
+      network: 'mainnet',
+      streamId: DEMO_STREAM_ID,
+      transport: 'websocket',
+      baseUrl: this.server.baseUrl,
+    };
+    const existing = this.registry.get(DEMO_STREAM_ID);
+    const handle = existing && existing.origin === 'memory' && existing.handle.definition.baseUrl === def.baseUrl ? existing.handle : this.registry.addMemory(def);
+    const st = handle.status().state;
+    // a fresh simulator knows none of the ids a previous one sent: start live
+    if (st !== 'live' && st !== 'connecting') handle.connect({ kind: 'live' });
+    this.onState(true);
+    return DEMO_STREAM_ID;
+  }
+
+  /** Removes the demo stream and stops the simulator. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    const s = this.registry.get(DEMO_STREAM_ID);
+    if (s && s.origin === 'memory') {
+      await s.handle.flush().catch(() => undefined);
+      this.registry.remove(DEMO_STREAM_ID);
+    }
+    if (server) {
+      const host = hostOf(server.baseUrl);
+      if (host) this.keys.clearMemoryKey('warp', host);
+      await server.stop();
+      this.logger.info('demo simulator stopped');
+    }
+    this.onState(false);
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Reading and writing the `chainWatch.*` settings. In an untrusted workspace VS Code itself hides workspace values
+ * of the restricted settings (streams, every URL), so what this returns is safe to connect with.
+ */
+import * as vscode from 'vscode';
+import type { StreamDefinition } from '../core/stream';
+import type { SuiExplorer } from '../core/explorers';
+import type { CreditGuardSettings } from '../core/creditGuard';
+
+/** Settings section. */
+export const SECTION = 'chainWatch';
+
+/** Default endpoints (also the defaults in package.json). */
+export const DEFAULT_URLS = {
+  warpMainnet: 'https://mainnet-api.inodra.com',
+  warpTestnet: 'https://testnet-api.inodra.com',
+  covalent: 'wss://api.covalenthq.com/v1/',
+};
+
+function cfg(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SECTION);
+}
+
+/** The stream definitions as configured (unvalidated: the registry reports bad entries). */
+export function readStreams(): StreamDefinition[] {
+  const v = cfg().get<unknown>('streams');
+  return Array.isArray(v) ? (v.filter((d) => d && typeof d === 'object') as StreamDefinition[]) : [];
+}
+
+/** The endpoint a definition connects to when it has no `baseUrl`: from the URL settings, by provider/network. */
+export function defaultBaseUrl(def: StreamDefinition): string | undefined {
+  const c = cfg();
+  switch (def.provider) {
+    case 'warp':
+      return def.network === 'testnet'
+        ? c.get<string>('warp.testnetUrl') || DEFAULT_URLS.warpTestnet
+        : c.get<string>('warp.mainnetUrl') || DEFAULT_URLS.warpMainnet;
+    case 'covalent':
+      return c.get<string>('covalent.url') || DEFAULT_URLS.covalent;
+    case 'evm':
+      return c.get<string>('evm.defaultUrl') || undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The definition with `baseUrl` filled in from the settings, so the engine and `getKey` agree on the host. */
+export function effectiveDefinition(def: StreamDefinition): StreamDefinition {
+  if (def.baseUrl && def.baseUrl.trim()) return def;
+  const base = defaultBaseUrl(def);
+  return base ? { ...def, baseUrl: base } : def;
+}
+
+/** `host[:port]` of a URL, lower-case; undefined when it does not parse. */
+export function hostOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).host.toLowerCase() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sui explorer for Open in Explorer. */
+export function suiExplorer(): SuiExplorer {
+  return cfg().get<string>('explorer.sui') === 'suivision' ? 'suivision' : 'suiscan';
+}
+
+/** Credit guard settings (defaults 15 min, no budget). */
+export function guardSettings(): CreditGuardSettings {
+  const c = cfg();
+  return {
+    pauseWhenIdleMinutes: Math.max(0, Number(c.get<number>('credits.pauseWhenIdleMinutes') ?? 15) || 0),
+    dailyBudget: Math.max(0, Number(c.get<number>('credits.dailyBudget') ?? 0) || 0),
+  };
+}
+
+/** Recent events listed under a stream (default 20). */
+export function recentEventsInTree(): number {
+  const n = Number(cfg().get<number>('tree.recentEvents') ?? 20);
+  return Number.isFinite(n) ? Math.min(200, Math.max(1, Math.floor(n))) : 20;
+}
+
+/** Where the stream list lives: the workspace when it already defines streams, else the user settings. */
+function streamsTarget(): vscode.ConfigurationTarget {
+  const i = cfg().inspect<unknown[]>('streams');
+  if (i?.workspaceFolderValue !== undefined) return vscode.ConfigurationTarget.WorkspaceFolder;
+  if (i?.workspaceValue !== undefined) return vscode.ConfigurationTarget.Workspace;
+  return vscode.ConfigurationTarget.Global;
+}
+
+/** Appends a definition to `chainWatch.streams` (where the list is defined). */
+export async function appendStream(def: StreamDefinition): Promise<void> {
+  const target = streamsTarget();
+  const i = cfg().inspect<StreamDefinition[]>('streams');
+  const current =
+    (target === vscode.ConfigurationTarget.WorkspaceFolder ? i?.workspaceFolderValue : target === vscode.ConfigurationTarget.Workspace ? i?.workspaceValue : i?.globalValue) ?? [];
+  await cfg().update('streams', [...current, def], target);
+}
+
+/** Removes a definition by id from every level that defines it. Returns true when one was removed. */
+export async function removeStreamSetting(id: string): Promise<boolean> {
+  const i = cfg().inspect<StreamDefinition[]>('streams');
+  let removed = false;
+  const levels: Array<[StreamDefinition[] | undefined, vscode.ConfigurationTarget]> = [
+    [i?.globalValue, vscode.ConfigurationTarget.Global],
+    [i?.workspaceValue, vscode.ConfigurationTarget.Workspace],
+    [i?.workspaceFolderValue, vscode.ConfigurationTarget.WorkspaceFolder],
+  ];
+  for (const [list, target] of levels) {
+    if (!Array.isArray(list) || !list.some((d) => d && d.id === id)) continue;
+    await cfg().update('streams', list.filter((d) => !d || d.id !== id), target);
+    removed = true;
+  }
+  return removed;
+}

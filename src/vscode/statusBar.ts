@@ -1,0 +1,123 @@
+/**
+ * Two status bar items, each with an id and a name so users can hide them separately:
+ * connection (`$(radio-tower) 2 live`, spinner while connecting, error look on quota exceeded; click focuses the
+ * Streams view) and credits (`~12.4k cr · 1.8k/h`, warning look past the daily budget).
+ */
+import * as vscode from 'vscode';
+import type { StreamRegistry } from '../core/streamRegistry';
+import type { CreditGuard } from '../core/creditGuard';
+import { compactNumber, formatCredits } from '../core/creditGuard';
+import { groupDigits } from '../core/streamRegistry';
+
+/** The status bar items. */
+export class StatusBar implements vscode.Disposable {
+  readonly connection: vscode.StatusBarItem;
+  readonly credits: vscode.StatusBarItem;
+  private readonly subs: vscode.Disposable[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly ticker: ReturnType<typeof setInterval>;
+
+  constructor(
+    private readonly registry: StreamRegistry,
+    private readonly guard: () => CreditGuard | undefined,
+  ) {
+    this.connection = vscode.window.createStatusBarItem('chainWatch.connection', vscode.StatusBarAlignment.Left, 50);
+    this.connection.name = 'Chain Watch: Connections';
+    this.connection.command = 'chainWatch.streams.focus';
+    this.credits = vscode.window.createStatusBarItem('chainWatch.credits', vscode.StatusBarAlignment.Left, 49);
+    this.credits.name = 'Chain Watch: Credits';
+    this.credits.command = 'chainWatch.streams.focus';
+    this.subs.push(
+      this.connection,
+      this.credits,
+      registry.onStatus(() => this.schedule()),
+      registry.onChange(() => this.schedule()),
+      registry.onEvents(() => this.schedule()),
+    );
+    // credits keep accruing while connected (4 per 5 s), so refresh even without events
+    this.ticker = setInterval(() => this.update(), 5_000);
+    this.update();
+  }
+
+  /** Recomputes both items now. */
+  update(): void {
+    const s = this.registry.summary();
+    if (s.total === 0) {
+      this.connection.hide();
+      this.credits.hide();
+      return;
+    }
+    let icon = 'radio-tower';
+    const parts: string[] = [];
+    if (s.connecting + s.reconnecting > 0) icon = 'sync~spin';
+    if (s.live) parts.push(`${s.live} live`);
+    if (s.connecting) parts.push(`${s.connecting} connecting`);
+    if (s.reconnecting) parts.push(`${s.reconnecting} reconnecting`);
+    if (s.quotaExceeded) {
+      icon = 'error';
+      parts.push('quota exceeded');
+    } else if (s.failed) {
+      icon = 'warning';
+      parts.push(`${s.failed} stopped`);
+    }
+    if (!parts.length) parts.push(s.stopped ? 'off' : 'idle');
+    this.connection.text = `$(${icon}) ${parts.join(' · ')}`;
+    this.connection.backgroundColor = s.quotaExceeded
+      ? new vscode.ThemeColor('statusBarItem.errorBackground')
+      : s.failed
+        ? new vscode.ThemeColor('statusBarItem.warningBackground')
+        : undefined;
+    const tip = new vscode.MarkdownString('**Chain Watch**  \n');
+    for (const r of this.registry.list()) {
+      const st = r.handle.status();
+      const label = (r.handle.definition.label || r.id).replace(/[\\`*_[\]<>]/g, '');
+      tip.appendMarkdown(`${label}: ${st.state}${st.stopReason ? ` (${st.stopReason.replace(/_/g, ' ')})` : ''}  \n`);
+    }
+    tip.appendMarkdown('\nClick to show the Streams view.');
+    this.connection.tooltip = tip;
+    this.connection.accessibilityInformation = { label: `Chain Watch: ${parts.join(', ')}` };
+    this.connection.show();
+
+    const billed = this.registry.list().filter((r) => r.handle.definition.provider === 'warp');
+    if (!billed.length) {
+      this.credits.hide();
+      return;
+    }
+    const total = this.registry.credits();
+    const guard = this.guard();
+    const over = guard?.overBudget() ?? false;
+    this.credits.text = `$(credit-card) ${formatCredits(total.credits, total.perHour)}`;
+    this.credits.backgroundColor = over ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    const ct = new vscode.MarkdownString('**Warp credits** (events x 2 + connected 5 s intervals x 4)  \n');
+    for (const r of billed) {
+      const c = r.handle.credits();
+      const label = (r.handle.definition.label || r.id).replace(/[\\`*_[\]<>]/g, '');
+      ct.appendMarkdown(
+        `${label}: ~${groupDigits(c.credits)} = ${groupDigits(c.events)} x 2 + ${groupDigits(c.intervals)} x 4 · ${compactNumber(c.perHour)}/h` +
+          (c.remaining !== undefined ? ` · ${groupDigits(c.remaining)} remaining` : '') +
+          '  \n',
+      );
+    }
+    if (guard) {
+      const budget = vscode.workspace.getConfiguration('chainWatch').get<number>('credits.dailyBudget') ?? 0;
+      ct.appendMarkdown(`\nToday: ~${groupDigits(guard.spentToday())}${budget ? ` of ${groupDigits(budget)} budget${over ? ' (over budget)' : ''}` : ''}`);
+    }
+    this.credits.tooltip = ct;
+    this.credits.accessibilityInformation = { label: `Chain Watch credits: about ${groupDigits(total.credits)}, ${compactNumber(total.perHour)} per hour` };
+    this.credits.show();
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    clearInterval(this.ticker);
+    for (const s of this.subs) s.dispose();
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.update();
+    }, 250);
+  }
+}

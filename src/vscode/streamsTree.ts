@@ -1,0 +1,305 @@
+/**
+ * The Streams view (`chainWatch.streams`): one item per stream (state, count, rate, themed icon, markdown tooltip,
+ * `contextValue` by state) with its most recent events as children, and a badge for unseen events or errors.
+ */
+import * as vscode from 'vscode';
+import type { ChainEvent } from '../core/event';
+import type { StreamRegistry, RegisteredStream } from '../core/streamRegistry';
+import { describeStatus, groupDigits, shortDuration, streamContextValue } from '../core/streamRegistry';
+import type { StreamStatus } from '../core/stream';
+import { redact } from '../core/redact';
+import { recentEventsInTree } from './settings';
+
+/** A stream row. */
+export interface StreamNode {
+  readonly kind: 'stream';
+  readonly id: string;
+}
+
+/** An event row under a stream. */
+export interface EventNode {
+  readonly kind: 'event';
+  readonly stream: string;
+  readonly event: ChainEvent;
+}
+
+/** Any row of the Streams view. */
+export type TreeNode = StreamNode | EventNode;
+
+/** How often descriptions are refreshed while something is running ("reconnecting in 8s", rates), ms. */
+const TICK_MS = 1_000;
+/** Event bursts are coalesced into one refresh per this many ms. */
+const REFRESH_MS = 250;
+
+/** Short label of a Move/coin type: the last `::` segment, generics kept short. */
+export function shortType(type: string | undefined, fallback: string): string {
+  if (!type) return fallback;
+  const base = type.split('<')[0] ?? type;
+  const parts = base.split('::');
+  const last = parts[parts.length - 1] || type;
+  return type.includes('<') ? `${last}<…>` : last;
+}
+
+/** `4fJk…9xQ2` for long digests. */
+export function shortDigest(d: string | undefined): string | undefined {
+  if (!d) return undefined;
+  return d.length > 14 ? `${d.slice(0, 6)}…${d.slice(-4)}` : d;
+}
+
+function stateIcon(st: StreamStatus): vscode.ThemeIcon {
+  switch (st.state) {
+    case 'live':
+      return new vscode.ThemeIcon('radio-tower', new vscode.ThemeColor('charts.green'));
+    case 'connecting':
+      return new vscode.ThemeIcon('loading~spin');
+    case 'reconnecting':
+      return new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.yellow'));
+    case 'idle':
+      return new vscode.ThemeIcon('circle-outline');
+    case 'stopped':
+      switch (st.stopReason) {
+        case 'paused':
+          return new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('charts.yellow'));
+        case 'user':
+        case undefined:
+          return new vscode.ThemeIcon('debug-disconnect');
+        case 'no_key':
+          return new vscode.ThemeIcon('key', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+        default:
+          return new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+      }
+  }
+}
+
+function md(): vscode.MarkdownString {
+  const m = new vscode.MarkdownString(undefined, true);
+  m.isTrusted = false;
+  m.supportHtml = false;
+  return m;
+}
+
+/** Escapes text for markdown (event data is attacker-controlled). */
+function esc(text: string): string {
+  return redact(text).replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
+}
+
+/** The Streams view's data provider and its TreeView. */
+export class StreamsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  readonly view: vscode.TreeView<TreeNode>;
+  private readonly nodes = new Map<string, StreamNode>();
+  private readonly subs: vscode.Disposable[] = [];
+  private dirty = new Set<string>();
+  private all = false;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private ticker: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly registry: StreamRegistry,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.view = vscode.window.createTreeView('chainWatch.streams', { treeDataProvider: this, showCollapseAll: true });
+    this.subs.push(
+      this.view,
+      this.changed,
+      this.view.onDidChangeVisibility(() => this.updateBadge()),
+      registry.onChange(() => this.schedule()),
+      registry.onEvents((b) => this.schedule(b.stream)),
+      registry.onStatus((s) => this.schedule(s.stream)),
+      registry.onNotice(() => this.updateBadge()),
+    );
+    this.ticker = setInterval(() => {
+      if (!this.view.visible) return;
+      for (const s of registry.list()) {
+        const st = s.handle.status().state;
+        if (st === 'live' || st === 'reconnecting' || st === 'connecting') this.schedule(s.id);
+      }
+    }, TICK_MS);
+  }
+
+  /** The node object for a stream (stable, so refreshes keep expansion). */
+  streamNode(id: string): StreamNode {
+    let n = this.nodes.get(id);
+    if (!n) {
+      n = { kind: 'stream', id };
+      this.nodes.set(id, n);
+    }
+    return n;
+  }
+
+  getChildren(element?: TreeNode): TreeNode[] {
+    if (!element) {
+      const ids = new Set(this.registry.list().map((s) => s.id));
+      for (const id of [...this.nodes.keys()]) if (!ids.has(id)) this.nodes.delete(id);
+      return this.registry.list().map((s) => this.streamNode(s.id));
+    }
+    if (element.kind === 'event') return [];
+    const s = this.registry.get(element.id);
+    if (!s) return [];
+    return s.handle
+      .recent(recentEventsInTree())
+      .slice()
+      .reverse()
+      .map((event) => ({ kind: 'event', stream: element.id, event }));
+  }
+
+  getParent(element: TreeNode): TreeNode | undefined {
+    return element.kind === 'event' ? this.streamNode(element.stream) : undefined;
+  }
+
+  getTreeItem(element: TreeNode): vscode.TreeItem {
+    return element.kind === 'stream' ? this.streamItem(element.id) : this.eventItem(element);
+  }
+
+  /** Labels and descriptions as shown (tests). */
+  snapshot(): Array<{ id: string; label: string; description: string; contextValue: string; children: Array<{ label: string; description: string; contextValue: string }> }> {
+    return this.getChildren().map((n) => {
+      const item = this.getTreeItem(n);
+      return {
+        id: (n as StreamNode).id,
+        label: String(item.label),
+        description: String(item.description ?? ''),
+        contextValue: item.contextValue ?? '',
+        children: this.getChildren(n).map((c) => {
+          const ci = this.getTreeItem(c);
+          return { label: String(ci.label), description: String(ci.description ?? ''), contextValue: ci.contextValue ?? '' };
+        }),
+      };
+    });
+  }
+
+  /** Refreshes every row now. */
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  /** Shows the view (and a stream when given). */
+  async reveal(streamId?: string): Promise<void> {
+    if (streamId && this.registry.get(streamId)) {
+      await this.view.reveal(this.streamNode(streamId), { select: true, focus: false, expand: true });
+    } else {
+      await vscode.commands.executeCommand('chainWatch.streams.focus');
+    }
+  }
+
+  dispose(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    if (this.ticker) clearInterval(this.ticker);
+    for (const s of this.subs) s.dispose();
+  }
+
+  private streamItem(id: string): vscode.TreeItem {
+    const s = this.registry.get(id) as RegisteredStream;
+    const def = s.handle.definition;
+    const st = s.handle.status();
+    const events = s.handle.recent(1).length > 0;
+    const item = new vscode.TreeItem(def.label || def.id, events ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = `stream/${id}`;
+    item.description = describeStatus(st, this.now(), this.registry.rate(id));
+    item.iconPath = stateIcon(st);
+    item.contextValue = streamContextValue(st, s.origin);
+    item.tooltip = this.streamTooltip(s, st);
+    item.accessibilityInformation = { label: `${def.label || def.id}, ${item.description}` };
+    return item;
+  }
+
+  private streamTooltip(s: RegisteredStream, st: StreamStatus): vscode.MarkdownString {
+    const def = s.handle.definition;
+    const now = this.now();
+    const m = md();
+    m.appendMarkdown(`**${esc(def.label || def.id)}**  \n`);
+    const rows: Array<[string, string | undefined]> = [
+      ['State', describeStatus(st, now, this.registry.rate(s.id)) + (st.message && st.state !== 'live' ? ` (${st.message})` : '')],
+      ['Provider', def.provider + (def.network ? ` · ${def.network}` : def.chainId ? ` · chain ${def.chainId}` : '')],
+      ['Endpoint', st.endpoint ?? def.baseUrl],
+      ['Transport', st.transport ?? def.transport ?? 'websocket'],
+      ['Mode', st.mode],
+      ['Last event id', st.lastEventId],
+      ['Connected since', st.connectedSince ? `${new Date(st.connectedSince).toLocaleTimeString()} (${shortDuration(now - st.connectedSince)})` : undefined],
+      ['Events (session)', groupDigits(st.eventCount)],
+    ];
+    const c = s.handle.credits();
+    if (c.credits > 0) rows.push(['Credits used', `~${groupDigits(c.credits)} (${groupDigits(c.events)} events x 2 + ${groupDigits(c.intervals)} intervals x 4)`]);
+    if (c.remaining !== undefined) rows.push(['Remaining quota', groupDigits(c.remaining)]);
+    rows.push(['Last error', st.lastError]);
+    for (const [k, v] of rows) if (v !== undefined && v !== '') m.appendMarkdown(`${k}: ${esc(String(v))}  \n`);
+    return m;
+  }
+
+  private eventItem(n: EventNode): vscode.TreeItem {
+    const ev = n.event;
+    const item = new vscode.TreeItem(shortType(ev.type, ev.name), vscode.TreeItemCollapsibleState.None);
+    item.id = `event/${n.stream}/${ev.id}`;
+    const parts = [ev.name, `${shortDuration(this.now() - ev.receivedAt)} ago`];
+    const d = shortDigest(ev.digest);
+    if (d) parts.push(d);
+    item.description = parts.join(' · ');
+    item.contextValue = ev.digest ? 'event.digest' : 'event';
+    item.iconPath = new vscode.ThemeIcon(ev.removed ? 'discard' : ev.warnings?.length ? 'warning' : iconForKind(ev.kind));
+    const m = md();
+    m.appendMarkdown(`**${esc(ev.type ?? ev.name)}**  \n`);
+    if (ev.digest) m.appendMarkdown(`Digest: ${esc(ev.digest)}  \n`);
+    if (ev.sender) m.appendMarkdown(`Sender: ${esc(ev.sender)}  \n`);
+    if (ev.checkpoint !== undefined) m.appendMarkdown(`${ev.provider === 'warp' ? 'Checkpoint' : 'Block'}: ${ev.checkpoint}  \n`);
+    m.appendMarkdown(`Id: ${esc(ev.id)}  \n`);
+    if (ev.warnings?.length) m.appendMarkdown(`Warnings: ${esc(ev.warnings.join('; '))}  \n`);
+    let json = '';
+    try {
+      json = JSON.stringify(ev.payload, null, 2) ?? '';
+    } catch {
+      json = '<unserializable>';
+    }
+    m.appendCodeblock(redact(json.length > 1500 ? json.slice(0, 1500) + '\n…' : json), 'json');
+    item.tooltip = m;
+    return item;
+  }
+
+  private schedule(streamId?: string): void {
+    if (streamId === undefined) this.all = true;
+    else this.dirty.add(streamId);
+    this.updateBadge();
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      if (this.all) {
+        this.all = false;
+        this.dirty.clear();
+        this.changed.fire(undefined);
+        return;
+      }
+      for (const id of this.dirty) if (this.registry.get(id)) this.changed.fire(this.streamNode(id));
+      this.dirty.clear();
+    }, REFRESH_MS);
+  }
+
+  private updateBadge(): void {
+    if (this.view.visible) {
+      this.registry.markSeen();
+      this.view.badge = undefined;
+      return;
+    }
+    const u = this.registry.unseen();
+    const value = u.events + u.errors;
+    this.view.badge = value
+      ? { value, tooltip: [u.events ? `${groupDigits(u.events)} new events` : '', u.errors ? `${u.errors} errors` : ''].filter(Boolean).join(', ') }
+      : undefined;
+  }
+}
+
+function iconForKind(kind: ChainEvent['kind']): string {
+  switch (kind) {
+    case 'event':
+      return 'symbol-event';
+    case 'coin':
+      return 'symbol-constant';
+    case 'object':
+      return 'symbol-object';
+    case 'address':
+      return 'account';
+    case 'log':
+      return 'list-flat';
+    default:
+      return 'question';
+  }
+}

@@ -55,7 +55,17 @@ if (fs.existsSync('media/feed.ts')) {
   });
 }
 
+/** The feed webview's icon font: copied from @vscode/codicons so the packaged extension does not need node_modules. */
+function copyCodicons() {
+  const from = path.join('node_modules', '@vscode', 'codicons', 'dist');
+  const to = path.join('dist', 'media', 'codicons');
+  if (!fs.existsSync(from)) return;
+  fs.mkdirSync(to, { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(from, f), path.join(to, f));
+}
+
 async function main() {
+  copyCodicons();
   const present = builds.filter((b) => (b.entryPoints || []).length > 0 && b.entryPoints.every((e) => fs.existsSync(e)));
   if (watch) {
     for (const b of present) await (await esbuild.context(b)).watch();

@@ -8,9 +8,8 @@
  * - {@link FeedModel}: store + filter + stream toggles + pause (with its "N new" queue), as indexes the view renders.
  * - {@link RateMeter}: per-stream events per second over the last minute (the header sparklines).
  * - {@link FeedBatcher}: the host's "at most one message per 50 ms" batching, on an injected clock.
- * - {@link serializeEvents}: NDJSON / JSON / CSV export text (CSV guarded against formula injection).
  */
-import type { FeedEvent, FeedGap, FeedItem, ExportFormat } from '../feedProtocol';
+import type { FeedEvent, FeedGap, FeedItem } from '../feedProtocol';
 import type { FeedFilter, FilterSubject } from './feedFilter';
 import type { Clock, TimerHandle } from './clock';
 
@@ -778,47 +777,4 @@ export class FeedBatcher<T> {
     this.timer = undefined;
     this.buf = [];
   }
-}
-
-/** CSV columns of an export. */
-export const csvColumns = ['received_at', 'stream', 'provider', 'kind', 'name', 'id', 'digest', 'sequence', 'checkpoint', 'timestamp', 'type', 'sender', 'removed', 'payload'] as const;
-
-/** Quotes a CSV cell; a cell that a spreadsheet would run as a formula (`= + - @`, tab, CR) gets a leading `'`. */
-export function csvCell(value: string): string {
-  let v = value;
-  if (/^[=+\-@\t\r]/.test(v)) v = `'${v}`;
-  return /[",\r\n']/.test(v) || v !== value ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
-/** ISO 8601 for a valid ms timestamp, the number itself otherwise (never throws). */
-function isoTime(ms: number): string {
-  const d = new Date(ms);
-  return Number.isFinite(d.getTime()) ? d.toISOString() : String(ms);
-}
-
-/** Export text: one JSON object per line (`ndjson`), a JSON array (`json`), or CSV with a header (`csv`). */
-export function serializeEvents(events: readonly FeedEvent[], format: ExportFormat): string {
-  if (format === 'ndjson') return events.map((e) => safeJson(e)).join('\n') + (events.length ? '\n' : '');
-  if (format === 'json') return `[\n${events.map((e) => safeJson(e)).join(',\n')}\n]\n`;
-  const lines = [csvColumns.join(',')];
-  for (const e of events) {
-    const cells = [
-      isoTime(e.receivedAt),
-      e.stream,
-      e.provider,
-      e.kind,
-      e.name,
-      e.id,
-      e.digest ?? '',
-      e.sequence === undefined ? '' : String(e.sequence),
-      e.checkpoint === undefined ? '' : String(e.checkpoint),
-      e.timestamp === undefined ? '' : isoTime(e.timestamp),
-      e.type ?? '',
-      e.sender ?? '',
-      e.removed ? 'true' : '',
-      safeJson(e.payload),
-    ];
-    lines.push(cells.map(csvCell).join(','));
-  }
-  return lines.join('\r\n') + '\r\n';
 }

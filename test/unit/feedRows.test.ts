@@ -2,8 +2,8 @@ import * as assert from 'assert';
 import { FakeClock } from '../../src/core/clock';
 import { compileFilter } from '../../src/core/feedFilter';
 import {
-  FeedBatcher, FeedModel, FeedRow, FeedStore, RateMeter, csvCell, displayText, escapeInvisible, formatRelative,
-  formatTime, gapLabel, serializeEvents, shortHash, shortType, summarize, isChipValue,
+  FeedBatcher, FeedModel, FeedRow, FeedStore, RateMeter, displayText, escapeInvisible, formatRelative,
+  formatTime, gapLabel, shortHash, shortType, summarize, isChipValue,
 } from '../../src/core/feedRows';
 import type { FeedEvent, FeedItem } from '../../src/feedProtocol';
 
@@ -210,29 +210,5 @@ describe('feedRows: FeedBatcher', () => {
     b.clear();
     clock.advance(100);
     assert.deepStrictEqual(batches, [[1]]);
-  });
-});
-
-describe('feedRows: export', () => {
-  const evs = [ev(1, { digest: 'D1', payload: { a: '=HYPERLINK("http://x")' } }), ev(2, { type: '-2+3', sender: '@x' })];
-  it('NDJSON is one parseable object per line', () => {
-    const out = serializeEvents(evs, 'ndjson');
-    const lines = out.trimEnd().split('\n');
-    assert.strictEqual(lines.length, 2);
-    assert.deepStrictEqual(lines.map((l) => JSON.parse(l).id), ['m1', 'm2']);
-  });
-  it('JSON is one array', () => {
-    assert.deepStrictEqual(JSON.parse(serializeEvents(evs, 'json')).map((e: FeedEvent) => e.id), ['m1', 'm2']);
-    assert.deepStrictEqual(JSON.parse(serializeEvents([], 'json')), []);
-  });
-  it('CSV quotes cells and defuses formulas', () => {
-    assert.strictEqual(csvCell('plain'), 'plain');
-    assert.strictEqual(csvCell('a,b'), '"a,b"');
-    assert.strictEqual(csvCell('=1+1'), `"'=1+1"`);
-    assert.strictEqual(csvCell('say "hi"'), '"say ""hi"""');
-    const out = serializeEvents(evs, 'csv').split('\r\n');
-    assert.match(out[0]!, /^received_at,stream,provider/);
-    assert.ok(out[2]!.includes(`"'-2+3"`) && out[2]!.includes(`"'@x"`));
-    assert.strictEqual(out.length, 4); // header, 2 rows, trailing empty
   });
 });

@@ -1,0 +1,298 @@
+/**
+ * EVM logs as received from `eth_subscribe("logs")` / `eth_getLogs`: validation, the subscription filter built from
+ * a stream definition, normalization to {@link ChainEvent}, and the {@link EvmLogLedger} that makes the merged
+ * backfill + live sequence exactly-once and reorg-aware. Pure code: no I/O, no timers.
+ */
+import { decodeLog, type DecodedLog, type EventRegistry } from './evmDecode';
+import type { ChainEvent } from './event';
+import type { StreamDefinition } from './stream';
+
+/** A validated log. Numbers are decoded from hex; hashes and addresses are lowercased. */
+export interface EvmLog {
+  address: string;
+  blockHash: string;
+  blockNumber: number;
+  logIndex: number;
+  transactionHash: string;
+  transactionIndex?: number;
+  topics: string[];
+  data: string;
+  removed: boolean;
+  /** Block time in ms, when the node includes `blockTimestamp` (newer geth/reth do). */
+  timestamp?: number;
+}
+
+/** The filter object passed to `eth_subscribe("logs", filter)` and `eth_getLogs` (plus fromBlock/toBlock). */
+export interface EvmLogFilter {
+  address?: string | string[];
+  topics?: Array<string | string[] | null>;
+}
+
+const hashRe = /^0x[0-9a-fA-F]{64}$/;
+const addressRe = /^0x[0-9a-fA-F]{40}$/;
+const hexDataRe = /^0x([0-9a-fA-F]{2})*$/;
+
+/** Reads a JSON-RPC quantity (`0x1b4`), also tolerating a plain number or decimal string. */
+export function parseQuantity(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  if (typeof value !== 'string') return undefined;
+  if (/^0x[0-9a-fA-F]{1,13}$/.test(value)) return parseInt(value.slice(2), 16);
+  if (/^[0-9]{1,15}$/.test(value)) return Number(value);
+  return undefined;
+}
+
+/** Formats a block number as a JSON-RPC quantity. */
+export function toQuantity(n: number): string {
+  return '0x' + n.toString(16);
+}
+
+/**
+ * Validates one raw log object. Returns the log, or an error naming the first bad field. Pending logs (no block
+ * hash / number yet) are errors: they have no stable identity.
+ */
+export function parseLog(raw: unknown): { log: EvmLog } | { error: string } {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { error: 'log is not an object' };
+  const r = raw as Record<string, unknown>;
+  if (typeof r.blockHash !== 'string' || !hashRe.test(r.blockHash)) return { error: 'log has no valid blockHash (pending?)' };
+  const blockNumber = parseQuantity(r.blockNumber);
+  if (blockNumber === undefined) return { error: 'log has no valid blockNumber' };
+  const logIndex = parseQuantity(r.logIndex);
+  if (logIndex === undefined) return { error: 'log has no valid logIndex' };
+  if (typeof r.transactionHash !== 'string' || !hashRe.test(r.transactionHash)) return { error: 'log has no valid transactionHash' };
+  if (typeof r.address !== 'string' || !addressRe.test(r.address)) return { error: 'log has no valid address' };
+  if (!Array.isArray(r.topics) || r.topics.length > 4 || !r.topics.every((t) => typeof t === 'string' && hashRe.test(t))) {
+    return { error: 'log topics are not 0-4 32-byte hashes' };
+  }
+  const data = r.data === undefined || r.data === null ? '0x' : r.data;
+  if (typeof data !== 'string' || !hexDataRe.test(data)) return { error: 'log data is not hex' };
+  if (r.removed !== undefined && r.removed !== null && typeof r.removed !== 'boolean') return { error: 'log removed flag is not a boolean' };
+  const log: EvmLog = {
+    address: r.address.toLowerCase(),
+    blockHash: r.blockHash.toLowerCase(),
+    blockNumber,
+    logIndex,
+    transactionHash: r.transactionHash.toLowerCase(),
+    topics: (r.topics as string[]).map((t) => t.toLowerCase()),
+    data: data.toLowerCase(),
+    removed: r.removed === true,
+  };
+  const txIndex = parseQuantity(r.transactionIndex);
+  if (txIndex !== undefined) log.transactionIndex = txIndex;
+  const ts = parseQuantity(r.blockTimestamp);
+  if (ts !== undefined) log.timestamp = ts * 1000;
+  return { log };
+}
+
+/** The dedup key of a log: `${blockHash}:${logIndex}` (decimal index). Also the {@link ChainEvent.id} of the event. */
+export function logKey(log: Pick<EvmLog, 'blockHash' | 'logIndex'>): string {
+  return `${log.blockHash}:${log.logIndex}`;
+}
+
+/** Suffix of the id of an event that announces a removal (reorg); the rest of the id is the original event's id. */
+export const REMOVED_SUFFIX = ':removed';
+/** Suffix of the id of a log that came back after it had been removed (the chain flipped back). */
+export const READDED_SUFFIX = ':readded';
+
+/** For any EVM event, the id of the original (live) event it refers to: strips the removal / re-add suffix. */
+export function evmOriginalId(id: string): string {
+  if (id.endsWith(REMOVED_SUFFIX)) return id.slice(0, -REMOVED_SUFFIX.length);
+  if (id.endsWith(READDED_SUFFIX)) return id.slice(0, -READDED_SUFFIX.length);
+  return id;
+}
+
+/** Ordering of logs on the chain: block number, then log index. */
+export function compareLogs(a: EvmLog, b: EvmLog): number {
+  return a.blockNumber - b.blockNumber || a.logIndex - b.logIndex;
+}
+
+/**
+ * The `eth_subscribe` / `eth_getLogs` filter for a definition: lowercase addresses (one or several), topics with
+ * trailing `null`s dropped. Throws an Error with a clear message for malformed addresses or topics.
+ */
+export function buildLogFilter(def: Pick<StreamDefinition, 'address' | 'topics'>): EvmLogFilter {
+  const filter: EvmLogFilter = {};
+  if (def.address !== undefined) {
+    const list = Array.isArray(def.address) ? def.address : [def.address];
+    for (const a of list) if (typeof a !== 'string' || !addressRe.test(a)) throw new Error(`invalid address "${String(a)}" (expected 0x + 40 hex digits)`);
+    if (list.length === 1) filter.address = list[0].toLowerCase();
+    else if (list.length > 1) filter.address = list.map((a) => a.toLowerCase());
+  }
+  if (def.topics !== undefined) {
+    if (!Array.isArray(def.topics) || def.topics.length > 4) throw new Error('topics must be an array of at most 4 positions');
+    const topics = def.topics.map((t, i) => {
+      if (t === null || t === undefined) return null;
+      const list = Array.isArray(t) ? t : [t];
+      for (const h of list) if (typeof h !== 'string' || !hashRe.test(h)) throw new Error(`invalid topic at position ${i}: "${String(h)}" (expected 0x + 64 hex digits)`);
+      return Array.isArray(t) ? t.map((h) => h.toLowerCase()) : t.toLowerCase();
+    });
+    while (topics.length > 0 && topics[topics.length - 1] === null) topics.pop();
+    if (topics.length > 0) filter.topics = topics;
+  }
+  return filter;
+}
+
+/** The payload of an EVM {@link ChainEvent}: the raw log fields plus the decoded form, when there is one. */
+export interface EvmEventPayload {
+  address: string;
+  blockHash: string;
+  blockNumber: number;
+  logIndex: number;
+  transactionHash: string;
+  transactionIndex?: number;
+  topics: string[];
+  data: string;
+  removed: boolean;
+  decoded?: DecodedLog;
+  /** `live` (subscription) or `backfill` (`eth_getLogs` after a reconnect). */
+  source: 'live' | 'backfill';
+}
+
+/**
+ * Normalizes a validated log into the shared event model: provider `evm`, kind `log`, id = {@link logKey} (plus a
+ * suffix for removals / re-adds), digest = tx hash, checkpoint = block number, sequence = log index,
+ * sender = contract address, type = decoded event name (or undefined when unknown), removed = reorged out.
+ */
+export function normalizeEvmLog(
+  stream: string,
+  log: EvmLog,
+  receivedAt: number,
+  opts: { registry?: EventRegistry; source?: 'live' | 'backfill'; idSuffix?: string } = {},
+): ChainEvent {
+  const { decoded, warning } = decodeLog(log.topics, log.data, opts.registry);
+  const payload: EvmEventPayload = {
+    address: log.address,
+    blockHash: log.blockHash,
+    blockNumber: log.blockNumber,
+    logIndex: log.logIndex,
+    transactionHash: log.transactionHash,
+    topics: log.topics,
+    data: log.data,
+    removed: log.removed,
+    source: opts.source ?? 'live',
+  };
+  if (log.transactionIndex !== undefined) payload.transactionIndex = log.transactionIndex;
+  if (decoded) payload.decoded = decoded;
+  const ev: ChainEvent = {
+    id: logKey(log) + (opts.idSuffix ?? ''),
+    stream,
+    provider: 'evm',
+    kind: 'log',
+    name: 'log',
+    digest: log.transactionHash,
+    sequence: log.logIndex,
+    checkpoint: log.blockNumber,
+    sender: log.address,
+    receivedAt,
+    payload,
+  };
+  if (decoded) ev.type = decoded.name;
+  if (log.removed) ev.removed = true;
+  if (log.timestamp !== undefined) ev.timestamp = log.timestamp;
+  if (warning) ev.warnings = [warning];
+  return ev;
+}
+
+/** What the ledger decided for one incoming log. */
+export type LedgerVerdict =
+  | { kind: 'new'; idSuffix: string }
+  | { kind: 'removed'; idSuffix: string; seen: boolean }
+  | { kind: 'duplicate' };
+
+interface BlockEntry {
+  number: number;
+  logs: Map<number, { state: 'live' | 'removed'; log: EvmLog }>;
+}
+
+/**
+ * Remembers recent logs by block hash so that backfill and live deliveries merge exactly once, removals are matched
+ * to the event they remove, and the resume point is known:
+ * - {@link accept} decides per log: new, removed (reorg) or duplicate.
+ * - {@link resumeFrom} is the first block a reconnect must re-read: the block of the newest processed log,
+ *   inclusive (a socket can die between two logs of one block), or the block after the head seen when the
+ *   subscription started, whichever is later.
+ * - {@link recentBlocks} lists remembered blocks, newest first, to detect reorgs that happened while disconnected.
+ * Memory is bounded: at most `maxLogs` logs (default 5,000) are remembered; the oldest blocks are dropped first.
+ */
+export class EvmLogLedger {
+  private readonly blocks = new Map<string, BlockEntry>();
+  private logCount = 0;
+  private next: number | undefined;
+
+  constructor(private readonly maxLogs = 5_000) {}
+
+  /** First block a reconnect must read with `eth_getLogs`, or undefined before anything was seen. */
+  get resumeFrom(): number | undefined {
+    return this.next;
+  }
+
+  /** Notes that every block up to `head` was covered (the subscription started after it). Never moves backwards. */
+  coveredThrough(head: number): void {
+    if (this.next === undefined || head + 1 > this.next) this.next = head + 1;
+  }
+
+  /** Moves the resume point back to `block` (a reorg was found there). */
+  rewindTo(block: number): void {
+    if (this.next === undefined || block < this.next) this.next = block;
+  }
+
+  /** Decides what to do with `log` and records it. */
+  accept(log: EvmLog): LedgerVerdict {
+    let entry = this.blocks.get(log.blockHash);
+    if (!entry) {
+      entry = { number: log.blockNumber, logs: new Map() };
+      this.blocks.set(log.blockHash, entry);
+    }
+    const prev = entry.logs.get(log.logIndex);
+    if (!prev) this.logCount++;
+    if (log.removed) {
+      entry.logs.set(log.logIndex, { state: 'removed', log: prev?.log ?? log });
+      this.trim();
+      if (prev?.state === 'removed') return { kind: 'duplicate' };
+      return { kind: 'removed', idSuffix: REMOVED_SUFFIX, seen: prev?.state === 'live' };
+    }
+    if (prev?.state === 'live') return { kind: 'duplicate' };
+    entry.logs.set(log.logIndex, { state: 'live', log });
+    if (this.next === undefined || log.blockNumber > this.next) this.next = log.blockNumber;
+    this.trim();
+    return { kind: 'new', idSuffix: prev?.state === 'removed' ? READDED_SUFFIX : '' };
+  }
+
+  /** Remembered blocks that still hold live logs, newest first. */
+  recentBlocks(): Array<{ number: number; hash: string }> {
+    const out: Array<{ number: number; hash: string }> = [];
+    for (const [hash, e] of this.blocks) if ([...e.logs.values()].some((l) => l.state === 'live')) out.push({ number: e.number, hash });
+    return out.sort((a, b) => b.number - a.number);
+  }
+
+  /**
+   * Marks a remembered block's live logs as removed (the block was reorged out while disconnected) and rewinds
+   * the resume point to its height. Returns those logs, flagged `removed`, in log-index order.
+   */
+  dropBlock(hash: string): EvmLog[] {
+    const e = this.blocks.get(hash);
+    if (!e) return [];
+    const out: EvmLog[] = [];
+    for (const [idx, l] of [...e.logs.entries()].sort((a, b) => a[0] - b[0])) {
+      if (l.state !== 'live') continue;
+      e.logs.set(idx, { state: 'removed', log: l.log });
+      out.push({ ...l.log, removed: true });
+    }
+    this.rewindTo(e.number);
+    return out;
+  }
+
+  /** Logs remembered (tests, diagnostics). */
+  get size(): number {
+    return this.logCount;
+  }
+
+  private trim(): void {
+    if (this.logCount <= this.maxLogs) return;
+    const byAge = [...this.blocks.entries()].sort((a, b) => a[1].number - b[1].number);
+    for (const [hash, e] of byAge) {
+      if (this.logCount <= this.maxLogs) break;
+      this.blocks.delete(hash);
+      this.logCount -= e.logs.size;
+    }
+  }
+}

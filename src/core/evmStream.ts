@@ -1,0 +1,345 @@
+/**
+ * EVM logs from any node over WebSocket JSON-RPC (`eth_subscribe("logs")`), gap-free and reorg-aware.
+ *
+ * On every connection: subscribe first (notifications are held back), read the head block, then, when something
+ * was processed before, check the last remembered blocks for reorgs that happened while disconnected (their logs
+ * are re-emitted as removals), fill the gap with `eth_getLogs` from the resume block to the head in bounded
+ * ranges (split on "range too large" errors), and only then release the held-back live logs. Everything is
+ * deduplicated by `blockHash` + `logIndex`, so each log reaches the feed exactly once, in chain order.
+ * A live log re-sent with `removed: true` becomes an event with `removed: true` and id `<original id>:removed`.
+ *
+ * Limits: the gap fill reads at most `maxBackfillBlocks` blocks (default 10,000) back from the head; reorgs
+ * during a disconnect are detected only within the last `reorgCheckDepth` remembered blocks (default 16).
+ */
+import type WebSocket from 'ws';
+import { BaseStream, ConnectError, type BaseStreamDeps, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from './baseStream';
+import { Emitter } from './emitter';
+import { parseAbi, type EventRegistry } from './evmDecode';
+import { buildLogFilter, EvmLogLedger, evmOriginalId, normalizeEvmLog, parseLog, parseQuantity, toQuantity, type EvmLog, type EvmLogFilter } from './evmLog';
+import { EvmRpcConnection, fetchLogsInRanges, RpcError } from './evmRpc';
+import { describeError, redact, registerSecret } from './redact';
+import type { StreamDefinition } from './stream';
+
+/** An `evm` stream definition: the shared fields plus an optional ABI for events outside the built-in table. */
+export interface EvmStreamDefinition extends StreamDefinition {
+  /** ABI JSON (array of fragments, an artifact with `abi`, or that as a string). Optional. */
+  abi?: unknown;
+}
+
+/** What an EVM stream needs beyond {@link BaseStreamDeps}. */
+export interface EvmStreamDeps extends BaseStreamDeps {
+  /**
+   * Returns the endpoint URL saved in SecretStorage for this stream (provider URLs embed keys), or undefined;
+   * then `definition.baseUrl` is used, and without either the stream stops with `no_key`.
+   */
+  getKey(def: StreamDefinition): Promise<string | undefined>;
+  /** Blocks per `eth_getLogs` request at most (default 2,000; halved on "range too large" errors). */
+  maxBlockRange?: number;
+  /** The gap fill reads at most this many blocks back from the head (default 10,000). */
+  maxBackfillBlocks?: number;
+  /** Remembered blocks checked for reorgs after a reconnect (default 16). */
+  reorgCheckDepth?: number;
+  /** JSON-RPC request timeout, ms (default 30,000). */
+  requestTimeoutMs?: number;
+  /** Builds the socket (tests); default `ws` with permessage-deflate off. */
+  socketFactory?: (url: string) => WebSocket;
+}
+
+/** One gap fill after a reconnect, for the feed's gap row and the output. */
+export interface EvmBackfillInfo {
+  stream: string;
+  /** First and last block read (inclusive); `from > to` when there was nothing to read. */
+  fromBlock: number;
+  toBlock: number;
+  /** Logs found by `eth_getLogs` that had not been seen (the rest were duplicates). */
+  backfilled: number;
+  /** Logs re-emitted as removed because their block was reorged out while disconnected. */
+  reorgRemoved: number;
+  /** Blocks beyond `maxBackfillBlocks` that were not read (0 normally). */
+  skippedBlocks: number;
+}
+
+/** The endpoint URL for a definition: the saved secret when it is a ws(s) URL, else `baseUrl`. */
+export function evmEndpointUrl(def: StreamDefinition, saved: string | undefined): string | undefined {
+  const s = saved?.trim();
+  if (s && /^[a-z][a-z0-9+.-]*:\/\//i.test(s)) return s;
+  return def.baseUrl?.trim() || undefined;
+}
+
+/**
+ * Registers the key-bearing parts of an endpoint URL with {@link registerSecret}: user/password, every query value,
+ * and every path segment that looks like a key (12+ URL-safe characters with a digit, as Alchemy, Infura and
+ * QuickNode put them). The rest of the URL stays readable (`wss://eth-mainnet.g.alchemy.com/v2/***`).
+ * An unparsable URL is registered whole. Returns the parts registered.
+ */
+export function registerEndpointSecrets(url: string): string[] {
+  const parts: string[] = [];
+  try {
+    const u = new URL(url);
+    if (u.username) parts.push(u.username, decodeURIComponent(u.username));
+    if (u.password) parts.push(u.password, decodeURIComponent(u.password));
+    for (const seg of u.pathname.split('/')) if (seg.length >= 12 && /\d/.test(seg) && /^[A-Za-z0-9_.~%-]+$/.test(seg)) parts.push(seg, decodeURIComponent(seg));
+    for (const [, v] of u.searchParams) if (v.length >= 4) parts.push(v, encodeURIComponent(v));
+  } catch {
+    parts.push(url);
+  }
+  const unique = [...new Set(parts)];
+  for (const p of unique) registerSecret(p);
+  return unique;
+}
+
+/** True when an `eth_subscribe` error means the endpoint cannot do subscriptions at all (retrying is pointless). */
+export function isSubscribeRefusal(err: unknown): boolean {
+  if (!(err instanceof RpcError) || err.type !== 'rpc') return false;
+  if (err.code === -32601 || err.code === -32600 || err.code === -32602) return true;
+  return /not (supported|available|found|allowed)|unsupported|does not exist|notifications|unknown method|method .*not/i.test(err.message);
+}
+
+function outcomeForStatus(status: number): CloseOutcome {
+  if (status === 401) return { fatal: true, reason: 'invalid_key', message: 'endpoint refused the key in its URL (HTTP 401)' };
+  if (status === 403) return { fatal: true, reason: 'forbidden', message: 'endpoint forbids this request (HTTP 403)' };
+  if (status === 404) return { fatal: true, reason: 'refused', message: 'no WebSocket JSON-RPC endpoint at this URL (HTTP 404)' };
+  if (status === 429) return { fatal: false, message: 'rate limited (HTTP 429)' };
+  if (status >= 500) return { fatal: false, message: `server error (HTTP ${status})` };
+  return { fatal: true, reason: 'refused', message: `connection refused (HTTP ${status})` };
+}
+
+/** State of one connection (a reconnect makes a new one). */
+interface Session {
+  cancelled: boolean;
+  /** Live logs held back until the gap fill is done; undefined once released. */
+  held: unknown[] | undefined;
+  subscription: string | undefined;
+  /** Notifications that arrived before the `eth_subscribe` response named the subscription. */
+  early: Array<{ sub: string; result: unknown }>;
+  outcome: CloseOutcome | undefined;
+}
+
+/** An `evm` stream. Not billed (the node's provider bills on its own terms). */
+export class EvmStream extends BaseStream {
+  private readonly ledger = new EvmLogLedger();
+  private seeded = false;
+  private readonly registry: EventRegistry | undefined;
+  private readonly backfillEmitter = new Emitter<EvmBackfillInfo>();
+  /** Fires after each gap fill (also when it found nothing). */
+  readonly onBackfill = this.backfillEmitter.event;
+
+  constructor(definition: EvmStreamDefinition, private readonly evmDeps: EvmStreamDeps) {
+    super(definition, evmDeps, { billed: false });
+    if (definition.abi !== undefined && definition.abi !== null && definition.abi !== '') {
+      try {
+        const parsed = parseAbi(definition.abi);
+        this.registry = parsed.registry;
+        for (const w of parsed.warnings) this.log.warn(`ABI: ${w}`);
+      } catch (err) {
+        this.log.warn(`ABI ignored: ${describeError(err)}`);
+      }
+    }
+  }
+
+  override dispose(): void {
+    super.dispose();
+    this.backfillEmitter.dispose();
+  }
+
+  protected async open(mode: ResolvedMode, sink: TransportSink): Promise<TransportConnection> {
+    const url = evmEndpointUrl(this.definition, await this.evmDeps.getKey(this.definition));
+    if (!url) throw new ConnectError({ fatal: true, reason: 'no_key', message: 'no endpoint URL saved for this stream' });
+    registerEndpointSecrets(url);
+    if (!/^wss?:\/\//i.test(url)) {
+      throw new ConnectError({ fatal: true, reason: 'refused', message: `eth_subscribe needs a WebSocket endpoint (ws:// or wss://), not ${redact(url)}` });
+    }
+    let filter: EvmLogFilter;
+    try {
+      filter = buildLogFilter(this.definition);
+    } catch (err) {
+      throw new ConnectError({ fatal: true, reason: 'error', message: describeError(err) });
+    }
+    this.seedFromJournal();
+    const session: Session = { cancelled: false, held: [], subscription: undefined, early: [], outcome: undefined };
+    const rpc: EvmRpcConnection = new EvmRpcConnection(
+      url,
+      {
+        onOpen: () => void this.runSession(rpc, session, sink, filter, mode),
+        onNotification: (sub, result) => {
+          if (session.cancelled) return;
+          if (session.subscription === undefined) session.early.push({ sub, result });
+          else if (sub === session.subscription) this.onLive(session, sink, result);
+        },
+        onMalformed: (reason) => sink.notice('warn', `malformed message ignored: ${reason}`),
+        onActivity: () => sink.activity(),
+        onUnexpectedResponse: (status) => {
+          session.outcome ??= outcomeForStatus(status);
+        },
+        onClose: (code, reason) => {
+          session.cancelled = true;
+          sink.closed(session.outcome ?? { fatal: false, message: code === 1006 ? 'connection lost (1006)' : `connection closed (${code}${reason ? ' ' + redact(reason) : ''})` });
+        },
+      },
+      { clock: this.clock, requestTimeoutMs: this.evmDeps.requestTimeoutMs ?? 30_000, ...(this.evmDeps.socketFactory ? { socketFactory: this.evmDeps.socketFactory } : {}) },
+    );
+    return {
+      endpoint: redact(url),
+      transport: 'websocket',
+      close: () => {
+        session.cancelled = true;
+        rpc.close();
+      },
+      ping: () => rpc.ping(),
+    };
+  }
+
+  private end(rpc: EvmRpcConnection, session: Session, outcome: CloseOutcome): void {
+    session.outcome ??= outcome;
+    rpc.close();
+  }
+
+  private async runSession(rpc: EvmRpcConnection, session: Session, sink: TransportSink, filter: EvmLogFilter, mode: ResolvedMode): Promise<void> {
+    let sub: unknown;
+    try {
+      sub = await rpc.request('eth_subscribe', ['logs', filter]);
+    } catch (err) {
+      if (session.cancelled) return;
+      const msg = `endpoint rejected eth_subscribe: ${describeError(err)}`;
+      return this.end(rpc, session, isSubscribeRefusal(err) ? { fatal: true, reason: 'refused', message: msg } : { fatal: false, message: msg });
+    }
+    if (session.cancelled) return;
+    if (typeof sub !== 'string' || sub === '') {
+      return this.end(rpc, session, { fatal: true, reason: 'refused', message: 'eth_subscribe returned no subscription id' });
+    }
+    session.subscription = sub;
+    for (const e of session.early.splice(0)) if (e.sub === sub) session.held?.push(e.result);
+    try {
+      const head = parseQuantity(await rpc.request('eth_blockNumber', []));
+      if (session.cancelled) return;
+      if (head === undefined) throw new RpcError('bad_response', 'eth_blockNumber returned no block number');
+      sink.opened();
+      // an explicit live connect skips the gap fill; `after`/`resume` (every automatic reconnect) fills it
+      let from = mode.kind === 'live' ? undefined : this.ledger.resumeFrom;
+      if (from === undefined && mode.kind === 'after') from = await this.blockOfId(rpc, mode.id, sink);
+      if (session.cancelled) return;
+      if (from !== undefined) await this.fillGap(rpc, session, sink, filter, from, head);
+      if (session.cancelled) return;
+      this.ledger.coveredThrough(head);
+    } catch (err) {
+      if (session.cancelled) return;
+      return this.end(rpc, session, { fatal: false, message: `gap fill failed: ${describeError(err)}` });
+    }
+    const held = session.held ?? [];
+    session.held = undefined;
+    for (const result of held) this.deliver(session, sink, result, 'live');
+  }
+
+  private onLive(session: Session, sink: TransportSink, result: unknown): void {
+    if (session.held) session.held.push(result);
+    else this.deliver(session, sink, result, 'live');
+  }
+
+  /** Validates, deduplicates and hands one log to the base stream. Returns true when it was new. */
+  private deliver(session: Session, sink: TransportSink, raw: unknown, source: 'live' | 'backfill'): boolean {
+    if (session.cancelled) return false;
+    const parsed = parseLog(raw);
+    if ('error' in parsed) {
+      sink.notice('warn', `malformed log skipped: ${parsed.error}`);
+      return false;
+    }
+    return this.emitLog(sink, parsed.log, source);
+  }
+
+  private emitLog(sink: TransportSink, log: EvmLog, source: 'live' | 'backfill'): boolean {
+    const verdict = this.ledger.accept(log);
+    if (verdict.kind === 'duplicate') return false;
+    const opts: Parameters<typeof normalizeEvmLog>[3] = { source, idSuffix: verdict.idSuffix };
+    if (this.registry) opts.registry = this.registry;
+    const ev = normalizeEvmLog(this.definition.id, log, this.clock.now(), opts);
+    if (verdict.kind === 'removed' && !verdict.seen) {
+      (ev.warnings ??= []).push(`reorg removed a log this stream had not shown (block ${log.blockNumber}, index ${log.logIndex})`);
+    }
+    sink.event(ev);
+    return true;
+  }
+
+  private async fillGap(rpc: EvmRpcConnection, session: Session, sink: TransportSink, filter: EvmLogFilter, from: number, head: number): Promise<void> {
+    const reorgRemoved = await this.checkReorgs(rpc, session, sink);
+    if (session.cancelled) return;
+    let start = Math.min(from, this.ledger.resumeFrom ?? from);
+    const max = Math.max(1, this.evmDeps.maxBackfillBlocks ?? 10_000);
+    let skippedBlocks = 0;
+    if (head - start + 1 > max) {
+      skippedBlocks = head - max + 1 - start;
+      sink.notice('warn', `gap of ${head - start + 1} blocks is over the backfill limit: blocks ${start}-${start + skippedBlocks - 1} were not read`);
+      start = head - max + 1;
+    }
+    let backfilled = 0;
+    if (start <= head) {
+      await fetchLogsInRanges(rpc, filter, start, head, {
+        maxBlockRange: this.evmDeps.maxBlockRange ?? 2_000,
+        cancelled: () => session.cancelled,
+        onInvalid: (reason) => sink.notice('warn', `malformed log skipped in eth_getLogs: ${reason}`),
+        onSplit: (a, b, err) => this.log.info(`eth_getLogs ${a}-${b} too large (${err.message}); splitting`),
+        onChunk: (logs) => {
+          for (const log of logs) if (!session.cancelled && this.emitLog(sink, log, 'backfill')) backfilled++;
+        },
+      });
+    }
+    if (session.cancelled) return;
+    const info: EvmBackfillInfo = { stream: this.definition.id, fromBlock: start, toBlock: head, backfilled, reorgRemoved, skippedBlocks };
+    const text = `gap filled: ${backfilled} log${backfilled === 1 ? '' : 's'} backfilled from blocks ${start}-${head}` + (reorgRemoved ? `, ${reorgRemoved} removed by a reorg while disconnected` : '');
+    sink.notice('info', text);
+    (sink as TransportSink & { replayed?(n: number): void }).replayed?.(backfilled);
+    this.backfillEmitter.fire(info, (err) => this.log.error(`a backfill listener failed: ${describeError(err)}`));
+  }
+
+  /** Compares remembered blocks with the chain; logs of blocks no longer canonical are re-emitted as removed. */
+  private async checkReorgs(rpc: EvmRpcConnection, session: Session, sink: TransportSink): Promise<number> {
+    const depth = this.evmDeps.reorgCheckDepth ?? 16;
+    const blocks = this.ledger.recentBlocks();
+    const numbers = [...new Set(blocks.map((b) => b.number))].slice(0, depth);
+    let removed = 0;
+    for (const n of numbers) {
+      const block = (await rpc.request('eth_getBlockByNumber', [toQuantity(n), false])) as { hash?: unknown } | null;
+      if (session.cancelled) return removed;
+      const canonical = block && typeof block.hash === 'string' ? block.hash.toLowerCase() : undefined;
+      let mismatch = false;
+      for (const b of blocks) {
+        if (b.number !== n || b.hash === canonical) continue;
+        mismatch = true;
+        for (const log of this.ledger.dropBlock(b.hash)) {
+          const opts: Parameters<typeof normalizeEvmLog>[3] = { source: 'backfill', idSuffix: ':removed' };
+          if (this.registry) opts.registry = this.registry;
+          sink.event(normalizeEvmLog(this.definition.id, log, this.clock.now(), opts));
+          removed++;
+        }
+      }
+      if (!mismatch) break;
+    }
+    return removed;
+  }
+
+  /** The block number of an event id from the journal: from the restored events, else `eth_getBlockByHash`. */
+  private async blockOfId(rpc: EvmRpcConnection, id: string, sink: TransportSink): Promise<number | undefined> {
+    const original = evmOriginalId(id);
+    const known = this.recent().find((e) => e.id === id || e.id === original);
+    if (known?.checkpoint !== undefined) return known.checkpoint;
+    const hash = original.split(':')[0];
+    if (!/^0x[0-9a-fA-F]{64}$/.test(hash)) {
+      sink.notice('warn', `cannot resume after "${id.slice(0, 80)}": not an EVM log id; starting live`);
+      return undefined;
+    }
+    const block = (await rpc.request('eth_getBlockByHash', [hash, false])) as { number?: unknown } | null;
+    const n = block ? parseQuantity(block.number) : undefined;
+    if (n === undefined) sink.notice('warn', `the block of the last processed log is no longer on the chain; starting live`);
+    return n;
+  }
+
+  /** Seeds the ledger once from the events restored from the journal, so removals and duplicates match after a restart. */
+  private seedFromJournal(): void {
+    if (this.seeded) return;
+    this.seeded = true;
+    for (const ev of this.recent()) {
+      if (ev.provider !== 'evm' || ev.id.endsWith(':removed')) continue;
+      const parsed = parseLog(ev.payload);
+      if ('log' in parsed && !parsed.log.removed) this.ledger.accept(parsed.log);
+    }
+  }
+}

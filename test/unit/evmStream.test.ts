@@ -1,0 +1,329 @@
+import * as assert from 'assert';
+import { FakeClock } from '../../src/core/clock';
+import type { ChainEvent } from '../../src/core/event';
+import { EvmStream, type EvmBackfillInfo, type EvmStreamDefinition } from '../../src/core/evmStream';
+import { createLogger, MemorySink } from '../../src/core/logger';
+import type { StreamNotice } from '../../src/core/stream';
+import { CONTRACT, RpcFail, ScriptedNode } from './support/evmScriptedNode';
+
+interface Harness {
+  node: ScriptedNode;
+  url: string;
+  clock: FakeClock;
+  stream: EvmStream;
+  events: ChainEvent[];
+  notices: StreamNotice[];
+  backfills: EvmBackfillInfo[];
+  sink: MemorySink;
+  /** Resolves when `cond` holds, re-checked after every event, notice, status change and backfill. */
+  until(cond: () => boolean, what: string): Promise<void>;
+  /** Fires the pending reconnect timer. */
+  retryNow(): void;
+}
+
+const harnesses: Harness[] = [];
+
+async function setup(def: Partial<EvmStreamDefinition> = {}, opts: { key?: string; maxBlockRange?: number; urlSuffix?: string } = {}): Promise<Harness> {
+  const node = new ScriptedNode();
+  const url = (await node.start()) + (opts.urlSuffix ?? '');
+  const clock = new FakeClock();
+  const sink = new MemorySink();
+  const stream = new EvmStream(
+    { id: 'evm-test', provider: 'evm', chainId: 31337, address: CONTRACT, ...def },
+    {
+      clock,
+      logger: createLogger(sink),
+      getKey: async () => opts.key ?? url,
+      backoff: { baseMs: 100, maxMs: 1_000 },
+      random: () => 0.5,
+      ...(opts.maxBlockRange ? { maxBlockRange: opts.maxBlockRange } : {}),
+    },
+  );
+  const events: ChainEvent[] = [];
+  const notices: StreamNotice[] = [];
+  const backfills: EvmBackfillInfo[] = [];
+  let waiters: Array<() => void> = [];
+  const kick = () => {
+    const w = waiters;
+    waiters = [];
+    for (const f of w) f();
+  };
+  stream.onEvents((evs) => {
+    events.push(...evs);
+    kick();
+  });
+  stream.onNotice((n) => {
+    notices.push(n);
+    kick();
+  });
+  stream.onStatus(kick);
+  stream.onBackfill((b) => {
+    backfills.push(b);
+    kick();
+  });
+  const h: Harness = {
+    node,
+    url,
+    clock,
+    stream,
+    events,
+    notices,
+    backfills,
+    sink,
+    async until(cond, what) {
+      const deadline = Date.now() + 5_000;
+      while (!cond()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; state ${JSON.stringify(stream.status())}`);
+        await new Promise<void>((r) => {
+          waiters.push(r);
+          // re-check when the socket delivers something that does not change any of the above
+          setImmediate(r);
+        });
+      }
+    },
+    retryNow() {
+      const at = stream.status().nextRetryAt;
+      assert.ok(at !== undefined, 'a reconnect is scheduled');
+      clock.advance(at - clock.now());
+    },
+  };
+  harnesses.push(h);
+  return h;
+}
+
+const values = (evs: ChainEvent[]) =>
+  evs.filter((e) => !e.removed).map((e) => Number(((e.payload as { decoded?: { params: Array<{ value: unknown }> } }).decoded?.params[2].value) as string));
+
+describe('EvmStream (scripted node)', () => {
+  afterEach(async () => {
+    for (const h of harnesses.splice(0)) {
+      h.stream.dispose();
+      await h.node.stop();
+    }
+  });
+
+  it('streams live logs as decoded, normalized events', async () => {
+    const h = await setup();
+    h.stream.connect();
+    await h.until(() => h.stream.status().state === 'live', 'live');
+    const block = h.node.mine(2);
+    await h.until(() => h.events.length === 2, 'two events');
+    const [a, b] = h.events;
+    assert.strictEqual(a.id, `${block.hash}:0`);
+    assert.strictEqual(b.id, `${block.hash}:1`);
+    assert.strictEqual(a.provider, 'evm');
+    assert.strictEqual(a.kind, 'log');
+    assert.strictEqual(a.type, 'Transfer');
+    assert.strictEqual(a.digest, block.logs[0].transactionHash);
+    assert.strictEqual(a.checkpoint, block.number);
+    assert.strictEqual(b.sequence, 1);
+    assert.strictEqual(a.sender, CONTRACT);
+    assert.deepStrictEqual(values(h.events), [block.number * 100, block.number * 100 + 1]);
+    const sub = h.node.calls.find((c) => c.method === 'eth_subscribe');
+    assert.deepStrictEqual(sub?.params, ['logs', { address: CONTRACT }]);
+  });
+
+  it('marks a log re-sent with removed: true as removed, once, and shows the replacement', async () => {
+    const h = await setup();
+    h.stream.connect();
+    await h.until(() => h.stream.status().state === 'live', 'live');
+    h.node.mine(1);
+    const doomed = h.node.mine(2);
+    await h.until(() => h.events.length === 3, 'three events');
+    h.node.reorgTo(doomed.number - 1, true);
+    const replacement = h.node.mine(1);
+    await h.until(() => h.events.length === 6, 'two removals and the replacement');
+    const removed = h.events.filter((e) => e.removed);
+    assert.deepStrictEqual(removed.map((e) => e.id).sort(), [`${doomed.hash}:0:removed`, `${doomed.hash}:1:removed`]);
+    for (const e of removed) {
+      assert.strictEqual(e.checkpoint, doomed.number);
+      assert.strictEqual(e.digest, doomed.logs[e.sequence!].transactionHash);
+      assert.strictEqual(e.type, 'Transfer');
+    }
+    assert.strictEqual(h.events[5].id, `${replacement.hash}:0`);
+    assert.strictEqual(h.events[5].removed, undefined);
+    // the same removal again is a duplicate; a removal of a log never shown is shown with a warning
+    h.node.notifyAll({ ...doomed.logs[0], removed: true });
+    const stranger = { ...replacement.logs[0], blockHash: '0x' + 'ee'.repeat(32), removed: true };
+    h.node.notifyAll(stranger);
+    await h.until(() => h.events.length === 7, 'the unknown removal');
+    assert.strictEqual(h.events[6].id, `${stranger.blockHash}:0:removed`);
+    assert.match(h.events[6].warnings?.[0] ?? '', /had not shown/);
+  });
+
+  it('skips malformed notifications and frames with a notice and keeps going', async () => {
+    const h = await setup();
+    h.stream.connect();
+    await h.until(() => h.stream.status().state === 'live', 'live');
+    h.node.sendRaw('this is not json');
+    h.node.sendRaw(JSON.stringify({ jsonrpc: '2.0', method: 'eth_subscription', params: {} }));
+    h.node.sendRaw(JSON.stringify({ jsonrpc: '2.0', method: 'eth_subscription', params: { subscription: h.node.sockets[0].sub, result: { blockHash: '0x12' } } }));
+    h.node.sendRaw(JSON.stringify({ jsonrpc: '2.0', method: 'eth_subscription', params: { subscription: h.node.sockets[0].sub, result: null } }));
+    h.node.sendRaw(JSON.stringify({ jsonrpc: '2.0', id: 999, result: 'stray' }));
+    h.node.sendRaw('[1, "x"]');
+    const good = h.node.mine(1);
+    await h.until(() => h.events.length === 1, 'the good log');
+    assert.strictEqual(h.events[0].id, `${good.hash}:0`);
+    const text = h.notices.map((n) => n.message).join('\n');
+    assert.match(text, /not JSON/);
+    assert.match(text, /without params.subscription/);
+    assert.match(text, /blockHash/);
+    assert.match(text, /not an object/);
+    assert.match(text, /unknown request id/);
+    assert.strictEqual(h.stream.status().state, 'live');
+  });
+
+  it('stops with a readable reason, without retrying, when the endpoint rejects eth_subscribe', async () => {
+    const h = await setup();
+    h.node.overrides.eth_subscribe = () => {
+      throw new RpcFail(-32601, 'the method eth_subscribe does not exist/is not available');
+    };
+    h.stream.connect();
+    await h.until(() => h.stream.status().state === 'stopped', 'stopped');
+    const s = h.stream.status();
+    assert.strictEqual(s.stopReason, 'refused');
+    assert.match(s.message ?? '', /rejected eth_subscribe.*does not exist/);
+    assert.strictEqual(s.nextRetryAt, undefined);
+    assert.strictEqual(h.node.connections, 1);
+  });
+
+  it('retries when eth_subscribe fails transiently (rate limit)', async () => {
+    const h = await setup();
+    let fails = 1;
+    h.node.overrides.eth_subscribe = (_p, ws) => {
+      if (fails-- > 0) throw new RpcFail(-32005, 'daily request count exceeded, request rate limited');
+      delete h.node.overrides.eth_subscribe;
+      const entry = h.node.sockets.find((s) => s.ws === ws)!;
+      entry.sub = '0xabc';
+      return entry.sub;
+    };
+    h.stream.connect();
+    await h.until(() => h.stream.status().state === 'reconnecting', 'reconnecting');
+    h.retryNow();
+    await h.until(() => h.stream.status().state === 'live', 'live after retry');
+    assert.strictEqual(h.node.connections, 2);
+  });
+
+  it('after a drop, fills the gap with eth_getLogs and merges the live stream: every log once, in order', async () => {
+    const h = await setup();
+    h.stream.connect();
+    await h.until(() => h.stream.status().state === 'live', 'live');
+    h.node.mine(2);
+    h.node.mine(1);
+    await h.until(() => h.events.length === 3, 'three live events');
+    // the socket dies; the chain goes on without us
+    h.node.push = false;
+    h.node.dropAll();
+    await h.until(() => h.stream.status().state === 'reconnecting', 'reconnecting');
+    h.node.mine(3);
+    h.node.mine(1);
+    h.node.mine(2);
+    h.node.push = true;
+    // on the new connection, the node pushes a log of the last gap block (a duplicate) and a brand-new block
+    // right after the subscription, before the gap fill is done
+    const head = h.node.head;
+    h.node.overrides.eth_blockNumber = (_p, ws) => {
+      delete h.node.overrides.eth_blockNumber;
+      const entry = h.node.sockets.find((s) => s.ws === ws)!;
+      h.node.notify(entry, h.node.blocks[h.node.blocks.length - 1].logs[1]);
+      queueMicrotask(() => h.node.mine(1));
+      return '0x' + head.toString(16);
+    };
+    h.retryNow();
+    await h.until(() => h.events.length === 10 && h.backfills.length === 1, 'all ten logs');
+    const expected = h.node.blocks.flatMap((b) => b.logs.map((l) => `${b.hash}:${parseInt(l.logIndex, 16)}`));
+    assert.deepStrictEqual(h.events.map((e) => e.id), expected);
+    assert.deepStrictEqual(h.backfills[0], { stream: 'evm-test', fromBlock: 2, toBlock: head, backfilled: 6, reorgRemoved: 0, skippedBlocks: 0 });
+    assert.ok(h.notices.some((n) => /6 logs backfilled from blocks 2-5/.test(n.message)));
+    assert.deepStrictEqual(h.events.slice(3, 9).map((e) => (e.payload as { source: string }).source), Array(6).fill('backfill'));
+    assert.strictEqual((h.events[9].payload as { source: string }).source, 'live');
+    const getLogs = h.node.calls.filter((c) => c.method === 'eth_getLogs');
+    assert.deepStrictEqual(getLogs.map((c) => [c.params[0].fromBlock, c.params[0].toBlock, c.params[0].address]), [['0x2', '0x5', CONTRACT]]);
+  });
+
+  it('splits eth_getLogs ranges the node calls too large and retries', async () => {
+    const h = await setup({}, { maxBlockRange: 8 });
+    h.node.overrides.eth_getLogs = ([f]) => {
+      const from = parseInt(f.fromBlock, 16);
+      const to = parseInt(f.toBlock, 16);
+      if (to - from + 1 > 3) throw new RpcFail(-32602, 'Log response size exceeded. You can make eth_getLogs requests with up to a 3 block range');
+      return h.node.logsBetween(from, to);
+    };
+    h.stream.connect();
+    await h.until(() => h.stream.status().state === 'live', 'live');
+    h.node.mine(1);
+    await h.until(() => h.events.length === 1, 'first');
+    h.node.push = false;
+    h.node.dropAll();
+    await h.until(() => h.stream.status().state === 'reconnecting', 'reconnecting');
+    for (let i = 0; i < 10; i++) h.node.mine(1);
+    h.node.push = true;
+    h.retryNow();
+    await h.until(() => h.backfills.length === 1 && h.events.length === 11, 'backfill');
+    assert.deepStrictEqual(values(h.events), h.node.blocks.map((b) => b.number * 100));
+    const ranges = h.node.calls.filter((c) => c.method === 'eth_getLogs').map((c) => [parseInt(c.params[0].fromBlock, 16), parseInt(c.params[0].toBlock, 16)]);
+    // 1..8 too large, 1..4 too large, then 2-block chunks (the smaller size is kept)
+    assert.deepStrictEqual(ranges, [[1, 8], [1, 4], [1, 2], [3, 4], [5, 6], [7, 8], [9, 10], [11, 11]]);
+  });
+
+  it('re-emits as removed the logs of a block that was reorged out while disconnected', async () => {
+    const h = await setup();
+    h.stream.connect();
+    await h.until(() => h.stream.status().state === 'live', 'live');
+    h.node.mine(1);
+    const doomed = h.node.mine(2);
+    await h.until(() => h.events.length === 3, 'three');
+    h.node.push = false;
+    h.node.dropAll();
+    await h.until(() => h.stream.status().state === 'reconnecting', 'reconnecting');
+    h.node.reorgTo(doomed.number - 1, false);
+    const fresh = h.node.mine(1);
+    h.node.push = true;
+    h.retryNow();
+    await h.until(() => h.backfills.length === 1 && h.events.length === 6, 'backfill');
+    assert.deepStrictEqual(h.events.slice(3).map((e) => [e.id, e.removed ?? false]), [
+      [`${doomed.hash}:0:removed`, true],
+      [`${doomed.hash}:1:removed`, true],
+      [`${fresh.hash}:0`, false],
+    ]);
+    assert.strictEqual(h.backfills[0].reorgRemoved, 2);
+    assert.strictEqual(h.backfills[0].fromBlock, doomed.number);
+  });
+
+  it('never shows the endpoint key: status, logs and notices are redacted', async () => {
+    const secret = 'sk_live_DoNotLeakThis123';
+    const h = await setup({}, { urlSuffix: `/v2/${secret}` });
+    h.node.overrides.eth_subscribe = () => {
+      throw new RpcFail(-32000, `bad request to ws://node/v2/${secret}`);
+    };
+    h.stream.connect();
+    await h.until(() => h.stream.status().state === 'reconnecting', 'reconnecting');
+    const everything = JSON.stringify([h.stream.status(), h.sink.lines, h.notices]);
+    assert.match(h.stream.status().endpoint ?? '', /^ws:\/\/127\.0\.0\.1:\d+\/v2\/\*\*\*$/, 'the endpoint is shown, its key is not');
+    assert.ok(!everything.includes(secret), `the key is not: ${everything}`);
+  });
+
+  it('refuses an http:// endpoint and a missing endpoint with clear words', async () => {
+    const h = await setup({}, { key: 'https://example.invalid/v2/abc' });
+    h.stream.connect();
+    await h.until(() => h.stream.status().state === 'stopped', 'stopped');
+    assert.match(h.stream.status().message ?? '', /needs a WebSocket endpoint/);
+    const clock = new FakeClock();
+    const s2 = new EvmStream({ id: 'x', provider: 'evm' }, { clock, getKey: async () => undefined });
+    let done!: () => void;
+    const stopped = new Promise<void>((r) => (done = r));
+    s2.onStatus((st) => st.state === 'stopped' && done());
+    s2.connect();
+    await stopped;
+    assert.strictEqual(s2.status().stopReason, 'no_key');
+    s2.dispose();
+  });
+
+  it('stops with a clear error for a malformed address filter', async () => {
+    const h = await setup({ address: '0x123' });
+    h.stream.connect();
+    await h.until(() => h.stream.status().state === 'stopped', 'stopped');
+    assert.match(h.stream.status().message ?? '', /invalid address "0x123"/);
+    assert.strictEqual(h.node.connections, 0);
+  });
+});

@@ -337,11 +337,17 @@ export class WarpServer {
     }
   }
 
-  /** Adds (or replaces the config of) a stream. Generation starts at once if the server is running. */
+  /**
+   * Adds a stream, or changes the rate of an existing one (same id, type and eventType; anything else throws).
+   * Generation starts at once if the server is running. Ids: letters, digits, `.`, `_`, `~`, `-`.
+   */
   addStream(cfg: WarpStreamConfig): void {
     if (!/^[A-Za-z0-9._~-]+$/.test(cfg.id)) throw new Error(`invalid stream id "${cfg.id}" (letters, digits, . _ ~ - only)`);
     const old = this.streams.get(cfg.id);
     if (old) {
+      if (old.cfg.type !== cfg.type || old.cfg.eventType !== cfg.eventType) {
+        throw new Error(`stream "${cfg.id}" exists with another type or eventType; only ratePerSec can change`);
+      }
       old.cfg = { ...cfg };
       this.clock.clearTimeout(old.genTimer);
       old.genTimer = undefined;
@@ -504,7 +510,7 @@ export class WarpServer {
       if (req.method !== 'GET') throw new HttpRefusal(405, 'method not allowed');
       if (m[2] === 'ws') throw new HttpRefusal(426, 'this endpoint needs a WebSocket upgrade');
       const key = this.sseKey(req, url);
-      const s = this.admit(decodeURIComponent(m[1]), key);
+      const s = this.admit(safeDecode(m[1]), key);
       const lastEventId = headerValue(req.headers['last-event-id']) ?? url.searchParams.get('lastEventId') ?? undefined;
       this.acceptSse(s, key as string, req, res, url.searchParams.get('mode'), lastEventId);
     } catch (err) {
@@ -523,7 +529,7 @@ export class WarpServer {
       const m = /^\/v1\/warp\/([^/]+)\/ws$/.exec(url.pathname);
       if (!m) throw new HttpRefusal(404, 'not found');
       const key = url.searchParams.get('api_key') ?? undefined;
-      const s = this.admit(decodeURIComponent(m[1]), key);
+      const s = this.admit(safeDecode(m[1]), key);
       // reserve the stream before the (asynchronous) handshake completes, so a racing second connect gets 409
       const conn = this.newConn(s, 'websocket', key as string);
       // a handshake that fails (bad headers) never calls back: release the stream when its socket goes
@@ -715,6 +721,10 @@ export class WarpServer {
 
   /** Writes queued messages, in order, unless stalled or closed. Charges and applies faults per event. */
   private flush(s: StreamState, conn: Conn): void {
+    // a socket the client already closed (its close not yet reported): keep everything queued; it all goes back
+    // to the buffer when the close arrives, rather than counting as sent into a dead socket
+    if (conn.ws && conn.ws.readyState !== WebSocket.OPEN) return;
+    if (conn.res && (conn.res.destroyed || conn.res.writableEnded)) return;
     while (conn.open && !s.stalled && conn.outbox.length > 0) {
       const item = conn.outbox[0];
       if (item.kind === 'event') {
@@ -880,6 +890,15 @@ export class WarpServer {
     this.log.info(`stream ${s.cfg.id}: ${conn.connId} ended (${why}); ${back.length} un-ACKed/unsent events back in the buffer`);
     this.armRetention(s);
     for (const w of s.idleWaiters.splice(0)) w();
+  }
+}
+
+/** Percent-decodes a path segment; a malformed escape yields a name no stream has (so: 404, not 500). */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return `\u0000${segment}`;
   }
 }
 

@@ -297,8 +297,10 @@ describe('simulator: Warp server', function () {
       assert.strictEqual(server.stats('s1').connections, 3);
     });
 
-    it('404 for an unknown stream (WS and SSE)', async () => {
+    it('404 for an unknown stream (WS and SSE), also for a malformed path escape', async () => {
       assert.strictEqual((await refused(WsClient.open(wsUrl('missing')))).status, 404);
+      assert.strictEqual((await refused(WsClient.open(wsUrl('%E0%A4%A')))).status, 404);
+      assert.strictEqual((await get(`${server.baseUrl}/v1/warp/%E0%A4%A/stream?api_key=${DEMO_KEY}`)).status, 404);
       assert.strictEqual((await refused(SseClient.open(sseUrl('missing'), { 'x-api-key': DEMO_KEY }))).status, 404);
     });
 
@@ -449,6 +451,15 @@ describe('simulator: Warp server', function () {
 
   describe('buffering', () => {
     beforeEach(() => boot());
+
+    it('addStream changes the rate of an existing stream but refuses to change its type', () => {
+      server.addStream({ id: 's1', type: 'event', eventType: '0x2::coin::Transfer', ratePerSec: 10 });
+      clock.advance(1_000);
+      assert.strictEqual(server.stats('s1').buffered, 10);
+      assert.throws(() => server.addStream({ id: 's1', type: 'coin' }), /only ratePerSec can change/);
+      assert.throws(() => server.addStream({ id: 'bad/id', type: 'coin' }), /invalid stream id/);
+      assert.throws(() => server.emit('nope'), /unknown stream "nope"/);
+    });
 
     it('keeps at most 2,000 events, dropping the oldest', async () => {
       const evs = server.emit('s1', 2_005);

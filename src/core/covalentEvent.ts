@@ -144,8 +144,9 @@ export function parseCovalentBody(stream: string, body: string, receivedAt: numb
   try {
     value = JSON.parse(body);
   } catch (err) {
-    const reason = err instanceof Error ? err.message.slice(0, 120) : 'parse error';
-    return { events: [], warnings: [`invalid JSON in MESSAGE body (${body.length} chars): ${reason}`] };
+    // V8's messages quote part of the input: keep only the position (the body is attacker-controlled).
+    const position = err instanceof Error ? /position (\d+)/.exec(err.message)?.[1] : undefined;
+    return { events: [], warnings: [`invalid JSON in MESSAGE body (${body.length} chars)${position ? `, error at position ${position}` : ''}`] };
   }
   let items: unknown[];
   if (Array.isArray(value)) items = value;

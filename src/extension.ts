@@ -53,11 +53,12 @@ export interface ChainWatchApi {
   setPrompter(prompter: Prompter | undefined): void;
   /** The Streams view as shown: labels, descriptions, context values, children. */
   tree(): ReturnType<StreamsTree['snapshot']>;
-  /** Status bar texts. */
+  /** Status bar texts (recomputed now). */
   statusBar(): { connection: string; credits: string; connectionVisible: boolean };
   /** Does what a window reload does to the streams: flush, dispose every handle, load again from settings and
-   *  journals, and connect the `autoConnect` ones (from the last processed id). */
-  reloadStreams(): Promise<void>;
+   *  journals, and connect the `autoConnect` ones (from the last processed id). `between` runs while every
+   *  settings stream is gone (tests emit events then, as a server would while the window reloads). */
+  reloadStreams(between?: () => void | Promise<void>): Promise<void>;
   /** The registry (advanced tests). */
   readonly registry: StreamRegistry;
 }
@@ -263,8 +264,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
       prompter = p ?? windowPrompter;
     },
     tree: () => tree.snapshot(),
-    statusBar: () => ({ connection: statusBar.connection.text, credits: statusBar.credits.text, connectionVisible: registry.list().length > 0 }),
-    reloadStreams: async () => {
+    statusBar: () => {
+      statusBar.update();
+      return { connection: statusBar.connection.text, credits: statusBar.credits.text, connectionVisible: registry.list().length > 0 };
+    },
+    reloadStreams: async (between) => {
       await registry.flushAll();
       const settingsIds = registry.list().filter((s) => s.origin === 'settings').map((s) => s.id);
       for (const id of settingsIds) registry.remove(id);
@@ -272,6 +276,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
         output.dropStream(id);
         restored.delete(id);
       }
+      await between?.();
       const r = syncFromSettings();
       await Promise.all(r.added.map((id) => restoreAndConnect(id, registry.get(id)?.handle.definition.autoConnect === true)));
     },

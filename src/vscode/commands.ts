@@ -184,16 +184,20 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     }
     if (!host) host = await chooseHost(provider, 'Set API Key');
     if (!host) return undefined;
+    const isEvm = provider === 'evm';
     const key = await d.prompter().input({
       title: 'Set API Key',
-      prompt: `${providerNames[provider]} API key for ${host} (stored in the OS keychain, sent only to ${host})`,
+      prompt: isEvm
+        ? `Endpoint URL with its key for ${host} (wss://${host}/...; stored in the OS keychain, used only for ${host})`
+        : `${providerNames[provider]} API key for ${host} (stored in the OS keychain, sent only to ${host})`,
       password: true,
       step: 3,
       totalSteps: 3,
       validate: (v) => {
         const k = v.trim();
-        if (!k) return 'Paste the key.';
+        if (!k) return isEvm ? 'Paste the endpoint URL.' : 'Paste the key.';
         if (/\s/.test(k)) return 'A key has no spaces.';
+        if (isEvm && hostOf(k) !== host) return `The URL must be on ${host}.`;
         if (provider === 'warp' && !k.startsWith('indr_')) return { message: 'Inodra keys start with "indr_": check you pasted the whole key.', severity: vscode.InputBoxValidationSeverity.Warning };
         return undefined;
       },

@@ -1,0 +1,75 @@
+// UI run of the Streams view in a real workbench: the empty-state welcome, Start Demo from the palette, live demo
+// rows with their events, the status bar items, the tooltip, and the palette. Screenshots: streams-*.png.
+import * as assert from 'assert';
+import { clickActivity, closeQuickInput, openCommandPalette, runCommand, screenshot, sidebarRows } from './support/ui';
+import type { UiContext } from './support/ui';
+
+/** Runs the steps; the suite counts each passed step. */
+export async function run(ctx: UiContext): Promise<void> {
+  const { page } = ctx;
+  const sidebar = page.locator('.part.sidebar');
+
+  await ctx.step('the Streams view shows its welcome (Add Stream, Try the Demo) when there is no stream', async () => {
+    assert.ok(await clickActivity(page, 'Chain Watch', 20000), 'no Chain Watch activity item');
+    await sidebar.locator('.welcome-view-content', { hasText: 'No streams yet' }).first().waitFor({ state: 'visible', timeout: 20000 });
+    const buttons = (await sidebar.locator('.welcome-view-content .monaco-button').allTextContents()).map((t) => t.trim());
+    ctx.log(`welcome buttons: ${JSON.stringify(buttons)}`);
+    assert.ok(buttons.includes('Add Stream') && buttons.includes('Try the Demo'), `buttons: ${buttons.join(', ')}`);
+    ctx.log(`saved ${await screenshot(page, 'streams-01-welcome')}`);
+  });
+
+  await ctx.step('"Chain Watch: Start Demo" from the palette: the Demo (Sui) stream goes live in the tree', async () => {
+    await runCommand(page, 'Chain Watch: Start Demo');
+    const row = sidebar.locator('.monaco-list-row', { hasText: 'Demo (Sui)' }).first();
+    await row.waitFor({ state: 'visible', timeout: 20000 });
+    await sidebar.locator('.monaco-list-row', { hasText: /Demo \(Sui\)\s*live · [1-9]/ }).first().waitFor({ state: 'visible', timeout: 20000 });
+    ctx.log(`rows: ${JSON.stringify(await sidebarRows(page))}`);
+  });
+
+  await ctx.step('expanding the stream lists its recent events (type, age, short digest)', async () => {
+    const row = sidebar.locator('.monaco-list-row', { hasText: 'Demo (Sui)' }).first();
+    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
+    await sidebar.locator('.monaco-list-row[aria-level="2"]').nth(2).waitFor({ state: 'visible', timeout: 20000 });
+    const rows = await sidebarRows(page);
+    ctx.log(`rows: ${JSON.stringify(rows.slice(0, 6))}`);
+    assert.ok(rows.filter((r) => / ago/.test(r)).length >= 3, 'at least three event rows');
+    await page.mouse.move(0, 0);
+    ctx.log(`saved ${await screenshot(page, 'streams-02-demo-live')}`);
+  });
+
+  await ctx.step('the status bar shows the live count and the credits', async () => {
+    const bar = page.locator('.part.statusbar');
+    const live = bar.locator('.statusbar-item', { hasText: /1 live/ }).first();
+    await live.waitFor({ state: 'visible', timeout: 15000 });
+    const credits = bar.locator('.statusbar-item', { hasText: / cr · / }).first();
+    await credits.waitFor({ state: 'visible', timeout: 15000 });
+    ctx.log(`status bar: ${JSON.stringify(((await live.textContent()) ?? '').trim())} ${JSON.stringify(((await credits.textContent()) ?? '').trim())}`);
+    await credits.hover();
+    await page.locator('.monaco-hover, .workbench-hover', { hasText: 'Warp credits' }).first().waitFor({ state: 'visible', timeout: 10000 });
+    ctx.log(`saved ${await screenshot(page, 'streams-03-status-bar-credits')}`);
+    const box = await bar.boundingBox();
+    if (box) {
+      await page.mouse.move(0, 0);
+      await page.waitForTimeout(400);
+      await page.screenshot({ path: `${ctx.screenshotsDir}/streams-04-status-bar.png`, clip: { x: 0, y: Math.max(0, box.y - 4), width: Math.min(box.width, 900), height: box.height + 8 } });
+    }
+  });
+
+  await ctx.step('hovering the stream shows its tooltip (endpoint, transport, mode, credits)', async () => {
+    const row = sidebar.locator('.monaco-list-row', { hasText: 'Demo (Sui)' }).first();
+    await row.hover();
+    const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: 'Transport' }).first();
+    await hover.waitFor({ state: 'visible', timeout: 10000 });
+    const text = (await hover.textContent()) ?? '';
+    assert.ok(!text.includes('indr_demo_local'), 'the key shows in the tooltip');
+    ctx.log(`saved ${await screenshot(page, 'streams-05-tooltip')}`);
+    await page.mouse.move(0, 0);
+  });
+
+  await ctx.step('the palette lists the Chain Watch commands', async () => {
+    const labels = await openCommandPalette(page, 'Chain Watch:');
+    assert.ok(labels.some((l) => l.includes('Add Stream')), labels.join(' | '));
+    ctx.log(`saved ${await screenshot(page, 'streams-06-palette', 300)}`);
+    await closeQuickInput(page);
+  });
+}

@@ -158,6 +158,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
   };
   const updateContext = () => {
     setContext('chainWatch.streamCount', registry.list().length);
+    setContext('chainWatch.hasKeys', keys.saved().length > 0);
     const noKey = registry.list().filter((s) => s.handle.status().stopReason === 'no_key');
     tree.view.message = noKey.length
       ? `No API key saved for host ${noKey.map((s) => keys.hostFor(s.handle.definition) ?? '?').filter((h, i, a) => a.indexOf(h) === i).join(', ')}. Run "Chain Watch: Set API Key...".`

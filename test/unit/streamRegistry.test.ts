@@ -67,6 +67,20 @@ describe('StreamRegistry', () => {
     assert.match(r.problems[2]!, /provider/);
   });
 
+  it('a definition the factory refuses is reported and the others still load', () => {
+    const clock = new FakeClock(0);
+    const reg = new StreamRegistry({
+      clock,
+      factory: (def) => {
+        if (def.provider === 'evm') throw new Error('unknown provider "evm"');
+        return new FakeHandle(def);
+      },
+    });
+    const r = reg.sync([{ id: 'e', provider: 'evm', chainId: 1 }, warp('w')]);
+    assert.deepStrictEqual(r.added, ['w']);
+    assert.deepStrictEqual(r.problems, ['stream "e": unknown provider "evm"']);
+  });
+
   it('memory streams survive sync and are not replaced by a settings stream with the same id', () => {
     const { reg, made } = setup();
     reg.addMemory(warp('demo', { label: 'Demo (Sui)' }));

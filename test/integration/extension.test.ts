@@ -187,7 +187,8 @@ describe('Chain Watch extension', () => {
     // the stream auto-connects (Add Stream sets autoConnect)
     const beforeIds = streamOf(api, 'it-added').events.map((e) => e.id);
     const sentWhileAway: string[] = [];
-    await api.reloadStreams(() => {
+    await api.reloadStreams(async () => {
+      await server.whenDisconnected('it-added');
       sentWhileAway.push(...server.emit('it-added', 4).map((w) => w.id));
     });
     // restored from the journal before connecting
@@ -210,6 +211,8 @@ describe('Chain Watch extension', () => {
     assert.strictEqual(api.tree().find((r) => r.id === 'it-added')?.description, 'quota exceeded');
     assert.match(api.tree().find((r) => r.id === 'it-added')!.contextValue, /^stream\.stopped\.quota_exceeded\./);
     assert.match(api.statusBar().connection, /^\$\(error\) .*quota exceeded/);
+    await server.whenDisconnected('it-added');
+    assert.strictEqual(streamOf(api, 'it-added').status.state, 'stopped', 'still stopped once the server closed');
     assert.strictEqual(server.stats('it-added').connections, connectionsBefore, 'no new connection');
     assert.strictEqual(server.stats('it-added').connected, false);
     server.setQuota(TEST_KEY, 1_000_000_000);

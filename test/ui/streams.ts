@@ -55,8 +55,10 @@ export async function run(ctx: UiContext): Promise<void> {
     }
   });
 
-  await ctx.step('hovering the stream shows its tooltip (endpoint, transport, mode, credits)', async () => {
-    const row = sidebar.locator('.monaco-list-row', { hasText: 'Demo (Sui)' }).first();
+  await ctx.step('Disconnect from the palette stops the stream; hovering it shows its tooltip; Connect resumes it', async () => {
+    await runCommand(page, 'Chain Watch: Disconnect');
+    const row = sidebar.locator('.monaco-list-row', { hasText: /Demo \(Sui\)\s*disconnected/ }).first();
+    await row.waitFor({ state: 'visible', timeout: 15000 });
     await row.hover();
     const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: 'Transport' }).first();
     await hover.waitFor({ state: 'visible', timeout: 10000 });
@@ -64,6 +66,8 @@ export async function run(ctx: UiContext): Promise<void> {
     assert.ok(!text.includes('indr_demo_local'), 'the key shows in the tooltip');
     ctx.log(`saved ${await screenshot(page, 'streams-05-tooltip')}`);
     await page.mouse.move(0, 0);
+    await runCommand(page, 'Chain Watch: Connect');
+    await sidebar.locator('.monaco-list-row', { hasText: /Demo \(Sui\)\s*live/ }).first().waitFor({ state: 'visible', timeout: 15000 });
   });
 
   await ctx.step('the palette lists the Chain Watch commands', async () => {

@@ -111,10 +111,17 @@ describe('StreamRegistry', () => {
     clock.advance(10_000);
     assert.strictEqual(reg.rate('a'), 0);
     assert.deepStrictEqual(reg.unseen(), { events: 4, errors: 0 });
+    // connected 2 s ago: the rate is over those 2 s, not the whole window
+    a.setState({ state: 'live', connectedSince: clock.now() - 2_000 });
+    a.push([ev('a', '4', clock.now()), ev('a', '5', clock.now()), ev('a', '6', clock.now())]);
+    assert.strictEqual(reg.rate('a'), 1.5);
+    a.setState({ state: 'live', connectedSince: clock.now() - 100 });
+    assert.strictEqual(reg.rate('a'), 3, 'at least a 1 s span');
+    reg.markSeen();
     b.setState({ state: 'stopped', stopReason: 'quota_exceeded' });
     a.notice({ stream: 'a', level: 'error', message: 'bad frame', at: clock.now() });
     a.notice({ stream: 'a', level: 'warn', message: 'meh', at: clock.now() });
-    assert.deepStrictEqual(reg.unseen(), { events: 4, errors: 2 });
+    assert.deepStrictEqual(reg.unseen(), { events: 0, errors: 2 });
     reg.markSeen();
     assert.deepStrictEqual(reg.unseen(), { events: 0, errors: 0 });
   });

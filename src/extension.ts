@@ -24,8 +24,10 @@ import { EventDocuments } from './vscode/eventDocument';
 import { Demo } from './vscode/demo';
 import { registerCommands } from './vscode/commands';
 import { windowPrompter } from './vscode/prompter';
+import { feedSourceFromRegistry, registerFeed } from './vscode/feedView';
+import type { FeedController } from './vscode/feedView';
 import type { Prompter } from './vscode/prompter';
-import { effectiveDefinition, guardSettings, readStreams, recentEventsInTree, SECTION } from './vscode/settings';
+import { effectiveDefinition, guardSettings, readStreams, recentEventsInTree, SECTION, suiExplorer } from './vscode/settings';
 
 /** One stream as the test API reports it. */
 export interface ApiStream {
@@ -61,6 +63,8 @@ export interface ChainWatchApi {
   reloadStreams(between?: () => void | Promise<void>): Promise<void>;
   /** The registry (advanced tests). */
   readonly registry: StreamRegistry;
+  /** The events feed (webview view and editor panels). */
+  readonly feed: FeedController;
 }
 
 let teardown: (() => Promise<void>) | undefined;
@@ -227,6 +231,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
   });
   context.subscriptions.push(...subs);
 
+  // ---- the events feed (its view, panels and commands register themselves in context.subscriptions) ---------
+  const feed = registerFeed(
+    context,
+    feedSourceFromRegistry(registry, {
+      explorerOptions: (stream) => {
+        const def = registry.get(stream)?.handle.definition;
+        return { sui: suiExplorer(), ...(def?.network ? { network: def.network } : {}), ...(def?.chainId ? { chainId: def.chainId } : {}) };
+      },
+      openJson: (ev) => docs.open(ev),
+    }),
+    { prompter: () => prompter, logger: logger.child('feed') },
+  );
+
   syncFromSettings();
   setContext('chainWatch.demoRunning', false);
   setContext('chainWatch.ready', true);
@@ -282,6 +299,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
       await Promise.all(r.added.map((id) => restoreAndConnect(id, registry.get(id)?.handle.definition.autoConnect === true)));
     },
     registry,
+    feed,
   };
   return api;
 }

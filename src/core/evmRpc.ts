@@ -44,6 +44,8 @@ export interface EvmRpcHandlers {
   onActivity?(): void;
   /** The HTTP upgrade was refused with this status. */
   onUnexpectedResponse?(status: number): void;
+  /** Every frame sent (`>`) or received (`<`), for trace logging (callers redact). */
+  onTrace?(direction: '>' | '<', text: string): void;
   /** The socket closed (after an error, too). Fires once. */
   onClose?(code: number, reason: string): void;
 }
@@ -106,7 +108,9 @@ export class EvmRpcConnection implements RpcRequester {
         reject(new RpcError('timeout', `${method}: no response after ${this.timeoutMs / 1000} s`));
       }, this.timeoutMs);
       this.pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject, timer });
-      this.ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
+      const frame = JSON.stringify({ jsonrpc: '2.0', id, method, params });
+      this.handlers.onTrace?.('>', frame);
+      this.ws.send(frame);
     });
   }
 
@@ -139,6 +143,7 @@ export class EvmRpcConnection implements RpcRequester {
   private onFrame(data: WebSocket.RawData): void {
     this.handlers.onActivity?.();
     const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+    this.handlers.onTrace?.('<', text.length > 2_000 ? `${text.slice(0, 2_000)}... (${text.length} chars)` : text);
     if (text.length > this.maxFrameBytes) return this.handlers.onMalformed?.(`frame of ${text.length} bytes refused`);
     let msg: unknown;
     try {

@@ -168,6 +168,7 @@ export class EvmStream extends BaseStream {
         },
         onMalformed: (reason) => sink.notice('warn', `malformed message ignored: ${reason}`),
         onActivity: () => sink.activity(),
+        onTrace: (dir, text) => this.log.trace(`${dir} ${text}`),
         onUnexpectedResponse: (status) => {
           session.outcome ??= outcomeForStatus(status);
         },
@@ -213,6 +214,7 @@ export class EvmStream extends BaseStream {
       const head = parseQuantity(await rpc.request('eth_blockNumber', []));
       if (session.cancelled) return;
       if (head === undefined) throw new RpcError('bad_response', 'eth_blockNumber returned no block number');
+      this.log.debug(`subscribed (${sub}); head block ${head}; resume from ${this.ledger.resumeFrom ?? 'nothing'}`);
       sink.opened();
       // an explicit live connect skips the gap fill; `after`/`resume` (every automatic reconnect) fills it
       let from = mode.kind === 'live' ? undefined : this.ledger.resumeFrom;
@@ -227,6 +229,7 @@ export class EvmStream extends BaseStream {
     }
     const held = session.held ?? [];
     session.held = undefined;
+    this.log.debug(`releasing ${held.length} held-back live log(s)`);
     for (const result of held) this.deliver(session, sink, result, 'live');
   }
 

@@ -17,6 +17,8 @@ interface Harness {
   sink: MemorySink;
   /** Resolves when `cond` holds, re-checked after every event, notice, status change and backfill. */
   until(cond: () => boolean, what: string): Promise<void>;
+  /** What the test is waiting for (shown when it times out). */
+  waitingFor?: string;
   /** Fires the pending reconnect timer. */
   retryNow(): void;
 }
@@ -71,15 +73,10 @@ async function setup(def: Partial<EvmStreamDefinition> = {}, opts: { key?: strin
     backfills,
     sink,
     async until(cond, what) {
-      const deadline = Date.now() + 5_000;
-      while (!cond()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; state ${JSON.stringify(stream.status())}`);
-        await new Promise<void>((r) => {
-          waiters.push(r);
-          // re-check when the socket delivers something that does not change any of the above
-          setImmediate(r);
-        });
-      }
+      // event-driven: every condition used here is about events, notices, status or backfills, and each of those
+      // re-checks it; a condition that never comes true fails by mocha's timeout, with `what` in the last status
+      h.waitingFor = what;
+      while (!cond()) await new Promise<void>((r) => waiters.push(r));
     },
     retryNow() {
       const at = stream.status().nextRetryAt;
@@ -95,8 +92,9 @@ const values = (evs: ChainEvent[]) =>
   evs.filter((e) => !e.removed).map((e) => Number(((e.payload as { decoded?: { params: Array<{ value: unknown }> } }).decoded?.params[2].value) as string));
 
 describe('EvmStream (scripted node)', () => {
-  afterEach(async () => {
+  afterEach(async function () {
     for (const h of harnesses.splice(0)) {
+      if (this.currentTest?.state === 'failed') console.error(`waiting for ${h.waitingFor}; status ${JSON.stringify(h.stream.status())}`);
       h.stream.dispose();
       await h.node.stop();
     }

@@ -248,13 +248,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
   setContext('chainWatch.demoRunning', false);
   setContext('chainWatch.ready', true);
 
-  teardown = async () => {
-    guard?.dispose();
-    guard = undefined;
-    await registry.flushAll();
-    await demo.stop().catch(() => undefined);
-    registry.dispose();
-  };
+  let tornDown: Promise<void> | undefined;
+  teardown = () =>
+    (tornDown ??= (async () => {
+      guard?.dispose();
+      guard = undefined;
+      await registry.flushAll();
+      await demo.stop().catch(() => undefined);
+      registry.dispose();
+    })());
   context.subscriptions.push({ dispose: () => void teardown?.() });
 
   if (process.env.CHAIN_WATCH_AUTODEMO === '1') {

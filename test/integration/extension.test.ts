@@ -218,8 +218,8 @@ describe('Chain Watch extension', () => {
     server.setQuota(TEST_KEY, 1_000_000_000);
   });
 
-  it('no key material in any output channel', () => {
-    const text = api.logLines().join('\n');
+  it('no key material in any output channel, tree text or stream status', () => {
+    const text = api.logLines().join('\n') + JSON.stringify(api.tree()) + JSON.stringify(api.streams().map((s) => s.status));
     assert.ok(text.length > 0);
     for (const k of [TEST_KEY, DEMO_KEY]) assert.ok(!text.includes(k), `key ${k.slice(0, 6)}… found in the output`);
     assert.ok(!/api_key=(?!\*\*\*)/.test(text), 'an api_key parameter is not redacted');

@@ -88,24 +88,33 @@ const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 
 /** Base58 (Bitcoin alphabet) of `bytes`. Leading zero bytes become '1's. */
 export function base58(bytes: Uint8Array): string {
-  const digits: number[] = [0];
+  // little-endian limbs in base 58^5 (< 2^30): 5x fewer inner steps than digit by digit, still exact in doubles
+  const LIMB = 656_356_768; // 58^5
+  const limbs: number[] = [];
   for (const byte of bytes) {
     let carry = byte;
-    for (let i = 0; i < digits.length; i++) {
-      carry += digits[i] * 256;
-      digits[i] = carry % 58;
-      carry = Math.floor(carry / 58);
+    for (let i = 0; i < limbs.length; i++) {
+      carry += limbs[i] * 256;
+      limbs[i] = carry % LIMB;
+      carry = Math.floor(carry / LIMB);
     }
     while (carry > 0) {
-      digits.push(carry % 58);
-      carry = Math.floor(carry / 58);
+      limbs.push(carry % LIMB);
+      carry = Math.floor(carry / LIMB);
     }
   }
-  let out = '';
-  for (let i = 0; i < bytes.length && bytes[i] === 0; i++) out += '1';
-  for (let i = digits.length - 1; i >= 0; i--) out += BASE58[digits[i]];
-  // digits is [0] for an all-zero input: already represented by the leading '1's
-  return bytes.every((b) => b === 0) ? out.slice(0, bytes.length) : out;
+  let digits = '';
+  for (let i = 0; i < limbs.length; i++) {
+    let v = limbs[i];
+    for (let d = 0; d < 5; d++) {
+      digits = BASE58[v % 58] + digits;
+      v = Math.floor(v / 58);
+    }
+  }
+  digits = digits.replace(/^1+/, ''); // the top limb's padding (BASE58[0] is '1')
+  let zeros = '';
+  for (let i = 0; i < bytes.length && bytes[i] === 0; i++) zeros += '1';
+  return zeros + digits;
 }
 
 /** mulberry32: a small, fast, well-distributed 32-bit PRNG. Returns floats in [0, 1). */
@@ -153,15 +162,22 @@ export function createSuiGenerator(opts: SuiGeneratorOptions): SuiGenerator {
   const startMs = clock.now();
   const int = (n: number) => Math.floor(rand() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
+  // 4 bytes per draw: these run several times per event, so they are kept cheap
   const hex = (bytes: number) => {
     let s = '';
-    for (let i = 0; i < bytes; i++) s += int(256).toString(16).padStart(2, '0');
-    return s;
+    for (let i = 0; i < bytes; i += 4) s += (Math.floor(rand() * 4294967296) >>> 0).toString(16).padStart(8, '0');
+    return s.slice(0, bytes * 2);
   };
   const address = () => `0x${hex(32)}`;
   const digest = () => {
     const b = new Uint8Array(32);
-    for (let i = 0; i < 32; i++) b[i] = int(256);
+    for (let i = 0; i < 32; i += 4) {
+      const r = Math.floor(rand() * 4294967296) >>> 0;
+      b[i] = r >>> 24;
+      b[i + 1] = (r >>> 16) & 255;
+      b[i + 2] = (r >>> 8) & 255;
+      b[i + 3] = r & 255;
+    }
     if (b[0] === 0) b[0] = 1 + int(255);
     return base58(b);
   };
@@ -169,8 +185,8 @@ export function createSuiGenerator(opts: SuiGeneratorOptions): SuiGenerator {
     // a positive decimal string with 1..maxDigits digits, no leading zero
     const len = 1 + int(maxDigits);
     let s = String(1 + int(9));
-    for (let i = 1; i < len; i++) s += String(int(10));
-    return s;
+    while (s.length < len) s += String(Math.floor(rand() * 1e9)).padStart(9, '0');
+    return s.slice(0, len);
   };
 
   // A small population of recurring actors makes the feed look like a chain, not noise.

@@ -24,6 +24,32 @@ describe('simulator: base58', () => {
     assert.strictEqual(base58(Uint8Array.from([0, 0])), '11');
     assert.strictEqual(base58(Uint8Array.from([255])), '5Q');
   });
+
+  it('matches a BigInt reference on pseudo-random inputs of many lengths', () => {
+    const alphabet = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+    const reference = (b: Uint8Array) => {
+      let n = 0n;
+      for (const x of b) n = n * 256n + BigInt(x);
+      let out = '';
+      while (n > 0n) {
+        out = alphabet[Number(n % 58n)] + out;
+        n /= 58n;
+      }
+      for (let i = 0; i < b.length && b[i] === 0; i++) out = '1' + out;
+      return out;
+    };
+    let x = 12345;
+    for (let len = 0; len <= 40; len++) {
+      for (let k = 0; k < 5; k++) {
+        const b = new Uint8Array(len);
+        for (let i = 0; i < len; i++) {
+          x = (x * 1103515245 + 12345) >>> 0;
+          b[i] = k === 0 && i < 2 ? 0 : x >>> 24;
+        }
+        assert.strictEqual(base58(b), reference(b), `len ${len} variant ${k}`);
+      }
+    }
+  });
 });
 
 describe('simulator: Sui generator', () => {

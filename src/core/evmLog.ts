@@ -288,9 +288,11 @@ export class EvmLogLedger {
 
   private trim(): void {
     if (this.logCount <= this.maxLogs) return;
-    const byAge = [...this.blocks.entries()].sort((a, b) => a[1].number - b[1].number);
-    for (const [hash, e] of byAge) {
-      if (this.logCount <= this.maxLogs) break;
+    // Blocks arrive in chain order (a gap fill's older blocks excepted), so insertion order is age order; evict
+    // down to 90 % so a stream at capacity does not evict on every log.
+    const target = Math.floor(this.maxLogs * 0.9);
+    for (const [hash, e] of this.blocks) {
+      if (this.logCount <= target) break;
       this.blocks.delete(hash);
       this.logCount -= e.logs.size;
     }

@@ -34,7 +34,8 @@
  * - WebSocket ACK `{"type":"ack","id":ID}` settles an event for good. An event not ACKed within 60 s is auto-ACKed
  *   (also settled; it is never redelivered). When a socket closes, its un-ACKed events (and any queued but unsent)
  *   go back to the buffer in their original order, before newer ones, and are redelivered on resume/lastEventId.
- *   Invalid client frames are logged and ignored; ACKs for unknown ids are ignored.
+ *   Invalid client frames are logged and ignored; ACKs for unknown ids are ignored. A client frame over 1 MiB closes
+ *   the socket with 1009 (message too big) like any `ws` server; its un-ACKed events go back to the buffer.
  * - SSE has no ACKs (at-least-once): an event written to the response counts as delivered, and the server keeps the
  *   last 2,000 sent events (30 minutes) so a `Last-Event-ID` older than what was sent replays them.
  *
@@ -76,6 +77,8 @@ export const CREDITS_PER_INTERVAL = 4;
 export const BILLING_INTERVAL_MS = 5_000;
 /** Generation tick. */
 export const GENERATION_TICK_MS = 100;
+/** Largest client frame accepted (an ACK is ~100 bytes); a bigger one closes the socket with 1009, as `ws` does. */
+export const CLIENT_FRAME_MAX_BYTES = 1024 * 1024;
 /** Sent events kept per stream for SSE `Last-Event-ID` replays. */
 const SSE_HISTORY_MAX = 2_000;
 /** Event ids remembered per stream for resolving `lastEventId`. */
@@ -257,7 +260,7 @@ export class WarpServer {
     this.accounts.set(DEMO_KEY, { quota: undefined, used: 0 });
     for (const k of opts.keys ?? []) this.accounts.set(k.key, { quota: k.quota, used: 0 });
     this.http = http.createServer((req, res) => this.onRequest(req, res));
-    this.wss = new WebSocketServer({ noServer: true, autoPong: false, perMessageDeflate: false });
+    this.wss = new WebSocketServer({ noServer: true, autoPong: false, perMessageDeflate: false, maxPayload: CLIENT_FRAME_MAX_BYTES });
     this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
     this.http.on('clientError', (err, socket) => {
       this.log.debug(`client error: ${err.message}`);
@@ -729,6 +732,7 @@ export class WarpServer {
   private flush(s: StreamState, conn: Conn): void {
     // a socket the client already closed (its close not yet reported): keep everything queued; it all goes back
     // to the buffer when the close arrives, rather than counting as sent into a dead socket
+    if (!conn.ws && !conn.res) return; // WebSocket handshake not finished yet
     if (conn.ws && conn.ws.readyState !== WebSocket.OPEN) return;
     if (conn.res && (conn.res.destroyed || conn.res.writableEnded)) return;
     while (conn.open && !s.stalled && conn.outbox.length > 0) {

@@ -432,6 +432,17 @@ describe('simulator: Warp server', function () {
       assert.strictEqual(server.stats('s1').acked, 1);
     });
 
+    it('closes with 1009 on a client frame over 1 MiB; its un-ACKed events go back to the buffer', async () => {
+      const c = await wsConnected('s1');
+      const evs = server.emit('s1', 1);
+      await c.nextEvent();
+      c.ws.send('x'.repeat(1024 * 1024 + 1));
+      assert.strictEqual((await c.closed).code, 1009);
+      await server.whenDisconnected('s1');
+      const r = await wsConnected('s1', '&mode=resume');
+      assert.deepStrictEqual(await r.nextEvent(), evs[0]);
+    });
+
     it('sends a ping frame every heartbeatMs', async () => {
       const c = await wsConnected('s1');
       clock.advance(999);

@@ -218,6 +218,20 @@ describe('Chain Watch extension', () => {
     server.setQuota(TEST_KEY, 1_000_000_000);
   });
 
+  it('crossing the daily credit budget pauses every stream and asks; "Stay Paused" keeps them paused', async () => {
+    await waitUntil(api, () => streamOf(api, 'demo').status.state === 'live', 'demo live');
+    const p = new ScriptedPrompter(['Stay Paused']);
+    api.setPrompter(p);
+    await cfg().update('credits.dailyBudget', 1, vscode.ConfigurationTarget.Global);
+    await waitUntil(api, () => streamOf(api, 'demo').status.stopReason === 'paused', 'demo paused by the budget');
+    assert.ok(p.asked.some((q) => /passed your daily budget of 1\. Every stream is paused/.test(q)), p.asked.join('\n'));
+    assert.match(api.tree().find((r) => r.id === 'demo')!.description, /^paused · \d/);
+    assert.match(api.tree().find((r) => r.id === 'demo')!.contextValue, /^stream\.stopped\.paused\./);
+    await cfg().update('credits.dailyBudget', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('chainWatch.resume', 'demo');
+    await waitUntil(api, () => streamOf(api, 'demo').status.state === 'live', 'demo live again');
+  });
+
   it('no key material in any output channel, tree text or stream status', () => {
     const text = api.logLines().join('\n') + JSON.stringify(api.tree()) + JSON.stringify(api.streams().map((s) => s.status));
     assert.ok(text.length > 0);

@@ -202,7 +202,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
       demo,
       logger,
       prompter: () => prompter,
-      syncFromSettings: () => void syncFromSettings(),
+      syncFromSettings: () => syncFromSettings().problems,
       userActed: () => guard?.clearPause(),
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {

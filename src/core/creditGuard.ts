@@ -1,7 +1,8 @@
 /**
  * Credit-burn protection. Two rules:
  * - Idle pause: when no VS Code window has been focused for `pauseWhenIdleMinutes`, every running stream is
- *   paused (`disconnect('paused')`); when a window is focused again exactly those streams reconnect in mode
+ *   paused (`disconnect('paused')`); when this window (or, seen at the next check, another one) is focused again,
+ *   exactly those streams reconnect in mode
  *   `auto` (from the last processed id), so a pause shorter than the server's buffer (30 min) loses nothing.
  * - Daily budget: once today's credits reach `dailyBudget`, every running stream is paused and the user is asked
  *   (through {@link CreditGuardHost.budgetExceeded}) whether to go on.
@@ -80,6 +81,8 @@ export class CreditGuard implements Disposable {
   private lastFocusAt: number;
   private pausedIds: string[] = [];
   private pausedBy: GuardPause | undefined;
+  /** When the guard's idle pause happened. */
+  private pausedAt = 0;
   private timer: TimerHandle | undefined;
   private day: string;
   /** Spend carried from earlier sessions today. */
@@ -157,6 +160,11 @@ export class CreditGuard implements Disposable {
     const now = this.clock.now();
     this.persist();
     if (this.focused) this.lastFocusAt = now;
+    // another window was focused after the idle pause: somebody is back, resume here too
+    if (this.pausedBy === 'idle') {
+      const other = this.host.lastFocusElsewhereAt?.();
+      if (other !== undefined && other > this.pausedAt) this.resumePaused('Welcome back: resuming');
+    }
     if (this.pausedBy === undefined && this.settings.pauseWhenIdleMinutes > 0 && !this.focused) {
       const idleMs = this.settings.pauseWhenIdleMinutes * 60_000;
       const other = this.host.lastFocusElsewhereAt?.();
@@ -166,6 +174,7 @@ export class CreditGuard implements Disposable {
         if (ids.length) {
           this.pausedIds = ids;
           this.pausedBy = 'idle';
+          this.pausedAt = now;
           this.host.notify(
             `Paused ${ids.length} stream${ids.length === 1 ? '' : 's'}: no VS Code window focused for ${this.settings.pauseWhenIdleMinutes} min (saving credits). They resume from the last event when you come back.`,
             'info',

@@ -32,8 +32,8 @@ export interface CommandDeps {
   logger: Logger;
   /** The current prompter (swappable by tests). */
   prompter(): Prompter;
-  /** Re-reads `chainWatch.streams` into the registry now. */
-  syncFromSettings(): void;
+  /** Re-reads `chainWatch.streams` into the registry now; returns the problems found (skipped definitions). */
+  syncFromSettings(): string[];
   /** The user took control of connections: the credit guard forgets its pause. */
   userActed(): void;
 }
@@ -306,9 +306,9 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     def.label = name.trim() || suggested;
     def.id = slugId(def.label, new Set(d.registry.list().map((s) => s.id)));
     await appendStream(def);
-    d.syncFromSettings();
+    const problems = d.syncFromSettings();
     const s = d.registry.get(def.id);
-    if (!s) throw new Error(`the stream "${def.label}" was saved but not loaded (is the workspace trusted?)`);
+    if (!s) throw new Error(`the stream "${def.label}" was saved but not loaded: ${problems.find((p) => p.includes(`"${def.id}"`)) ?? 'is the workspace trusted?'}`);
     d.logger.info(`stream added: ${def.label} (${def.provider})`);
     if (def.provider !== 'evm' && !(await d.keys.hasKey(def))) {
       const host = d.keys.hostFor(def);

@@ -84,7 +84,6 @@ export function recentEventsInTree(): number {
 /** Where the stream list lives: the workspace when it already defines streams, else the user settings. */
 function streamsTarget(): vscode.ConfigurationTarget {
   const i = cfg().inspect<unknown[]>('streams');
-  if (i?.workspaceFolderValue !== undefined) return vscode.ConfigurationTarget.WorkspaceFolder;
   if (i?.workspaceValue !== undefined) return vscode.ConfigurationTarget.Workspace;
   return vscode.ConfigurationTarget.Global;
 }
@@ -93,8 +92,7 @@ function streamsTarget(): vscode.ConfigurationTarget {
 export async function appendStream(def: StreamDefinition): Promise<void> {
   const target = streamsTarget();
   const i = cfg().inspect<StreamDefinition[]>('streams');
-  const current =
-    (target === vscode.ConfigurationTarget.WorkspaceFolder ? i?.workspaceFolderValue : target === vscode.ConfigurationTarget.Workspace ? i?.workspaceValue : i?.globalValue) ?? [];
+  const current = (target === vscode.ConfigurationTarget.Workspace ? i?.workspaceValue : i?.globalValue) ?? [];
   await cfg().update('streams', [...current, def], target);
 }
 
@@ -105,7 +103,6 @@ export async function removeStreamSetting(id: string): Promise<boolean> {
   const levels: Array<[StreamDefinition[] | undefined, vscode.ConfigurationTarget]> = [
     [i?.globalValue, vscode.ConfigurationTarget.Global],
     [i?.workspaceValue, vscode.ConfigurationTarget.Workspace],
-    [i?.workspaceFolderValue, vscode.ConfigurationTarget.WorkspaceFolder],
   ];
   for (const [list, target] of levels) {
     if (!Array.isArray(list) || !list.some((d) => d && d.id === id)) continue;

@@ -57,6 +57,22 @@ describe('CreditGuard', () => {
     g.dispose();
   });
 
+  it('resumes at the next check when another window was focused after the idle pause', () => {
+    const clock = new FakeClock(Date.UTC(2026, 0, 5, 12));
+    const { h, api } = host();
+    const g = new CreditGuard(clock, api, { pauseWhenIdleMinutes: 15, dailyBudget: 0 }, undefined, false);
+    clock.advance(16 * 60_000);
+    assert.deepStrictEqual(h.paused, ['a', 'b']);
+    h.elsewhere = clock.now() - 60_000; // before the pause: not a return
+    clock.advance(GUARD_TICK_MS);
+    assert.deepStrictEqual(h.resumed, []);
+    h.elsewhere = clock.now() + 1; // another window focused now
+    clock.advance(GUARD_TICK_MS);
+    assert.deepStrictEqual(h.resumed, [['a', 'b']]);
+    assert.strictEqual(g.pausedReason(), undefined);
+    g.dispose();
+  });
+
   it('never pauses while the window is focused, or while another window was focused recently, or when disabled', () => {
     const clock = new FakeClock(Date.UTC(2026, 0, 5, 12));
     const { h, api } = host();

@@ -151,6 +151,9 @@ export class StompSession {
       // Liveness is ours (on the injected clock); the library's own checker is pushed out of the way.
       heartbeatToleranceMultiplier: 1_000_000,
       reconnectDelay: 0,
+      // With raw logging on, the library hands its (no-op) debug the received string as is, instead of
+      // re-serializing every frame's headers for a log line nobody reads.
+      logRawCommunication: true,
       debug: () => undefined,
     });
     client.onConnect = (frame) => this.handleConnected(frame);
@@ -236,7 +239,10 @@ export class StompSession {
     if (this.finished) return;
     this.messages++;
     try {
-      this.handlers.onMessage(message.body, destination, this.clock.now());
+      // Decode the bytes once with Node's UTF-8 decoder (the library's `body` getter builds a TextDecoder per frame).
+      const bytes = message.binaryBody;
+      const body = bytes.byteLength === 0 ? '' : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+      this.handlers.onMessage(body, destination, this.clock.now());
     } catch (err) {
       this.log.error(`onMessage handler threw: ${String(err)}`);
     }

@@ -67,25 +67,37 @@ export function evmEndpointUrl(def: StreamDefinition, saved: string | undefined)
 }
 
 /**
- * Registers the key-bearing parts of an endpoint URL with {@link registerSecret}: user/password, every query value,
- * and every path segment that looks like a key (12+ URL-safe characters with a digit, as Alchemy, Infura and
- * QuickNode put them). The rest of the URL stays readable (`wss://eth-mainnet.g.alchemy.com/v2/***`).
+ * Registers the key-bearing parts of an endpoint URL with {@link registerSecret}: user (8+ characters) and
+ * password (6+), every query value of 8+ characters, and every path segment that looks like a key (16+ URL-safe characters, or 12+ with a digit, as Alchemy, Infura
+ * and QuickNode put them). The rest of the URL stays readable (`wss://eth-mainnet.g.alchemy.com/v2/***`).
  * An unparsable URL is registered whole. Returns the parts registered.
  */
 export function registerEndpointSecrets(url: string): string[] {
   const parts: string[] = [];
   try {
     const u = new URL(url);
-    if (u.username) parts.push(u.username, decodeURIComponent(u.username));
-    if (u.password) parts.push(u.password, decodeURIComponent(u.password));
-    for (const seg of u.pathname.split('/')) if (seg.length >= 12 && /\d/.test(seg) && /^[A-Za-z0-9_.~%-]+$/.test(seg)) parts.push(seg, decodeURIComponent(seg));
-    for (const [, v] of u.searchParams) if (v.length >= 4) parts.push(v, encodeURIComponent(v));
+    // short values ("user", "true") would redact ordinary words everywhere; redact()'s own patterns still hide them
+    // inside URLs and key= parameters
+    if (u.username.length >= 8) parts.push(u.username, safeDecode(u.username));
+    if (u.password.length >= 6) parts.push(u.password, safeDecode(u.password));
+    for (const seg of u.pathname.split('/')) {
+      if (/^[A-Za-z0-9_.~%-]+$/.test(seg) && (seg.length >= 16 || (seg.length >= 12 && /\d/.test(seg)))) parts.push(seg, safeDecode(seg));
+    }
+    for (const [, v] of u.searchParams) if (v.length >= 8) parts.push(v, encodeURIComponent(v));
   } catch {
     parts.push(url);
   }
   const unique = [...new Set(parts)];
   for (const p of unique) registerSecret(p);
   return unique;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 /** True when an `eth_subscribe` error means the endpoint cannot do subscriptions at all (retrying is pointless). */

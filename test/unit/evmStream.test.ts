@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import { FakeClock } from '../../src/core/clock';
 import type { ChainEvent } from '../../src/core/event';
-import { EvmStream, type EvmBackfillInfo, type EvmStreamDefinition } from '../../src/core/evmStream';
+import { EvmStream, evmEndpointUrl, registerEndpointSecrets, type EvmBackfillInfo, type EvmStreamDefinition } from '../../src/core/evmStream';
+import { redact } from '../../src/core/redact';
 import { createLogger, MemorySink } from '../../src/core/logger';
 import type { StreamNotice } from '../../src/core/stream';
 import { CONTRACT, RpcFail, ScriptedNode } from './support/evmScriptedNode';
@@ -323,5 +324,28 @@ describe('EvmStream (scripted node)', () => {
     await h.until(() => h.stream.status().state === 'stopped', 'stopped');
     assert.match(h.stream.status().message ?? '', /invalid address "0x123"/);
     assert.strictEqual(h.node.connections, 0);
+  });
+
+  it('redacts the key part of provider URLs and keeps the rest readable', () => {
+    const cases: Array<[string, string]> = [
+      ['wss://eth-mainnet.g.alchemy.com/v2/AbCdEfGhIjKlMnOpQrStUvWxYz_-abcd', 'wss://eth-mainnet.g.alchemy.com/v2/***'],
+      ['wss://mainnet.infura.io/ws/v3/0123456789abcdef0123456789abcdef', 'wss://mainnet.infura.io/ws/v3/***'],
+      ['wss://young-dawn-123.quiknode.pro/4a5b6c7d8e9f00112233445566778899aabbccdd/', 'wss://young-dawn-123.quiknode.pro/***/'],
+      ['wss://node.example/ws?apikey=s3cr3tvalue', 'wss://node.example/ws?apikey=***'],
+      ['wss://user:pa55word99@node.example/', 'wss://***:***@node.example/'],
+    ];
+    for (const [url, shown] of cases) {
+      registerEndpointSecrets(url);
+      assert.strictEqual(redact(`connecting to ${url}`), `connecting to ${shown}`);
+    }
+    assert.deepStrictEqual(registerEndpointSecrets('ws://127.0.0.1:8545'), []);
+  });
+
+  it('takes the endpoint from the saved URL, else the definition', () => {
+    const def = { id: 'a', provider: 'evm' as const, baseUrl: 'ws://127.0.0.1:8545' };
+    assert.strictEqual(evmEndpointUrl(def, 'wss://x.example/v2/k'), 'wss://x.example/v2/k');
+    assert.strictEqual(evmEndpointUrl(def, undefined), 'ws://127.0.0.1:8545');
+    assert.strictEqual(evmEndpointUrl(def, 'not-a-url'), 'ws://127.0.0.1:8545');
+    assert.strictEqual(evmEndpointUrl({ id: 'a', provider: 'evm' }, undefined), undefined);
   });
 });

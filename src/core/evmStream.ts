@@ -125,6 +125,8 @@ interface Session {
   /** Notifications that arrived before the `eth_subscribe` response named the subscription. */
   early: Array<{ sub: string; result: unknown }>;
   outcome: CloseOutcome | undefined;
+  /** Head block read at the previous keep-alive; covered once the next keep-alive finds the connection still up. */
+  headProbe: number | undefined;
 }
 
 /** An `evm` stream. Not billed (the node's provider bills on its own terms). */
@@ -168,7 +170,7 @@ export class EvmStream extends BaseStream {
       throw new ConnectError({ fatal: true, reason: 'error', message: describeError(err) });
     }
     this.seedFromJournal();
-    const session: Session = { cancelled: false, held: [], subscription: undefined, early: [], outcome: undefined };
+    const session: Session = { cancelled: false, held: [], subscription: undefined, early: [], outcome: undefined, headProbe: undefined };
     const rpc: EvmRpcConnection = new EvmRpcConnection(
       url,
       {
@@ -198,8 +200,32 @@ export class EvmStream extends BaseStream {
         session.cancelled = true;
         rpc.close();
       },
-      ping: () => rpc.ping(),
+      ping: () => {
+        rpc.ping();
+        this.probeHead(rpc, session);
+      },
     };
+  }
+
+  /**
+   * Keeps the resume point moving on a quiet stream: each keep-alive reads the head block, and the head read at the
+   * previous keep-alive (a heartbeat ago, on the same still-open socket, so its logs have long been delivered) is
+   * marked covered. Without this, a filter that matches nothing for days would re-read all those blocks after a
+   * reconnect (and hit the backfill limit).
+   */
+  private probeHead(rpc: EvmRpcConnection, session: Session): void {
+    if (session.cancelled || session.held !== undefined) return;
+    if (session.headProbe !== undefined) this.ledger.coveredThrough(session.headProbe);
+    rpc.request('eth_blockNumber', []).then(
+      (r) => {
+        const head = parseQuantity(r);
+        if (head !== undefined && !session.cancelled) {
+          session.headProbe = head;
+          this.log.trace(`head block ${head}`);
+        }
+      },
+      (err) => this.log.debug(`head probe failed: ${describeError(err)}`),
+    );
   }
 
   private end(rpc: EvmRpcConnection, session: Session, outcome: CloseOutcome): void {

@@ -31,11 +31,16 @@ async function setup(def: Partial<EvmStreamDefinition> = {}, opts: { key?: strin
   const url = (await node.start()) + (opts.urlSuffix ?? '');
   const clock = new FakeClock();
   const sink = new MemorySink();
+  let onLog: () => void = () => undefined;
+  const logSink = { log: (level: Parameters<MemorySink['log']>[0], message: string) => {
+    sink.log(level, message);
+    onLog();
+  } };
   const stream = new EvmStream(
     { id: 'evm-test', provider: 'evm', chainId: 31337, address: CONTRACT, ...def },
     {
       clock,
-      logger: createLogger(sink),
+      logger: createLogger(logSink),
       getKey: async () => opts.key ?? url,
       backoff: { baseMs: 100, maxMs: 1_000 },
       random: () => 0.5,
@@ -51,6 +56,7 @@ async function setup(def: Partial<EvmStreamDefinition> = {}, opts: { key?: strin
     waiters = [];
     for (const f of w) f();
   };
+  onLog = kick;
   stream.onEvents((evs) => {
     events.push(...evs);
     kick();
@@ -347,5 +353,29 @@ describe('EvmStream (scripted node)', () => {
     assert.strictEqual(evmEndpointUrl(def, undefined), 'ws://127.0.0.1:8545');
     assert.strictEqual(evmEndpointUrl(def, 'not-a-url'), 'ws://127.0.0.1:8545');
     assert.strictEqual(evmEndpointUrl({ id: 'a', provider: 'evm' }, undefined), undefined);
+  });
+
+  it('moves the resume point on a quiet stream with each keep-alive, so a reconnect reads only recent blocks', async () => {
+    const h = await setup();
+    h.stream.connect();
+    await h.until(() => h.stream.status().state === 'live', 'live');
+    for (let i = 0; i < 5; i++) h.node.mine(0);
+    // first keep-alive: reads head 5 (not trusted yet)
+    h.clock.advance(15_000);
+    await h.until(() => h.sink.lines.some((l) => l.message.endsWith('head block 5')), 'first head probe');
+    for (let i = 0; i < 3; i++) h.node.mine(0);
+    // second keep-alive: blocks up to 5 are covered (the socket stayed up for a whole heartbeat since)
+    h.clock.advance(15_000);
+    await h.until(() => h.sink.lines.some((l) => l.message.endsWith('head block 8')), 'second head probe');
+    h.node.push = false;
+    h.node.dropAll();
+    await h.until(() => h.stream.status().state === 'reconnecting', 'reconnecting');
+    const lost = h.node.mine(1);
+    h.node.push = true;
+    h.retryNow();
+    await h.until(() => h.events.length === 1 && h.backfills.length === 1, 'the log mined while down');
+    assert.strictEqual(h.events[0].id, `${lost.hash}:0`);
+    const ranges = h.node.calls.filter((c) => c.method === 'eth_getLogs').map((c) => [parseInt(c.params[0].fromBlock, 16), parseInt(c.params[0].toBlock, 16)]);
+    assert.deepStrictEqual(ranges, [[6, 9]]);
   });
 });

@@ -40,9 +40,20 @@ export interface CovalentStreamDeps extends BaseStreamDeps {
 /** Liveness the engine applies when the server sends no heart-beats: effectively none (silence is normal then). */
 const NO_SERVER_HEARTBEAT_MS = 6 * 60 * 60 * 1000;
 
-/** Maps how a STOMP session ended to the engine's outcome. */
-export function outcomeForStompClose(info: StompClosedInfo): CloseOutcome {
-  if (info.kind !== 'refused') return { fatal: false, message: info.message };
+/** Abnormal closes right after CONNECT in a row that count as a refusal (a broker restarting causes one or two). */
+export const EARLY_CLOSES_AS_REFUSAL = 3;
+
+/**
+ * Maps how a STOMP session ended to the engine's outcome. `earlyCloses` counts consecutive sessions (this one
+ * included) that closed abnormally after the handshake but before CONNECTED.
+ */
+export function outcomeForStompClose(info: StompClosedInfo, earlyCloses = 0): CloseOutcome {
+  if (info.kind !== 'refused') {
+    if (earlyCloses >= EARLY_CLOSES_AS_REFUSAL) {
+      return { fatal: true, reason: 'refused', message: `endpoint refused the subscription: connection closed right after CONNECT ${earlyCloses} times in a row` };
+    }
+    return { fatal: false, message: info.message };
+  }
   if (info.httpStatus === 401) return { fatal: true, reason: 'invalid_key', message: `invalid API key (HTTP 401)` };
   if (info.httpStatus === 403) return { fatal: true, reason: 'forbidden', message: `API key not allowed (HTTP 403)` };
   const hint = info.httpStatus === 404 ? ' (the Covalent STOMP endpoint may have been retired)' : '';
@@ -53,6 +64,8 @@ export function outcomeForStompClose(info: StompClosedInfo): CloseOutcome {
 export class CovalentStream extends BaseStream {
   private readonly deps: CovalentStreamDeps;
   private sessions = 0;
+  /** Consecutive sessions closed abnormally after the handshake but before CONNECTED. */
+  private earlyCloses = 0;
 
   constructor(definition: StreamDefinition, deps: CovalentStreamDeps) {
     // Covalent bills per API call, not per streamed event: no credit meter.
@@ -93,6 +106,7 @@ export class CovalentStream extends BaseStream {
     if (this.deps.createSocket) options.createSocket = this.deps.createSocket;
     const session = new StompSession(options, {
       onConnected: () => {
+        this.earlyCloses = 0;
         const grace = session.livenessGraceMs;
         // The engine's own liveness (3x) backs up the session's (1.5x); without server heart-beats it stays out of the way.
         sink.opened({ heartbeatMs: grace > 0 ? Math.ceil(grace / (this.deps.heartbeatGrace ?? 1.5)) : NO_SERVER_HEARTBEAT_MS });
@@ -104,7 +118,11 @@ export class CovalentStream extends BaseStream {
         for (const w of result.warnings) sink.notice('warn', w);
         for (const ev of result.events) sink.event(ev);
       },
-      onClosed: (info) => sink.closed(outcomeForStompClose(info)),
+      onClosed: (info) => {
+        if (info.kind === 'lost' && info.opened && !info.wasConnected) this.earlyCloses++;
+        else if (info.kind !== 'timeout') this.earlyCloses = 0;
+        sink.closed(outcomeForStompClose(info, this.earlyCloses));
+      },
     });
     session.open();
     return {

@@ -23,7 +23,9 @@ export const stompSubProtocols = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
  * - `lost`: the socket failed or closed after a healthy start, or could not be opened (retry with backoff).
  * - `heartbeat`: nothing (no frame, no heart-beat) arrived within the grace period; the socket was dropped (retry).
  * - `timeout`: no CONNECTED frame within `connectTimeoutMs` (retry).
- * - `refused`: an ERROR frame, a close right after CONNECT, or an HTTP 4xx on the handshake (do not retry).
+ * - `refused`: an ERROR frame, a clean close right after CONNECT, or an HTTP 4xx on the handshake (do not retry).
+ *   An abnormal close right after CONNECT (see {@link transientCloseCodes}) is `lost` with `wasConnected` false and
+ *   `opened` true: the owner may treat repeats as a refusal.
  */
 export type StompCloseKind = 'closed' | 'lost' | 'heartbeat' | 'timeout' | 'refused';
 
@@ -38,6 +40,8 @@ export interface StompClosedInfo {
   httpStatus?: number;
   /** Whether the CONNECTED frame had arrived. */
   wasConnected: boolean;
+  /** Whether the WebSocket handshake had completed. */
+  opened: boolean;
   /** Clock time the close was decided (ms). */
   at: number;
   /** Clock time anything was last received (ms), if ever. */
@@ -90,6 +94,12 @@ export function describeErrorFrame(frame: Pick<IFrame, 'headers' | 'body'>): str
   const text = [header, firstLine && firstLine !== header ? firstLine : ''].filter(Boolean).join(': ') || 'ERROR frame without message';
   return redact(text.length > 300 ? `${text.slice(0, 297)}...` : text);
 }
+
+/**
+ * Close codes that say nothing about the subscription: abnormal closure (no close frame), going away, server error,
+ * restart, try again later. A close with one of these before CONNECTED is `lost`, not `refused`.
+ */
+export const transientCloseCodes: ReadonlySet<number> = new Set([1001, 1006, 1011, 1012, 1013]);
 
 /** One STOMP connection. Create, {@link open}, and wait for `onClosed`; create a new one to reconnect. */
 export class StompSession {
@@ -256,8 +266,11 @@ export class StompSession {
       const status = Number(http[1]);
       const refused = status >= 400 && status < 500;
       this.fail(refused ? 'refused' : 'lost', `${refused ? 'endpoint refused the subscription: ' : ''}WebSocket handshake answered HTTP ${status}`, code, status);
-    } else if (this.opened && !this.connected) {
+    } else if (this.opened && !this.connected && (code === undefined || !transientCloseCodes.has(code))) {
       this.fail('refused', `endpoint refused the subscription: connection closed right after CONNECT (code ${code ?? '?'})`, code);
+    } else if (this.opened && !this.connected) {
+      // abnormal (1006) or "try again" codes: maybe a broker going down; the owner decides after repeats
+      this.fail('lost', `connection closed right after CONNECT (code ${code})`, code);
     } else if (!this.opened) {
       this.fail('lost', `could not connect: ${redact(err ?? 'socket closed')}`, code);
     } else {
@@ -269,7 +282,7 @@ export class StompSession {
     if (this.finished) return;
     this.finished = true;
     this.clearTimers();
-    const info: StompClosedInfo = { kind, message: redact(message), wasConnected: this.connected, at: this.clock.now() };
+    const info: StompClosedInfo = { kind, message: redact(message), wasConnected: this.connected, opened: this.opened, at: this.clock.now() };
     if (code !== undefined) info.code = code;
     if (httpStatus !== undefined) info.httpStatus = httpStatus;
     if (this.activityAt !== undefined) info.lastActivityAt = this.activityAt;

@@ -76,8 +76,11 @@ export interface CovalentServerOptions {
   seed?: number;
   /** `item` (default): one log item per MESSAGE; `wrapper`: `{data:{items:[item]}}`. */
   bodyShape?: 'item' | 'wrapper';
-  /** Close every socket right after its CONNECT, sending nothing (an endpoint that refuses silently). */
-  closeAfterConnect?: boolean;
+  /**
+   * Close every socket right after its CONNECT, sending nothing: `true` with a clean close (1000, an endpoint that
+   * refuses silently), `'abort'` by dropping the TCP connection (clients see 1006).
+   */
+  closeAfterConnect?: boolean | 'abort';
   /** Logs emitted per second to every subscribed destination by {@link CovalentServer.startAuto} (default 2). */
   ratePerSec?: number;
 }
@@ -557,7 +560,8 @@ export class CovalentServer {
         if (frame.headers['heart-beat'] !== undefined) record.heartBeat = frame.headers['heart-beat'];
         this.connects.push(record);
         if (this.opts.closeAfterConnect) {
-          conn.ws.close(1000);
+          if (this.opts.closeAfterConnect === 'abort') this.endConn(conn, true);
+          else conn.ws.close(1000);
           return;
         }
         if (this.opts.requireKey) {

@@ -154,6 +154,26 @@ describe('Covalent stream (engine + STOMP) against the simulator', () => {
     assert.strictEqual(server.connects.length, 1);
   });
 
+  it('abnormal closes right after CONNECT retry with backoff, and count as a refusal the third time in a row', async () => {
+    await server.stop();
+    server = new CovalentServer({ clock, closeAfterConnect: 'abort' });
+    await server.start();
+    const { s } = make({ baseUrl: server.url });
+    s.connect();
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const st = await waitForStatus(s, (x) => x.state === 'reconnecting');
+      assert.match(st.message!, /connection closed right after CONNECT \(code 1006\)/);
+      assert.strictEqual(server.connects.length, attempt);
+      clock.advance(st.nextRetryAt! - clock.now());
+      await waitForStatus(s, (x) => x.state !== 'reconnecting');
+    }
+    const st = await waitForStatus(s, (x) => x.state === 'stopped');
+    assert.strictEqual(st.stopReason, 'refused');
+    assert.strictEqual(st.message, 'endpoint refused the subscription: connection closed right after CONNECT 3 times in a row');
+    clock.advance(10 * 60_000);
+    assert.strictEqual(server.connects.length, 3);
+  });
+
   it('a wrong key is refused by the endpoint (ERROR frame) and the key is not echoed', async () => {
     await server.stop();
     server = new CovalentServer({ clock, requireKey: true, keys: ['cqt_other'] });

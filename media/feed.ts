@@ -205,6 +205,8 @@ let expandedSeq = -1;
 /** Rows appended while the user was scrolled away from the newest row (not paused). */
 let unseen = 0;
 let renderQueued = false;
+/** A scroll position to apply at the next render (set where scrolling at once would force a layout). */
+let pendingScrollTop: number | undefined;
 let layoutDirty = true;
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
 let statusNote = '';
@@ -510,13 +512,17 @@ function requestRender(layout = false): void {
 
 function render(): void {
   renderQueued = false;
+  lastFollowRender = performance.now();
   const count = model.visibleCount;
   if (layoutDirty) {
     syncPoolSize();
     layoutDirty = false;
   }
   spacer.style.height = `${totalHeight()}px`;
-  if (st.stick) scrollToBottom();
+  if (pendingScrollTop !== undefined) {
+    viewport.scrollTop = pendingScrollTop;
+    pendingScrollTop = undefined;
+  } else if (st.stick) scrollToBottom();
   const e = expandedIndex();
   if (e < 0 && expandedSeq >= 0 && !model.store.bySeq(expandedSeq)) expandedSeq = -1;
   const first = Math.max(0, indexAtY(viewport.scrollTop) - OVERSCAN);
@@ -566,19 +572,25 @@ function render(): void {
   updateBars();
 }
 
+let barsKey = '';
 function updateBars(): void {
   const n = model.paused ? model.newCount : unseen;
-  if (model.paused || (!st.stick && n > 0)) {
-    newBar.hidden = false;
-    newBar.textContent = '';
-    newBar.append(icon('arrow-down'), el('span', undefined, `${n.toLocaleString('en-US')} new · Jump to latest`));
-  } else newBar.hidden = true;
-  pauseBtn.setAttribute('aria-pressed', model.paused ? 'true' : 'false');
-  pauseBtn.replaceChildren(icon(model.paused ? 'debug-continue' : 'debug-pause'));
-  pauseBtn.title = model.paused ? 'Resume the view' : 'Pause the view (streams keep running)';
-  app.classList.toggle('paused', model.paused);
   const total = model.store.length;
   const shown = model.visibleCount;
+  const showNew = model.paused || (!st.stick && n > 0);
+  const key = `${n}|${showNew}|${model.paused}|${total}|${shown}|${statusNote}`;
+  if (key === barsKey) return;
+  barsKey = key;
+  if (showNew) {
+    newBar.hidden = false;
+    newBar.replaceChildren(icon('arrow-down'), el('span', undefined, `${n.toLocaleString('en-US')} new · Jump to latest`));
+  } else newBar.hidden = true;
+  if (pauseBtn.getAttribute('aria-pressed') !== String(model.paused)) {
+    pauseBtn.setAttribute('aria-pressed', model.paused ? 'true' : 'false');
+    pauseBtn.replaceChildren(icon(model.paused ? 'debug-continue' : 'debug-pause'));
+    pauseBtn.title = model.paused ? 'Resume the view' : 'Pause the view (streams keep running)';
+    app.classList.toggle('paused', model.paused);
+  }
   status.textContent = `${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows${model.paused ? ` · paused, ${model.newCount.toLocaleString('en-US')} new` : ''}${statusNote ? ` · ${statusNote}` : ''}`;
 }
 
@@ -652,9 +664,8 @@ function applyFilter(keepAnchor = true): void {
   currentFilter = res.filter;
   const anchor = keepAnchor && !st.stick ? model.visibleAt(firstVisibleIndex()) : undefined;
   model.setFilter(currentFilter, new Set(st.hidden), onlyStream);
-  spacer.style.height = `${totalHeight()}px`;
-  if (anchor) viewport.scrollTop = model.lowerBound(anchor.seq) * ROW_H;
-  else if (st.stick) scrollToBottom();
+  // Scrolling now would force a synchronous layout on every keystroke: the next frame's render does it.
+  if (anchor) pendingScrollTop = model.lowerBound(anchor.seq) * ROW_H;
   requestRender();
   saveState();
 }
@@ -790,23 +801,61 @@ function clearView(): void {
 }
 
 // ---------------------------------------------------------------------------------------------------------- ingest
+// While following a fast stream every row changes on every frame, and nobody can read rows that fly by at
+// thousands per second: above FAST_ROWS_PER_SEC the view refreshes at most every FOLLOW_FAST_MS instead of every
+// frame, which keeps the page's frames (scrolling, typing, the rest of the UI) smooth.
+const FAST_ROWS_PER_SEC = 120;
+const FOLLOW_FAST_MS = 250;
+let appendWindowStart = 0;
+let appendWindowCount = 0;
+let appendRate = 0;
+let lastFollowRender = 0;
+let followTimer: ReturnType<typeof setTimeout> | undefined;
+
+function noteAppended(n: number): void {
+  const now = performance.now();
+  if (now - appendWindowStart >= 1000) {
+    appendRate = (appendWindowCount * 1000) / Math.max(1000, now - appendWindowStart);
+    appendWindowStart = now;
+    appendWindowCount = 0;
+  }
+  appendWindowCount += n;
+  appendRate = Math.max(appendRate, appendWindowCount);
+}
+
+function requestFollowRender(): void {
+  const interval = appendRate > FAST_ROWS_PER_SEC ? FOLLOW_FAST_MS : 0;
+  const wait = lastFollowRender + interval - performance.now();
+  if (wait <= 0) {
+    requestRender();
+    return;
+  }
+  if (!followTimer) {
+    followTimer = setTimeout(() => {
+      followTimer = undefined;
+      requestRender();
+    }, wait);
+  }
+}
+
 function afterIngest(res: IngestResult, force = false): void {
   if (res.evictedVisible > 0 && !st.stick) {
     // Rows left at the top: keep what the user is looking at in place.
     viewport.scrollTop = Math.max(0, viewport.scrollTop - res.evictedVisible * ROW_H);
   }
+  if (res.appended > 0) noteAppended(res.appended);
   if (res.appended > 0 && !st.stick && !force) unseen += res.appended;
-  if (res.appended > 0 || res.evictedVisible > 0 || res.updated || force) {
-    if (res.updated) rowVersion++;
-    requestRender();
-  } else if (res.queued > 0) requestRender();
+  if (res.updated || force) rowVersion++;
+  if (force || res.updated || (res.evictedVisible > 0 && !st.stick)) requestRender();
+  else if (res.appended > 0 || res.evictedVisible > 0 || res.queued > 0) requestFollowRender();
 }
 
 function ingest(items: FeedItem[]): void {
   for (const it of items) if (it.kind === 'event') rates.add(it.event.stream, it.event.receivedAt);
-  afterIngest(model.ingest(items));
+  const res = model.ingest(items);
+  afterIngest(res);
   // Counts in the status line change even when no visible row does (hidden stream, filtered out).
-  if (items.length) requestRender();
+  if (items.length && res.appended === 0 && res.evictedVisible === 0) requestFollowRender();
 }
 
 function init(msg: Extract<ToFeed, { type: 'init' }>): void {

@@ -37,7 +37,7 @@ export interface FilterOptions {
 export interface FilterSubject {
   /** The row's whole searchable text; `lower` asks for the lower-cased form (implementations cache both). */
   text(lower: boolean): string;
-  /** Values of a field or payload path; `undefined` or `[]` when absent. Arrays are flattened one level. */
+  /** The value of a field or payload path (an array = several values); `undefined` or `[]` when absent. */
   field(name: string): unknown;
 }
 
@@ -120,30 +120,43 @@ function parseNumber(text: string): bigint | number | undefined {
 
 function compareNumbers(a: bigint | number, b: bigint | number): number {
   if (typeof a === 'bigint' && typeof b === 'bigint') return a < b ? -1 : a > b ? 1 : 0;
+  // A safe integer against a BigInt compares exactly as BigInt.
+  if (typeof a === 'number' && typeof b === 'bigint' && Number.isSafeInteger(a)) return compareNumbers(BigInt(a), b);
+  if (typeof a === 'bigint' && typeof b === 'number' && Number.isSafeInteger(b)) return compareNumbers(a, BigInt(b));
   const x = Number(a);
   const y = Number(b);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** The scalar values a field resolves to (arrays flattened, objects as compact JSON). */
-function fieldValues(raw: unknown): string[] {
-  if (raw === undefined) return [];
-  const list = Array.isArray(raw) ? raw : [raw];
-  const out: string[] = [];
-  for (const v of list) {
-    if (v === undefined) continue;
-    if (v === null) out.push('null');
-    else if (typeof v === 'string') out.push(v);
-    else if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') out.push(String(v));
-    else {
-      try {
-        out.push(JSON.stringify(v));
-      } catch {
-        out.push(String(v));
-      }
-    }
+/**
+ * Calls `fn` with each scalar a field resolved to (arrays one level deep, objects as compact JSON), without
+ * allocating for the common single-scalar case. Stops early when `fn` returns true; returns whether it did.
+ */
+function someValue(raw: unknown, fn: (v: string | number) => boolean): boolean {
+  if (raw === undefined) return false;
+  if (Array.isArray(raw)) {
+    for (let i = 0; i < raw.length; i++) if (raw[i] !== undefined && fn(scalar(raw[i]))) return true;
+    return false;
   }
-  return out;
+  return fn(scalar(raw));
+}
+
+function scalar(v: unknown): string | number {
+  if (typeof v === 'string' || typeof v === 'number') return v;
+  if (v === null) return 'null';
+  if (typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+/** A value as a number for comparisons: plain numbers and short integers without BigInt, the rest exactly. */
+function numeric(v: string | number): bigint | number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (v.length < 16 && /^-?\d+$/.test(v)) return Number(v);
+  return parseNumber(v);
 }
 
 function escapeRegex(s: string): string {
@@ -220,15 +233,13 @@ function fieldPredicate(field: string, op: Op, value: string, at: number, regex:
   if (op === '>' || op === '>=' || op === '<' || op === '<=') {
     const want = parseNumber(value);
     if (want === undefined) return { type: 'bad_number', message: `"${value}" is not a number (after ${field}${op})`, at: valueAt };
-    return (s) => {
-      for (const v of fieldValues(s.field(field))) {
-        const got = parseNumber(v);
-        if (got === undefined) continue;
-        const c = compareNumbers(got, want);
-        if (op === '>' ? c > 0 : op === '>=' ? c >= 0 : op === '<' ? c < 0 : c <= 0) return true;
-      }
-      return false;
+    const cmp = (v: string | number): boolean => {
+      const got = numeric(v);
+      if (got === undefined) return false;
+      const c = compareNumbers(got, want);
+      return op === '>' ? c > 0 : op === '>=' ? c >= 0 : op === '<' ? c < 0 : c <= 0;
     };
+    return (s) => someValue(s.field(field), cmp);
   }
   if (op === ':' && value === '') return { type: 'empty_value', message: `no value after ${field}:`, at: valueAt };
   let re: RegExp;
@@ -241,6 +252,7 @@ function fieldPredicate(field: string, op: Op, value: string, at: number, regex:
     const src = op === ':' ? `(?:${alts.join('|')})` : `^(?:${alts.join('|')})$`;
     re = new RegExp(src, cs ? '' : 'i');
   }
-  if (op === '!=') return (s) => !fieldValues(s.field(field)).some((v) => re.test(v));
-  return (s) => fieldValues(s.field(field)).some((v) => re.test(v));
+  const hit = (v: string | number): boolean => re.test(typeof v === 'string' ? v : String(v));
+  if (op === '!=') return (s) => !someValue(s.field(field), hit);
+  return (s) => someValue(s.field(field), hit);
 }

@@ -303,9 +303,43 @@ export function resolvePath(root: unknown, path: string[]): unknown[] {
   return cur.flatMap((v) => (Array.isArray(v) ? v : [v]));
 }
 
-/** The values of a filter field for an item (see the field list in feedFilter.ts). */
+interface ParsedField {
+  lower: string;
+  segs: string[];
+}
+const parsedFields = new Map<string, ParsedField>();
+
+function parseField(name: string): ParsedField {
+  let p = parsedFields.get(name);
+  if (!p) {
+    const segs = name.split('.').filter((x) => x !== '');
+    if (segs[0] === 'payload') segs.shift();
+    p = { lower: name.toLowerCase(), segs };
+    if (parsedFields.size > 256) parsedFields.clear();
+    parsedFields.set(name, p);
+  }
+  return p;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** Walks a path through plain objects; falls back to {@link resolvePath} when an array is on the way. */
+function resolveField(root: unknown, segs: string[]): unknown {
+  let cur: unknown = root;
+  for (let i = 0; i < segs.length; i++) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    if (Array.isArray(cur)) return resolvePath(cur, segs.slice(i));
+    const seg = segs[i]!;
+    if (!hasOwn.call(cur, seg)) return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}
+
+/** The value(s) of a filter field for an item (see the field list in feedFilter.ts); an array means several. */
 export function rowField(item: FeedItem, name: string): unknown {
-  const f = name.toLowerCase();
+  const pf = parseField(name);
+  const f = pf.lower;
   if (item.kind !== 'event') {
     if (f === 'stream') return item.kind === 'gap' ? item.gap.stream : item.notice.stream;
     if (f === 'kind') return item.kind === 'gap' ? 'gap' : 'notice';
@@ -340,11 +374,10 @@ export function rowField(item: FeedItem, name: string): unknown {
     case 'level':
       return e.warnings && e.warnings.length ? 'warn' : 'info';
   }
-  const segs = name.split('.').filter((s) => s !== '');
-  if (segs[0] === 'payload') segs.shift();
-  let found = resolvePath(e.payload, segs);
-  if (found.length === 0 && segs[0] !== 'data') found = resolvePath(e.payload, ['data', ...segs]);
-  return found;
+  const found = resolveField(e.payload, pf.segs);
+  if (found !== undefined || pf.segs[0] === 'data') return found;
+  const data = e.payload !== null && typeof e.payload === 'object' ? (e.payload as Record<string, unknown>).data : undefined;
+  return data === undefined ? undefined : resolveField(data, pf.segs);
 }
 
 /** What {@link FeedStore.push} did. */

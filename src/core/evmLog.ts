@@ -30,7 +30,7 @@ export interface EvmLogFilter {
 
 const hashRe = /^0x[0-9a-fA-F]{64}$/;
 const addressRe = /^0x[0-9a-fA-F]{40}$/;
-const hexDataRe = /^0x([0-9a-fA-F]{2})*$/;
+const hexDataRe = /^0x[0-9a-fA-F]*$/;
 
 /** Reads a JSON-RPC quantity (`0x1b4`), also tolerating a plain number or decimal string. */
 export function parseQuantity(value: unknown): number | undefined {
@@ -64,7 +64,7 @@ export function parseLog(raw: unknown): { log: EvmLog } | { error: string } {
     return { error: 'log topics are not 0-4 32-byte hashes' };
   }
   const data = r.data === undefined || r.data === null ? '0x' : r.data;
-  if (typeof data !== 'string' || !hexDataRe.test(data)) return { error: 'log data is not hex' };
+  if (typeof data !== 'string' || data.length % 2 !== 0 || !hexDataRe.test(data)) return { error: 'log data is not hex' };
   if (r.removed !== undefined && r.removed !== null && typeof r.removed !== 'boolean') return { error: 'log removed flag is not a boolean' };
   const log: EvmLog = {
     address: r.address.toLowerCase(),

@@ -77,6 +77,13 @@ export function slugId(label: string, taken: ReadonlySet<string>): string {
 
 type Arg = TreeNode | string | undefined;
 
+/** The stream an argument points at: a stream id, a stream row, or an event/placeholder row under it. */
+function streamIdOf(arg: Arg): string | undefined {
+  if (arg === undefined) return undefined;
+  if (typeof arg === 'string') return arg;
+  return arg.kind === 'stream' ? arg.id : arg.stream;
+}
+
 /** Registers every command; returns the disposables. */
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {
   const reg = (id: string, fn: (...args: never[]) => unknown) =>
@@ -94,7 +101,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
   const label = (s: RegisteredStream) => s.handle.definition.label || s.id;
 
   async function pickStream(arg: Arg, title: string, filter?: (s: RegisteredStream) => boolean): Promise<RegisteredStream | undefined> {
-    const id = typeof arg === 'string' ? arg : arg?.kind === 'stream' ? arg.id : arg?.kind === 'event' ? arg.stream : undefined;
+    const id = streamIdOf(arg);
     if (id) {
       const s = d.registry.get(id);
       if (!s) throw new Error(`no stream "${id}"`);
@@ -169,7 +176,8 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
   async function setApiKey(arg: Arg): Promise<string | undefined> {
     let provider: Provider | undefined;
     let host: string | undefined;
-    const fromStream = arg ? d.registry.get(typeof arg === 'string' ? arg : arg.kind === 'stream' ? arg.id : arg.stream) : undefined;
+    const fromId = streamIdOf(arg);
+    const fromStream = fromId ? d.registry.get(fromId) : undefined;
     if (fromStream) {
       provider = fromStream.handle.definition.provider;
       host = d.keys.hostFor(fromStream.handle.definition);
@@ -462,13 +470,18 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     reg('chainWatch.openEventJson', openEventJson),
     reg('chainWatch.exportEvents', exportEvents),
     reg('chainWatch.showOutput', (arg: Arg) => {
-      const id = typeof arg === 'string' ? arg : arg?.kind === 'stream' ? arg.id : arg?.kind === 'event' ? arg.stream : undefined;
-      d.output.show(id);
+      d.output.show(streamIdOf(arg));
       return true;
     }),
     reg('chainWatch.startDemo', async () => {
       const id = await d.demo.start();
       await d.tree.reveal(id).catch(() => undefined);
+      // show the events as they come: the feed in the panel (when contributed), without taking the focus
+      const all = await vscode.commands.getCommands(true);
+      if (all.includes('chainWatch.feed.focus')) {
+        await vscode.commands.executeCommand('chainWatch.feed.focus').then(undefined, () => undefined);
+        await d.tree.reveal(id).catch(() => undefined);
+      }
       return id;
     }),
     reg('chainWatch.stopDemo', async () => {

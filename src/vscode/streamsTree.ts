@@ -23,8 +23,14 @@ export interface EventNode {
   readonly event: ChainEvent;
 }
 
+/** The placeholder under a stream that has no events yet. */
+export interface EmptyNode {
+  readonly kind: 'empty';
+  readonly stream: string;
+}
+
 /** Any row of the Streams view. */
-export type TreeNode = StreamNode | EventNode;
+export type TreeNode = StreamNode | EventNode | EmptyNode;
 
 /** How often descriptions are refreshed while something is running ("reconnecting in 8s", rates), ms. */
 const TICK_MS = 1_000;
@@ -138,26 +144,42 @@ export class StreamsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
       for (const id of [...this.nodes.keys()]) if (!ids.has(id)) this.nodes.delete(id);
       return this.registry.list().map((s) => this.streamNode(s.id));
     }
-    if (element.kind === 'event') return [];
+    if (element.kind !== 'stream') return [];
     const s = this.registry.get(element.id);
     if (!s) return [];
-    return s.handle
-      .recent(recentEventsInTree())
+    const events = s.handle.recent(recentEventsInTree());
+    if (events.length === 0) return [{ kind: 'empty', stream: element.id }];
+    return events
       .slice()
       .reverse()
       .map((event) => ({ kind: 'event', stream: element.id, event }));
   }
 
   getParent(element: TreeNode): TreeNode | undefined {
-    return element.kind === 'event' ? this.streamNode(element.stream) : undefined;
+    return element.kind === 'stream' ? undefined : this.streamNode(element.stream);
   }
 
   getTreeItem(element: TreeNode): vscode.TreeItem {
-    return element.kind === 'stream' ? this.streamItem(element.id) : this.eventItem(element);
+    switch (element.kind) {
+      case 'stream':
+        return this.streamItem(element.id);
+      case 'event':
+        return this.eventItem(element);
+      case 'empty': {
+        const item = new vscode.TreeItem('No events yet', vscode.TreeItemCollapsibleState.None);
+        item.id = `empty/${element.stream}`;
+        item.contextValue = 'empty';
+        const st = this.registry.get(element.stream)?.handle.status().state;
+        item.description = st === 'live' ? 'waiting for the first event' : st === 'idle' || st === 'stopped' ? 'connect to receive events' : '';
+        item.iconPath = new vscode.ThemeIcon('circle-small');
+        return item;
+      }
+    }
   }
 
   /** Labels and descriptions as shown (tests). */
   snapshot(): Array<{ id: string; label: string; description: string; contextValue: string; children: Array<{ label: string; description: string; contextValue: string }> }> {
+    // placeholders ("No events yet") are not events: tests see only real children
     return this.getChildren().map((n) => {
       const item = this.getTreeItem(n);
       return {
@@ -165,7 +187,7 @@ export class StreamsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
         label: String(item.label),
         description: String(item.description ?? ''),
         contextValue: item.contextValue ?? '',
-        children: this.getChildren(n).map((c) => {
+        children: this.getChildren(n).filter((c) => c.kind === 'event').map((c) => {
           const ci = this.getTreeItem(c);
           return { label: String(ci.label), description: String(ci.description ?? ''), contextValue: ci.contextValue ?? '' };
         }),
@@ -197,8 +219,7 @@ export class StreamsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     const s = this.registry.get(id) as RegisteredStream;
     const def = s.handle.definition;
     const st = s.handle.status();
-    const events = s.handle.recent(1).length > 0;
-    const item = new vscode.TreeItem(def.label || def.id, events ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(def.label || def.id, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `stream/${id}`;
     item.description = describeStatus(st, this.now(), this.registry.rate(id));
     item.iconPath = stateIcon(st);

@@ -134,9 +134,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
     vscode.window.state.focused,
   );
   if (vscode.window.state.focused) markFocus();
+  let ticks = 0;
   const focusTicker = setInterval(() => {
-    if (vscode.window.state.focused) markFocus();
-  }, 60_000);
+    // the budget is checked every 5 s while anything runs (the guard's own tick is 30 s)
+    if (registry.summary().live > 0) guard?.check();
+    if (++ticks % 12 === 0 && vscode.window.state.focused) markFocus();
+  }, 5_000);
   const statusBar = new StatusBar(registry, () => guard);
 
   // ---- streams from settings ---------------------------------------------------------------------------------

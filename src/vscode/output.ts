@@ -32,8 +32,8 @@ export class OutputManager implements LogSink, vscode.Disposable {
   private readonly perStream = new Map<string, vscode.OutputChannel>();
   private readonly kept: string[] = [];
 
-  /** @param keep lines kept in memory for {@link lines} (default 20,000). */
-  constructor(private readonly keep = 20_000) {
+  /** @param keep lines kept in memory for {@link lines} (default 5,000). */
+  constructor(private readonly keep = 5_000) {
     this.channel = vscode.window.createOutputChannel('Chain Watch', { log: true });
   }
 
@@ -81,6 +81,6 @@ export class OutputManager implements LogSink, vscode.Disposable {
 
   private remember(line: string): void {
     this.kept.push(line);
-    if (this.kept.length > this.keep + 1000) this.kept.splice(0, this.kept.length - this.keep);
+    if (this.kept.length > this.keep + 500) this.kept.splice(0, this.kept.length - this.keep);
   }
 }

@@ -230,6 +230,11 @@ export class EvmLogLedger {
     if (this.next === undefined || head + 1 > this.next) this.next = head + 1;
   }
 
+  /** Sets the resume point to `block` whatever it was (the node's chain is shorter than ours: a reset dev chain). */
+  resetTo(block: number): void {
+    this.next = block;
+  }
+
   /** Moves the resume point back to `block` (a reorg was found there). */
   rewindTo(block: number): void {
     if (this.next === undefined || block < this.next) this.next = block;

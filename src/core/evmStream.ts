@@ -15,7 +15,7 @@ import type WebSocket from 'ws';
 import { BaseStream, ConnectError, type BaseStreamDeps, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from './baseStream';
 import { Emitter } from './emitter';
 import { parseAbi, type EventRegistry } from './evmDecode';
-import { buildLogFilter, EvmLogLedger, evmOriginalId, normalizeEvmLog, parseLog, parseQuantity, toQuantity, type EvmLog, type EvmLogFilter } from './evmLog';
+import { buildLogFilter, EvmLogLedger, evmOriginalId, normalizeEvmLog, parseLog, parseQuantity, REMOVED_SUFFIX, toQuantity, type EvmLog, type EvmLogFilter } from './evmLog';
 import { EvmRpcConnection, fetchLogsInRanges, RpcError } from './evmRpc';
 import { describeError, redact, registerSecret } from './redact';
 import type { StreamDefinition } from './stream';
@@ -304,6 +304,12 @@ export class EvmStream extends BaseStream {
     const reorgRemoved = await this.checkReorgs(rpc, session, sink);
     if (session.cancelled) return;
     let start = Math.min(from, this.ledger.resumeFrom ?? from);
+    if (start > head + 1) {
+      // the node is behind the last block we processed: a restarted dev chain, or another chain behind the same URL
+      sink.notice('warn', `the node's head block ${head} is behind the last processed block ${start - 1} (chain reset?): continuing from its head`);
+      this.ledger.resetTo(head + 1);
+      start = head + 1;
+    }
     const max = Math.max(1, this.evmDeps.maxBackfillBlocks ?? 10_000);
     let skippedBlocks = 0;
     if (head - start + 1 > max) {
@@ -346,7 +352,7 @@ export class EvmStream extends BaseStream {
         if (b.number !== n || b.hash === canonical) continue;
         mismatch = true;
         for (const log of this.ledger.dropBlock(b.hash)) {
-          const opts: Parameters<typeof normalizeEvmLog>[3] = { source: 'backfill', idSuffix: ':removed' };
+          const opts: Parameters<typeof normalizeEvmLog>[3] = { source: 'backfill', idSuffix: REMOVED_SUFFIX };
           if (this.registry) opts.registry = this.registry;
           sink.event(normalizeEvmLog(this.definition.id, log, this.clock.now(), opts));
           removed++;
@@ -378,7 +384,7 @@ export class EvmStream extends BaseStream {
     if (this.seeded) return;
     this.seeded = true;
     for (const ev of this.recent()) {
-      if (ev.provider !== 'evm' || ev.id.endsWith(':removed')) continue;
+      if (ev.provider !== 'evm' || ev.id.endsWith(REMOVED_SUFFIX)) continue;
       const parsed = parseLog(ev.payload);
       if ('log' in parsed && !parsed.log.removed) this.ledger.accept(parsed.log);
     }

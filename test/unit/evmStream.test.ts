@@ -378,4 +378,47 @@ describe('EvmStream (scripted node)', () => {
     const ranges = h.node.calls.filter((c) => c.method === 'eth_getLogs').map((c) => [parseInt(c.params[0].fromBlock, 16), parseInt(c.params[0].toBlock, 16)]);
     assert.deepStrictEqual(ranges, [[6, 9]]);
   });
+
+  it('survives a restarted dev chain: old logs marked removed, the new chain read from its start', async () => {
+    const h = await setup();
+    h.stream.connect();
+    await h.until(() => h.stream.status().state === 'live', 'live');
+    for (let i = 0; i < 4; i++) h.node.mine(1);
+    await h.until(() => h.events.length === 4, 'four events');
+    h.node.push = false;
+    h.node.dropAll();
+    await h.until(() => h.stream.status().state === 'reconnecting', 'reconnecting');
+    h.node.resetChain();
+    const b1 = h.node.mine(1);
+    const b2 = h.node.mine(1);
+    h.node.push = true;
+    h.retryNow();
+    await h.until(() => h.backfills.length === 1 && h.events.length === 10, 'four removals and two new logs');
+    assert.deepStrictEqual(h.events.slice(4, 8).map((e) => [e.removed, e.checkpoint]), [[true, 4], [true, 3], [true, 2], [true, 1]]);
+    assert.deepStrictEqual(h.events.slice(8).map((e) => e.id), [`${b1.hash}:0`, `${b2.hash}:0`]);
+  });
+
+  it('continues from the head when the node is behind the resume point and nothing remembered shows it', async () => {
+    const h = await setup();
+    h.stream.connect();
+    await h.until(() => h.stream.status().state === 'live', 'live');
+    for (let i = 0; i < 6; i++) h.node.mine(0);
+    h.clock.advance(15_000);
+    await h.until(() => h.sink.lines.some((l) => l.message.endsWith('head block 6')), 'head probe');
+    h.clock.advance(15_000);
+    await h.until(() => h.node.calls.filter((c) => c.method === 'eth_blockNumber').length === 3, 'second probe sent');
+    h.node.push = false;
+    h.node.dropAll();
+    await h.until(() => h.stream.status().state === 'reconnecting', 'reconnecting');
+    h.node.resetChain();
+    h.node.mine(0);
+    h.node.mine(0);
+    h.node.push = true;
+    h.retryNow();
+    await h.until(() => h.backfills.length === 1, 'gap handled');
+    assert.ok(h.notices.some((n) => /head block 2 is behind the last processed block 6/.test(n.message)));
+    const fresh = h.node.mine(1);
+    await h.until(() => h.events.length === 1, 'live on the new chain');
+    assert.strictEqual(h.events[0].id, `${fresh.hash}:0`);
+  });
 });

@@ -104,6 +104,12 @@ export class ScriptedNode {
     return dropped;
   }
 
+  /** Throws the whole chain away, as a restarted dev node does. */
+  resetChain(): void {
+    this.blocks.length = 0;
+    this.fork++;
+  }
+
   notifyAll(result: unknown): void {
     for (const s of this.sockets) if (s.sub && s.ws.readyState === WebSocket.OPEN) this.notify(s, result);
   }

@@ -95,8 +95,8 @@ describe('EvmStream against a real hardhat node', function () {
   });
 
   /** Calls the contract; resolves when the transaction is mined (hardhat automines), with its block number. */
-  async function poke(): Promise<number> {
-    const hash = await rpc<string>('eth_sendTransaction', [{ from, to: contract, gas: '0x30000' }]);
+  async function poke(gas = '0x30000'): Promise<number> {
+    const hash = await rpc<string>('eth_sendTransaction', [{ from, to: contract, gas }]);
     const receipt = await rpc<Receipt>('eth_getTransactionReceipt', [hash]);
     assert.strictEqual(receipt.logs.length, 1);
     for (const k of kicks) k();
@@ -220,5 +220,32 @@ describe('EvmStream against a real hardhat node', function () {
     await poke();
     await b.until(() => b.events.length === 4, 'live again');
     assert.strictEqual(counter(b.events[3]), lastSeen + 4);
+  });
+
+  it('marks logs removed when the chain was reverted (a reorg) while the socket was down', async () => {
+    const s = open();
+    s.stream.connect();
+    await s.until(() => s.stream.status().state === 'live', 'live');
+    await poke();
+    const snapshot = await rpc<string>('evm_snapshot');
+    await poke();
+    await poke();
+    await s.until(() => s.events.length === 3, 'three events');
+    const [kept, b, c] = s.events;
+    proxy.killAll();
+    await s.until(() => s.stream.status().state === 'reconnecting', 'reconnecting');
+    assert.strictEqual(await rpc<boolean>('evm_revert', [snapshot]), true);
+    // a different transaction at b's height: a different block there
+    const height = await poke('0x30001');
+    assert.strictEqual(height, b.checkpoint);
+    s.clock.advance(s.stream.status().nextRetryAt! - s.clock.now());
+    await s.until(() => s.backfills.length === 1 && s.events.length === 6, 'two removals and the replacement');
+    assert.deepStrictEqual(s.events.slice(3, 5).map((e) => [e.id, e.removed]), [[`${c.id}:removed`, true], [`${b.id}:removed`, true]]);
+    const replacement = s.events[5];
+    assert.strictEqual(replacement.removed, undefined);
+    assert.strictEqual(replacement.checkpoint, b.checkpoint);
+    assert.notStrictEqual(replacement.id, b.id);
+    assert.strictEqual(counter(replacement), counter(kept) + 1, 'the reverted state counts again from the kept log');
+    assert.strictEqual(s.backfills[0].reorgRemoved, 2);
   });
 });

@@ -188,7 +188,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
   };
 
   registry.onEvents((b) => output.events(b.stream, labelOf(b.stream), b.events));
-  registry.onStatus(() => updateContext());
+  // the engine logs connects, retries and fatal stops; deliberate stops are logged here
+  const lastState = new Map<string, string>();
+  registry.onStatus(({ stream, status }) => {
+    const key = status.state === 'stopped' ? `stopped:${status.stopReason ?? 'user'}` : status.state;
+    if (lastState.get(stream) !== key && (key === 'stopped:user' || key === 'stopped:paused')) {
+      logger.info(`[${stream}] ${key === 'stopped:user' ? 'disconnected' : 'paused'} after ${status.eventCount} events this session${status.lastEventId ? `; last event ${status.lastEventId}` : ''}`);
+    }
+    lastState.set(stream, key);
+    updateContext();
+  });
 
   const subs: vscode.Disposable[] = [
     output,

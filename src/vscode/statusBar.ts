@@ -60,6 +60,11 @@ export class StatusBar implements vscode.Disposable {
       icon = 'warning';
       parts.push(`${s.failed} stopped`);
     }
+    const paused = this.registry.list().filter((r) => r.handle.status().stopReason === 'paused').length;
+    if (paused) {
+      if (!s.live && !s.connecting && !s.reconnecting) icon = s.quotaExceeded ? icon : 'debug-pause';
+      parts.push(`${paused} paused`);
+    }
     if (!parts.length) parts.push(s.stopped ? 'off' : 'idle');
     this.connection.text = `$(${icon}) ${parts.join(' · ')}`;
     this.connection.backgroundColor = s.quotaExceeded
@@ -73,6 +78,8 @@ export class StatusBar implements vscode.Disposable {
       const label = (r.handle.definition.label || r.id).replace(/[\\`*_[\]<>]/g, '');
       tip.appendMarkdown(`${label}: ${st.state}${st.stopReason ? ` (${st.stopReason.replace(/_/g, ' ')})` : ''}  \n`);
     }
+    const why = this.guard()?.pausedReason();
+    if (why) tip.appendMarkdown(`\n${why === 'idle' ? 'Paused to save credits: no VS Code window was focused. They resume when you come back.' : 'Paused: the daily credit budget was reached.'}  \n`);
     tip.appendMarkdown('\nClick to show the Streams view.');
     this.connection.tooltip = tip;
     this.connection.accessibilityInformation = { label: `Chain Watch: ${parts.join(', ')}` };

@@ -40,17 +40,17 @@ export interface CovalentStreamDeps extends BaseStreamDeps {
 /** Liveness the engine applies when the server sends no heart-beats: effectively none (silence is normal then). */
 const NO_SERVER_HEARTBEAT_MS = 6 * 60 * 60 * 1000;
 
-/** Abnormal closes right after CONNECT in a row that count as a refusal (a broker restarting causes one or two). */
+/** Early closes in a row (right after CONNECT or SUBSCRIBE, see `StompClosedInfo.early`) that count as a refusal. */
 export const EARLY_CLOSES_AS_REFUSAL = 3;
 
 /**
  * Maps how a STOMP session ended to the engine's outcome. `earlyCloses` counts consecutive sessions (this one
- * included) that closed abnormally after the handshake but before CONNECTED.
+ * included) that ended `early` without delivering a message.
  */
 export function outcomeForStompClose(info: StompClosedInfo, earlyCloses = 0): CloseOutcome {
   if (info.kind !== 'refused') {
     if (earlyCloses >= EARLY_CLOSES_AS_REFUSAL) {
-      return { fatal: true, reason: 'refused', message: `endpoint refused the subscription: connection closed right after CONNECT ${earlyCloses} times in a row` };
+      return { fatal: true, reason: 'refused', message: `endpoint refused the subscription: ${info.message} (${earlyCloses} times in a row)` };
     }
     return { fatal: false, message: info.message };
   }
@@ -64,7 +64,7 @@ export function outcomeForStompClose(info: StompClosedInfo, earlyCloses = 0): Cl
 export class CovalentStream extends BaseStream {
   private readonly deps: CovalentStreamDeps;
   private sessions = 0;
-  /** Consecutive sessions closed abnormally after the handshake but before CONNECTED. */
+  /** Consecutive sessions that ended early (right after CONNECT or SUBSCRIBE) without a message. */
   private earlyCloses = 0;
 
   constructor(definition: StreamDefinition, deps: CovalentStreamDeps) {
@@ -106,7 +106,6 @@ export class CovalentStream extends BaseStream {
     if (this.deps.createSocket) options.createSocket = this.deps.createSocket;
     const session = new StompSession(options, {
       onConnected: () => {
-        this.earlyCloses = 0;
         const grace = session.livenessGraceMs;
         // The engine's own liveness (3x) backs up the session's (1.5x); without server heart-beats it stays out of the way.
         sink.opened({ heartbeatMs: grace > 0 ? Math.ceil(grace / (this.deps.heartbeatGrace ?? 1.5)) : NO_SERVER_HEARTBEAT_MS });
@@ -114,12 +113,13 @@ export class CovalentStream extends BaseStream {
       },
       onActivity: () => sink.activity(),
       onMessage: (body, _destination, receivedAt) => {
+        this.earlyCloses = 0;
         const result = parseCovalentBody(stream, body, receivedAt);
         for (const w of result.warnings) sink.notice('warn', w);
         for (const ev of result.events) sink.event(ev);
       },
       onClosed: (info) => {
-        if (info.kind === 'lost' && info.opened && !info.wasConnected) this.earlyCloses++;
+        if (info.kind === 'lost' && info.early) this.earlyCloses++;
         else if (info.kind !== 'timeout') this.earlyCloses = 0;
         sink.closed(outcomeForStompClose(info, this.earlyCloses));
       },

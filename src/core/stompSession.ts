@@ -24,8 +24,8 @@ export const stompSubProtocols = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
  * - `heartbeat`: nothing (no frame, no heart-beat) arrived within the grace period; the socket was dropped (retry).
  * - `timeout`: no CONNECTED frame within `connectTimeoutMs` (retry).
  * - `refused`: an ERROR frame, a clean close right after CONNECT, or an HTTP 4xx on the handshake (do not retry).
- *   An abnormal close right after CONNECT (see {@link transientCloseCodes}) is `lost` with `wasConnected` false and
- *   `opened` true: the owner may treat repeats as a refusal.
+ *   An abnormal close right after CONNECT (see {@link transientCloseCodes}), or any close right after SUBSCRIBE
+ *   before a message, is `lost` with `early` set: the owner may treat repeats as a refusal.
  */
 export type StompCloseKind = 'closed' | 'lost' | 'heartbeat' | 'timeout' | 'refused';
 
@@ -42,6 +42,11 @@ export interface StompClosedInfo {
   wasConnected: boolean;
   /** Whether the WebSocket handshake had completed. */
   opened: boolean;
+  /**
+   * A `lost` close soon after the handshake: before CONNECTED (abnormal code), or within `earlyCloseWindowMs` of
+   * SUBSCRIBE with no message yet. One can be a broker restarting; several in a row look like a refusal.
+   */
+  early: boolean;
   /** Clock time the close was decided (ms). */
   at: number;
   /** Clock time anything was last received (ms), if ever. */
@@ -76,6 +81,8 @@ export interface StompSessionOptions {
   heartbeatGrace?: number;
   /** Time allowed from opening the socket to CONNECTED (default 15,000). */
   connectTimeoutMs?: number;
+  /** A close this soon after SUBSCRIBE, before any message, is reported as `early` (default 2,000). */
+  earlyCloseWindowMs?: number;
   clock?: Clock;
   logger?: Logger;
   /** Opens the socket (default: `ws` with the STOMP sub-protocols and `perMessageDeflate: false`). */
@@ -117,6 +124,8 @@ export class StompSession {
   private activityAt: number | undefined;
   private graceMs = 0;
   private messages = 0;
+  private subscribedAt: number | undefined;
+  private early = false;
 
   constructor(
     private readonly options: StompSessionOptions,
@@ -168,7 +177,10 @@ export class StompSession {
     });
     client.onConnect = (frame) => this.handleConnected(frame);
     client.onStompError = (frame) => this.fail('refused', `endpoint refused the subscription: ${describeErrorFrame(frame)}`);
-    client.onWebSocketClose = (evt) => this.handleSocketClose((evt as { code?: number }).code);
+    client.onWebSocketClose = (evt) => {
+      const e = evt as { code?: number; reason?: string };
+      this.handleSocketClose(e.code, e.reason);
+    };
     client.onUnhandledMessage = () => undefined;
     this.client = client;
     this.connectTimer = this.clock.setTimeout(() => {
@@ -213,6 +225,7 @@ export class StompSession {
     for (const destination of this.options.destinations) {
       client.subscribe(destination, (message: IMessage) => this.handleMessage(message, destination));
     }
+    this.subscribedAt = this.clock.now();
     const heartBeat = frame.headers['heart-beat'];
     const serverOutgoing = heartBeat ? parseInt(heartBeat.split(',')[0] ?? '0', 10) || 0 : 0;
     const incoming = this.options.heartbeatIncomingMs ?? 0;
@@ -258,23 +271,29 @@ export class StompSession {
     }
   }
 
-  private handleSocketClose(code: number | undefined): void {
+  private handleSocketClose(code: number | undefined, reason: string | undefined): void {
     if (this.finished) return;
     const err = this.lastSocketError;
+    const why = `code ${code ?? '?'}${reason ? `: ${redact(reason.slice(0, 120))}` : ''}`;
     const http = err ? /Unexpected server response: (\d{3})/.exec(err) : null;
     if (http) {
       const status = Number(http[1]);
       const refused = status >= 400 && status < 500;
       this.fail(refused ? 'refused' : 'lost', `${refused ? 'endpoint refused the subscription: ' : ''}WebSocket handshake answered HTTP ${status}`, code, status);
     } else if (this.opened && !this.connected && (code === undefined || !transientCloseCodes.has(code))) {
-      this.fail('refused', `endpoint refused the subscription: connection closed right after CONNECT (code ${code ?? '?'})`, code);
+      this.fail('refused', `endpoint refused the subscription: connection closed right after CONNECT (${why})`, code);
     } else if (this.opened && !this.connected) {
       // abnormal (1006) or "try again" codes: maybe a broker going down; the owner decides after repeats
-      this.fail('lost', `connection closed right after CONNECT (code ${code})`, code);
+      this.early = true;
+      this.fail('lost', `connection closed right after CONNECT (${why})`, code);
     } else if (!this.opened) {
       this.fail('lost', `could not connect: ${redact(err ?? 'socket closed')}`, code);
+    } else if (this.messages === 0 && this.clock.now() - (this.subscribedAt ?? 0) <= (this.options.earlyCloseWindowMs ?? 2_000)) {
+      // e.g. RabbitMQ closes with 1000 "STOMP died" and no ERROR frame when a subscribed queue does not exist
+      this.early = true;
+      this.fail('lost', `connection closed right after SUBSCRIBE, before any message (${why})`, code);
     } else {
-      this.fail('lost', `connection closed (code ${code ?? '?'})${err ? `: ${redact(err)}` : ''}`, code);
+      this.fail('lost', `connection closed (${why})${err ? `: ${redact(err)}` : ''}`, code);
     }
   }
 
@@ -282,7 +301,7 @@ export class StompSession {
     if (this.finished) return;
     this.finished = true;
     this.clearTimers();
-    const info: StompClosedInfo = { kind, message: redact(message), wasConnected: this.connected, opened: this.opened, at: this.clock.now() };
+    const info: StompClosedInfo = { kind, message: redact(message), wasConnected: this.connected, opened: this.opened, early: this.early, at: this.clock.now() };
     if (code !== undefined) info.code = code;
     if (httpStatus !== undefined) info.httpStatus = httpStatus;
     if (this.activityAt !== undefined) info.lastActivityAt = this.activityAt;

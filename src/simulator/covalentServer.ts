@@ -316,7 +316,7 @@ export class CovalentServer {
   private http: http.Server | undefined;
   private wss: WebSocketServer | undefined;
   private readonly conns = new Set<Conn>();
-  private readonly refusals: Array<{ match: string | RegExp; message: string }> = [];
+  private readonly refusals: Array<{ match: string | RegExp; message: string; how: 'error' | 'close' }> = [];
   private silent = false;
   private nextMessageId = 1;
   private autoTimer: TimerHandle | undefined;
@@ -395,9 +395,13 @@ export class CovalentServer {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** SUBSCRIBEs to destinations matching `match` get an ERROR frame with `message`, then a close. */
-  refuse(match: string | RegExp, message = 'Subscription refused'): void {
-    this.refusals.push({ match, message });
+  /**
+   * SUBSCRIBEs to destinations matching `match` are refused: with an ERROR frame carrying `message` and a close
+   * (`how` = `error`, default), or with a bare close 1000 and `message` as the close reason, no ERROR frame (`close`,
+   * as RabbitMQ does for a missing queue).
+   */
+  refuse(match: string | RegExp, message = 'Subscription refused', how: 'error' | 'close' = 'error'): void {
+    this.refusals.push({ match, message, how });
   }
 
   /** While `on`, the server sends nothing at all (no heart-beats, no messages): a frozen peer. */
@@ -585,6 +589,10 @@ export class CovalentServer {
         const id = frame.headers.id ?? `sub-${conn.subs.length}`;
         this.subscribes.push(destination);
         const refusal = this.refusals.find((r) => (typeof r.match === 'string' ? r.match === destination : r.match.test(destination)));
+        if (refusal && refusal.how === 'close') {
+          conn.ws.close(1000, refusal.message);
+          return;
+        }
         if (refusal) return this.refuseConn(conn, refusal.message, `Subscription to ${destination} refused.`);
         const parsed = parseCovalentDestination(destination);
         if (!parsed) return this.refuseConn(conn, 'Invalid destination', `'${destination}' is not /v1/{chainId}/events/address/{address}/ or /v1/{chainId}/events/topics/{topic}/.`);

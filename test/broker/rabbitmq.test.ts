@@ -186,6 +186,14 @@ describe('Covalent client against a real RabbitMQ (Web-STOMP)', function () {
     assert.match(status.message!, /^endpoint refused the subscription: Unknown destination/);
   });
 
+  it('a missing queue (RabbitMQ closes with no ERROR frame) becomes a readable stopped state after 3 tries, not a storm', async () => {
+    const s = make({ address: USDC }, { destination: () => '/amq/queue/cw-missing-queue' });
+    s.connect();
+    const { status } = await waitForStatus(s, (x) => x.state === 'stopped');
+    assert.strictEqual(status.stopReason, 'refused');
+    assert.match(status.message!, /^endpoint refused the subscription: connection closed right after SUBSCRIBE, before any message \(code 1000.*\(3 times in a row\)$/);
+  });
+
   it('wrong credentials are refused, not retried', async () => {
     const s = make({ address: USDC }, { connectHeaders: () => ({ login: 'guest', passcode: 'wrong' }) });
     s.connect();

@@ -169,9 +169,42 @@ describe('Covalent stream (engine + STOMP) against the simulator', () => {
     }
     const st = await waitForStatus(s, (x) => x.state === 'stopped');
     assert.strictEqual(st.stopReason, 'refused');
-    assert.strictEqual(st.message, 'endpoint refused the subscription: connection closed right after CONNECT 3 times in a row');
+    assert.strictEqual(st.message, 'endpoint refused the subscription: connection closed right after CONNECT (code 1006) (3 times in a row)');
     clock.advance(10 * 60_000);
     assert.strictEqual(server.connects.length, 3);
+  });
+
+  it('a bare close right after SUBSCRIBE (no ERROR frame, no message) retries, then counts as a refusal the third time', async () => {
+    server.refuse(DEST, 'STOMP died', 'close');
+    const { s } = make();
+    s.connect();
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const st = await waitForStatus(s, (x) => x.state === 'reconnecting');
+      assert.match(st.message!, /connection closed right after SUBSCRIBE, before any message \(code 1000: STOMP died\)/);
+      clock.advance(st.nextRetryAt! - clock.now());
+      await waitForStatus(s, (x) => x.state !== 'reconnecting');
+    }
+    const st = await waitForStatus(s, (x) => x.state === 'stopped');
+    assert.strictEqual(st.stopReason, 'refused');
+    assert.match(st.message!, /^endpoint refused the subscription: connection closed right after SUBSCRIBE.*\(3 times in a row\)$/);
+    assert.strictEqual(server.connects.length, 3);
+  });
+
+  it('a close after messages flowed is an ordinary drop, however often it happens', async () => {
+    const { s } = make();
+    const got = collect(s);
+    s.connect();
+    for (let round = 1; round <= 4; round++) {
+      await waitForStatus(s, (x) => x.state === 'live');
+      await until(() => server.subscriberCount(DEST) === 1, 'subscribed');
+      server.emit(DEST, 1);
+      await got.until(round);
+      server.dropConnections();
+      const st = await waitForStatus(s, (x) => x.state === 'reconnecting');
+      clock.advance(st.nextRetryAt! - clock.now());
+    }
+    await waitForStatus(s, (x) => x.state === 'live');
+    assert.strictEqual(server.connects.length, 5);
   });
 
   it('a wrong key is refused by the endpoint (ERROR frame) and the key is not echoed', async () => {

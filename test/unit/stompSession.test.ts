@@ -141,6 +141,23 @@ describe('STOMP session', () => {
     assert.strictEqual(closed!.wasConnected, false);
   });
 
+  it('a bare close right after SUBSCRIBE is lost and early (RabbitMQ: missing queue); later closes are not early', async () => {
+    server.refuse(DEST, 'STOMP died', 'close');
+    open();
+    await until(() => closed !== undefined, 'closed');
+    assert.strictEqual(closed!.kind, 'lost');
+    assert.strictEqual(closed!.early, true);
+    assert.strictEqual(closed!.message, 'connection closed right after SUBSCRIBE, before any message (code 1000: STOMP died)');
+    await server.stop();
+    server = new CovalentServer({ clock });
+    await server.start();
+    await openSubscribed({ earlyCloseWindowMs: 2_000 });
+    clock.advance(2_001);
+    server.dropConnections();
+    await until(() => closed !== undefined, 'closed');
+    assert.strictEqual(closed!.early, false, 'outside the window');
+  });
+
   it('an HTTP 4xx on the handshake is a refusal; a refused TCP connect is a lost (retryable) connection', async () => {
     open({ url: server.url.replace('/v1/', '/v2/') });
     await until(() => closed !== undefined, 'closed');

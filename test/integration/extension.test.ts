@@ -227,6 +227,7 @@ describe('Chain Watch extension', () => {
     assert.ok(p.asked.some((q) => /passed your daily budget of 1\. Every stream is paused/.test(q)), p.asked.join('\n'));
     assert.match(api.tree().find((r) => r.id === 'demo')!.description, /^paused · \d/);
     assert.match(api.tree().find((r) => r.id === 'demo')!.contextValue, /^stream\.stopped\.paused\./);
+    assert.match(api.statusBar().connection, /1 paused/);
     await cfg().update('credits.dailyBudget', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('chainWatch.resume', 'demo');
     await waitUntil(api, () => streamOf(api, 'demo').status.state === 'live', 'demo live again');

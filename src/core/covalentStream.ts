@@ -37,6 +37,9 @@ export interface CovalentStreamDeps extends BaseStreamDeps {
   createSocket?: StompSessionOptions['createSocket'];
 }
 
+/** MESSAGE bodies above this many characters get a warning (they are still processed). */
+export const LARGE_BODY_CHARS = 1024 * 1024;
+
 /** Liveness the engine applies when the server sends no heart-beats: effectively none (silence is normal then). */
 const NO_SERVER_HEARTBEAT_MS = 6 * 60 * 60 * 1000;
 
@@ -114,6 +117,7 @@ export class CovalentStream extends BaseStream {
       onActivity: () => sink.activity(),
       onMessage: (body, _destination, receivedAt) => {
         this.earlyCloses = 0;
+        if (body.length > LARGE_BODY_CHARS) sink.notice('warn', `large MESSAGE body (${(body.length / 1048576).toFixed(1)} MB)`);
         const result = parseCovalentBody(stream, body, receivedAt);
         for (const w of result.warnings) sink.notice('warn', w);
         for (const ev of result.events) sink.event(ev);

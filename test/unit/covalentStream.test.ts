@@ -103,6 +103,10 @@ describe('Covalent stream (engine + STOMP) against the simulator', () => {
     assert.deepStrictEqual(got.events.map((e) => e.id), [a, b, c].map((i) => `${i.tx_hash}:${i.log_offset}`));
     assert.ok(notices.some((n) => n.level === 'warn' && n.message.startsWith('invalid JSON in MESSAGE body (34 chars)')), JSON.stringify(notices));
     assert.strictEqual(s.status().state, 'live');
+    const [big] = server.generate(DEST, 1);
+    server.publish(DEST, JSON.stringify({ ...big, raw_log_data: '0x' + 'ab'.repeat(1_100_000) }));
+    await got.until(4);
+    assert.ok(notices.some((n) => n.message === 'large MESSAGE body (2.1 MB)'), JSON.stringify(notices.map((n) => n.message)));
   });
 
   it('reconnects with backoff after a drop: new socket, CONNECT, re-SUBSCRIBE, events flow again', async () => {

@@ -192,8 +192,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
   const lastState = new Map<string, string>();
   registry.onStatus(({ stream, status }) => {
     const key = status.state === 'stopped' ? `stopped:${status.stopReason ?? 'user'}` : status.state;
-    if (lastState.get(stream) !== key && (key === 'stopped:user' || key === 'stopped:paused')) {
+    const changed = lastState.get(stream) !== key;
+    if (changed && (key === 'stopped:user' || key === 'stopped:paused')) {
       logger.info(`[${stream}] ${key === 'stopped:user' ? 'disconnected' : 'paused'} after ${status.eventCount} events this session${status.lastEventId ? `; last event ${status.lastEventId}` : ''}`);
+    }
+    // a fatal stop needs the user: say so once per stop (no_key is shown in the view and by Add Stream)
+    const reason = status.stopReason;
+    if (changed && status.state === 'stopped' && reason && reason !== 'user' && reason !== 'paused' && reason !== 'no_key') {
+      const actions = reason === 'invalid_key' || reason === 'forbidden' ? ['Set API Key', 'Show Output'] : ['Show Output'];
+      void vscode.window
+        .showWarningMessage(`Chain Watch: ${labelOf(stream)} stopped: ${status.message ?? reason.replace(/_/g, ' ')}. It stays stopped until you connect it again.`, ...actions)
+        .then((choice) => {
+          if (choice === 'Set API Key') void vscode.commands.executeCommand('chainWatch.setApiKey', stream);
+          else if (choice === 'Show Output') output.show();
+        });
     }
     lastState.set(stream, key);
     updateContext();

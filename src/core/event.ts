@@ -41,6 +41,39 @@ export interface ChainEvent {
   payload: unknown;
 }
 
+/**
+ * The JSON text a payload was parsed from, when the transport had it (SSE `data:`), so the journal can write it
+ * as is instead of serializing the payload again. Held outside the event so it never reaches listeners.
+ */
+const payloadText = new WeakMap<ChainEvent, string>();
+
+/**
+ * Remembers that `ev.payload` was parsed from `text` (exactly; the caller guarantees it). Text spanning several
+ * lines is not kept: a journal line must stay one line.
+ */
+export function setPayloadText(ev: ChainEvent, text: string): void {
+  if (text.indexOf('\n') === -1 && text.indexOf('\r') === -1) payloadText.set(ev, text);
+}
+
+/**
+ * One NDJSON line for `ev`, equal (as JSON) to `JSON.stringify(ev)`. When the payload's original text is known it is
+ * written as is, and the small normalized fields are written one by one: no second walk over the payload and no copy
+ * of the event. This is the journal's hot path.
+ */
+export function serializeEvent(ev: ChainEvent): string {
+  const text = payloadText.get(ev);
+  if (text === undefined) return JSON.stringify(ev);
+  let out = '{';
+  let first = true;
+  for (const key in ev) {
+    const value = (ev as unknown as Record<string, unknown>)[key];
+    if (value === undefined || typeof value === 'function') continue;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${key === 'payload' ? text : JSON.stringify(value)}`;
+    first = false;
+  }
+  return `${out}}`;
+}
+
 /** Names of the Warp envelope events that carry chain data. */
 export const warpDataEvents = ['event', 'address', 'coin', 'object'] as const;
 

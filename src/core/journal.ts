@@ -9,7 +9,7 @@
  */
 import { promises as fsp } from 'fs';
 import * as path from 'path';
-import type { ChainEvent } from './event';
+import { serializeEvent, type ChainEvent } from './event';
 
 /** Journal settings. */
 export interface JournalOptions {
@@ -97,7 +97,7 @@ export class Journal {
    */
   append(events: readonly ChainEvent[]): Promise<void> {
     if (events.length === 0) return this.chain;
-    const lines = events.map((e) => JSON.stringify(e));
+    const lines = events.map(serializeEvent);
     const next = this.chain.then(async () => {
       if (this.closed || !this.handle) throw new Error('journal is closed');
       await this.handle.write(lines.join('\n') + '\n');

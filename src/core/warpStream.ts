@@ -12,7 +12,7 @@ import * as http from 'http';
 import * as https from 'https';
 import WebSocket from 'ws';
 import { BaseStream, ConnectError, type BaseStreamDeps, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from './baseStream';
-import { normalizeWarp, toNumber } from './event';
+import { normalizeWarp, setPayloadText, toNumber } from './event';
 import { createSseReader } from './sseReader';
 import { describeError, redact, registerSecret } from './redact';
 import type { StreamDefinition } from './stream';
@@ -272,8 +272,11 @@ export class WarpStream extends BaseStream {
               case 'error':
                 sink.notice('error', `server error: ${errorText(data)}`);
                 return;
-              default:
-                sink.event(normalizeWarp(stream, m.event, m.id, data, this.clock.now()));
+              default: {
+                const ev = normalizeWarp(stream, m.event, m.id, data, this.clock.now());
+                setPayloadText(ev, m.data);
+                sink.event(ev);
+              }
             }
           },
           onLastEventId: (id) => {

@@ -149,6 +149,8 @@ interface StoredEvent {
   createdAt: number;
   /** Times it was written to a client. */
   sends: number;
+  /** The SSE block, built on first SSE send. */
+  sse?: string;
 }
 
 type Outgoing =
@@ -642,7 +644,7 @@ export class WarpServer {
     let how: string;
     if (lastEventId !== undefined && lastEventId !== '') {
       const after = s.idToSeq.get(lastEventId);
-      const pool = conn.protocol === 'sse' ? mergeBySeq(s.sseHistory, s.buffer) : s.buffer;
+      const pool = conn.protocol === 'sse' ? mergeBySeq(s.sseHistory.slice(-SSE_HISTORY_MAX), s.buffer) : s.buffer;
       replay = after === undefined ? s.buffer.slice() : pool.filter((e) => e.seq > after);
       how = after === undefined ? `lastEventId unknown: whole buffer` : `after lastEventId`;
     } else if (mode === 'resume') {
@@ -735,43 +737,57 @@ export class WarpServer {
     if (!conn.ws && !conn.res) return; // WebSocket handshake not finished yet
     if (conn.ws && conn.ws.readyState !== WebSocket.OPEN) return;
     if (conn.res && (conn.res.destroyed || conn.res.writableEnded)) return;
-    while (conn.open && !s.stalled && conn.outbox.length > 0) {
-      const item = conn.outbox[0];
-      if (item.kind === 'event') {
-        if (!this.charge(conn.key, CREDITS_PER_EVENT)) {
-          this.quotaExceeded(s, conn);
-          return;
+    // Batch the writes of one flush into as few syscalls as possible (cork until the end of this tick), and
+    // consume the outbox by index (one splice at the end) instead of shifting it item by item.
+    const socket = conn.ws ? (conn.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket : conn.res;
+    socket?.cork();
+    let i = 0;
+    try {
+      while (conn.open && !s.stalled && i < conn.outbox.length) {
+        const item = conn.outbox[i];
+        if (item.kind === 'event') {
+          if (!this.charge(conn.key, CREDITS_PER_EVENT)) {
+            conn.outbox.splice(0, i);
+            i = 0;
+            this.quotaExceeded(s, conn);
+            return;
+          }
+          i++;
+          const ev = item.ev;
+          if (ev.sends > 0) s.stats.redelivered++;
+          ev.sends++;
+          s.stats.sent++;
+          conn.eventCount++;
+          const dropping = s.dropAfter !== undefined && --s.dropAfter <= 0;
+          if (dropping) {
+            s.dropAfter = undefined;
+            conn.reading = false;
+          }
+          const done = dropping ? () => this.terminate(s, conn, 'fault dropAfter') : undefined;
+          if (conn.ws) {
+            conn.inflight.set(ev.wire.id, { ev, sentAt: this.clock.now() });
+            if (!conn.autoAck) this.scheduleAutoAck(s, conn);
+            conn.ws.send(ev.json, done ? () => done() : undefined);
+          } else if (conn.res) {
+            s.sseHistory.push(ev);
+            // amortized trim: drop the oldest in one splice once the history is well past its cap
+            if (s.sseHistory.length > 2 * SSE_HISTORY_MAX) s.sseHistory.splice(0, s.sseHistory.length - SSE_HISTORY_MAX);
+            ev.sse ??= `event: ${ev.wire.event}\nid: ${ev.wire.id}\ndata: ${JSON.stringify(ev.wire.data)}\n\n`;
+            conn.res.write(ev.sse, done ? () => done() : undefined);
+          }
+          if (dropping) {
+            // nothing more goes out on a socket we are about to kill
+            conn.open = false;
+            return;
+          }
+        } else {
+          i++;
+          this.write(conn, item);
         }
-        conn.outbox.shift();
-        const ev = item.ev;
-        if (ev.sends > 0) s.stats.redelivered++;
-        ev.sends++;
-        s.stats.sent++;
-        conn.eventCount++;
-        const dropping = s.dropAfter !== undefined && --s.dropAfter <= 0;
-        if (dropping) {
-          s.dropAfter = undefined;
-          conn.reading = false;
-        }
-        const done = dropping ? () => this.terminate(s, conn, 'fault dropAfter') : undefined;
-        if (conn.ws) {
-          conn.inflight.set(ev.wire.id, { ev, sentAt: this.clock.now() });
-          if (!conn.autoAck) this.scheduleAutoAck(s, conn);
-          conn.ws.send(ev.json, done ? () => done() : undefined);
-        } else if (conn.res) {
-          s.sseHistory.push(ev);
-          if (s.sseHistory.length > SSE_HISTORY_MAX) s.sseHistory.shift();
-          conn.res.write(`event: ${ev.wire.event}\nid: ${ev.wire.id}\ndata: ${JSON.stringify(ev.wire.data)}\n\n`, done ? () => done() : undefined);
-        }
-        if (dropping) {
-          // nothing more goes out on a socket we are about to kill
-          conn.open = false;
-          return;
-        }
-      } else {
-        conn.outbox.shift();
-        this.write(conn, item);
       }
+    } finally {
+      if (i > 0) conn.outbox.splice(0, i);
+      if (socket) process.nextTick(() => socket.uncork());
     }
   }
 

@@ -16,7 +16,7 @@ import { createParser } from 'eventsource-parser';
 import WebSocket from 'ws';
 import { WarpStream } from '../../src/core/warpStream';
 
-const WINDOW = 4_000;
+const WINDOW = 20_000;
 /** Client-process CPU per event (µs) of the last {@link pump}: the server runs in another process. */
 let lastCpuUsPerEvent = 0;
 const N = Number(process.env.BENCH_EVENTS ?? 200_000);
@@ -181,6 +181,14 @@ function row(r: { row: string; value: number; unit: string; target: string; ok: 
 
 async function main(): Promise<void> {
   const server = await startServer();
+  // BENCH_ONLY=websocket|sse runs one Chain Watch pipeline alone (for profiling with --cpu-prof)
+  const only = process.env.BENCH_ONLY;
+  if (only === 'websocket' || only === 'sse') {
+    const r = await cwRun(server, only, N);
+    row({ row: `Chain Watch ${only} pipeline alone`, value: r, unit: 'events/s', target: '', ok: true, note: `client CPU ${lastCpuUsPerEvent.toFixed(1)} µs/event` });
+    await stopServer(server);
+    return;
+  }
   // warm up both paths once (JIT), then measure
   await rawWs(server, 20_000);
   await cwRun(server, 'websocket', 20_000);

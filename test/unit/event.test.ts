@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { normalizeWarp } from '../../src/core/event';
+import { normalizeWarp, serializeEvent, setPayloadText } from '../../src/core/event';
 
 describe('event model (Warp)', () => {
   it('normalizes a Move event', () => {
@@ -52,5 +52,25 @@ describe('event model (Warp)', () => {
     const ev = normalizeWarp('s', 'event', '1', 'just a string', 0);
     assert.strictEqual(ev.payload, 'just a string');
     assert.ok(ev.warnings?.length);
+  });
+});
+
+describe('journal serialization', () => {
+  it('reuses the payload text it was parsed from, giving the same object back', () => {
+    const text = '{"txDigest":"D","n":1,"s":"a\\u2028b"}';
+    const ev = normalizeWarp('s', 'event', 'i1', JSON.parse(text), 3);
+    setPayloadText(ev, text);
+    const line = serializeEvent(ev);
+    assert.ok(line.includes(`"payload":${text}`), line);
+    assert.deepStrictEqual(JSON.parse(line), JSON.parse(JSON.stringify(ev)));
+  });
+
+  it('never writes a multi-line payload text into a one-line journal', () => {
+    const text = '{"txDigest":"D",\n"n":1}';
+    const ev = normalizeWarp('s', 'event', 'i1', JSON.parse(text), 3);
+    setPayloadText(ev, text);
+    const line = serializeEvent(ev);
+    assert.ok(!line.includes('\n'));
+    assert.deepStrictEqual(JSON.parse(line), JSON.parse(JSON.stringify(ev)));
   });
 });

@@ -141,6 +141,8 @@ async function main(): Promise<void> {
       await fp.send(initMessage([]));
       await installDriver(fp.page);
       await sendEvents(fp.page, 5_000);
+      // A resume burst follows a disconnect: nothing arrives for a while before it.
+      await fp.page.waitForTimeout(2000);
       const frames = (await fp.page.evaluate(() => {
         const w = window as unknown as { __makeBatch: (c: number) => Array<{ event: { payload: { data: { amount: string } } } }> };
         const items = w.__makeBatch(2000);

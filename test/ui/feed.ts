@@ -1,0 +1,141 @@
+// UI run of the events feed in a real workbench (code-server + Chromium): the demo's events reach the Feed view in
+// the panel; filtering, pause with "N new", jump to latest, expand, copy digest (clipboard read back), export (file
+// read back) work through the webview; screenshots in a dark and a light theme (feed-*.png, used by the README).
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { FrameLocator, Page } from 'playwright-core';
+import { clickActivity, runCommand, screenshot } from './support/ui';
+import type { UiContext } from './support/ui';
+
+function feedFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready >> nth=0').frameLocator('#active-frame');
+}
+
+async function statusOf(feed: FrameLocator): Promise<string> {
+  return ((await feed.locator('#status').textContent()) ?? '').trim();
+}
+
+/** Rows shown, as "n of m". */
+async function counts(feed: FrameLocator): Promise<{ shown: number; total: number }> {
+  const m = /^([\d,]+) of ([\d,]+) rows/.exec(await statusOf(feed));
+  assert.ok(m, `status line: ${await statusOf(feed)}`);
+  return { shown: Number(m[1]!.replace(/,/g, '')), total: Number(m[2]!.replace(/,/g, '')) };
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200)); // polling a real UI, not a timed assertion
+  }
+}
+
+/** Runs the steps; the suite counts each passed step. */
+export async function run(ctx: UiContext): Promise<void> {
+  const { page } = ctx;
+  const feed = feedFrame(page);
+
+  await ctx.step('Start Demo, then the Feed view in the panel shows the demo events', async () => {
+    assert.ok(await clickActivity(page, 'Chain Watch', 30000), 'no Chain Watch activity item');
+    await page.locator('.part.sidebar .welcome-view-content, .part.sidebar .monaco-list-row').first().waitFor({ state: 'visible', timeout: 30000 });
+    // the dark screenshot first (this code-server starts in a light theme)
+    await runCommand(page, 'Preferences: Color Theme');
+    const themeInput = page.locator('.quick-input-widget input');
+    await themeInput.fill('Dark Modern');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor({ state: 'visible', timeout: 10000 });
+    await themeInput.press('Enter');
+    await runCommand(page, 'Chain Watch: Start Demo');
+    await runCommand(page, 'Chain Watch: Filter Feed');
+    await feed.locator('#grid').waitFor({ state: 'attached', timeout: 30000 });
+    await waitFor(async () => (await counts(feed)).total >= 5, 'five demo rows in the feed', 30000);
+    const first = await feed.locator('.rows > .row:not([hidden])').first().textContent();
+    ctx.log(`status: ${await statusOf(feed)}; a row: ${JSON.stringify(first)}`);
+    await runCommand(page, 'View: Toggle Maximized Panel').catch(() => ctx.log('could not maximize the panel'));
+    await page.mouse.move(5, 5);
+    ctx.log(`saved ${await screenshot(page, 'feed-01-dark')}`);
+  });
+
+  await ctx.step('filtering: a term that matches nothing empties the view, a type term keeps only that type', async () => {
+    const filter = feed.locator('#filter');
+    await filter.fill('zzz-no-such-text');
+    await waitFor(async () => (await counts(feed)).shown === 0, '0 rows shown');
+    await filter.fill('');
+    await waitFor(async () => (await counts(feed)).shown > 0, 'rows back');
+    const t = ((await feed.locator('.rows > .row.kind-event:not([hidden]) .type-text').first().textContent()) ?? '').trim();
+    ctx.log(`filtering on type:${t}`);
+    await filter.fill(`type:"${t}"`);
+    await waitFor(async () => {
+      const c = await counts(feed);
+      return c.shown > 0 && c.shown <= c.total;
+    }, 'filtered rows');
+    const types = (await feed.locator('.rows > .row:not([hidden]) .type-text').allTextContents()).map((x) => x.trim());
+    assert.ok(types.length > 0 && types.every((x) => x === t), `types shown: ${JSON.stringify(types.slice(0, 5))}`);
+    await filter.fill('');
+  });
+
+  await ctx.step('pause freezes the view while the demo keeps streaming; "N new" grows; Jump to latest resumes', async () => {
+    await feed.locator('#pause').click();
+    const frozen = (await counts(feed)).total;
+    await waitFor(async () => /[1-9][\d,]* new/.test((await feed.locator('#jump').textContent()) ?? ''), '"N new" on the jump button', 30000);
+    assert.strictEqual((await counts(feed)).total, frozen, 'rows were added while paused');
+    ctx.log(`paused: ${await statusOf(feed)}`);
+    await page.mouse.move(5, 5);
+    ctx.log(`saved ${await screenshot(page, 'feed-02-paused')}`);
+    await feed.locator('#jump').click();
+    await waitFor(async () => (await counts(feed)).total > frozen && !(await statusOf(feed)).includes('paused'), 'resumed with the new rows');
+  });
+
+  await ctx.step('a row expands into JSON (Enter) and "c" copies its digest to the clipboard', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']).catch(() => undefined);
+    await feed.locator('.rows > .row.kind-event:not([hidden]) .c-summary').first().click();
+    await feed.locator('#grid').press('Enter');
+    await feed.locator('#detail').waitFor({ state: 'visible', timeout: 10000 });
+    const detail = (await feed.locator('#detail').textContent()) ?? '';
+    assert.ok(detail.includes('payload'), 'the expansion shows the payload');
+    await page.mouse.move(5, 5);
+    ctx.log(`saved ${await screenshot(page, 'feed-03-expanded')}`);
+    const digestTitle = (await feed.locator('.rows > .row.selected .c-digest').getAttribute('title')) ?? '';
+    await feed.locator('#grid').press('c');
+    await waitFor(async () => (await page.evaluate(() => navigator.clipboard.readText())) === digestTitle && digestTitle !== '', `clipboard = ${digestTitle}`);
+    await feed.locator('#grid').press('Escape');
+  });
+
+  await ctx.step('export writes the feed as NDJSON where the save dialog says', async () => {
+    const target = path.join(ctx.workspaceDir, 'feed-export.ndjson');
+    await feed.locator('#export').click();
+    await feed.locator('#export-scope').selectOption('all');
+    await feed.locator('#export-format').selectOption('ndjson');
+    await feed.locator('#export-go').click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 15000 });
+    await input.fill(target);
+    await input.press('Enter');
+    await waitFor(async () => fs.existsSync(target) && fs.statSync(target).size > 0, `${target} written`);
+    const lines = fs.readFileSync(target, 'utf8').trim().split('\n');
+    const first = JSON.parse(lines[0]!) as { stream?: string; id?: string };
+    assert.ok(lines.length >= 5 && typeof first.id === 'string' && typeof first.stream === 'string', `export: ${lines.length} lines`);
+    ctx.log(`exported ${lines.length} events`);
+  });
+
+  await ctx.step('the feed in a light theme', async () => {
+    // give the workbench the keyboard back (F1 typed inside the webview stays there)
+    const tab = page.locator('.part.panel .composite.title .action-item', { hasText: 'Chain Watch' }).first();
+    await tab.click().catch(() => undefined);
+    await runCommand(page, 'Preferences: Color Theme');
+    const input = page.locator('.quick-input-widget input');
+    await input.fill('Light Modern');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Light Modern' }).first().waitFor({ state: 'visible', timeout: 10000 });
+    await input.press('Enter');
+    await tab.click().catch(() => undefined);
+    await feed.locator('#grid').waitFor({ state: 'attached', timeout: 15000 });
+    await page.waitForTimeout(1000); // the theme applies asynchronously to the webview (its CSS variables)
+    await page.mouse.move(5, 5);
+    ctx.log(`saved ${await screenshot(page, 'feed-04-light')}`);
+    const bg = await feed.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
+    ctx.log(`feed background in the light theme: ${bg}`);
+    const m = /rgba?\((\d+), (\d+), (\d+)/.exec(bg);
+    assert.ok(m && Number(m[1]) + Number(m[2]) + Number(m[3]) > 600, `light background expected, got ${bg}`);
+  });
+}

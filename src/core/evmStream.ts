@@ -160,6 +160,11 @@ export class EvmStream extends BaseStream {
     const url = evmEndpointUrl(this.definition, await this.evmDeps.getKey(this.definition));
     if (!url) throw new ConnectError({ fatal: true, reason: 'no_key', message: 'no endpoint URL saved for this stream' });
     registerEndpointSecrets(url);
+    try {
+      new URL(url);
+    } catch {
+      throw new ConnectError({ fatal: true, reason: 'refused', message: `invalid endpoint URL ${redact(url)}` });
+    }
     if (!/^wss?:\/\//i.test(url)) {
       throw new ConnectError({ fatal: true, reason: 'refused', message: `eth_subscribe needs a WebSocket endpoint (ws:// or wss://), not ${redact(url)}` });
     }

@@ -313,6 +313,10 @@ describe('EvmStream (scripted node)', () => {
     h.stream.connect();
     await h.until(() => h.stream.status().state === 'stopped', 'stopped');
     assert.match(h.stream.status().message ?? '', /needs a WebSocket endpoint/);
+    const bad = await setup({}, { key: 'ws://[nope' });
+    bad.stream.connect();
+    await bad.until(() => bad.stream.status().state === 'stopped', 'stopped');
+    assert.match(bad.stream.status().message ?? '', /invalid endpoint URL/);
     const clock = new FakeClock();
     const s2 = new EvmStream({ id: 'x', provider: 'evm' }, { clock, getKey: async () => undefined });
     let done!: () => void;

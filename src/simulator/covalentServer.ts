@@ -508,7 +508,7 @@ export class CovalentServer {
   private accept(ws: WebSocket, queryKey: string | undefined): void {
     const conn: Conn = { ws, buffer: '', connected: false, version: '1.0', subs: [], heartbeatMs: 0 };
     this.conns.add(conn);
-    ws.on('message', (data: RawData, isBinary: boolean) => this.onData(conn, data, isBinary, queryKey));
+    ws.on('message', (data: RawData) => this.onData(conn, data, queryKey));
     ws.on('close', () => this.endConn(conn, false));
     ws.on('error', (err) => this.log.debug(`socket error: ${err.message}`));
   }
@@ -521,9 +521,8 @@ export class CovalentServer {
     if (terminate && conn.ws.readyState !== WebSocket.CLOSED) conn.ws.terminate();
   }
 
-  private onData(conn: Conn, data: RawData, isBinary: boolean, queryKey: string | undefined): void {
+  private onData(conn: Conn, data: RawData, queryKey: string | undefined): void {
     const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
-    void isBinary;
     conn.buffer += text;
     for (;;) {
       const nul = conn.buffer.indexOf('\0');
@@ -575,8 +574,8 @@ export class CovalentServer {
             return;
           }
         }
-        const [cx, cy] = (frame.headers['heart-beat'] ?? '0,0').split(',').map((v) => parseInt(v, 10) || 0);
-        void cx;
+        // heart-beat: cx,cy = the client beats every cx ms, wants ours every cy ms
+        const cy = parseInt((frame.headers['heart-beat'] ?? '0,0').split(',')[1] ?? '0', 10) || 0;
         const sx = conn.version === '1.0' ? 0 : (this.opts.heartbeatMs ?? 10_000);
         conn.connected = true;
         this.sendFrame(conn, 'CONNECTED', { version: conn.version, 'heart-beat': `${sx},10000`, server: 'ChainWatchCovalentSim/1.0', session: `sim-${this.connects.length}` });

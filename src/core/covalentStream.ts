@@ -66,7 +66,6 @@ export function outcomeForStompClose(info: StompClosedInfo, earlyCloses = 0): Cl
 /** A Covalent log-event stream: one STOMP subscription by contract address or by topic hash. */
 export class CovalentStream extends BaseStream {
   private readonly deps: CovalentStreamDeps;
-  private sessions = 0;
   /** Consecutive sessions that ended early (right after CONNECT or SUBSCRIBE) without a message. */
   private earlyCloses = 0;
 
@@ -93,7 +92,8 @@ export class CovalentStream extends BaseStream {
     }
     const headers = this.deps.connectHeaders ? this.deps.connectHeaders(key) : { login: key ?? '', passcode: '' };
     for (const v of Object.values(headers)) registerSecret(v);
-    const isReconnect = this.sessions++ > 0 && mode.kind !== 'live';
+    // Any connect that is not a brand-new live start follows a gap (a drop, a pause, a reload): Covalent cannot fill it.
+    const afterGap = mode.kind !== 'live';
     const stream = def.id;
     const options: StompSessionOptions = {
       url,
@@ -112,7 +112,7 @@ export class CovalentStream extends BaseStream {
         const grace = session.livenessGraceMs;
         // The engine's own liveness (3x) backs up the session's (1.5x); without server heart-beats it stays out of the way.
         sink.opened({ heartbeatMs: grace > 0 ? Math.ceil(grace / (this.deps.heartbeatGrace ?? 1.5)) : NO_SERVER_HEARTBEAT_MS });
-        if (isReconnect) sink.notice('warn', 'reconnected: Covalent does not replay, log events emitted while disconnected were missed');
+        if (afterGap) sink.notice('warn', 'Covalent does not replay: log events emitted while disconnected were missed');
       },
       onActivity: () => sink.activity(),
       onMessage: (body, _destination, receivedAt) => {

@@ -117,6 +117,7 @@ describe('Covalent stream (engine + STOMP) against the simulator', () => {
     await waitForStatus(s, (st) => st.state === 'live');
     server.emit(DEST, 3);
     await got.until(3);
+    assert.ok(!notices.some((n) => n.message.includes('does not replay')), 'a fresh live start has no gap');
     server.dropConnections();
     const st = await waitForStatus(s, (x) => x.state === 'reconnecting');
     assert.strictEqual(st.nextRetryAt! - clock.now(), 500, 'first retry after base 1 s x jitter 0.5');

@@ -283,7 +283,8 @@ export class FeedHub implements vscode.Disposable {
           .all()
           .map((r) => r.item)
           .filter((it) => client.onlyStream === undefined || streamOf(it) === client.onlyStream);
-        await client.webview.postMessage({
+        // Posted in order: the snapshot first, then (ready from here on) the batches that follow it.
+        const posted = client.webview.postMessage({
           type: 'init',
           maxEvents: this.history.capacity,
           streams: this.streams(),
@@ -292,6 +293,7 @@ export class FeedHub implements vscode.Disposable {
           ...(client.onlyStream !== undefined ? { onlyStream: client.onlyStream } : {}),
         } satisfies ToFeed);
         client.ready = true;
+        await posted;
         break;
       }
       case 'copy':

@@ -9,7 +9,7 @@ import { systemClock } from './core/clock';
 import { createLogger } from './core/logger';
 import type { Logger } from './core/logger';
 import type { ChainEvent } from './core/event';
-import type { StreamStatus } from './core/stream';
+import type { StreamDefinition, StreamStatus } from './core/stream';
 import { createStreamHandle } from './core/streamFactory';
 import { StreamRegistry } from './core/streamRegistry';
 import type { RegisteredStream } from './core/streamRegistry';
@@ -24,6 +24,7 @@ import { EventDocuments } from './vscode/eventDocument';
 import { Demo } from './vscode/demo';
 import { registerCommands } from './vscode/commands';
 import { windowPrompter } from './vscode/prompter';
+import { LEASE_RENEW_MS, LeasedHandle, StreamLeases } from './vscode/streamLease';
 import { feedSourceFromRegistry, registerFeed } from './vscode/feedView';
 import type { FeedController } from './vscode/feedView';
 import type { Prompter } from './vscode/prompter';
@@ -65,6 +66,10 @@ export interface ChainWatchApi {
   readonly registry: StreamRegistry;
   /** The events feed (webview view and editor panels). */
   readonly feed: FeedController;
+  /** Folder of the cross-window stream leases (`<encoded stream id>.json`). */
+  readonly leaseDir: string;
+  /** Renews leases and lets waiting streams take over free ones now (normally every 10 s). */
+  checkLeases(): void;
 }
 
 let teardown: (() => Promise<void>) | undefined;
@@ -78,9 +83,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
   const journalDir = path.join(storageDir, 'journal');
   fs.mkdirSync(journalDir, { recursive: true });
 
+  // one connection per settings stream across windows (the demo is per window: its own local server)
+  const leases = new StreamLeases(path.join(storageDir, 'leases'), `${process.pid}-${vscode.env.sessionId}`);
+  const create = (def: StreamDefinition) => createStreamHandle(def, { journalDir, logger, getKey: (d) => keys.getKey(d) });
   const registry = new StreamRegistry({
     clock: systemClock,
-    factory: (def) => createStreamHandle(def, { journalDir, logger, getKey: (d) => keys.getKey(d) }),
+    factory: (def, origin) => (origin === 'settings' ? new LeasedHandle(def, create, leases) : create(def)),
     onError: (err) => logger.error(`listener failed: ${describeError(err)}`),
   });
   let prompter: Prompter = windowPrompter;
@@ -134,11 +142,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
     vscode.window.state.focused,
   );
   if (vscode.window.state.focused) markFocus();
+  /** Renews this window's leases; streams waiting for another window's lease connect once it is free. */
+  const checkLeases = () => {
+    leases.renewAll();
+    for (const s of registry.list()) {
+      if (s.handle instanceof LeasedHandle && s.handle.heldElsewhere && s.handle.tryTakeOver()) {
+        logger.info(`[${s.id}] the other window let go of this stream: connecting here`);
+      }
+    }
+  };
   let ticks = 0;
   const focusTicker = setInterval(() => {
+    ticks++;
     // the budget is checked every 5 s while anything runs (the guard's own tick is 30 s)
     if (registry.summary().live > 0) guard?.check();
-    if (++ticks % 12 === 0 && vscode.window.state.focused) markFocus();
+    if (ticks % (LEASE_RENEW_MS / 5_000) === 0) checkLeases();
+    if (ticks % 12 === 0 && vscode.window.state.focused) markFocus();
   }, 5_000);
   const statusBar = new StatusBar(registry, () => guard);
 
@@ -280,6 +299,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
       await registry.flushAll();
       await demo.stop().catch(() => undefined);
       registry.dispose();
+      leases.releaseAll();
     })());
   context.subscriptions.push({ dispose: () => void teardown?.() });
 
@@ -326,6 +346,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
     },
     registry,
     feed,
+    leaseDir: path.join(storageDir, 'leases'),
+    checkLeases,
   };
   return api;
 }

@@ -11,11 +11,11 @@ import type { ChainEvent } from './event';
 import type { CreditSnapshot, GapInfo, StreamDefinition, StreamHandle, StreamNotice, StreamStatus } from './stream';
 import { totalCredits } from './credits';
 
-/** Creates the handle for one definition (the extension passes `createStreamHandle` with its deps bound). */
-export type HandleFactory = (def: StreamDefinition) => StreamHandle;
-
 /** Where a registered stream came from. `settings` streams are written back on remove; `memory` ones are not. */
 export type StreamOrigin = 'settings' | 'memory';
+
+/** Creates the handle for one definition (the extension passes `createStreamHandle` with its deps bound). */
+export type HandleFactory = (def: StreamDefinition, origin: StreamOrigin) => StreamHandle;
 
 /** One registered stream. */
 export interface RegisteredStream {
@@ -315,7 +315,7 @@ export class StreamRegistry implements Disposable {
   }
 
   private insert(def: StreamDefinition, origin: StreamOrigin): Entry {
-    const handle = this.opts.factory(def);
+    const handle = this.opts.factory(def, origin);
     const e: Entry = { id: def.id, origin, handle, subs: [], times: [] };
     const onError = this.opts.onError;
     e.subs.push(

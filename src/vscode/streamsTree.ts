@@ -221,8 +221,9 @@ export class StreamsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     const st = s.handle.status();
     const item = new vscode.TreeItem(def.label || def.id, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `stream/${id}`;
-    item.description = describeStatus(st, this.now(), this.registry.rate(id));
-    item.iconPath = stateIcon(st);
+    const elsewhere = (s.handle as { heldElsewhere?: boolean }).heldElsewhere === true;
+    item.description = elsewhere ? 'in another window' : describeStatus(st, this.now(), this.registry.rate(id));
+    item.iconPath = elsewhere ? new vscode.ThemeIcon('multiple-windows') : stateIcon(st);
     item.contextValue = streamContextValue(st, s.origin);
     item.tooltip = this.streamTooltip(s, st);
     item.accessibilityInformation = { label: `${def.label || def.id}, ${item.description}` };

@@ -218,6 +218,25 @@ describe('Chain Watch extension', () => {
     server.setQuota(TEST_KEY, 1_000_000_000);
   });
 
+  it('one connection per stream across windows: a stream another window holds waits, then takes over', async () => {
+    const file = path.join(api.leaseDir, `${encodeURIComponent('it-added')}.json`);
+    fs.mkdirSync(api.leaseDir, { recursive: true });
+    // another live window (its extension host: a running process) holds the stream
+    fs.writeFileSync(file, JSON.stringify({ owner: 'another-window', pid: process.ppid, renewedAt: Date.now() }));
+    const before = server.stats('it-added').connections;
+    await vscode.commands.executeCommand('chainWatch.connect', 'it-added');
+    const row = api.tree().find((r) => r.id === 'it-added')!;
+    assert.strictEqual(row.description, 'in another window');
+    assert.strictEqual(streamOf(api, 'it-added').status.message, 'connected in another VS Code window');
+    assert.notStrictEqual(streamOf(api, 'it-added').status.state, 'connecting');
+    fs.unlinkSync(file); // the other window closed
+    api.checkLeases();
+    await waitUntil(api, () => streamOf(api, 'it-added').status.state === 'live', 'taken over');
+    assert.strictEqual(server.stats('it-added').connections, before + 1);
+    const held = JSON.parse(fs.readFileSync(file, 'utf8')) as { pid: number };
+    assert.strictEqual(held.pid, process.pid, 'this window holds the lease now');
+  });
+
   it('crossing the daily credit budget pauses every stream and asks; "Stay Paused" keeps them paused', async () => {
     await waitUntil(api, () => streamOf(api, 'demo').status.state === 'live', 'demo live');
     const p = new ScriptedPrompter(['Stay Paused']);
@@ -227,7 +246,9 @@ describe('Chain Watch extension', () => {
     assert.ok(p.asked.some((q) => /passed your daily budget of 1\. Every stream is paused/.test(q)), p.asked.join('\n'));
     assert.match(api.tree().find((r) => r.id === 'demo')!.description, /^paused · \d/);
     assert.match(api.tree().find((r) => r.id === 'demo')!.contextValue, /^stream\.stopped\.paused\./);
-    assert.match(api.statusBar().connection, /1 paused/);
+    const paused = api.streams().filter((x) => x.status.stopReason === 'paused').length;
+    assert.ok(paused >= 1);
+    assert.match(api.statusBar().connection, new RegExp(`\\b${paused} paused`));
     await cfg().update('credits.dailyBudget', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('chainWatch.resume', 'demo');
     await waitUntil(api, () => streamOf(api, 'demo').status.state === 'live', 'demo live again');

@@ -80,6 +80,8 @@ export interface TransportSink {
   retryHint(ms: number): void;
   /** The server reported the remaining quota. */
   quota(remaining: number | undefined): void;
+  /** `n` events of the current reconnect were backfilled (EVM `eth_getLogs`): added to the open gap's count. */
+  replayed(n: number): void;
   /** The connection is over. */
   closed(outcome: CloseOutcome): void;
 }
@@ -166,9 +168,11 @@ export abstract class BaseStream implements StreamHandle {
   private downAt: number | undefined;
   private gapSeq = 0;
   private openGap: GapInfo | undefined;
+  /** The gap the current connection resumed from (until the next drop). */
+  private lastGap: GapInfo | undefined;
 
   private pending: Pending[] = [];
-  private flushScheduled = false;
+  private scheduledFlush: Promise<void> | undefined;
   private flushChain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -253,8 +257,7 @@ export abstract class BaseStream implements StreamHandle {
   }
 
   flush(): Promise<void> {
-    if (this.pending.length > 0) this.scheduleFlush();
-    return this.flushChain;
+    return this.pending.length > 0 ? this.scheduleFlush() : this.flushChain;
   }
 
   /** Every event the journal still holds (for export), oldest first; the in-memory ones without a journal. */
@@ -357,6 +360,7 @@ export abstract class BaseStream implements StreamHandle {
           if (mode.kind === 'after') gap.resumedFrom = mode.id;
           this.downAt = undefined;
           this.openGap = gap;
+          this.lastGap = gap;
           this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
         }
       },
@@ -371,7 +375,7 @@ export abstract class BaseStream implements StreamHandle {
           this.pending.push(ack ? { ev, ack } : { ev });
           if (ev.warnings) for (const w of ev.warnings) this.emitNotice('warn', w);
         }
-        this.scheduleFlush();
+        void this.scheduleFlush();
       },
       activity: () => {
         if (current()) this.lastActivityAt = this.clock.now();
@@ -388,6 +392,12 @@ export abstract class BaseStream implements StreamHandle {
       quota: (remaining) => {
         if (current()) this.meter.setRemaining(remaining);
       },
+      replayed: (n) => {
+        const gap = this.lastGap;
+        if (!current() || !gap || n <= 0) return;
+        gap.replayed += n;
+        this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
+      },
       closed: (outcome) => {
         if (!current()) return;
         this.generation++;
@@ -403,6 +413,7 @@ export abstract class BaseStream implements StreamHandle {
     this.conn = undefined;
     if (this.billed) this.meter.disconnected(now);
     if (wasLive) this.downAt = now;
+    this.lastGap = undefined;
     this.connectedSince = undefined;
     this.lastError = redact(outcome.message);
     if (outcome.fatal) {
@@ -474,14 +485,20 @@ export abstract class BaseStream implements StreamHandle {
 
   // ---- processing -----------------------------------------------------------------------------------------------
 
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
+  /** Schedules processing of the pending batch; resolves once that batch is journaled, shown and ACKed. */
+  private scheduleFlush(): Promise<void> {
+    if (this.scheduledFlush) return this.scheduledFlush;
     // group commit: everything that arrives in the same turn of the event loop goes out in one write
-    setImmediate(() => {
-      this.flushScheduled = false;
-      this.flushChain = this.flushChain.then(() => this.processBatch());
+    this.scheduledFlush = new Promise<void>((resolve) => {
+      setImmediate(() => {
+        this.scheduledFlush = undefined;
+        this.flushChain = this.flushChain
+          .then(() => this.processBatch())
+          .catch((err) => this.emitNotice('error', `processing events failed: ${describeError(err)}`));
+        void this.flushChain.then(resolve);
+      });
     });
+    return this.scheduledFlush;
   }
 
   private async processBatch(): Promise<void> {

@@ -338,7 +338,7 @@ export class EvmStream extends BaseStream {
     const info: EvmBackfillInfo = { stream: this.definition.id, fromBlock: start, toBlock: head, backfilled, reorgRemoved, skippedBlocks };
     const text = `gap filled: ${backfilled} log${backfilled === 1 ? '' : 's'} backfilled from blocks ${start}-${head}` + (reorgRemoved ? `, ${reorgRemoved} removed by a reorg while disconnected` : '');
     sink.notice('info', text);
-    (sink as TransportSink & { replayed?(n: number): void }).replayed?.(backfilled);
+    sink.replayed(backfilled);
     this.backfillEmitter.fire(info, (err) => this.log.error(`a backfill listener failed: ${describeError(err)}`));
   }
 

@@ -6,6 +6,8 @@ import type { BaseStreamDeps } from './baseStream';
 import type { Clock } from './clock';
 import type { Logger } from './logger';
 import type { StreamDefinition, StreamHandle } from './stream';
+import { CovalentStream } from './covalentStream';
+import { EvmStream } from './evmStream';
 import { WarpStream } from './warpStream';
 
 /** What every stream needs from its host. */
@@ -37,6 +39,10 @@ export function createStreamHandle(def: StreamDefinition, deps: StreamDeps): Str
   switch (def.provider) {
     case 'warp':
       return new WarpStream(def, { ...baseDeps(deps), getKey: deps.getKey });
+    case 'covalent':
+      return new CovalentStream(def, { ...baseDeps(deps), getKey: deps.getKey });
+    case 'evm':
+      return new EvmStream(def, { ...baseDeps(deps), getKey: deps.getKey });
     default:
       throw new Error(`unknown provider "${String(def.provider)}"`);
   }

@@ -1,0 +1,127 @@
+/** BaseStream's state machine with an in-memory transport and a FakeClock: no sockets at all. */
+import * as assert from 'assert';
+import { BaseStream, ConnectError, type ResolvedMode, type TransportConnection, type TransportSink } from '../../src/core/baseStream';
+import { FakeClock } from '../../src/core/clock';
+import type { ChainEvent } from '../../src/core/event';
+import type { GapInfo } from '../../src/core/stream';
+
+class MemoryStream extends BaseStream {
+  readonly opens: Array<{ mode: ResolvedMode; sink: TransportSink; closed: boolean }> = [];
+  behaviour: 'open' | 'hang' | 'nokey' = 'open';
+
+  protected open(mode: ResolvedMode, sink: TransportSink): TransportConnection {
+    if (this.behaviour === 'nokey') throw new ConnectError({ fatal: true, reason: 'no_key', message: 'no key' });
+    const entry = { mode, sink, closed: false };
+    this.opens.push(entry);
+    if (this.behaviour === 'open') sink.opened();
+    return { endpoint: 'mem://x?api_key=secret', transport: 'memory', close: () => (entry.closed = true) };
+  }
+
+  get sink(): TransportSink {
+    return this.opens[this.opens.length - 1].sink;
+  }
+}
+
+function ev(id: string, timestamp?: number): ChainEvent {
+  return { id, stream: 'm', provider: 'evm', kind: 'log', name: 'log', receivedAt: 0, payload: {}, ...(timestamp !== undefined ? { timestamp } : {}) };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('BaseStream', () => {
+  let clock: FakeClock;
+  let s: MemoryStream;
+  beforeEach(() => {
+    clock = new FakeClock(0);
+    s = new MemoryStream({ id: 'm', provider: 'evm' }, { clock, random: () => 0.5, backoff: { resetAfterMs: 10_000 } }, { billed: false });
+  });
+  afterEach(() => s.dispose());
+
+  it('redacts the endpoint and reports the transport', async () => {
+    s.connect();
+    await tick();
+    assert.strictEqual(s.status().endpoint, 'mem://x?api_key=***');
+    assert.strictEqual(s.status().transport, 'memory');
+  });
+
+  it('counts backfilled events into the gap of the reconnect that fetched them', async () => {
+    const gaps: GapInfo[] = [];
+    s.onGap((g) => gaps.push(g));
+    s.connect();
+    await tick();
+    s.sink.event(ev('a'));
+    await s.flush();
+    clock.advance(5_000);
+    s.sink.closed({ fatal: false, message: 'lost' });
+    clock.advance(s.status().nextRetryAt! - clock.now());
+    await tick();
+    await tick();
+    assert.strictEqual(s.opens.length, 2);
+    assert.deepStrictEqual(s.opens[1].mode, { kind: 'after', id: 'a' });
+    s.sink.replayed(12);
+    assert.strictEqual(gaps.length, 2);
+    assert.strictEqual(gaps[1].replayed, 12);
+    assert.strictEqual(gaps[0].gapId, gaps[1].gapId);
+    assert.strictEqual(gaps[0].downMs, 500);
+  });
+
+  it('gives up on an attempt that never becomes live after the connect timeout, then retries', async () => {
+    s.behaviour = 'hang';
+    s.connect();
+    await tick();
+    clock.advance(14_999);
+    assert.strictEqual(s.status().state, 'connecting');
+    clock.advance(1);
+    assert.strictEqual(s.status().state, 'reconnecting');
+    assert.match(s.status().message ?? '', /timed out/);
+    assert.ok(s.opens[0].closed, 'the hanging attempt was closed');
+  });
+
+  it('resets the attempt counter only after a connection stayed healthy', async () => {
+    s.connect();
+    await tick();
+    for (let i = 0; i < 3; i++) {
+      s.sink.closed({ fatal: false, message: 'flap' });
+      clock.advance(s.status().nextRetryAt! - clock.now());
+      await tick();
+      await tick();
+    }
+    assert.strictEqual(s.status().attempt, 3, 'quick flaps keep the backoff growing');
+    s.sink.activity();
+    for (let t = 0; t < 10; t++) {
+      clock.advance(1_000);
+      s.sink.activity();
+    }
+    assert.strictEqual(s.status().attempt, 0, 'reset after 10 s healthy');
+  });
+
+  it('disconnect stops every retry; a fatal outcome before connecting stops with its reason', async () => {
+    s.connect();
+    await tick();
+    s.sink.closed({ fatal: false, message: 'lost' });
+    s.disconnect();
+    clock.advance(3_600_000);
+    assert.strictEqual(s.opens.length, 1);
+    assert.strictEqual(s.status().stopReason, 'user');
+    s.behaviour = 'nokey';
+    s.connect();
+    await tick();
+    await tick();
+    assert.strictEqual(s.status().stopReason, 'no_key');
+  });
+
+  it('a throwing listener does not stop the others or the stream', async () => {
+    const got: string[] = [];
+    s.onEvents(() => {
+      throw new Error('boom');
+    });
+    s.onEvents((b) => got.push(...b.map((e) => e.id)));
+    s.connect();
+    await tick();
+    s.sink.event(ev('x'));
+    s.sink.event(ev('y'));
+    await s.flush();
+    assert.deepStrictEqual(got, ['x', 'y']);
+    assert.strictEqual(s.status().state, 'live');
+  });
+});

@@ -24,8 +24,13 @@ export async function run(ctx: UiContext): Promise<void> {
     const editor = page.locator('.part.editor');
     await editor.locator('text=Get started with Chain Watch').first().waitFor({ state: 'visible', timeout: 20000 });
     await editor.locator('text=Set your API key').first().waitFor({ state: 'visible', timeout: 10000 });
-    // the step's markdown renders in a webview beside the steps: give it the chance to appear (not asserted)
-    await editor.locator('iframe.webview.ready').first().waitFor({ state: 'visible', timeout: 8000 }).catch(() => ctx.log('walkthrough media webview not visible'));
+    // the step's markdown (media/walkthrough/demo.md) renders in a webview beside the steps
+    await page
+      .frameLocator('.part.editor iframe.webview.ready')
+      .frameLocator('#active-frame')
+      .locator('text=runs a small Warp-compatible server')
+      .first()
+      .waitFor({ state: 'visible', timeout: 15000 });
     await page.mouse.move(700, 600);
     ctx.log(`saved ${await screenshot(page, 'streams-00-walkthrough')}`);
     await runCommand(page, 'View: Close All Editors');

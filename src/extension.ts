@@ -74,6 +74,11 @@ export interface ChainWatchApi {
 
 let teardown: (() => Promise<void>) | undefined;
 
+/**
+ * Builds the parts (output, keys, registry, tree, status bar, documents, demo, credit guard, leases, feed),
+ * loads the streams from settings (restoring their journals, connecting the `autoConnect` ones) and returns the
+ * {@link ChainWatchApi}. With `CHAIN_WATCH_AUTODEMO=1` in the environment it also starts the demo.
+ */
 export async function activate(context: vscode.ExtensionContext): Promise<ChainWatchApi> {
   const output = new OutputManager();
   const logger: Logger = createLogger(output);
@@ -352,6 +357,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
   return api;
 }
 
+/** Flushes every journal, stops the demo, closes every connection and gives the leases back. */
 export async function deactivate(): Promise<void> {
   const t = teardown;
   teardown = undefined;

@@ -75,6 +75,12 @@ export async function startFeedServer(root = repoRoot()): Promise<FeedServer> {
       res.end(html);
       return;
     }
+    if (url.pathname === '/driver.html') {
+      // A blank same-origin page standing in for the extension host in benchmarks (see OpenOptions.bridge).
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<!DOCTYPE html><title>feed driver</title>');
+      return;
+    }
     if (url.pathname === '/test-theme.css') {
       res.writeHead(200, { 'content-type': 'text/css' });
       res.end(themeCss);
@@ -117,6 +123,12 @@ export interface OpenOptions {
   height?: number;
   /** Initial webview state (what `getState()` returns), e.g. from a previous page's `state()`. */
   state?: unknown;
+  /**
+   * Also deliver messages posted on the BroadcastChannel `cw-feed` (from another page of the same context, e.g. the
+   * benchmark's driver page) as window `message` events: like the host's messages, they are serialized in another
+   * process and only deserialized on the feed's main thread.
+   */
+  bridge?: boolean;
 }
 
 /** A loaded feed page and helpers to talk to it like the host does. */
@@ -146,7 +158,7 @@ export async function openFeed(browser: Browser, server: FeedServer, opts: OpenO
   await page.addInitScript((initial) => {
     const w = window as unknown as Record<string, unknown>;
     w.__fromFeed = [];
-    w.__state = initial;
+    w.__state = initial.state;
     w.__cspViolations = [];
     w.acquireVsCodeApi = () => ({
       postMessage: (m: unknown) => (w.__fromFeed as unknown[]).push(JSON.parse(JSON.stringify(m))),
@@ -158,7 +170,11 @@ export async function openFeed(browser: Browser, server: FeedServer, opts: OpenO
     document.addEventListener('securitypolicyviolation', (e) => {
       (w.__cspViolations as string[]).push(`${e.violatedDirective} ${e.blockedURI}`);
     });
-  }, opts.state ?? null);
+    if (initial.bridge) {
+      const ch = new BroadcastChannel('cw-feed');
+      ch.onmessage = (e) => window.dispatchEvent(new MessageEvent('message', { data: e.data }));
+    }
+  }, { state: opts.state ?? null, bridge: opts.bridge === true });
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
   page.on('console', (msg) => {

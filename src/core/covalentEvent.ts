@@ -4,7 +4,7 @@
  * problems become warnings and the stream goes on.
  */
 import type { ChainEvent } from './event';
-import { toNumber } from './event';
+import { setPayloadText, toNumber } from './event';
 
 /** One decoded parameter of a Covalent log event (`decoded.params[]`). */
 export interface CovalentParam {
@@ -155,8 +155,12 @@ export function parseCovalentBody(stream: string, body: string, receivedAt: numb
     const data = obj ? asObject(obj.data) : undefined;
     if (data && Array.isArray(data.items)) items = data.items;
     else if (obj && Array.isArray(obj.items)) items = obj.items;
-    else if (obj) items = [obj];
-    else return { events: [], warnings: [`MESSAGE body is not a log event (JSON ${value === null ? 'null' : typeof value})`] };
+    else if (obj) {
+      // the common case, one log item per MESSAGE: the journal can write the body text as received
+      const ev = normalizeCovalent(stream, obj, receivedAt);
+      if (ev.payload === obj) setPayloadText(ev, body);
+      return { events: [ev], warnings: [] };
+    } else return { events: [], warnings: [`MESSAGE body is not a log event (JSON ${value === null ? 'null' : typeof value})`] };
   }
   return { events: items.map((item) => normalizeCovalent(stream, item, receivedAt)), warnings: [] };
 }

@@ -110,9 +110,17 @@ export async function run(ctx: UiContext): Promise<void> {
     await feed.locator('#export-go').click();
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 15000 });
-    await input.fill(target);
-    await input.press('Enter');
-    await waitFor(async () => fs.existsSync(target) && fs.statSync(target).size > 0, `${target} written`);
+    // The simple file dialog fills in its folder asynchronously: type the path once it has settled, re-type if
+    // it was overwritten, then accept.
+    await waitFor(async () => ((await input.inputValue()) ?? '').length > 0, 'the save dialog to show a folder', 10000).catch(() => undefined);
+    await waitFor(async () => {
+      if (fs.existsSync(target) && fs.statSync(target).size > 0) return true;
+      if (await input.isVisible()) {
+        if ((await input.inputValue()) !== target) await input.fill(target);
+        else await input.press('Enter');
+      }
+      return false;
+    }, `${target} written`);
     const lines = fs.readFileSync(target, 'utf8').trim().split('\n');
     const first = JSON.parse(lines[0]!) as { stream?: string; id?: string };
     assert.ok(lines.length >= 5 && typeof first.id === 'string' && typeof first.stream === 'string', `export: ${lines.length} lines`);

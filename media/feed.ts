@@ -356,7 +356,7 @@ function fillRow(p: PooledRow, row: FeedRow, index: number, now: number): void {
   const c = row.cells();
   const r = p.root;
   const ev = row.event;
-  r.className = `row kind-${row.item.kind === 'event' ? 'event' : row.item.kind === 'gap' ? 'gap' : `notice level-${row.item.notice.level}`}${ev?.removed ? ' removed' : ''}`;
+  r.className = `row kind-${row.item.kind === 'event' ? 'event' : row.item.kind === 'gap' ? 'gap' : `notice level-${row.item.notice.level}`}${ev?.removed || row.struck ? ' removed' : ''}`;
   r.dataset.seq = String(row.seq);
   r.setAttribute('aria-rowindex', String(index + 2));
   r.setAttribute('data-vscode-context', rowContext(row));

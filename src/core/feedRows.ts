@@ -177,6 +177,8 @@ export function isChipValue(value: string | undefined): value is string {
 
 /** One feed row. Display cells and search text are computed on first use and cached. */
 export class FeedRow implements FilterSubject {
+  /** An EVM log that a later row reports as removed by a reorg: shown struck through. */
+  struck = false;
   private _cells: RowCells | undefined;
   private _text: string | undefined;
   private _lower: string | undefined;
@@ -390,6 +392,11 @@ export interface PushResult {
   updated: FeedRow[];
 }
 
+/** Id suffix of an EVM event announcing that the log with the rest of the id was removed (see evmLog.ts). */
+const removedSuffix = ':removed';
+/** How far back a removal looks for the row it strikes through (reorgs are recent). */
+const reorgSearchRows = 5_000;
+
 /** A bounded ring of rows in arrival order. Gap items with a known stream + gapId update their row in place. */
 export class FeedStore {
   private rows: FeedRow[] = [];
@@ -444,6 +451,13 @@ export class FeedStore {
           continue;
         }
       }
+      if (item.kind === 'event' && item.event.removed && item.event.id.endsWith(removedSuffix)) {
+        const original = this.findEvent(item.event.stream, item.event.id.slice(0, -removedSuffix.length), reorgSearchRows);
+        if (original && !original.struck) {
+          original.struck = true;
+          res.updated.push(original);
+        }
+      }
       const row = new FeedRow(this.nextSeq++, item);
       this.rows.push(row);
       if (item.kind === 'gap') this.gaps.set(row.key, row);
@@ -456,6 +470,16 @@ export class FeedStore {
       res.added = res.added.filter((r) => r.seq >= firstKept);
     }
     return res;
+  }
+
+  /** The newest kept event row of `stream` with `id`, looking back at most `limit` rows. */
+  findEvent(stream: string, id: string, limit = Infinity): FeedRow | undefined {
+    const stop = Math.max(this.head, this.rows.length - limit);
+    for (let i = this.rows.length - 1; i >= stop; i--) {
+      const it = this.rows[i]!.item;
+      if (it.kind === 'event' && it.event.id === id && it.event.stream === stream) return this.rows[i];
+    }
+    return undefined;
   }
 
   /** Changes the capacity; returns the rows evicted by a smaller one. */

@@ -94,6 +94,16 @@ describe('feedRows: FeedStore', () => {
     assert.strictEqual(s.length, 3);
     assert.match(s.at(0)!.cells().summary, /37 replayed/);
   });
+  it('an EVM removal (reorg) strikes through the original row', () => {
+    const s = new FeedStore(10);
+    const log = ev(1, { provider: 'evm', kind: 'log', id: '0xblock:3' });
+    s.push([item(log), ...items(2, 4)]);
+    const r = s.push([item({ ...log, id: '0xblock:3:removed', removed: true })]);
+    assert.strictEqual(r.updated.length, 1);
+    assert.strictEqual(s.at(0)!.struck, true);
+    assert.strictEqual(s.at(1)!.struck, false);
+    assert.strictEqual(s.length, 4); // the removal is also a row of its own
+  });
   it('stays bounded over many pushes', () => {
     const s = new FeedStore(100);
     for (let i = 0; i < 100; i++) s.push(items(i * 50, i * 50 + 50));

@@ -669,6 +669,7 @@ function applyFilter(keepAnchor = true): void {
   filterInput.classList.remove('invalid');
   filterInput.removeAttribute('aria-invalid');
   currentFilter = res.filter;
+  updateSaveButton();
   const anchor = keepAnchor && !st.stick ? model.visibleAt(firstVisibleIndex()) : undefined;
   model.setFilter(currentFilter, new Set(st.hidden), onlyStream);
   // Scrolling now would force a synchronous layout on every keystroke: the next frame's render does it.
@@ -683,7 +684,22 @@ function setToggle(btn: HTMLButtonElement, on: boolean): void {
 }
 
 let savedFilters: SavedFilter[] = [];
+/** The saved filter the current filter text is, if any (the save button then removes it). */
+function currentSaved(): SavedFilter | undefined {
+  return savedFilters.find((f) => f.text === st.filter && f.regex === st.regex && f.caseSensitive === st.caseSensitive);
+}
+
+function updateSaveButton(): void {
+  const saved = currentSaved();
+  const label = saved ? `Remove saved filter "${escapeInvisible(saved.name)}"` : 'Save filter';
+  if (saveBtn.title === label) return;
+  saveBtn.title = label;
+  saveBtn.setAttribute('aria-label', label);
+  saveBtn.replaceChildren(icon(saved ? 'trash' : 'save'));
+}
+
 function renderSaved(): void {
+  updateSaveButton();
   savedSelect.replaceChildren();
   const head = el('option', undefined, savedFilters.length ? 'Saved filters…' : 'No saved filters');
   head.value = '';
@@ -1138,7 +1154,9 @@ savedSelect.addEventListener('change', () => {
   applyFilter();
 });
 saveBtn.addEventListener('click', () => {
-  if (st.filter.trim() !== '') post({ type: 'saveFilter', filter: { text: st.filter, regex: st.regex, caseSensitive: st.caseSensitive } });
+  const saved = currentSaved();
+  if (saved) post({ type: 'deleteFilter', name: saved.name });
+  else if (st.filter.trim() !== '') post({ type: 'saveFilter', filter: { text: st.filter, regex: st.regex, caseSensitive: st.caseSensitive } });
 });
 pauseBtn.addEventListener('click', () => (model.paused ? jumpToLatest() : pause()));
 newBar.addEventListener('click', () => jumpToLatest());

@@ -102,6 +102,24 @@ export async function run(ctx: UiContext): Promise<void> {
     await feed.locator('#grid').press('Escape');
   });
 
+  await ctx.step('right-click on a row: the menu offers the row commands and Copy JSON copies that event', async () => {
+    const row = feed.locator('.rows > .row.kind-event:not([hidden])').nth(1);
+    const rowCtx = JSON.parse((await row.getAttribute('data-vscode-context')) ?? '{}') as { chainWatchEventId?: string };
+    await row.locator('.c-summary').click({ button: 'right' });
+    const menu = page.locator('.context-view .monaco-menu');
+    await menu.waitFor({ state: 'visible', timeout: 10000 });
+    const items = (await menu.locator('.action-label').allTextContents()).map((t) => t.trim()).filter(Boolean);
+    ctx.log(`context menu: ${JSON.stringify(items)}`);
+    await page.waitForTimeout(300); // the menu fades in; the screenshot should show it
+    ctx.log(`saved ${await screenshot(page, 'feed-05-context-menu', 0)}`);
+    for (const want of ['Copy Transaction Digest', 'Copy JSON', 'Open in Explorer', 'Open as JSON']) assert.ok(items.includes(want), `menu lacks ${want}: ${items.join(', ')}`);
+    await menu.locator('.action-label', { hasText: 'Copy JSON' }).first().click();
+    await waitFor(async () => {
+      const text = await page.evaluate(() => navigator.clipboard.readText());
+      return (JSON.parse(text) as { id?: string }).id === rowCtx.chainWatchEventId;
+    }, 'the row\'s JSON on the clipboard');
+  });
+
   await ctx.step('export writes the feed as NDJSON where the save dialog says', async () => {
     const target = path.join(ctx.workspaceDir, 'feed-export.ndjson');
     await feed.locator('#export').click();

@@ -262,6 +262,22 @@ describe('feed webview in Chromium (real bundle, real CSP)', function () {
     assert.match((await statusText(fp))!, /^30 of 50 rows/);
   });
 
+  it('saved filters: save asks the host, picking one applies it, the same button then removes it', async () => {
+    const fp = await open();
+    await fp.send(initMessage([...eventItems(0, 30)]));
+    await fp.page.locator('#filter').fill('type:OrderPlaced');
+    await fp.page.locator('#save-filter').click();
+    assert.deepStrictEqual((await messages(fp, 'saveFilter')).at(-1), { type: 'saveFilter', filter: { text: 'type:OrderPlaced', regex: false, caseSensitive: false } });
+    await fp.send({ type: 'savedFilters', filters: [{ name: 'orders', text: 'type:OrderPlaced', regex: false, caseSensitive: false }] });
+    await fp.page.locator('#filter').fill('');
+    await fp.page.locator('#saved').selectOption('orders');
+    assert.strictEqual(await fp.page.locator('#filter').inputValue(), 'type:OrderPlaced');
+    assert.match(await statusMatching(fp, /^10 of 30 rows/), /^10 of 30 rows/);
+    assert.match((await fp.page.locator('#save-filter').getAttribute('title'))!, /Remove saved filter "orders"/);
+    await fp.page.locator('#save-filter').click();
+    assert.deepStrictEqual((await messages(fp, 'deleteFilter')).at(-1), { type: 'deleteFilter', name: 'orders' });
+  });
+
   it('pause freezes the view while events keep arriving, counts N new, and Jump to latest resumes', async () => {
     const fp = await open();
     await fp.send(initMessage(eventItems(0, 10)));

@@ -13,7 +13,6 @@ import type { StreamDefinition, StreamStatus } from './core/stream';
 import { createStreamHandle } from './core/streamFactory';
 import { StreamRegistry } from './core/streamRegistry';
 import type { RegisteredStream } from './core/streamRegistry';
-import { CreditGuard } from './core/creditGuard';
 import { describeError } from './core/redact';
 import type { WarpServer } from './simulator/warpServer';
 import { OutputManager } from './vscode/output';
@@ -24,11 +23,13 @@ import { EventDocuments } from './vscode/eventDocument';
 import { Demo } from './vscode/demo';
 import { registerCommands } from './vscode/commands';
 import { windowPrompter } from './vscode/prompter';
-import { LEASE_RENEW_MS, LeasedHandle, StreamLeases } from './vscode/streamLease';
+import { LeasedHandle, StreamLeases, startLeaseRenewal } from './vscode/streamLease';
+import { StreamLoader } from './vscode/streamLoader';
+import { CreditGuardHost } from './vscode/creditGuardHost';
 import { feedSourceFromRegistry, registerFeed } from './vscode/feedView';
 import type { FeedController } from './vscode/feedView';
 import type { Prompter } from './vscode/prompter';
-import { effectiveDefinition, guardSettings, readStreams, recentEventsInTree, SECTION, suiExplorer } from './vscode/settings';
+import { SECTION, suiExplorer } from './vscode/settings';
 
 /** One stream as the test API reports it. */
 export interface ApiStream {
@@ -80,167 +81,52 @@ let teardown: (() => Promise<void>) | undefined;
  * {@link ChainWatchApi}. With `CHAIN_WATCH_AUTODEMO=1` in the environment it also starts the demo.
  */
 export async function activate(context: vscode.ExtensionContext): Promise<ChainWatchApi> {
+  // ---- output, keys, storage -----------------------------------------------------------------------------------
   const output = new OutputManager();
   const logger: Logger = createLogger(output);
   const keys = new KeyStore(context.secrets, context.globalState);
   await keys.preload();
   const storageDir = context.globalStorageUri.fsPath;
   const journalDir = path.join(storageDir, 'journal');
+  const leaseDir = path.join(storageDir, 'leases');
   fs.mkdirSync(journalDir, { recursive: true });
 
-  // one connection per settings stream across windows (the demo is per window: its own local server)
-  const leases = new StreamLeases(path.join(storageDir, 'leases'), `${process.pid}-${vscode.env.sessionId}`);
+  // ---- the streams: one connection per settings stream across windows (the demo is per window) ----------------
+  const leases = new StreamLeases(leaseDir, `${process.pid}-${vscode.env.sessionId}`);
   const create = (def: StreamDefinition) => createStreamHandle(def, { journalDir, logger, getKey: (d) => keys.getKey(d) });
   const registry = new StreamRegistry({
     clock: systemClock,
     factory: (def, origin) => (origin === 'settings' ? new LeasedHandle(def, create, leases) : create(def)),
     onError: (err) => logger.error(`listener failed: ${describeError(err)}`),
   });
+  const leaseRenewal = startLeaseRenewal(leases, () => registry.list(), (m) => logger.info(m));
+
+  // ---- UI surfaces ------------------------------------------------------------------------------------------------
   let prompter: Prompter = windowPrompter;
+  const setContext = (key: string, value: unknown) => void vscode.commands.executeCommand('setContext', key, value);
   const tree = new StreamsTree(registry);
   const docs = new EventDocuments((stream, id) => registry.get(stream)?.handle.recent().find((e) => e.id === id));
-  const setContext = (key: string, value: unknown) => void vscode.commands.executeCommand('setContext', key, value);
   const demo = new Demo(registry, keys, logger.child('demo'), (running) => setContext('chainWatch.demoRunning', running));
-
-  // ---- credit guard: idle pause across windows (a shared focus file), daily budget -------------------------
-  const focusFile = path.join(storageDir, 'lastFocus.json');
-  const markFocus = () => {
-    try {
-      fs.writeFileSync(focusFile, String(Date.now()));
-    } catch {
-      // another window may be writing at the same moment; the next mark wins
-    }
-  };
-  let guard: CreditGuard | undefined;
-  guard = new CreditGuard(
-    systemClock,
-    {
-      pauseAll: () => registry.disconnectAll('paused'),
-      resume: (ids) => ids.forEach((id) => registry.get(id)?.handle.connect({ kind: 'auto' })),
-      totalCredits: () => registry.credits().credits,
-      lastFocusElsewhereAt: () => {
-        try {
-          const v = Number(fs.readFileSync(focusFile, 'utf8'));
-          return Number.isFinite(v) ? v : undefined;
-        } catch {
-          return undefined;
-        }
-      },
-      notify: (message) => {
-        logger.info(message);
-        void vscode.window.showInformationMessage(`Chain Watch: ${message}`);
-      },
-      budgetExceeded: async (spent, budget) => {
-        const choice = await prompter.ask(
-          `Chain Watch: today's credits (~${Math.round(spent).toLocaleString('en-US')}) passed your daily budget of ${budget.toLocaleString('en-US')}. Every stream is paused.`,
-          ['Keep Going', 'Stay Paused'],
-          'warn',
-        );
-        return choice === 'Keep Going' ? 'continue' : 'stay_paused';
-      },
-    },
-    guardSettings(),
-    {
-      get: () => context.globalState.get<{ day: string; spent: number }>('chainWatch.spentToday'),
-      set: (v) => void context.globalState.update('chainWatch.spentToday', v),
-    },
-    vscode.window.state.focused,
-  );
-  if (vscode.window.state.focused) markFocus();
-  /** Renews this window's leases; streams waiting for another window's lease connect once it is free. */
-  const checkLeases = () => {
-    leases.renewAll();
-    for (const s of registry.list()) {
-      if (s.handle instanceof LeasedHandle && s.handle.heldElsewhere && s.handle.tryTakeOver()) {
-        logger.info(`[${s.id}] the other window let go of this stream: connecting here`);
-      }
-    }
-  };
-  let ticks = 0;
-  const focusTicker = setInterval(() => {
-    ticks++;
-    // the budget is checked every 5 s while anything runs (the guard's own tick is 30 s)
-    if (registry.summary().live > 0) guard?.check();
-    if (ticks % (LEASE_RENEW_MS / 5_000) === 0) checkLeases();
-    if (ticks % 12 === 0 && vscode.window.state.focused) markFocus();
-  }, 5_000);
-  const statusBar = new StatusBar(registry, () => guard);
-
-  // ---- streams from settings ---------------------------------------------------------------------------------
-  const labelOf = (id: string) => {
-    const s = registry.get(id);
-    return s ? s.handle.definition.label || id : id;
-  };
-  const restored = new Set<string>();
-  /** Writes a stream's restored events to its output channel once, then connects it if it auto-connects. */
-  const restoreAndConnect = async (id: string, connect: boolean) => {
-    const s = registry.get(id);
-    if (!s) return;
-    if (!restored.has(id)) {
-      restored.add(id);
-      await s.handle.ready.catch(() => undefined);
-      const recent = s.handle.recent(recentEventsInTree());
-      if (recent.length) {
-        logger.info(`${labelOf(id)}: ${recent.length} recent events restored from the journal`);
-        output.events(id, labelOf(id), recent);
-      }
-    }
-    if (connect && registry.get(id)?.handle === s.handle && s.handle.status().state === 'idle') s.handle.connect({ kind: 'auto' });
-  };
+  const guardHost = new CreditGuardHost(context, storageDir, registry, logger, () => prompter);
+  const statusBar = new StatusBar(registry, () => guardHost.guard);
   const updateContext = () => {
     setContext('chainWatch.streamCount', registry.list().length);
     setContext('chainWatch.hasKeys', keys.saved().length > 0);
     const noKey = registry.list().filter((s) => s.handle.status().stopReason === 'no_key');
-    tree.view.message = noKey.length
-      ? `No API key saved for host ${noKey.map((s) => keys.hostFor(s.handle.definition) ?? '?').filter((h, i, a) => a.indexOf(h) === i).join(', ')}. Run "Chain Watch: Set API Key...".`
-      : undefined;
+    const hosts = [...new Set(noKey.map((s) => keys.hostFor(s.handle.definition) ?? '?'))];
+    tree.view.message = hosts.length ? `No API key saved for host ${hosts.join(', ')}. Run "Chain Watch: Set API Key...".` : undefined;
   };
-  const syncFromSettings = () => {
-    const r = registry.sync(readStreams().map(effectiveDefinition));
-    for (const p of r.problems) logger.warn(`chainWatch.streams: ${p}`);
-    if (r.problems.length) void vscode.window.showWarningMessage(`Chain Watch: ${r.problems.length} stream definition(s) skipped: ${r.problems[0]}`);
-    for (const id of r.removed) {
-      output.dropStream(id);
-      restored.delete(id);
-    }
-    for (const id of [...r.added, ...r.changed]) {
-      restored.delete(id);
-      void restoreAndConnect(id, registry.get(id)?.handle.definition.autoConnect === true);
-    }
-    updateContext();
-    return r;
-  };
+  const loader = new StreamLoader(registry, output, keys, logger, updateContext);
 
-  registry.onEvents((b) => output.events(b.stream, labelOf(b.stream), b.events));
-  // the engine logs connects, retries and fatal stops; deliberate stops are logged here
-  const lastState = new Map<string, string>();
-  registry.onStatus(({ stream, status }) => {
-    const key = status.state === 'stopped' ? `stopped:${status.stopReason ?? 'user'}` : status.state;
-    const changed = lastState.get(stream) !== key;
-    if (changed && (key === 'stopped:user' || key === 'stopped:paused')) {
-      logger.info(`[${stream}] ${key === 'stopped:user' ? 'disconnected' : 'paused'} after ${status.eventCount} events this session${status.lastEventId ? `; last event ${status.lastEventId}` : ''}`);
-    }
-    // a fatal stop needs the user: say so once per stop (no_key is shown in the view and by Add Stream)
-    const reason = status.stopReason;
-    if (changed && status.state === 'stopped' && reason && reason !== 'user' && reason !== 'paused' && reason !== 'no_key') {
-      const actions = reason === 'invalid_key' || reason === 'forbidden' ? ['Set API Key', 'Show Output'] : ['Show Output'];
-      void vscode.window
-        .showWarningMessage(`Chain Watch: ${labelOf(stream)} stopped: ${status.message ?? reason.replace(/_/g, ' ')}. It stays stopped until you connect it again.`, ...actions)
-        .then((choice) => {
-          if (choice === 'Set API Key') void vscode.commands.executeCommand('chainWatch.setApiKey', stream);
-          else if (choice === 'Show Output') output.show();
-        });
-    }
-    lastState.set(stream, key);
-    updateContext();
-  });
-
-  const subs: vscode.Disposable[] = [
+  context.subscriptions.push(
     output,
     keys,
     tree,
     statusBar,
     docs,
+    guardHost,
+    loader,
+    leaseRenewal,
     ...registerCommands({
       registry,
       keys,
@@ -250,34 +136,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
       demo,
       logger,
       prompter: () => prompter,
-      syncFromSettings: () => syncFromSettings().problems,
-      userActed: () => guard?.clearPause(),
+      syncFromSettings: () => loader.sync().problems,
+      userActed: () => guardHost.userActed(),
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${SECTION}.streams`) || e.affectsConfiguration(`${SECTION}.warp`) || e.affectsConfiguration(`${SECTION}.covalent`) || e.affectsConfiguration(`${SECTION}.evm`)) syncFromSettings();
-      if (e.affectsConfiguration(`${SECTION}.credits`)) guard?.update(guardSettings());
+      if (['streams', 'warp', 'covalent', 'evm'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) loader.sync();
       if (e.affectsConfiguration(`${SECTION}.tree`)) tree.refresh();
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => syncFromSettings()),
-    vscode.window.onDidChangeWindowState((s) => {
-      if (s.focused) markFocus();
-      guard?.focusChanged(s.focused);
-    }),
-    { dispose: () => keysSub.dispose() },
-    { dispose: () => clearInterval(focusTicker) },
-  ];
-  // a key set or cleared (in any window) lets streams stopped for want of it try again
-  const keysSub = keys.onDidChange(async () => {
-    for (const s of registry.list()) {
-      const st = s.handle.status();
-      if (st.state === 'stopped' && (st.stopReason === 'no_key' || st.stopReason === 'invalid_key') && (await keys.hasKey(s.handle.definition))) {
-        logger.info(`${labelOf(s.id)}: a key for ${keys.hostFor(s.handle.definition)} is now saved; connecting`);
-        s.handle.connect({ kind: 'auto' });
-      }
-    }
-    updateContext();
-  });
-  context.subscriptions.push(...subs);
+    vscode.workspace.onDidGrantWorkspaceTrust(() => loader.sync()),
+  );
 
   // ---- the events feed (its view, panels and commands register themselves in context.subscriptions) ---------
   const feed = registerFeed(
@@ -292,15 +159,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
     { prompter: () => prompter, logger: logger.child('feed') },
   );
 
-  syncFromSettings();
+  // ---- go ---------------------------------------------------------------------------------------------------------
+  loader.sync();
   setContext('chainWatch.demoRunning', false);
   setContext('chainWatch.ready', true);
 
   let tornDown: Promise<void> | undefined;
   teardown = () =>
     (tornDown ??= (async () => {
-      guard?.dispose();
-      guard = undefined;
+      guardHost.dispose();
       await registry.flushAll();
       await demo.stop().catch(() => undefined);
       registry.dispose();
@@ -309,10 +176,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
   context.subscriptions.push({ dispose: () => void teardown?.() });
 
   if (process.env.CHAIN_WATCH_AUTODEMO === '1') {
-    void vscode.commands.executeCommand('chainWatch.startDemo').then(undefined, (err) => logger.error(`auto demo failed: ${describeError(err)}`));
+    // `npm run demo`: start the demo, then show both the Streams view and the feed in the panel
+    void (async () => {
+      const id = await vscode.commands.executeCommand<string>('chainWatch.startDemo');
+      await vscode.commands.executeCommand('chainWatch.feed.focus');
+      if (id) await tree.reveal(id);
+    })().catch((err) => logger.error(`auto demo failed: ${describeError(err)}`));
   }
 
-  const api: ChainWatchApi = {
+  return {
     streams: () =>
       registry.list().map((s) => ({
         id: s.id,
@@ -337,24 +209,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
       statusBar.update();
       return { connection: statusBar.connection.text, credits: statusBar.credits.text, connectionVisible: registry.list().length > 0 };
     },
-    reloadStreams: async (between) => {
-      await registry.flushAll();
-      const settingsIds = registry.list().filter((s) => s.origin === 'settings').map((s) => s.id);
-      for (const id of settingsIds) registry.remove(id);
-      for (const id of settingsIds) {
-        output.dropStream(id);
-        restored.delete(id);
-      }
-      await between?.();
-      const r = syncFromSettings();
-      await Promise.all(r.added.map((id) => restoreAndConnect(id, registry.get(id)?.handle.definition.autoConnect === true)));
-    },
+    reloadStreams: (between) => loader.reload(between),
     registry,
     feed,
-    leaseDir: path.join(storageDir, 'leases'),
-    checkLeases,
+    leaseDir,
+    checkLeases: () => leaseRenewal.check(),
   };
-  return api;
 }
 
 /** Flushes every journal, stops the demo, closes every connection and gives the leases back. */

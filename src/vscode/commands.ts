@@ -476,12 +476,6 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     reg('chainWatch.startDemo', async () => {
       const id = await d.demo.start();
       await d.tree.reveal(id).catch(() => undefined);
-      // show the events as they come: the feed in the panel (when contributed), without taking the focus
-      const all = await vscode.commands.getCommands(true);
-      if (all.includes('chainWatch.feed.focus')) {
-        await vscode.commands.executeCommand('chainWatch.feed.focus').then(undefined, () => undefined);
-        await d.tree.reveal(id).catch(() => undefined);
-      }
       return id;
     }),
     reg('chainWatch.stopDemo', async () => {

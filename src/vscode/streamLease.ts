@@ -245,3 +245,23 @@ export class LeasedHandle implements StreamHandle {
     this.statusE.fire(this.status());
   }
 }
+
+/**
+ * Renews this window's leases every {@link LEASE_RENEW_MS} and lets waiting streams take over free ones.
+ * `check()` does one round now (tests); `dispose()` stops the timer.
+ */
+export function startLeaseRenewal(
+  leases: StreamLeases,
+  streams: () => ReadonlyArray<{ id: string; handle: StreamHandle }>,
+  log: (message: string) => void,
+): { check(): void; dispose(): void } {
+  const check = () => {
+    leases.renewAll();
+    for (const s of streams()) {
+      if (s.handle instanceof LeasedHandle && s.handle.heldElsewhere && s.handle.tryTakeOver()) log(`[${s.id}] the other window let go of this stream: connecting here`);
+    }
+  };
+  const timer = setInterval(check, LEASE_RENEW_MS);
+  if (typeof timer.unref === 'function') timer.unref();
+  return { check, dispose: () => clearInterval(timer) };
+}

@@ -48,6 +48,9 @@ export class FeedPanels implements vscode.Disposable {
       enableFindWidget: false,
     });
     const sub = this.hub.attach(panel.webview, id);
+    panel.onDidChangeViewState((e) => {
+      if (!e.webviewPanel.visible) sub.hidden();
+    });
     this.panels.set(id, panel);
     panel.onDidDispose(() => {
       sub.dispose();

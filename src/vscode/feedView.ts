@@ -77,6 +77,8 @@ export interface FeedController extends vscode.Disposable {
   openInEditor(streamId?: string): Promise<boolean>;
   /** Rows held for the snapshot. */
   readonly size: number;
+  /** The current row cap (`chainWatch.feed.maxEvents`). */
+  readonly maxEvents: number;
   /** Number of webviews that said `ready` and receive rows now. */
   readonly liveWebviews: number;
   /** The last file written by an export (for tests). */
@@ -197,8 +199,12 @@ export class FeedHub implements vscode.Disposable {
     });
   }
 
-  /** Sets up a webview: options, HTML, message handling. Returns its disposables. */
-  attach(webview: vscode.Webview, onlyStream?: string): vscode.Disposable {
+  /**
+   * Sets up a webview: options, HTML, message handling. Call `hidden()` on the result when the webview is hidden:
+   * its document is destroyed then (no `retainContextWhenHidden`), so rows stop being posted until it says
+   * `ready` again and gets a fresh snapshot.
+   */
+  attach(webview: vscode.Webview, onlyStream?: string): vscode.Disposable & { hidden(): void } {
     const ext = this.context.extensionUri;
     webview.options = {
       enableScripts: true,
@@ -222,6 +228,10 @@ export class FeedHub implements vscode.Disposable {
       void this.onMessage(client, m).catch((err) => void vscode.window.showErrorMessage(`Chain Watch feed: ${describeError(err)}`));
     });
     return {
+      hidden: () => {
+        client.ready = false;
+        client.batcher.clear();
+      },
       dispose: () => {
         sub.dispose();
         client.batcher.clear();
@@ -418,6 +428,9 @@ class FeedViewProvider implements vscode.WebviewViewProvider {
 
   resolveWebviewView(view: vscode.WebviewView): void {
     const sub = this.hub.attach(view.webview);
+    view.onDidChangeVisibility(() => {
+      if (!view.visible) sub.hidden();
+    });
     view.onDidDispose(() => sub.dispose());
   }
 }
@@ -458,6 +471,9 @@ export function registerFeed(context: vscode.ExtensionContext, source: FeedSourc
     openInEditor: (streamId) => panels.open(streamId),
     get size() {
       return hub.size;
+    },
+    get maxEvents() {
+      return hub.history.capacity;
     },
     get liveWebviews() {
       return hub.liveClients;

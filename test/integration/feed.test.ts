@@ -27,6 +27,23 @@ describe('Chain Watch feed (host side)', () => {
     assert.ok(api.feed.size >= 3);
   });
 
+  it('chainWatch.feed.maxEvents sets how many rows are kept (the bound itself is unit-tested in FeedStore)', async () => {
+    const cfg = vscode.workspace.getConfiguration('chainWatch');
+    const settled = async (want: number) => {
+      for (let i = 0; i < 200 && api.feed.maxEvents !== want; i++) await new Promise((r) => setImmediate(r));
+      return api.feed.maxEvents;
+    };
+    assert.strictEqual(api.feed.maxEvents, 10_000);
+    try {
+      await cfg.update('feed.maxEvents', 250, vscode.ConfigurationTarget.Global);
+      assert.strictEqual(await settled(250), 250);
+      assert.ok(api.feed.size <= 250);
+    } finally {
+      await cfg.update('feed.maxEvents', undefined, vscode.ConfigurationTarget.Global);
+    }
+    assert.strictEqual(await settled(10_000), 10_000);
+  });
+
   it('"Open Feed in Editor" opens a panel whose webview loads under the CSP and says ready', async () => {
     const ready = api.feed.nextMessage('ready', 25_000);
     const opened = await vscode.commands.executeCommand<boolean>('chainWatch.openFeedInEditor', 'demo');

@@ -144,10 +144,14 @@ newBar.id = 'jump';
 newBar.type = 'button';
 newBar.hidden = true;
 
+// The row counts change many times a second while streaming: not a live region (screen readers would chatter).
+// Short outcomes (copied, exported, paused) are announced through `announce` instead.
 const status = el('div', 'status');
 status.id = 'status';
-status.setAttribute('role', 'status');
-status.setAttribute('aria-live', 'polite');
+const announce = el('div', 'sr-only');
+announce.id = 'announce';
+announce.setAttribute('role', 'status');
+announce.setAttribute('aria-live', 'polite');
 
 const exportMenu = el('div', 'export-menu');
 exportMenu.id = 'export-menu';
@@ -175,7 +179,7 @@ exportGo.id = 'export-go';
 exportGo.type = 'button';
 exportMenu.append(scopeSelect, formatSelect, exportGo);
 
-app.append(toolbar, filterError, streamBar, grid, empty, newBar, status, exportMenu);
+app.append(toolbar, filterError, streamBar, grid, empty, newBar, status, announce, exportMenu);
 
 // ---------------------------------------------------------------------------------------------------------- state
 const saved = (vscode.getState() ?? {}) as Partial<PersistedState>;
@@ -603,6 +607,7 @@ function updateBars(): void {
 
 function note(text: string): void {
   statusNote = text;
+  announce.textContent = text;
   if (statusNoteTimer) clearTimeout(statusNoteTimer);
   statusNoteTimer = setTimeout(() => {
     statusNote = '';
@@ -767,6 +772,7 @@ function pause(): void {
   if (model.paused) return;
   st.lastSeenKey = model.store.at(model.store.length - 1)?.key;
   model.pause();
+  announce.textContent = 'View paused; new events are counted';
   post({ type: 'paused', paused: true });
   requestRender();
   saveState();

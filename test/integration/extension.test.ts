@@ -4,11 +4,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { DEMO_KEY, WarpServer } from '../../src/simulator/warpServer';
+import { CovalentServer } from '../../src/simulator/covalentServer';
+import { covalentDestination } from '../../src/core/covalentDestination';
 import type { ChainWatchApi } from '../../src/extension';
 import { ScriptedPrompter } from './support/scriptedPrompter';
 import { chainWatch, streamOf, waitUntil, EXTENSION_ID } from './support/api';
 
 const TEST_KEY = 'indr_it_5ecret_K3y_for_tests_only';
+const COV_KEY = 'cqt_it_C0valent_secret_for_tests';
+const PAIR = '0xb4e16d0168e52d35cacd2c6185b44281ec28c9dc';
 
 describe('Chain Watch extension', () => {
   let api: ChainWatchApi;
@@ -254,10 +258,43 @@ describe('Chain Watch extension', () => {
     await waitUntil(api, () => streamOf(api, 'demo').status.state === 'live', 'demo live again');
   });
 
+  it('Add Stream for Covalent (EVM logs): key saved for the STOMP host, the stream subscribes and its logs reach the tree', async () => {
+    const cov = new CovalentServer({ requireKey: true, keys: [COV_KEY], heartbeatMs: 0 });
+    await cov.start();
+    try {
+      await cfg().update('covalent.url', cov.url, vscode.ConfigurationTarget.Global);
+      const host = new URL(cov.url).host;
+      api.setPrompter(new ScriptedPrompter(['Covalent', host, COV_KEY]));
+      assert.strictEqual(await vscode.commands.executeCommand<string>('chainWatch.setApiKey'), host);
+      api.setPrompter(new ScriptedPrompter(['Covalent', 'Ethereum', PAIR, 'UNI pair']));
+      const id = await vscode.commands.executeCommand<string>('chainWatch.addStream');
+      assert.strictEqual(id, 'uni-pair');
+      const def = api.registry.get('uni-pair')!.handle.definition;
+      assert.deepStrictEqual([def.provider, def.chainId, def.address, def.baseUrl], ['covalent', 1, PAIR, cov.url]);
+      await cov.whenSubscribed(covalentDestination(def));
+      await waitUntil(api, () => streamOf(api, 'uni-pair').status.state === 'live', 'covalent stream live');
+      assert.strictEqual(cov.connects[cov.connects.length - 1]?.key, COV_KEY, 'the key went to the host it was saved for');
+      const items = cov.emit(covalentDestination(def), 3);
+      await waitUntil(api, () => streamOf(api, 'uni-pair').events.length >= 3, 'three logs');
+      const got = streamOf(api, 'uni-pair').events;
+      assert.deepStrictEqual(got.map((e) => e.digest), items.map((i) => i.tx_hash));
+      const row = api.tree().find((r) => r.id === 'uni-pair')!;
+      assert.match(row.description, /^live · 3 · /);
+      assert.strictEqual(row.children.length, 3);
+      assert.strictEqual(api.statusBar().credits.includes('cr'), true);
+      api.setPrompter(new ScriptedPrompter(['Remove']));
+      await vscode.commands.executeCommand('chainWatch.removeStream', 'uni-pair');
+      assert.ok(!api.streams().some((x) => x.id === 'uni-pair'));
+    } finally {
+      await cfg().update('covalent.url', undefined, vscode.ConfigurationTarget.Global);
+      await cov.stop();
+    }
+  });
+
   it('no key material in any output channel, tree text or stream status', () => {
     const text = api.logLines().join('\n') + JSON.stringify(api.tree()) + JSON.stringify(api.streams().map((s) => s.status));
     assert.ok(text.length > 0);
-    for (const k of [TEST_KEY, DEMO_KEY]) assert.ok(!text.includes(k), `key ${k.slice(0, 6)}… found in the output`);
+    for (const k of [TEST_KEY, DEMO_KEY, COV_KEY]) assert.ok(!text.includes(k), `key ${k.slice(0, 6)}… found in the output`);
     assert.ok(!/api_key=(?!\*\*\*)/.test(text), 'an api_key parameter is not redacted');
   });
 });

@@ -778,11 +778,15 @@ function pause(): void {
   saveState();
 }
 
+/** True between asking the host for a snapshot and receiving it: batches in between are in the snapshot. */
+let awaitingSnapshot = false;
+
 function jumpToLatest(): void {
   if (model.paused) {
-    const res = model.resume();
-    afterIngest(res, true);
+    model.resume();
+    awaitingSnapshot = true;
     post({ type: 'paused', paused: false });
+    post({ type: 'resync' });
   }
   st.lastSeenKey = undefined;
   st.stick = true;
@@ -909,6 +913,7 @@ function init(msg: Extract<ToFeed, { type: 'init' }>): void {
   }
   model.ingest(msg.items.slice(0, split));
   if (st.paused) {
+    // Rows that arrived after the pause are only counted, as they would have been had the view stayed open.
     model.pause();
     model.ingest(msg.items.slice(split));
   }
@@ -944,8 +949,21 @@ function handle(msg: ToFeed): void {
       init(msg);
       break;
     case 'items':
-      if (initialized) ingest(msg.items);
+      if (initialized && !awaitingSnapshot) ingest(msg.items);
       break;
+    case 'snapshot': {
+      awaitingSnapshot = false;
+      const keep = (seq: number) => (seq >= 0 ? model.store.bySeq(seq)?.key : undefined);
+      const selKey = keep(selectedSeq);
+      const expKey = keep(expandedSeq);
+      model.replaceAll(msg.items);
+      selectedSeq = selKey ? (model.findKey(selKey)?.seq ?? -1) : -1;
+      expandedSeq = expKey ? (model.findKey(expKey)?.seq ?? -1) : -1;
+      rowVersion++;
+      if (st.stick) unseen = 0;
+      requestRender(true);
+      break;
+    }
     case 'streams':
       streams = msg.streams;
       renderStreams();

@@ -102,6 +102,8 @@ export type ToFeed =
     }
   /** New rows, batched (at most one message per 50 ms). */
   | { type: 'items'; items: FeedItem[] }
+  /** Every row the host keeps (oldest first), in answer to `resync`; replaces the webview's rows. */
+  | { type: 'snapshot'; items: FeedItem[] }
   /** The stream list or a stream's state / colour changed. */
   | { type: 'streams'; streams: FeedStream[] }
   /** `chainWatch.feed.maxEvents` changed. */
@@ -129,8 +131,10 @@ export type FromFeed =
   | { type: 'saveFilter'; filter: Omit<SavedFilter, 'name'> }
   /** Delete a saved filter by name. */
   | { type: 'deleteFilter'; name: string }
-  /** Pause state changed (the host may stop pushing rows it would only queue). Informational. */
+  /** Pause state changed. Informational: rows keep coming (the webview only counts them while paused). */
   | { type: 'paused'; paused: boolean }
+  /** The view resumed after a pause: send a `snapshot` (the webview kept nothing while paused). */
+  | { type: 'resync' }
   /** Something the webview could not handle (bad regex is not one: that is shown inline). Redacted by the host. */
   | { type: 'error'; message: string };
 

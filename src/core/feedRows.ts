@@ -521,14 +521,14 @@ export interface IngestResult {
   evictedVisible: number;
   /** A visible row changed in place (a gap update). */
   updated: boolean;
-  /** Rows queued because the view is paused. */
+  /** Items only counted because the view is paused. */
   queued: number;
 }
 
 /**
  * The feed's state as the view needs it: every row kept, the indexes of those that pass the filter and stream
- * toggles (in order), and pause. While paused, new items are queued (at most `capacity`; older queued ones are
- * dropped from the view but stay in the host's journal) and counted; {@link resume} appends them.
+ * toggles (in order), and pause. While paused, new items are counted, not kept (the host holds them); on resume
+ * the view takes the host's snapshot ({@link replaceAll}).
  */
 export class FeedModel {
   readonly store: FeedStore;
@@ -537,7 +537,6 @@ export class FeedModel {
   private filter: FeedFilter | undefined;
   private hidden: ReadonlySet<string> = new Set();
   private only: string | undefined;
-  private pending: FeedItem[] = [];
   private _paused = false;
   private _newCount = 0;
 
@@ -550,7 +549,7 @@ export class FeedModel {
     return this._paused;
   }
 
-  /** Items received since the pause (including any dropped from the queue). */
+  /** Items received since the pause. */
   get newCount(): number {
     return this._newCount;
   }
@@ -640,10 +639,13 @@ export class FeedModel {
     this.vhead = 0;
   }
 
-  /** Adds items: to the rows (and the visible list) when live, to the queue when paused. */
+  /**
+   * Adds items to the rows (and the visible list). While paused nothing is kept: new items are only counted (the
+   * host keeps them, and sends a fresh snapshot when the view resumes); a gap update for a row already shown still
+   * changes that row in place.
+   */
   ingest(items: readonly FeedItem[]): IngestResult {
     if (this._paused) {
-      // Gap updates for rows already shown change in place; everything else waits.
       let updated = false;
       let queued = 0;
       for (const it of items) {
@@ -654,17 +656,10 @@ export class FeedModel {
             updated = updated || this.indexOfSeq(existing.seq) >= 0;
             continue;
           }
-          const qi = this.pending.findIndex((p) => p.kind === 'gap' && p.gap.stream === it.gap.stream && p.gap.gapId === it.gap.gapId);
-          if (qi >= 0) {
-            this.pending[qi] = it;
-            continue;
-          }
         }
-        this.pending.push(it);
         this._newCount++;
         queued++;
       }
-      if (this.pending.length > this.store.capacity) this.pending.splice(0, this.pending.length - this.store.capacity);
       return { appended: 0, evictedVisible: 0, updated, queued };
     }
     return this.apply(items);
@@ -712,26 +707,30 @@ export class FeedModel {
     return { appended, evictedVisible, updated, queued: 0 };
   }
 
-  /** Freezes the view: new items are queued and counted. */
+  /** Freezes the view: from now on new items are counted, not kept. */
   pause(): void {
     if (this._paused) return;
     this._paused = true;
     this._newCount = 0;
   }
 
-  /** Unfreezes: appends the queue and resets the counter. Returns what changed. */
-  resume(): IngestResult {
-    if (!this._paused) return { appended: 0, evictedVisible: 0, updated: false, queued: 0 };
+  /**
+   * Unfreezes and resets the counter; returns how many items arrived while paused. The caller then replaces the
+   * rows with the host's snapshot ({@link replaceAll}), which holds them.
+   */
+  resume(): number {
+    const n = this._newCount;
     this._paused = false;
     this._newCount = 0;
-    const q = this.pending;
-    this.pending = [];
-    return this.apply(q);
+    return n;
   }
 
-  /** The queued items (paused), oldest first. */
-  queued(): readonly FeedItem[] {
-    return this.pending;
+  /** Replaces every row with `items` (a snapshot), keeping the filter. Seqs continue, so they never repeat. */
+  replaceAll(items: readonly FeedItem[]): void {
+    this.store.clear();
+    this.visible = [];
+    this.vhead = 0;
+    this.apply(items);
   }
 
   /** Changes the capacity (evicting the oldest rows). */
@@ -743,7 +742,6 @@ export class FeedModel {
   /** Drops every row and the queue. */
   clear(): void {
     this.store.clear();
-    this.pending = [];
     this._newCount = 0;
     this.visible = [];
     this.vhead = 0;

@@ -340,6 +340,16 @@ export class FeedHub implements vscode.Disposable {
       }
       case 'paused':
         break;
+      case 'resync': {
+        // Anything waiting in the batcher is already in the history, hence in the snapshot.
+        client.batcher.clear();
+        const items = this.history
+          .all()
+          .map((r) => r.item)
+          .filter((it) => client.onlyStream === undefined || streamOf(it) === client.onlyStream);
+        await client.webview.postMessage({ type: 'snapshot', items } satisfies ToFeed);
+        break;
+      }
       case 'error':
         this.logger?.warn(`feed webview: ${redact(String(msg.message)).slice(0, 500)}`);
         break;

@@ -292,6 +292,11 @@ describe('feed webview in Chromium (real bundle, real CSP)', function () {
     const last = (await rows(fp)).at(-1)!;
     assert.ok(last[5]!.includes('amount=9000'), `last visible row while paused: ${last.join('|')}`);
     await fp.page.locator('#jump').click();
+    // the webview kept nothing while paused: it asks the host for a snapshot (the host answers with its history)
+    assert.deepStrictEqual((await messages(fp, 'resync')).length, 1);
+    assert.match((await statusText(fp))!, /^10 of 10 rows/, 'nothing was collected while paused');
+    await fp.send({ type: 'items', items: eventItems(40, 47) }); // sent before the host saw resync: in the snapshot
+    await fp.send({ type: 'snapshot', items: eventItems(0, 47) });
     await fp.frames(2);
     assert.match((await statusText(fp))!, /^47 of 47 rows/);
     assert.strictEqual(await fp.page.locator('#jump').isVisible(), false);

@@ -5,6 +5,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { DEMO_KEY, WarpServer } from '../../src/simulator/warpServer';
 import { CovalentServer } from '../../src/simulator/covalentServer';
+import { EVM_SIM_CONTRACTS, EvmNodeServer } from '../../src/simulator/evmNodeServer';
 import { covalentDestination } from '../../src/core/covalentDestination';
 import type { ChainWatchApi } from '../../src/extension';
 import { ScriptedPrompter } from './support/scriptedPrompter';
@@ -288,6 +289,30 @@ describe('Chain Watch extension', () => {
     } finally {
       await cfg().update('covalent.url', undefined, vscode.ConfigurationTarget.Global);
       await cov.stop();
+    }
+  });
+
+  it('Add Stream for an EVM node (eth_subscribe): several addresses, the endpoint URL asked, mined logs reach the tree', async () => {
+    const node = new EvmNodeServer({ blockTimeMs: 0 });
+    await node.start();
+    try {
+      const addresses = EVM_SIM_CONTRACTS.map((c) => c.address);
+      api.setPrompter(new ScriptedPrompter(['EVM node', 'Local node (Hardhat)', addresses.join(', '), node.url, 'Local tokens']));
+      const id = await vscode.commands.executeCommand<string>('chainWatch.addStream');
+      assert.strictEqual(id, 'local-tokens');
+      const def = api.registry.get('local-tokens')!.handle.definition;
+      assert.deepStrictEqual([def.provider, def.chainId, def.address, def.baseUrl], ['evm', 31337, addresses, node.url]);
+      await waitUntil(api, () => streamOf(api, 'local-tokens').status.state === 'live', 'evm stream live');
+      const block = node.mineBlock(3);
+      await waitUntil(api, () => streamOf(api, 'local-tokens').events.length >= 3, 'three logs');
+      const got = streamOf(api, 'local-tokens').events;
+      assert.deepStrictEqual(got.map((e) => e.digest), block.logs.map((l) => l.transactionHash));
+      assert.ok(got.every((e) => e.provider === 'evm' && e.kind === 'log'));
+      assert.match(api.tree().find((r) => r.id === 'local-tokens')!.description, /^live · 3 · /);
+      api.setPrompter(new ScriptedPrompter(['Remove']));
+      await vscode.commands.executeCommand('chainWatch.removeStream', 'local-tokens');
+    } finally {
+      await node.stop();
     }
   });
 

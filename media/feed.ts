@@ -785,6 +785,8 @@ function jumpToLatest(): void {
   if (model.paused) {
     model.resume();
     awaitingSnapshot = true;
+    // A host that never answers must not freeze the view for good.
+    setTimeout(() => (awaitingSnapshot = false), 5000);
     post({ type: 'paused', paused: false });
     post({ type: 'resync' });
   }

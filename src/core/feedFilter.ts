@@ -155,8 +155,18 @@ function scalar(v: unknown): string | number {
 /** A value as a number for comparisons: plain numbers and short integers without BigInt, the rest exactly. */
 function numeric(v: string | number): bigint | number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (v.length < 16 && /^-?\d+$/.test(v)) return Number(v);
+  if (v.length > 0 && v.length < 16 && isShortInteger(v)) return Number(v);
   return parseNumber(v);
+}
+
+function isShortInteger(v: string): boolean {
+  let i = v.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  if (i >= v.length) return false;
+  for (; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 function escapeRegex(s: string): string {

@@ -305,21 +305,48 @@ export function resolvePath(root: unknown, path: string[]): unknown[] {
   return cur.flatMap((v) => (Array.isArray(v) ? v : [v]));
 }
 
+// Event fields a filter can name directly (anything else is a payload path).
+const metaFields: Record<string, (e: FeedEvent) => unknown> = {
+  stream: (e) => e.stream,
+  kind: (e) => e.kind,
+  name: (e) => e.name,
+  type: (e) => e.type ?? e.name,
+  sender: (e) => e.sender,
+  digest: (e) => e.digest,
+  tx: (e) => e.digest,
+  id: (e) => e.id,
+  checkpoint: (e) => e.checkpoint,
+  block: (e) => e.checkpoint,
+  seq: (e) => e.sequence,
+  sequence: (e) => e.sequence,
+  provider: (e) => e.provider,
+  level: (e) => (e.warnings && e.warnings.length ? 'warn' : 'info'),
+};
+
 interface ParsedField {
   lower: string;
+  /** Reader for a meta field, or undefined for a payload path. */
+  meta: ((e: FeedEvent) => unknown) | undefined;
   segs: string[];
 }
 const parsedFields = new Map<string, ParsedField>();
+let lastName = '';
+let lastParsed: ParsedField | undefined;
 
+// A filter asks for the same field of every row in turn: remember the last one parsed.
 function parseField(name: string): ParsedField {
+  if (name === lastName && lastParsed) return lastParsed;
   let p = parsedFields.get(name);
   if (!p) {
     const segs = name.split('.').filter((x) => x !== '');
     if (segs[0] === 'payload') segs.shift();
-    p = { lower: name.toLowerCase(), segs };
+    const lower = name.toLowerCase();
+    p = { lower, meta: Object.prototype.hasOwnProperty.call(metaFields, lower) ? metaFields[lower] : undefined, segs };
     if (parsedFields.size > 256) parsedFields.clear();
     parsedFields.set(name, p);
   }
+  lastName = name;
+  lastParsed = p;
   return p;
 }
 
@@ -341,41 +368,15 @@ function resolveField(root: unknown, segs: string[]): unknown {
 /** The value(s) of a filter field for an item (see the field list in feedFilter.ts); an array means several. */
 export function rowField(item: FeedItem, name: string): unknown {
   const pf = parseField(name);
-  const f = pf.lower;
   if (item.kind !== 'event') {
+    const f = pf.lower;
     if (f === 'stream') return item.kind === 'gap' ? item.gap.stream : item.notice.stream;
     if (f === 'kind') return item.kind === 'gap' ? 'gap' : 'notice';
     if (f === 'level') return item.kind === 'gap' ? 'gap' : item.notice.level;
     return undefined;
   }
   const e = item.event;
-  switch (f) {
-    case 'stream':
-      return e.stream;
-    case 'kind':
-      return e.kind;
-    case 'name':
-      return e.name;
-    case 'type':
-      return e.type ?? e.name;
-    case 'sender':
-      return e.sender;
-    case 'digest':
-    case 'tx':
-      return e.digest;
-    case 'id':
-      return e.id;
-    case 'checkpoint':
-    case 'block':
-      return e.checkpoint;
-    case 'seq':
-    case 'sequence':
-      return e.sequence;
-    case 'provider':
-      return e.provider;
-    case 'level':
-      return e.warnings && e.warnings.length ? 'warn' : 'info';
-  }
+  if (pf.meta) return pf.meta(e);
   const found = resolveField(e.payload, pf.segs);
   if (found !== undefined || pf.segs[0] === 'data') return found;
   const data = e.payload !== null && typeof e.payload === 'object' ? (e.payload as Record<string, unknown>).data : undefined;

@@ -232,13 +232,10 @@ async function main(): Promise<void> {
       await fp.page.locator('#filter').focus();
       await fp.page.waitForTimeout(1500); // let idle callbacks run: the warm-up's own time, not a test wait
       const warm = await typeFilter('swapevent');
-      const field = await fp.page.evaluate(() => {
-        const input = document.getElementById('filter') as HTMLInputElement;
-        input.value = 'data.amount>5000000';
-        const s = performance.now();
-        input.dispatchEvent(new Event('input'));
-        return performance.now() - s;
-      });
+      // typed like the text filter: every keystroke from `d` to `data.amount>5000000` (the comparison is compiled
+      // from `data.amount>5` on; `data.amount>` alone is an error that keeps the previous filter)
+      const fieldTimes = await typeFilter('data.amount>5000000');
+      const field = Math.max(...fieldTimes);
       const worst = Math.max(...warm);
       row({
         row: 'feed: re-filter 10,000 rows, slowest keystroke (text)',
@@ -248,7 +245,14 @@ async function main(): Promise<void> {
         ok: worst < FRAME_MS,
         note: `keystrokes ${warm.map((x) => x.toFixed(1)).join('/')} ms`,
       });
-      row({ row: 'feed: re-filter 10,000 rows, field term data.amount>N', value: field, unit: 'ms', target: `< ${FRAME_MS.toFixed(1)} ms`, ok: field < FRAME_MS });
+      row({
+        row: 'feed: re-filter 10,000 rows, slowest keystroke (field term data.amount>N)',
+        value: field,
+        unit: 'ms',
+        target: `< ${FRAME_MS.toFixed(1)} ms`,
+        ok: field < FRAME_MS,
+        note: `last 7 keystrokes ${fieldTimes.slice(-7).map((x) => x.toFixed(1)).join('/')} ms`,
+      });
       row({ row: 'feed: first keystroke before warm-up (builds the search text)', value: cold[0] ?? NaN, unit: 'ms', target: 'reported', ok: true });
       await fp.close();
     }

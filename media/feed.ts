@@ -9,7 +9,7 @@
 import type { ExportFormat, ExportScope, FeedEvent, FeedItem, FeedStream, FromFeed, SavedFilter, ToFeed } from '../src/feedProtocol';
 import { compileFilter } from '../src/core/feedFilter';
 import type { FeedFilter } from '../src/core/feedFilter';
-import { FeedModel, RateMeter, defaultMaxEvents, escapeInvisible, formatRelative, formatTime, isChipValue } from '../src/core/feedRows';
+import { FeedModel, RateMeter, defaultMaxEvents, escapeInvisible, formatRelative, formatTime, isChipValue, rowKey } from '../src/core/feedRows';
 import type { FeedRow, IngestResult } from '../src/core/feedRows';
 
 interface VsCodeApi {
@@ -770,7 +770,15 @@ function toggleExpand(seq: number): void {
 
 function pause(): void {
   if (model.paused) return;
-  st.lastSeenKey = model.store.at(model.store.length - 1)?.key;
+  // The newest row with a stable identity (notices have none across a reload).
+  st.lastSeenKey = undefined;
+  for (let i = model.store.length - 1; i >= 0; i--) {
+    const r = model.store.at(i)!;
+    if (r.item.kind !== 'notice') {
+      st.lastSeenKey = r.key;
+      break;
+    }
+  }
   model.pause();
   announce.textContent = 'View paused; new events are counted';
   post({ type: 'paused', paused: true });
@@ -910,7 +918,7 @@ function init(msg: Extract<ToFeed, { type: 'init' }>): void {
   for (const it of msg.items) if (it.kind === 'event') rates.add(it.event.stream, it.event.receivedAt);
   let split = msg.items.length;
   if (st.paused && st.lastSeenKey) {
-    const k = msg.items.findIndex((it, i) => it.kind === 'event' && `${it.event.stream}\u0000${it.event.id}` === st.lastSeenKey && i >= 0);
+    const k = msg.items.findIndex((it) => it.kind !== 'notice' && rowKey(it, 0) === st.lastSeenKey);
     if (k >= 0) split = k + 1;
   }
   model.ingest(msg.items.slice(0, split));

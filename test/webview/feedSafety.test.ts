@@ -154,6 +154,26 @@ describe('feed webview in Chromium (real bundle, real CSP)', function () {
     assert.ok(server.requests.every((r) => r === '/' || r === '/favicon.ico' || r.startsWith('/dist/media/') || r.startsWith('/media/') || r === '/test-theme.css'), `unexpected requests: ${server.requests.join(' ')}`);
   });
 
+  it('malformed items are skipped and reported; the rows around them render', async () => {
+    const fp = await open();
+    const bad = [
+      { kind: 'weird' },
+      { kind: 'event', event: { id: 5, stream: 'demo' } },
+      { kind: 'event', event: null },
+      { kind: 'gap', gap: { stream: 'demo' } },
+      { kind: 'event', event: { ...makeEvent(99), type: { toString: null } as unknown as string, digest: 12 as unknown as string } },
+      null,
+    ] as unknown as FeedItem[];
+    await fp.send(initMessage([...eventItems(0, 2), ...bad.slice(0, 2), ...eventItems(2, 4)]));
+    await fp.send({ type: 'items', items: [...bad.slice(2), ...eventItems(4, 6)] });
+    await fp.send({ type: 'items', items: 'not an array' as unknown as FeedItem[] });
+    assert.match(await statusMatching(fp, /^7 of 7 rows/), /^7 of 7 rows · \d+ malformed rows skipped/);
+    const r = await rows(fp);
+    assert.strictEqual(r.length, 7);
+    assert.ok(r.some((x) => x[5]!.startsWith('cannot show this row')), 'the half-broken event is shown as unreadable');
+    assert.ok((await messages(fp, 'error')).length >= 2, 'the host is told');
+  });
+
   it('javascript: and markup values get no explorer or copy action; a real digest goes only through the host', async () => {
     const fp = await open();
     const good = makeEvent(1);

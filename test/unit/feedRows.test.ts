@@ -3,7 +3,7 @@ import { FakeClock } from '../../src/core/clock';
 import { compileFilter } from '../../src/core/feedFilter';
 import {
   FeedBatcher, FeedModel, FeedRow, FeedStore, RateMeter, displayText, escapeInvisible, formatRelative,
-  formatTime, gapLabel, shortHash, shortType, summarize, isChipValue,
+  formatTime, gapLabel, shortHash, shortType, summarize, isChipValue, isFeedItem,
 } from '../../src/core/feedRows';
 import type { FeedEvent, FeedItem } from '../../src/feedProtocol';
 
@@ -63,6 +63,21 @@ describe('feedRows: display text', () => {
     assert.ok(!isChipValue('javascript:alert(1)'));
     assert.ok(!isChipValue('<img src=x onerror=alert(1)>'));
     assert.ok(!isChipValue('0x' + 'a'.repeat(200)));
+  });
+});
+
+describe('feedRows: isFeedItem', () => {
+  it('accepts well-formed events, gaps and notices and rejects the rest', () => {
+    assert.ok(isFeedItem(item(ev(1))));
+    assert.ok(isFeedItem({ kind: 'gap', gap: { stream: 's', gapId: 1, downAt: 0, resumedAt: 1, downMs: 1, mode: 'live', replayed: 0 } }));
+    assert.ok(isFeedItem({ kind: 'notice', notice: { stream: 's', level: 'warn', message: 'm', at: 1 } }));
+    for (const bad of [null, 1, 'x', {}, { kind: 'weird' }, { kind: 'event' }, { kind: 'event', event: { ...ev(1), id: 5 } }, { kind: 'event', event: [] }, { kind: 'gap', gap: { stream: 's' } }, { kind: 'notice', notice: { stream: 's', message: 1, at: 1, level: 'info' } }]) {
+      assert.strictEqual(isFeedItem(bad), false, JSON.stringify(bad));
+    }
+  });
+  it('a row whose fields have the wrong types shows as unreadable instead of throwing', () => {
+    const row = new FeedRow(0, item({ ...ev(1), type: { toString: null } as unknown as string }));
+    assert.match(row.cells().summary, /^cannot show this row/);
   });
 });
 

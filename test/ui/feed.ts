@@ -145,6 +145,27 @@ export async function run(ctx: UiContext): Promise<void> {
     ctx.log(`exported ${lines.length} events`);
   });
 
+  await ctx.step('hiding and showing the panel keeps the filter and the pause (webview state, no retained context)', async () => {
+    await feed.locator('#filter').fill('kind:coin');
+    await feed.locator('#pause').click();
+    await page.waitForTimeout(400); // the webview saves its state 150 ms after a change
+    await feed.locator('body').evaluate(() => ((window as unknown as { __cwMarker?: number }).__cwMarker = 1));
+    await runCommand(page, 'View: Toggle Panel Visibility');
+    await page.locator('.part.panel').waitFor({ state: 'hidden', timeout: 10000 });
+    await runCommand(page, 'View: Toggle Panel Visibility');
+    await feed.locator('#grid').waitFor({ state: 'attached', timeout: 20000 });
+    const marker = await feed.locator('body').evaluate(() => (window as unknown as { __cwMarker?: number }).__cwMarker);
+    assert.strictEqual(marker, undefined, 'the webview document was kept alive while hidden (it must be recreated)');
+    await waitFor(async () => (await feed.locator('#filter').inputValue()) === 'kind:coin', 'the filter text restored');
+    assert.strictEqual(await feed.locator('#pause').getAttribute('aria-pressed'), 'true');
+    await waitFor(async () => /paused/.test(await statusOf(feed)), 'still paused');
+    const kinds = (await feed.locator('.rows > .row:not([hidden]) .kind').allTextContents()).map((k) => k.trim());
+    assert.ok(kinds.every((k) => k === 'coin'), `kinds: ${kinds.join(',')}`);
+    await feed.locator('#jump').click();
+    await feed.locator('#filter').fill('');
+    await waitFor(async () => !(await statusOf(feed)).includes('paused'), 'resumed');
+  });
+
   await ctx.step('the feed in a light theme', async () => {
     // give the workbench the keyboard back (F1 typed inside the webview stays there)
     const tab = page.locator('.part.panel .composite.title .action-item', { hasText: 'Chain Watch' }).first();

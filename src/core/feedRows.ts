@@ -289,6 +289,24 @@ export function isFeedItem(value: unknown): value is FeedItem {
   return false;
 }
 
+/** When an item happened: receive time (events), resume time (gaps), notice time; ms since epoch. */
+export function itemTime(item: FeedItem): number {
+  return item.kind === 'event' ? item.event.receivedAt : item.kind === 'gap' ? item.gap.resumedAt : item.notice.at;
+}
+
+/**
+ * `items` plus those `extra` events whose stream + id `items` lacks, in time order (stable: equal times keep their
+ * order, `items` first). Used to fold events restored from a journal (which arrive without a live notification)
+ * into the feed's history.
+ */
+export function mergeMissing(items: readonly FeedItem[], extra: readonly FeedItem[]): FeedItem[] {
+  const have = new Set<string>();
+  for (const it of items) if (it.kind === 'event') have.add(rowKey(it, 0));
+  const missing = extra.filter((it) => it.kind === 'event' && !have.has(rowKey(it, 0)));
+  if (missing.length === 0) return [...items];
+  return [...items, ...missing].sort((a, b) => itemTime(a) - itemTime(b));
+}
+
 /** The identity of an item: events by stream + id, gaps by stream + gapId; notices are unique by position. */
 export function rowKey(item: FeedItem, seq: number): string {
   if (item.kind === 'event') return `${item.event.stream}\u0000${item.event.id}`;

@@ -15,7 +15,7 @@ import type { Logger } from '../core/logger';
 import type { ChainEvent } from '../core/event';
 import type { ExplorerOptions } from '../core/explorers';
 import { explorerAddressUrl, explorerTxUrl, explorerUrlForValue } from '../core/explorers';
-import { FeedBatcher, FeedStore, defaultMaxEvents, isChipValue } from '../core/feedRows';
+import { FeedBatcher, FeedStore, defaultMaxEvents, isChipValue, mergeMissing } from '../core/feedRows';
 import { describeError, redact } from '../core/redact';
 import type { GapInfo, StreamNotice } from '../core/stream';
 import type { StreamRegistry } from '../core/streamRegistry';
@@ -251,6 +251,23 @@ export class FeedHub implements vscode.Disposable {
     this.broadcast({ type: 'config', maxEvents: n });
   }
 
+  /**
+   * The rows for a webview's snapshot (oldest first). Events the source holds but the history never saw (restored
+   * from the journal after a reload, without a live notification) are folded in first, in time order.
+   */
+  snapshot(onlyStream?: string): FeedItem[] {
+    const current = this.history.all().map((r) => r.item);
+    const merged = mergeMissing(current, this.source.recent().map((event) => ({ kind: 'event' as const, event })));
+    if (merged.length !== current.length) {
+      this.history.clear();
+      this.history.push(merged);
+    }
+    return this.history
+      .all()
+      .map((r) => r.item)
+      .filter((it) => onlyStream === undefined || streamOf(it) === onlyStream);
+  }
+
   /** Finds a held event. */
   findEvent(stream: string, id: string): ChainEvent | undefined {
     for (let i = this.history.length - 1; i >= 0; i--) {
@@ -289,10 +306,7 @@ export class FeedHub implements vscode.Disposable {
     switch (msg.type) {
       case 'ready': {
         client.batcher.clear();
-        const items = this.history
-          .all()
-          .map((r) => r.item)
-          .filter((it) => client.onlyStream === undefined || streamOf(it) === client.onlyStream);
+        const items = this.snapshot(client.onlyStream);
         // Posted in order: the snapshot first, then (ready from here on) the batches that follow it.
         const posted = client.webview.postMessage({
           type: 'init',
@@ -343,11 +357,7 @@ export class FeedHub implements vscode.Disposable {
       case 'resync': {
         // Anything waiting in the batcher is already in the history, hence in the snapshot.
         client.batcher.clear();
-        const items = this.history
-          .all()
-          .map((r) => r.item)
-          .filter((it) => client.onlyStream === undefined || streamOf(it) === client.onlyStream);
-        await client.webview.postMessage({ type: 'snapshot', items } satisfies ToFeed);
+        await client.webview.postMessage({ type: 'snapshot', items: this.snapshot(client.onlyStream) } satisfies ToFeed);
         break;
       }
       case 'error':

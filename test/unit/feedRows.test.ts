@@ -3,7 +3,7 @@ import { FakeClock } from '../../src/core/clock';
 import { compileFilter } from '../../src/core/feedFilter';
 import {
   FeedBatcher, FeedModel, FeedRow, FeedStore, RateMeter, displayText, escapeInvisible, formatRelative,
-  formatTime, gapLabel, shortHash, shortType, summarize, isChipValue, isFeedItem,
+  formatTime, gapLabel, shortHash, shortType, summarize, isChipValue, isFeedItem, mergeMissing,
 } from '../../src/core/feedRows';
 import type { FeedEvent, FeedItem } from '../../src/feedProtocol';
 
@@ -78,6 +78,17 @@ describe('feedRows: isFeedItem', () => {
   it('a row whose fields have the wrong types shows as unreadable instead of throwing', () => {
     const row = new FeedRow(0, item({ ...ev(1), type: { toString: null } as unknown as string }));
     assert.match(row.cells().summary, /^cannot show this row/);
+  });
+});
+
+describe('feedRows: mergeMissing', () => {
+  it('folds in the events the history lacks, in time order, without duplicates', () => {
+    const notice: FeedItem = { kind: 'notice', notice: { stream: 'even', level: 'info', message: 'n', at: 1005 } };
+    const history = [item(ev(4)), notice, item(ev(8))];
+    const restored = [item(ev(2)), item(ev(4)), item(ev(6))];
+    const merged = mergeMissing(history, restored);
+    assert.deepStrictEqual(merged.map((it) => (it.kind === 'event' ? it.event.id : it.kind)), ['m2', 'm4', 'notice', 'm6', 'm8']);
+    assert.strictEqual(mergeMissing(history, [item(ev(4))]).length, 3);
   });
 });
 

@@ -569,7 +569,7 @@ export abstract class BaseStream implements StreamHandle {
     const journal = await Journal.open(opts);
     this.journal = journal;
     this.lastEventId = journal.lastId;
-    const kept = journal.recent();
+    const kept = journal.takeRestored();
     for (const ev of kept) this.dedup.seen(ev.id);
     this.recentEvents = kept.slice(-this.recentLimit);
     if (journal.lastId) this.log.info(`restored ${kept.length} events from the journal; resuming after ${journal.lastId}`);

@@ -42,36 +42,47 @@ export interface ChainEvent {
 }
 
 /**
- * The JSON text a payload was parsed from, when the transport had it (SSE `data:`), so the journal can write it
- * as is instead of serializing the payload again. Held outside the event so it never reaches listeners.
+ * The JSON text a payload was parsed from, when the transport had it (SSE `data:`, a STOMP body), so the journal
+ * can write it as is instead of serializing the payload again. Kept under a symbol: JSON, `Object.keys` and
+ * listeners never see it, and the journal releases it once written.
  */
-const payloadText = new WeakMap<ChainEvent, string>();
+const payloadTextKey = Symbol('payloadText');
+type WithPayloadText = ChainEvent & { [payloadTextKey]?: string | undefined };
+
+/** Marks the payload's place while the rest of the event is serialized; random, so no payload can forge it. */
+const payloadMark = `\u0000cw-payload-${Math.random().toString(36).slice(2)}\u0000`;
+const payloadMarkJson = JSON.stringify(payloadMark);
 
 /**
  * Remembers that `ev.payload` was parsed from `text` (exactly; the caller guarantees it). Text spanning several
  * lines is not kept: a journal line must stay one line.
  */
 export function setPayloadText(ev: ChainEvent, text: string): void {
-  if (text.indexOf('\n') === -1 && text.indexOf('\r') === -1) payloadText.set(ev, text);
+  if (text.indexOf('\n') === -1 && text.indexOf('\r') === -1) (ev as WithPayloadText)[payloadTextKey] = text;
+}
+
+/** Drops the text kept by {@link setPayloadText} (after the journal wrote it). */
+export function releasePayloadText(ev: ChainEvent): void {
+  if ((ev as WithPayloadText)[payloadTextKey] !== undefined) (ev as WithPayloadText)[payloadTextKey] = undefined;
 }
 
 /**
  * One NDJSON line for `ev`, equal (as JSON) to `JSON.stringify(ev)`. When the payload's original text is known it is
- * written as is, and the small normalized fields are written one by one: no second walk over the payload and no copy
- * of the event. This is the journal's hot path.
+ * spliced in as is: the payload is not walked a second time. This is the journal's hot path.
  */
 export function serializeEvent(ev: ChainEvent): string {
-  const text = payloadText.get(ev);
+  const text = (ev as WithPayloadText)[payloadTextKey];
   if (text === undefined) return JSON.stringify(ev);
-  let out = '{';
-  let first = true;
-  for (const key in ev) {
-    const value = (ev as unknown as Record<string, unknown>)[key];
-    if (value === undefined || typeof value === 'function') continue;
-    out += `${first ? '' : ','}${JSON.stringify(key)}:${key === 'payload' ? text : JSON.stringify(value)}`;
-    first = false;
+  const payload = ev.payload;
+  let json: string;
+  ev.payload = payloadMark;
+  try {
+    json = JSON.stringify(ev);
+  } finally {
+    ev.payload = payload;
   }
-  return `${out}}`;
+  const at = json.indexOf(payloadMarkJson);
+  return at < 0 ? JSON.stringify(ev) : json.slice(0, at) + text + json.slice(at + payloadMarkJson.length);
 }
 
 /** Names of the Warp envelope events that carry chain data. */

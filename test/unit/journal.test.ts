@@ -29,23 +29,27 @@ describe('Journal', () => {
     const k = await Journal.open({ dir, name: 'demo stream/1' });
     assert.strictEqual(k.lastId, 'id_4');
     assert.deepStrictEqual((await k.readAll()).map((e) => e.id), ['id_1', 'id_2', 'id_3', 'id_4']);
-    assert.deepStrictEqual(k.recent(2).map((e) => e.id), ['id_3', 'id_4']);
+    assert.deepStrictEqual(k.takeRestored().map((e) => e.id), ['id_1', 'id_2', 'id_3', 'id_4']);
+    assert.deepStrictEqual(k.takeRestored(), [], 'handed out once');
     await k.close();
   });
 
-  it('is bounded: rotates to the most recent maxEvents, never holding more than twice that', async () => {
+  it('is bounded: two-file rotation keeps the most recent maxEvents to 2 x maxEvents events', async () => {
     const j = await Journal.open({ dir, name: 'r', maxEvents: 10 });
     for (let i = 1; i <= 95; i++) {
       await j.append([ev(i)]);
-      const n = fs.readFileSync(j.file, 'utf8').trim().split('\n').length;
-      assert.ok(n <= 20, `file holds ${n} lines`);
+      const held = (await j.readAll()).length;
+      assert.ok(held <= 20, `journal holds ${held} events`);
+      assert.ok(held >= Math.min(i, 10), `journal holds ${held} events after ${i}`);
     }
     await j.close();
+    assert.ok(fs.existsSync(j.previousFile));
     const k = await Journal.open({ dir, name: 'r', maxEvents: 10 });
     const all = await k.readAll();
     assert.strictEqual(all[all.length - 1].id, 'id_95');
-    assert.ok(all.length >= 10 && all.length <= 20);
-    assert.deepStrictEqual(k.recent().map((e) => e.id), Array.from({ length: 10 }, (_, i) => `id_${86 + i}`));
+    assert.deepStrictEqual(all.map((e) => e.id), Array.from({ length: all.length }, (_, i) => `id_${96 - all.length + i}`), 'contiguous, in order');
+    assert.strictEqual(k.lastId, 'id_95');
+    assert.deepStrictEqual(k.takeRestored().map((e) => e.id), Array.from({ length: 10 }, (_, i) => `id_${86 + i}`));
     await k.close();
   });
 

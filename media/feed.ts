@@ -998,12 +998,17 @@ function handle(msg: ToFeed): void {
       requestRender(true);
       break;
     }
-    case 'streams':
-      streams = msg.streams;
+    case 'streams': {
+      const labelsBefore = streams.map((x) => `${x.id}\u0000${x.label}\u0000${x.color}`).join('\u0001');
+      streams = Array.isArray(msg.streams) ? msg.streams : [];
       renderStreams();
-      rowVersion++;
-      requestRender();
+      // Rows show labels and colours only: re-fill them only when one of those changed (not for a state change).
+      if (streams.map((x) => `${x.id}\u0000${x.label}\u0000${x.color}`).join('\u0001') !== labelsBefore) {
+        rowVersion++;
+        requestRender();
+      }
       break;
+    }
     case 'config':
       model.setCapacity(msg.maxEvents);
       requestRender();

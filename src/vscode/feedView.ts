@@ -137,6 +137,7 @@ export class FeedHub implements vscode.Disposable {
   private readonly colors = new Map<string, number>();
   private readonly subs: Disposable[] = [];
   private streamsTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastStreamsJson = '';
   private readonly waiters: Array<{ type: string; resolve: (m: FromFeed) => void }> = [];
   lastExport: vscode.Uri | undefined;
 
@@ -183,6 +184,10 @@ export class FeedHub implements vscode.Disposable {
     this.streamsTimer = setTimeout(() => {
       this.streamsTimer = undefined;
       const streams = this.streams();
+      // Status fires with every batch of events; only a changed list, label or state is worth a message.
+      const json = JSON.stringify(streams);
+      if (json === this.lastStreamsJson) return;
+      this.lastStreamsJson = json;
       for (const c of this.clients) if (c.ready) void c.webview.postMessage({ type: 'streams', streams } satisfies ToFeed);
     }, 100);
   }

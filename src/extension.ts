@@ -78,7 +78,7 @@ let teardown: (() => Promise<void>) | undefined;
 /**
  * Builds the parts (output, keys, registry, tree, status bar, documents, demo, credit guard, leases, feed),
  * loads the streams from settings (restoring their journals, connecting the `autoConnect` ones) and returns the
- * {@link ChainWatchApi}. With `CHAIN_WATCH_AUTODEMO=1` in the environment it also starts the demo.
+ * {@link ChainWatchApi}. With `CHAIN_WATCH_AUTODEMO=1` in the environment it also starts the demos (Sui and EVM).
  */
 export async function activate(context: vscode.ExtensionContext): Promise<ChainWatchApi> {
   // ---- output, keys, storage -----------------------------------------------------------------------------------
@@ -179,6 +179,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
     // `npm run demo`: start the demo, then show both the Streams view and the feed in the panel
     void (async () => {
       const id = await vscode.commands.executeCommand<string>('chainWatch.startDemo');
+      await vscode.commands.executeCommand('chainWatch.startEvmDemo');
       await vscode.commands.executeCommand('chainWatch.feed.focus');
       if (id) await tree.reveal(id);
     })().catch((err) => logger.error(`auto demo failed: ${describeError(err)}`));

@@ -478,9 +478,15 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       await d.tree.reveal(id).catch(() => undefined);
       return id;
     }),
+    reg('chainWatch.startEvmDemo', async () => {
+      const id = await d.demo.startEvm();
+      await d.tree.reveal(id).catch(() => undefined);
+      return id;
+    }),
     reg('chainWatch.stopDemo', async () => {
       await d.demo.stop();
       d.output.dropStream('demo');
+      d.output.dropStream('demo-evm');
       return true;
     }),
   ];

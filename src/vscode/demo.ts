@@ -1,10 +1,13 @@
 /**
  * The demo: a local Warp-compatible simulator inside the extension host on 127.0.0.1, and an in-memory
  * "Demo (Sui)" stream (never written to settings) whose key is the simulator's local key, kept in memory only.
+ * The EVM demo adds a local `eth_subscribe` node (ERC-20 / Uniswap logs, a reorg every 20 blocks) and an in-memory
+ * "Demo (EVM)" stream; Stop Demo ends both.
  */
 import type { StreamRegistry } from '../core/streamRegistry';
 import type { StreamDefinition } from '../core/stream';
 import type { Logger } from '../core/logger';
+import { EvmNodeServer } from '../simulator/evmNodeServer';
 import { DEMO_KEY, WarpServer } from '../simulator/warpServer';
 import type { KeyStore } from './secrets';
 import { hostOf } from './settings';
@@ -15,9 +18,17 @@ export const DEMO_STREAM_ID = 'demo';
 /** Events per second the demo stream produces. */
 export const DEMO_RATE_PER_SEC = 3;
 
+/** Local id of the EVM demo stream. */
+export const EVM_DEMO_STREAM_ID = 'demo-evm';
+
+/** A block every this many ms on the EVM demo node, and a reorg every this many blocks. */
+export const EVM_DEMO_BLOCK_MS = 2_000;
+export const EVM_DEMO_REORG_EVERY_BLOCKS = 20;
+
 /** Starts and stops the demo. */
 export class Demo {
   private server: WarpServer | undefined;
+  private evmServer: EvmNodeServer | undefined;
   private starting: Promise<string> | undefined;
 
   constructor(
@@ -32,9 +43,26 @@ export class Demo {
     return this.server;
   }
 
-  /** True while the simulator runs. */
+  /** True while a simulator runs. */
   get running(): boolean {
-    return this.server !== undefined;
+    return this.server !== undefined || this.evmServer !== undefined;
+  }
+
+  /** Starts the local EVM node (if needed), adds the "Demo (EVM)" stream and connects it. Resolves with its id. */
+  async startEvm(): Promise<string> {
+    if (!this.evmServer) {
+      const server = new EvmNodeServer({ blockTimeMs: EVM_DEMO_BLOCK_MS, reorgEveryBlocks: EVM_DEMO_REORG_EVERY_BLOCKS, logger: this.logger });
+      await server.start();
+      this.evmServer = server;
+      this.logger.info(`EVM demo node listening on ${server.url}`);
+    }
+    const def: StreamDefinition = { id: EVM_DEMO_STREAM_ID, provider: 'evm', label: 'Demo (EVM)', chainId: 31337, baseUrl: this.evmServer.url };
+    const existing = this.registry.get(EVM_DEMO_STREAM_ID);
+    const handle = existing && existing.origin === 'memory' && existing.handle.definition.baseUrl === def.baseUrl ? existing.handle : this.registry.addMemory(def);
+    const st = handle.status().state;
+    if (st !== 'live' && st !== 'connecting') handle.connect({ kind: 'live' });
+    this.onState(true);
+    return EVM_DEMO_STREAM_ID;
   }
 
   /** Starts the simulator (if needed), adds the demo stream and connects it. Resolves with the stream id. */
@@ -78,8 +106,19 @@ export class Demo {
     return DEMO_STREAM_ID;
   }
 
-  /** Removes the demo stream and stops the simulator. */
+  /** Removes the demo streams and stops the simulators. */
   async stop(): Promise<void> {
+    const evm = this.evmServer;
+    this.evmServer = undefined;
+    const e = this.registry.get(EVM_DEMO_STREAM_ID);
+    if (e && e.origin === 'memory') {
+      await e.handle.flush().catch(() => undefined);
+      this.registry.remove(EVM_DEMO_STREAM_ID);
+    }
+    if (evm) {
+      await evm.stop();
+      this.logger.info('EVM demo node stopped');
+    }
     const server = this.server;
     this.server = undefined;
     const s = this.registry.get(DEMO_STREAM_ID);

@@ -49,7 +49,7 @@ describe('Chain Watch extension', () => {
     const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: Array<{ command: string }> } };
     api.setPrompter(new ScriptedPrompter([]));
     const before = api.logLines().length;
-    const skip = new Set(['chainWatch.startDemo', 'chainWatch.stopDemo']);
+    const skip = new Set(['chainWatch.startDemo', 'chainWatch.startEvmDemo', 'chainWatch.stopDemo']);
     for (const { command } of pkg.contributes.commands) {
       if (skip.has(command)) continue;
       await vscode.commands.executeCommand(command);
@@ -314,6 +314,22 @@ describe('Chain Watch extension', () => {
     } finally {
       await node.stop();
     }
+  });
+
+  it('Start EVM Demo: logs from a local eth_subscribe node reach the tree, decoded, and Stop Demo ends it', async () => {
+    const id = await vscode.commands.executeCommand<string>('chainWatch.startEvmDemo');
+    assert.strictEqual(id, 'demo-evm');
+    await waitUntil(api, () => streamOf(api, 'demo-evm').events.length >= 1, 'a mined log');
+    const s = streamOf(api, 'demo-evm');
+    assert.strictEqual(s.status.state, 'live');
+    const ev = s.events[0]!;
+    assert.strictEqual(ev.provider, 'evm');
+    assert.strictEqual(ev.kind, 'log');
+    assert.match(ev.digest ?? '', /^0x[0-9a-f]{64}$/);
+    assert.ok(['Transfer', 'Approval', 'Swap', 'Sync'].includes(ev.type ?? ''), `decoded event name, got ${ev.type}`);
+    assert.ok(api.tree().some((r) => r.id === 'demo-evm' && r.label === 'Demo (EVM)'));
+    await vscode.commands.executeCommand('chainWatch.stopDemo');
+    assert.ok(!api.streams().some((x) => x.id === 'demo-evm'), 'removed by Stop Demo');
   });
 
   it('no key material in any output channel, tree text or stream status', () => {

@@ -138,6 +138,7 @@ export class FeedHub implements vscode.Disposable {
   private readonly subs: Disposable[] = [];
   private streamsTimer: ReturnType<typeof setTimeout> | undefined;
   private lastStreamsJson = '';
+  private pendingCommand: Extract<ToFeed, { type: 'command' }>['command'] | undefined;
   private readonly waiters: Array<{ type: string; resolve: (m: FromFeed) => void }> = [];
   lastExport: vscode.Uri | undefined;
 
@@ -250,6 +251,16 @@ export class FeedHub implements vscode.Disposable {
     for (const c of this.clients) if (c.ready) void c.webview.postMessage(msg);
   }
 
+  /**
+   * Sends a command to the ready webviews; when none is ready yet (the command just revealed the view, which is
+   * still loading), the next one to say `ready` gets it right after its snapshot.
+   */
+  command(command: Extract<ToFeed, { type: 'command' }>['command']): void {
+    if (this.liveClients > 0) this.broadcast({ type: 'command', command });
+    // Only commands that reveal the view wait for it; a pause or clear must not surprise a view opened later.
+    else if (command === 'focusFilter' || command === 'export') this.pendingCommand = command;
+  }
+
   /** Applies a new `chainWatch.feed.maxEvents`. */
   setMaxEvents(n: number): void {
     this.history.setCapacity(n);
@@ -322,6 +333,10 @@ export class FeedHub implements vscode.Disposable {
           ...(client.onlyStream !== undefined ? { onlyStream: client.onlyStream } : {}),
         } satisfies ToFeed);
         client.ready = true;
+        if (this.pendingCommand) {
+          void client.webview.postMessage({ type: 'command', command: this.pendingCommand } satisfies ToFeed);
+          this.pendingCommand = undefined;
+        }
         await posted;
         break;
       }
@@ -492,7 +507,7 @@ export function registerFeed(context: vscode.ExtensionContext, source: FeedSourc
       }
     });
   const controller: FeedController = {
-    command: (command) => hub.broadcast({ type: 'command', command }),
+    command: (command) => hub.command(command),
     openInEditor: (streamId) => panels.open(streamId),
     get size() {
       return hub.size;
@@ -525,7 +540,10 @@ export function registerFeed(context: vscode.ExtensionContext, source: FeedSourc
       await vscode.commands.executeCommand(`${FEED_VIEW_ID}.focus`);
       controller.command('focusFilter');
     }),
-    reg('chainWatch.feed.export', () => controller.command('export')),
+    reg('chainWatch.feed.export', async () => {
+      if (hub.liveClients === 0) await vscode.commands.executeCommand(`${FEED_VIEW_ID}.focus`);
+      controller.command('export');
+    }),
     reg('chainWatch.feed.clear', () => controller.command('clear')),
     reg('chainWatch.feed.copyDigest', async (ctx: RowContext) => {
       const d = ctx?.chainWatchDigest;

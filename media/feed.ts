@@ -281,6 +281,8 @@ interface PooledRow {
   senderOpen: HTMLSpanElement;
   summary: HTMLSpanElement;
   seq: number;
+  /** Visible index it was last placed at (for aria-rowindex). */
+  index: number;
   version: number;
 }
 const pool: PooledRow[] = [];
@@ -327,7 +329,7 @@ function makeRow(): PooledRow {
   for (const c of [time, stream, typeCell, digestCell, sender, summary]) c.setAttribute('role', 'gridcell');
   root.append(time, stream, typeCell, digestCell, sender, summary);
   rowLayer.append(root);
-  return { root, time, twisty, timeText, stream, streamText, dot, kind, type, digestCell, digest, digestActions, sender, senderText, senderOpen, summary, seq: -1, version: -1 };
+  return { root, time, twisty, timeText, stream, streamText, dot, kind, type, digestCell, digest, digestActions, sender, senderText, senderOpen, summary, seq: -1, index: -1, version: -1 };
 }
 
 function streamColor(id: string): number {
@@ -356,13 +358,12 @@ function rowContext(row: FeedRow): string {
   return JSON.stringify(ctx);
 }
 
-function fillRow(p: PooledRow, row: FeedRow, index: number, now: number): void {
+function fillRow(p: PooledRow, row: FeedRow, now: number): void {
   const c = row.cells();
   const r = p.root;
   const ev = row.event;
   r.className = `row kind-${row.item.kind === 'event' ? 'event' : row.item.kind === 'gap' ? 'gap' : `notice level-${row.item.notice.level}`}${ev?.removed || row.struck ? ' removed' : ''}`;
   r.dataset.seq = String(row.seq);
-  r.setAttribute('aria-rowindex', String(index + 2));
   r.setAttribute('data-vscode-context', rowContext(row));
   p.timeText.textContent = st.relative ? formatRelative(row.at, now) : formatTime(row.at);
   p.time.title = new Date(row.at).toISOString();
@@ -539,27 +540,43 @@ function render(): void {
   const first = Math.max(0, indexAtY(viewport.scrollTop) - OVERSCAN);
   const now = Date.now();
   let activeId = '';
-  for (let k = 0; k < pool.length; k++) {
-    const p = pool[k]!;
-    const i = first + k;
-    const row = i < count ? model.visibleAt(i) : undefined;
-    if (!row) {
-      if (p.seq !== -1) {
-        p.root.hidden = true;
-        p.seq = -1;
-      }
-      continue;
+  // Keyed by row: a row that stays on screen keeps its element (only its position changes), so following a stream
+  // re-fills just the rows that came in, not every row on screen.
+  const last = Math.min(count, first + pool.length);
+  const wanted = new Map<number, FeedRow>();
+  for (let i = first; i < last; i++) {
+    const row = model.visibleAt(i);
+    if (row) wanted.set(row.seq, row);
+  }
+  const bound = new Map<number, PooledRow>();
+  const free: PooledRow[] = [];
+  for (const p of pool) {
+    if (p.seq !== -1 && wanted.has(p.seq) && !bound.has(p.seq)) bound.set(p.seq, p);
+    else free.push(p);
+  }
+  let nextFree = 0;
+  for (let i = first; i < last; i++) {
+    const row = model.visibleAt(i);
+    if (!row) continue;
+    let p = bound.get(row.seq);
+    if (!p) {
+      p = free[nextFree++]!;
+      p.seq = -1;
     }
     p.root.hidden = false;
     if (p.seq !== row.seq || p.version !== rowVersion) {
       try {
-        fillRow(p, row, i, now);
+        fillRow(p, row, now);
       } catch (err) {
         // One row that cannot be shown must not take the frame (and every other row) with it.
         p.summary.textContent = `cannot show this row: ${escapeInvisible(err instanceof Error ? err.message : String(err)).slice(0, 120)}`;
       }
       p.seq = row.seq;
       p.version = rowVersion;
+    }
+    if (p.index !== i) {
+      p.index = i;
+      p.root.setAttribute('aria-rowindex', String(i + 2));
     }
     p.root.style.transform = `translateY(${rowTop(i, e)}px)`;
     const sel = row.seq === selectedSeq;
@@ -569,6 +586,12 @@ function render(): void {
     p.root.classList.toggle('expanded', exp);
     p.root.setAttribute('aria-expanded', exp ? 'true' : 'false');
     if (sel) activeId = p.root.id;
+  }
+  for (; nextFree < free.length; nextFree++) {
+    const p = free[nextFree]!;
+    if (!p.root.hidden) p.root.hidden = true;
+    p.seq = -1;
+    p.index = -1;
   }
   if (activeId) grid.setAttribute('aria-activedescendant', activeId);
   else grid.removeAttribute('aria-activedescendant');

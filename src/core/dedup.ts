@@ -12,7 +12,7 @@ export class DedupWindow {
   private next = 0;
 
   /** @param capacity ids remembered (default 10,000; the server's buffer holds 2,000). */
-  constructor(private readonly capacity = 10_000) {
+  constructor(capacity = 10_000) {
     this.ring = new Array<string | undefined>(Math.max(1, capacity)).fill(undefined);
   }
 

@@ -67,6 +67,35 @@ export function releasePayloadText(ev: ChainEvent): void {
 }
 
 /**
+ * The text of the `data` member inside a Warp envelope's JSON text, when it can be cut out without parsing again:
+ * `data` must be the envelope's last key and every key before it must hold a primitive (so the first `"data":` in
+ * the text is the envelope's own: inside a JSON string a quote is always escaped). Returns undefined otherwise.
+ * `envelope` is what `JSON.parse(text)` returned.
+ */
+export function envelopeDataText(text: string, envelope: Record<string, unknown>): string | undefined {
+  let last: string | undefined;
+  for (const key in envelope) {
+    if (last !== undefined) {
+      const v = envelope[last];
+      if (v !== null && typeof v === 'object') return undefined;
+    }
+    last = key;
+  }
+  if (last !== 'data') return undefined;
+  const data = envelope.data;
+  if (data === null || typeof data !== 'object') return undefined;
+  const key = /"data"\s*:/.exec(text);
+  const end = text.lastIndexOf('}');
+  if (!key || end < key.index) return undefined;
+  const inner = text.slice(key.index + key[0].length, end).trim();
+  const open = inner.charCodeAt(0);
+  const close = inner.charCodeAt(inner.length - 1);
+  // an object or an array, closed at the end: anything else means the text is not shaped as assumed
+  if (!((open === 123 && close === 125) || (open === 91 && close === 93))) return undefined;
+  return inner;
+}
+
+/**
  * One NDJSON line for `ev`, equal (as JSON) to `JSON.stringify(ev)`. When the payload's original text is known it is
  * spliced in as is: the payload is not walked a second time. This is the journal's hot path.
  */

@@ -12,7 +12,7 @@ import * as http from 'http';
 import * as https from 'https';
 import WebSocket from 'ws';
 import { BaseStream, ConnectError, type BaseStreamDeps, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from './baseStream';
-import { normalizeWarp, setPayloadText, toNumber } from './event';
+import { envelopeDataText, normalizeWarp, setPayloadText, toNumber } from './event';
 import { createSseReader } from './sseReader';
 import { describeError, redact, registerSecret } from './redact';
 import type { StreamDefinition } from './stream';
@@ -105,8 +105,20 @@ export class WarpStream extends BaseStream {
       done = true;
       sink.closed(outcome);
     };
+    // ACKs of one processed batch leave together: queued as the stream calls them, sent in one corked write at the
+    // end of the same tick (each ACK is still its own message, sent right after its event was processed)
+    let acks: string[] = [];
+    const sendAcks = () => {
+      const ids = acks;
+      acks = [];
+      if (ws.readyState !== WebSocket.OPEN) return;
+      const socket = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+      socket?.cork();
+      for (const id of ids) ws.send(`{"type":"ack","id":${JSON.stringify(id)}}`);
+      socket?.uncork();
+    };
     const ack = (id: string) => () => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(`{"type":"ack","id":${JSON.stringify(id)}}`);
+      if (acks.push(id) === 1) queueMicrotask(sendAcks);
     };
     ws.on('unexpected-response', (_req, res) => {
       let body = '';
@@ -177,6 +189,8 @@ export class WarpStream extends BaseStream {
         }
         default: {
           const ev = normalizeWarp(stream, name, id, env.data, this.clock.now());
+          const dataText = envelopeDataText(text, env as Record<string, unknown>);
+          if (dataText !== undefined) setPayloadText(ev, dataText);
           sink.event(ev, id !== undefined ? ack(id) : undefined);
         }
       }

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { normalizeWarp, serializeEvent, setPayloadText } from '../../src/core/event';
+import { envelopeDataText, normalizeWarp, serializeEvent, setPayloadText } from '../../src/core/event';
 
 describe('event model (Warp)', () => {
   it('normalizes a Move event', () => {
@@ -72,5 +72,23 @@ describe('journal serialization', () => {
     const line = serializeEvent(ev);
     assert.ok(!line.includes('\n'));
     assert.deepStrictEqual(JSON.parse(line), JSON.parse(JSON.stringify(ev)));
+  });
+});
+
+describe('envelopeDataText', () => {
+  const cut = (text: string) => envelopeDataText(text, JSON.parse(text));
+
+  it('cuts the data member of a Warp envelope, even when the payload nests its own "data"', () => {
+    const text = '{"id":"1_0_0","event":"event","data":{"txDigest":"D","data":{"amount":"5"},"s":"\\"data\\":{}"}}';
+    const got = cut(text);
+    assert.strictEqual(got, '{"txDigest":"D","data":{"amount":"5"},"s":"\\"data\\":{}"}');
+    assert.deepStrictEqual(JSON.parse(got!), JSON.parse(text).data);
+  });
+
+  it('tolerates whitespace and refuses shapes it cannot cut safely', () => {
+    assert.strictEqual(cut('{ "id" : "1", "event": "coin", "data" : { "a": 1 } }'), '{ "a": 1 }');
+    assert.strictEqual(cut('{"data":{"a":1},"id":"1","event":"e"}'), undefined, 'data not last');
+    assert.strictEqual(cut('{"meta":{"data":{}},"id":"1","data":{"a":1}}'), undefined, 'an object before data');
+    assert.strictEqual(cut('{"id":"1","event":"e","data":"text"}'), undefined, 'data not an object');
   });
 });

@@ -25,6 +25,7 @@ import { covalentChains } from '../core/covalentEvent';
 import type { CovalentLogItem, CovalentParam } from '../core/covalentEvent';
 import { nullLogger } from '../core/logger';
 import type { Logger } from '../core/logger';
+import { prng } from './prng';
 
 /** The key the demo uses when `requireKey` is on and no keys are configured. */
 export const COVALENT_DEMO_KEY = 'cqt_demo_local';
@@ -148,17 +149,6 @@ export function parseCovalentDestination(destination: string): { chainId: number
   return { chainId: Number(m[1]), by: m[2] as 'address' | 'topics', value };
 }
 
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** First block height per chain, so heights look like each chain's (rough orders of magnitude). */
 const BASE_HEIGHT: Record<number, number> = { 1: 21_000_000, 137: 64_000_000, 56: 44_000_000, 8453: 22_000_000, 42161: 280_000_000, 10: 128_000_000 };

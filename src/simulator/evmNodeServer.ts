@@ -18,6 +18,7 @@ import type { Clock, TimerHandle } from '../core/clock';
 import { keccak256 } from '../core/evmKeccak';
 import { nullLogger } from '../core/logger';
 import type { Logger } from '../core/logger';
+import { prng } from './prng';
 
 /** Options; durations in milliseconds. */
 export interface EvmNodeServerOptions {
@@ -85,17 +86,6 @@ const hex = (n: number | bigint): string => '0x' + n.toString(16);
 const word = (n: bigint): string => n.toString(16).padStart(64, '0');
 const addrTopic = (a: string): string => '0x' + a.slice(2).padStart(64, '0');
 
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface LogFilter {
   address?: string | string[];

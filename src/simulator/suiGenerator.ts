@@ -19,6 +19,7 @@
  * so clients are exercised with ids that must be treated as opaque. The numeric `seq` orders them.
  */
 import type { Clock } from '../core/clock';
+import { prng } from './prng';
 
 /** The kinds of Warp data message the generator produces (the envelope's `event` name). */
 export type SuiActivityKind = 'event' | 'address' | 'coin' | 'object';
@@ -117,17 +118,6 @@ export function base58(bytes: Uint8Array): string {
   return zeros + digits;
 }
 
-/** mulberry32: a small, fast, well-distributed 32-bit PRNG. Returns floats in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** FNV-1a of a string, for mixing a stream id into the seed. */
 function hash32(s: string): number {

@@ -13,20 +13,10 @@ import type { TransportKind } from '../../src/core/stream';
 import { WarpStream } from '../../src/core/warpStream';
 import { WarpServer } from '../../src/simulator/warpServer';
 import { until } from './support/wait';
+import { prng } from '../../src/simulator/prng';
 
 const KEY = 'indr_chaos_key';
 
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function chaos(transport: TransportKind, seed: number): Promise<{ emitted: string[]; seen: ChainEvent[]; drops: number; stream: WarpStream; server: WarpServer }> {
   const clock = new FakeClock();

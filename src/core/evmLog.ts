@@ -132,16 +132,7 @@ export function buildLogFilter(def: Pick<StreamDefinition, 'address' | 'topics'>
 }
 
 /** The payload of an EVM {@link ChainEvent}: the raw log fields plus the decoded form, when there is one. */
-export interface EvmEventPayload {
-  address: string;
-  blockHash: string;
-  blockNumber: number;
-  logIndex: number;
-  transactionHash: string;
-  transactionIndex?: number;
-  topics: string[];
-  data: string;
-  removed: boolean;
+export interface EvmEventPayload extends Omit<EvmLog, 'timestamp'> {
   decoded?: DecodedLog;
   /** `live` (subscription) or `backfill` (`eth_getLogs` after a reconnect). */
   source: 'live' | 'backfill';

@@ -105,11 +105,6 @@ export class ConnectError extends Error {
   }
 }
 
-interface Pending {
-  ev?: ChainEvent;
-  ack?: () => void;
-}
-
 /** Base class for every provider's stream. */
 export abstract class BaseStream implements StreamHandle {
   protected readonly clock: Clock;
@@ -171,7 +166,9 @@ export abstract class BaseStream implements StreamHandle {
   /** The gap the current connection resumed from (until the next drop). */
   private lastGap: GapInfo | undefined;
 
-  private pending: Pending[] = [];
+  /** Events received and not yet processed, in arrival order, and the ACKs to send once they are. */
+  private pendingEvents: ChainEvent[] = [];
+  private pendingAcks: Array<() => void> = [];
   private scheduledFlush: Promise<void> | undefined;
   private flushChain: Promise<void> = Promise.resolve();
 
@@ -257,7 +254,7 @@ export abstract class BaseStream implements StreamHandle {
   }
 
   flush(): Promise<void> {
-    return this.pending.length > 0 ? this.scheduleFlush() : this.flushChain;
+    return this.pendingEvents.length > 0 || this.pendingAcks.length > 0 ? this.scheduleFlush() : this.flushChain;
   }
 
   /** Every event the journal still holds (for export), oldest first; the in-memory ones without a journal. */
@@ -370,11 +367,12 @@ export abstract class BaseStream implements StreamHandle {
         if (this.dedup.seen(ev.id)) {
           this.duplicates++;
           this.log.debug(`duplicate ${ev.id} dropped`);
-          this.pending.push(ack ? { ack } : {});
         } else {
-          this.pending.push(ack ? { ev, ack } : { ev });
+          this.pendingEvents.push(ev);
           if (ev.warnings) for (const w of ev.warnings) this.emitNotice('warn', w);
         }
+        // a duplicate is ACKed too (the server wants every delivery settled), after the batch it arrived in
+        if (ack) this.pendingAcks.push(ack);
         void this.scheduleFlush();
       },
       activity: () => {
@@ -502,11 +500,11 @@ export abstract class BaseStream implements StreamHandle {
   }
 
   private async processBatch(): Promise<void> {
-    const batch = this.pending;
-    if (batch.length === 0) return;
-    this.pending = [];
-    const events: ChainEvent[] = [];
-    for (const p of batch) if (p.ev) events.push(p.ev);
+    const events = this.pendingEvents;
+    const acks = this.pendingAcks;
+    if (events.length === 0 && acks.length === 0) return;
+    this.pendingEvents = [];
+    this.pendingAcks = [];
     if (events.length > 0) {
       if (this.journal) {
         try {
@@ -525,10 +523,9 @@ export abstract class BaseStream implements StreamHandle {
       this.countReplayed(events);
       this.eventsEmitter.fire(events, (e) => this.listenerError(e));
     }
-    for (const p of batch) {
-      if (!p.ack) continue;
+    for (const ack of acks) {
       try {
-        p.ack();
+        ack();
       } catch (err) {
         this.log.debug(`ack failed: ${describeError(err)}`);
       }

@@ -302,11 +302,12 @@ export class WarpStream extends BaseStream {
         },
         mode.kind === 'after' ? mode.id : '',
       );
-      const decoder = new TextDecoder('utf-8');
-      res.on('data', (chunk: Buffer) => {
+      // UTF-8 decoding that keeps a character split across chunks whole
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
         if (done) return;
         sink.activity();
-        reader.feed(decoder.decode(chunk, { stream: true }));
+        reader.feed(chunk);
       });
       res.on('end', () => {
         finish(quotaSeen ? { fatal: true, reason: 'quota_exceeded', message: 'quota exceeded' } : { fatal: false, message: 'server ended the event stream' });

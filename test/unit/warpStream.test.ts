@@ -312,6 +312,21 @@ describe('Warp SSE client', () => {
     assert.strictEqual(s.duplicatesDropped, 1);
   });
 
+  it('keeps a UTF-8 character whole when a chunk boundary splits it', async () => {
+    const s = make();
+    const got = collect(s);
+    const next = server.nextSse();
+    s.connect();
+    const { res } = await next;
+    const bytes = Buffer.from(`event: event\nid: u1\ndata: ${JSON.stringify({ ...moveEvent(1), type: '0x2::涼::Émoji🚀' })}\n\n`, 'utf8');
+    const cut = bytes.indexOf(Buffer.from('🚀', 'utf8')) + 2;
+    res.write(bytes.subarray(0, cut));
+    await new Promise((r) => setImmediate(r));
+    res.write(bytes.subarray(cut));
+    await got.until(1);
+    assert.strictEqual(got.events[0].type, '0x2::涼::Émoji🚀');
+  });
+
   it('uses ?mode=resume for a resume connect and stops on quota_exceeded', async () => {
     const s = make();
     const next = server.nextSse();

@@ -269,7 +269,8 @@ export abstract class BaseStream implements StreamHandle {
     this.userStopped = true;
     this.teardown();
     this.disposed = true;
-    void this.flush().then(() => this.journal?.close());
+    // the journal may still be opening: close it once it is, after the last batch is written
+    void this.ready.then(() => this.flush()).then(() => this.journal?.close());
     this.eventsEmitter.dispose();
     this.statusEmitter.dispose();
     this.gapEmitter.dispose();

@@ -134,22 +134,18 @@ function str(value: unknown): string | undefined {
   return undefined;
 }
 
-function pick(obj: Record<string, unknown>, ...names: string[]): unknown {
-  for (const n of names) if (obj[n] !== undefined && obj[n] !== null) return obj[n];
-  return undefined;
-}
 
 /**
  * A derived id for a data payload that came without a message id: digest + sequence (or the kind's own fields).
  * Stable for the same payload, so it also deduplicates.
  */
 export function derivedWarpId(name: string, data: Record<string, unknown>): string | undefined {
-  const digest = str(pick(data, 'txDigest', 'tx_digest', 'digest'));
+  const digest = str(data.txDigest ?? data.tx_digest ?? data.digest);
   if (!digest) return undefined;
   const parts = [digest, name];
-  const seq = str(pick(data, 'eventSequence', 'event_sequence', 'eventSeq'));
+  const seq = str(data.eventSequence ?? data.event_sequence ?? data.eventSeq);
   if (seq !== undefined) parts.push(seq);
-  const extra = str(pick(data, 'address', 'object_id', 'objectId', 'coin_type', 'coinType', 'amount'));
+  const extra = str(data.address ?? data.object_id ?? data.objectId ?? data.coin_type ?? data.coinType ?? data.amount);
   if (extra !== undefined) parts.push(extra);
   return `~${parts.join('_')}`;
 }
@@ -186,20 +182,20 @@ export function normalizeWarp(
       sender = str(obj.sender);
       break;
     case 'address':
-      type = str(pick(obj, 'objectType', 'object_type')) ?? str(obj.activityType);
+      type = str(obj.objectType ?? obj.object_type) ?? str(obj.activityType);
       sender = str(obj.address);
       break;
     case 'coin':
-      type = str(pick(obj, 'coin_type', 'coinType'));
+      type = str(obj.coin_type ?? obj.coinType);
       sender = str(obj.address);
       break;
     case 'object':
-      type = str(pick(obj, 'objectType', 'object_type', 'writeKind'));
-      sender = str(pick(obj, 'owner', 'sender'));
+      type = str(obj.objectType ?? obj.object_type ?? obj.writeKind);
+      sender = str(obj.owner ?? obj.sender);
       break;
     default:
       type = str(obj.type);
-      sender = str(pick(obj, 'sender', 'address'));
+      sender = str(obj.sender ?? obj.address);
   }
   const ev: ChainEvent = {
     id: eventId,
@@ -210,13 +206,13 @@ export function normalizeWarp(
     receivedAt,
     payload: data,
   };
-  const digest = str(pick(obj, 'txDigest', 'tx_digest', 'digest'));
+  const digest = str(obj.txDigest ?? obj.tx_digest ?? obj.digest);
   if (digest !== undefined) ev.digest = digest;
-  const sequence = toNumber(pick(obj, 'eventSequence', 'event_sequence', 'eventSeq'));
+  const sequence = toNumber(obj.eventSequence ?? obj.event_sequence ?? obj.eventSeq);
   if (sequence !== undefined) ev.sequence = sequence;
   const checkpoint = toNumber(obj.checkpoint);
   if (checkpoint !== undefined) ev.checkpoint = checkpoint;
-  const timestamp = toNumber(pick(obj, 'timestamp', 'timestampMs'));
+  const timestamp = toNumber(obj.timestamp ?? obj.timestampMs);
   if (timestamp !== undefined) ev.timestamp = timestamp;
   if (type !== undefined) ev.type = type;
   if (sender !== undefined) ev.sender = sender;
@@ -228,5 +224,5 @@ export function normalizeWarp(
 export function objectIdOf(ev: ChainEvent): string | undefined {
   const p = ev.payload as Record<string, unknown> | null;
   if (!p || typeof p !== 'object') return undefined;
-  return str(pick(p, 'object_id', 'objectId'));
+  return str(p.object_id ?? p.objectId);
 }

@@ -92,3 +92,23 @@ describe('envelopeDataText', () => {
     assert.strictEqual(cut('{"id":"1","event":"e","data":"text"}'), undefined, 'data not an object');
   });
 });
+
+describe("serializeEvent with the payload text", () => {
+  it('writes exactly what JSON.stringify would, for every optional field, hostile strings included', () => {
+    const text = '{"a":"<script>\\u2028","n":[1,2]}';
+    const ev = normalizeWarp('s"1', 'brand_new', 'id"\\x', JSON.parse(text), 7);
+    Object.assign(ev, { digest: 'd\n', sequence: 3, checkpoint: 9, timestamp: 11, type: '0x2::a::B<"x">', sender: '0x\u202e', removed: true });
+    setPayloadText(ev, text);
+    const line = serializeEvent(ev);
+    assert.ok(!line.includes('\n'));
+    assert.deepStrictEqual(JSON.parse(line), JSON.parse(JSON.stringify(ev)));
+  });
+
+  it('keeps a key outside the model', () => {
+    const text = '{"a":1}';
+    const ev = normalizeWarp('s', 'event', 'i', JSON.parse(text), 1);
+    (ev as unknown as Record<string, unknown>).extra = 'kept';
+    setPayloadText(ev, text);
+    assert.strictEqual(JSON.parse(serializeEvent(ev)).extra, 'kept');
+  });
+});

@@ -18,7 +18,7 @@ import { systemClock, type Clock, type TimerHandle } from './clock';
 import { CreditMeter } from './credits';
 import { DedupWindow } from './dedup';
 import { Emitter, type Disposable } from './emitter';
-import type { ChainEvent } from './event';
+import { eventSize, type ChainEvent } from './event';
 import { Journal } from './journal';
 import { nullLogger, type Logger } from './logger';
 import { describeError, redact } from './redact';
@@ -54,6 +54,8 @@ export interface BaseStreamDeps {
   connectTimeoutMs?: number;
   /** Events kept in memory for {@link StreamHandle.recent} (default 500). */
   recentLimit?: number;
+  /** Memory budget of those events, bytes of the frames they came in (default 32 MiB; the newest is always kept). */
+  recentMaxBytes?: number;
   /** Ids remembered for dedup (default 10,000). */
   dedupWindow?: number;
 }
@@ -114,6 +116,8 @@ export abstract class BaseStream implements StreamHandle {
   private readonly defaultHeartbeatMs: number;
   private readonly connectTimeoutMs: number;
   private readonly recentLimit: number;
+  private readonly recentMaxBytes: number;
+  private recentBytes = 0;
   private readonly dedup: DedupWindow;
   private readonly meter = new CreditMeter();
   private readonly billed: boolean;
@@ -185,6 +189,7 @@ export abstract class BaseStream implements StreamHandle {
     this.heartbeatMs = this.defaultHeartbeatMs;
     this.connectTimeoutMs = deps.connectTimeoutMs ?? 15_000;
     this.recentLimit = deps.recentLimit ?? 500;
+    this.recentMaxBytes = deps.recentMaxBytes ?? 32 * 1024 * 1024;
     this.dedup = new DedupWindow(deps.dedupWindow ?? 10_000);
     this.billed = opts.billed;
     this.ready = this.restore(deps).catch((err) => {
@@ -519,8 +524,7 @@ export abstract class BaseStream implements StreamHandle {
       this.lastEventId = events[events.length - 1].id;
       this.lastEventAt = now;
       if (this.billed) this.meter.eventsReceived(events.length, now);
-      for (const ev of events) this.recentEvents.push(ev);
-      if (this.recentEvents.length > 2 * this.recentLimit) this.recentEvents = this.recentEvents.slice(-this.recentLimit);
+      this.keepRecent(events);
       this.countReplayed(events);
       this.eventsEmitter.fire(events, (e) => this.listenerError(e));
     }
@@ -532,6 +536,25 @@ export abstract class BaseStream implements StreamHandle {
       }
     }
     if (events.length > 0) this.statusEmitter.fire(this.status(), (e) => this.listenerError(e));
+  }
+
+  /**
+   * Adds events to the in-memory recent list, bounded by count ({@link BaseStreamDeps.recentLimit}, trimmed in one
+   * splice once it doubles) and by bytes ({@link BaseStreamDeps.recentMaxBytes}, so a run of huge payloads cannot
+   * hold unbounded memory: they stay in the journal). The newest event is always kept.
+   */
+  private keepRecent(events: readonly ChainEvent[]): void {
+    for (const ev of events) {
+      this.recentEvents.push(ev);
+      this.recentBytes += eventSize(ev);
+    }
+    if (this.recentEvents.length <= 2 * this.recentLimit && this.recentBytes <= this.recentMaxBytes) return;
+    let drop = Math.max(0, this.recentEvents.length - this.recentLimit);
+    let bytes = this.recentBytes;
+    for (let i = 0; i < drop; i++) bytes -= eventSize(this.recentEvents[i]);
+    while (bytes > this.recentMaxBytes && drop < this.recentEvents.length - 1) bytes -= eventSize(this.recentEvents[drop++]);
+    this.recentEvents.splice(0, drop);
+    this.recentBytes = bytes;
   }
 
   /** Events whose chain time is before the reconnect count as replayed, until the first live one. */
@@ -569,7 +592,7 @@ export abstract class BaseStream implements StreamHandle {
     this.lastEventId = journal.lastId;
     const kept = journal.takeRestored();
     for (const ev of kept) this.dedup.seen(ev.id);
-    this.recentEvents = kept.slice(-this.recentLimit);
+    this.keepRecent(kept);
     if (journal.lastId) this.log.info(`restored ${kept.length} events from the journal; resuming after ${journal.lastId}`);
   }
 

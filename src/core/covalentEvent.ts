@@ -4,7 +4,7 @@
  * problems become warnings and the stream goes on.
  */
 import type { ChainEvent } from './event';
-import { setPayloadText, toNumber } from './event';
+import { setEventSize, setPayloadText, toNumber } from './event';
 
 /** One decoded parameter of a Covalent log event (`decoded.params[]`). */
 export interface CovalentParam {
@@ -159,6 +159,7 @@ export function parseCovalentBody(stream: string, body: string, receivedAt: numb
       // the common case, one log item per MESSAGE: the journal can write the body text as received
       const ev = normalizeCovalent(stream, obj, receivedAt);
       if (ev.payload === obj) setPayloadText(ev, body);
+      setEventSize(ev, body.length);
       return { events: [ev], warnings: [] };
     } else return { events: [], warnings: [`MESSAGE body is not a log event (JSON ${value === null ? 'null' : typeof value})`] };
   }

@@ -66,6 +66,19 @@ export function releasePayloadText(ev: ChainEvent): void {
   if ((ev as WithPayloadText)[payloadTextKey] !== undefined) (ev as WithPayloadText)[payloadTextKey] = undefined;
 }
 
+const sizeKey = Symbol('size');
+type WithSize = ChainEvent & { [sizeKey]?: number };
+
+/** Records the size of the frame an event came in, in bytes (for memory budgets). */
+export function setEventSize(ev: ChainEvent, bytes: number): void {
+  (ev as WithSize)[sizeKey] = bytes;
+}
+
+/** The size recorded by {@link setEventSize}, or 1 KiB when unknown. */
+export function eventSize(ev: ChainEvent): number {
+  return (ev as WithSize)[sizeKey] ?? 1024;
+}
+
 /**
  * The text of the `data` member inside a Warp envelope's JSON text, when it can be cut out without parsing again:
  * `data` must be the envelope's last key and every key before it must hold a primitive (so the first `"data":` in

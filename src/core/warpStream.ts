@@ -12,7 +12,7 @@ import * as http from 'http';
 import * as https from 'https';
 import WebSocket from 'ws';
 import { BaseStream, ConnectError, type BaseStreamDeps, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from './baseStream';
-import { envelopeDataText, normalizeWarp, setPayloadText, toNumber } from './event';
+import { envelopeDataText, normalizeWarp, setEventSize, setPayloadText, toNumber } from './event';
 import { createSseReader } from './sseReader';
 import { describeError, redact, registerSecret } from './redact';
 import type { StreamDefinition } from './stream';
@@ -191,6 +191,7 @@ export class WarpStream extends BaseStream {
           const ev = normalizeWarp(stream, name, id, env.data, this.clock.now());
           const dataText = envelopeDataText(text, env as Record<string, unknown>);
           if (dataText !== undefined) setPayloadText(ev, dataText);
+          setEventSize(ev, size);
           sink.event(ev, id !== undefined ? ack(id) : undefined);
         }
       }
@@ -289,6 +290,7 @@ export class WarpStream extends BaseStream {
               default: {
                 const ev = normalizeWarp(stream, m.event, m.id, data, this.clock.now());
                 setPayloadText(ev, m.data);
+                setEventSize(ev, m.data.length);
                 sink.event(ev);
               }
             }

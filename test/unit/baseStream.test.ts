@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import { BaseStream, ConnectError, type ResolvedMode, type TransportConnection, type TransportSink } from '../../src/core/baseStream';
 import { FakeClock } from '../../src/core/clock';
-import type { ChainEvent } from '../../src/core/event';
+import { setEventSize, type ChainEvent } from '../../src/core/event';
 import type { GapInfo } from '../../src/core/stream';
 
 class MemoryStream extends BaseStream {
@@ -108,6 +108,31 @@ describe('BaseStream', () => {
     await tick();
     await tick();
     assert.strictEqual(s.status().stopReason, 'no_key');
+  });
+
+  it('keeps recent events within a byte budget, so a run of huge payloads cannot hold unbounded memory', async () => {
+    const big = new MemoryStream({ id: 'b', provider: 'evm' }, { clock, recentLimit: 500, recentMaxBytes: 10 * 1024 * 1024 }, { billed: false });
+    try {
+      big.connect();
+      await tick();
+      for (let i = 0; i < 50; i++) {
+        const e = ev(`big${i}`);
+        setEventSize(e, 1024 * 1024);
+        big.sink.event(e);
+      }
+      await big.flush();
+      const kept = big.recent();
+      assert.ok(kept.length >= 9 && kept.length <= 10, `${kept.length} of 50 one-MiB events kept`);
+      assert.strictEqual(kept[kept.length - 1].id, 'big49', 'the newest is kept');
+      assert.strictEqual(big.status().eventCount, 50, 'all were processed');
+      const huge = ev('huge');
+      setEventSize(huge, 64 * 1024 * 1024);
+      big.sink.event(huge);
+      await big.flush();
+      assert.deepStrictEqual(big.recent().map((e) => e.id), ['huge'], 'one event over the budget is still shown');
+    } finally {
+      big.dispose();
+    }
   });
 
   it('a throwing listener does not stop the others or the stream', async () => {

@@ -16,6 +16,7 @@ import { covalentDestination, covalentEndpoint, type DestinationFn } from './cov
 import { redact, registerSecret } from './redact';
 import { StompSession, type StompClosedInfo, type StompSessionOptions } from './stompSession';
 import type { StreamDefinition } from './stream';
+import { keyTransportProblem } from './transportSecurity';
 
 /** What a Covalent stream needs beyond {@link BaseStreamDeps}. Durations in milliseconds. */
 export interface CovalentStreamDeps extends BaseStreamDeps {
@@ -90,6 +91,8 @@ export class CovalentStream extends BaseStream {
     } catch (err) {
       throw new ConnectError({ fatal: true, reason: 'error', message: err instanceof Error ? err.message : String(err) });
     }
+    const problem = key ? keyTransportProblem(url) : undefined;
+    if (problem) throw new ConnectError({ fatal: true, reason: 'refused', message: problem });
     const headers = this.deps.connectHeaders ? this.deps.connectHeaders(key) : { login: key ?? '', passcode: '' };
     for (const v of Object.values(headers)) registerSecret(v);
     // Any connect that is not a brand-new live start follows a gap (a drop, a pause, a reload): Covalent cannot fill it.

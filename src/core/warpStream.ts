@@ -15,6 +15,7 @@ import { BaseStream, ConnectError, type BaseStreamDeps, type CloseOutcome, type 
 import { envelopeDataText, normalizeWarp, setEventSize, setPayloadText, toNumber } from './event';
 import { createSseReader } from './sseReader';
 import { describeError, redact, registerSecret } from './redact';
+import { keyTransportProblem } from './transportSecurity';
 import type { StreamDefinition } from './stream';
 
 /** Default hosts per network. The testnet host is undocumented: every base URL is a setting. */
@@ -91,6 +92,8 @@ export class WarpStream extends BaseStream {
       throw new ConnectError({ fatal: true, reason: 'no_key', message: `no API key saved for ${host}` });
     }
     registerSecret(key);
+    const problem = keyTransportProblem(warpBaseUrl(this.definition));
+    if (problem) throw new ConnectError({ fatal: true, reason: 'refused', message: problem });
     return this.definition.transport === 'sse' ? this.openSse(key, mode, sink) : this.openWs(key, mode, sink);
   }
 

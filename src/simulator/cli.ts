@@ -9,6 +9,8 @@
 import { createLogger } from '../core/logger';
 import type { LogLevel } from '../core/logger';
 import { COIN_TRANSFER_EVENT } from './suiGenerator';
+import { COVALENT_DEMO_KEY, CovalentServer } from './covalentServer';
+import { EvmNodeServer } from './evmNodeServer';
 import { DEMO_KEY, WarpServer } from './warpServer';
 
 /** Parsed command line. */
@@ -99,6 +101,12 @@ async function main(): Promise<void> {
   });
   if (args.quota !== undefined) server.setQuota(DEMO_KEY, args.quota);
   await server.start();
+  // the EVM side of the demo: a Covalent-compatible STOMP endpoint and an eth_subscribe node, on free ports
+  const covalent = new CovalentServer({ host: args.host, seed: args.seed, logger });
+  await covalent.start();
+  covalent.startAuto();
+  const evm = new EvmNodeServer({ host: args.host, seed: args.seed, blockTimeMs: 2_000, reorgEveryBlocks: 20, logger });
+  await evm.start();
   const ws = server.baseUrl.replace(/^http/, 'ws');
   process.stdout.write(
     [
@@ -108,6 +116,8 @@ async function main(): Promise<void> {
       `  SSE:       ${server.baseUrl}/v1/warp/demo/stream   (header x-api-key: ${DEMO_KEY})`,
       `  streams:   demo (mixed, ${args.rate}/s), events, address, coin, object (1/s each)`,
       `  health:    ${server.baseUrl}/healthz`,
+      `Covalent-compatible STOMP endpoint: ${covalent.url}   (key ${COVALENT_DEMO_KEY}; destinations /v1/{chainId}/events/address/{address}/ or .../topics/{topic}/)`,
+      `EVM node (eth_subscribe, chain 31337, a block every 2 s, a reorg every 20 blocks): ${evm.url}`,
       'Ctrl+C to stop.',
       '',
     ].join('\n'),
@@ -117,7 +127,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: stopping`);
-    server.stop().then(
+    Promise.all([server.stop(), covalent.stop(), evm.stop()]).then(
       () => process.exit(0),
       () => process.exit(1),
     );

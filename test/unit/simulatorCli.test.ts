@@ -30,6 +30,8 @@ describe('simulator: CLI process', function () {
       assert.ok(wsUrl && /^ws:\/\/127\.0\.0\.1:\d+\/v1\/warp\/demo\/ws\?api_key=indr_demo_local$/.test(wsUrl), banner);
       assert.match(banner, /SSE:\s+http:\/\/127\.0\.0\.1:\d+\/v1\/warp\/demo\/stream/);
       assert.match(banner, /API key:\s+indr_demo_local/);
+      assert.match(banner, /Covalent-compatible STOMP endpoint: ws:\/\/127\.0\.0\.1:\d+\/v1\//);
+      assert.match(banner, /EVM node \(eth_subscribe.*\): ws:\/\/127\.0\.0\.1:\d+/);
       const got = await new Promise<Array<{ event: string; id?: string }>>((resolve, reject) => {
         const ws = new WebSocket(wsUrl as string, { perMessageDeflate: false });
         const msgs: Array<{ event: string; id?: string }> = [];

@@ -11,7 +11,7 @@ import { TOPIC_TRANSFER } from '../../src/core/evmDecode';
 import { keccak256 } from '../../src/core/evmKeccak';
 import { EvmStream } from '../../src/core/evmStream';
 import { createLogger, MemorySink } from '../../src/core/logger';
-import type { EvmBackfillInfo } from '../../src/core/evmStream';
+import { observeEvm } from '../unit/support/evmObserve';
 import { TcpProxy } from './support/tcpProxy';
 
 const nodeUrl = process.env.CW_EVM_NODE_URL;
@@ -109,26 +109,12 @@ describe('EvmStream against a real hardhat node', function () {
       { id: 'hardhat', provider: 'evm', chainId: 31337, address: contract, topics: [TOPIC_TRANSFER] },
       { clock, logger: createLogger(logSink), getKey: async () => `ws://127.0.0.1:${proxyPort}`, backoff: { baseMs: 100, maxMs: 1_000 }, random: () => 0.5, ...(opts.journalDir ? { journalDir: opts.journalDir } : {}) },
     );
-    const events: ChainEvent[] = [];
-    const backfills: EvmBackfillInfo[] = [];
-    let waiters: Array<() => void> = [];
-    const kick = () => {
-      for (const w of waiters.splice(0)) w();
-    };
-    stream.onEvents((e) => {
-      events.push(...e);
-      kick();
-    });
-    stream.onStatus(kick);
-    stream.onBackfill((b) => {
-      backfills.push(b);
-      kick();
-    });
+    const { events, backfills, kick, until: untilCond } = observeEvm(stream);
     cleanups.push(() => stream.dispose());
     // event-driven: conditions are re-checked on every event, status change, backfill and sent transaction
     const until = async (cond: () => boolean, what: string) => {
       waitingFor = `${what}: ${JSON.stringify(stream.status())}`;
-      while (!cond()) await new Promise<void>((r) => waiters.push(r));
+      await untilCond(cond);
     };
     kicks.add(kick);
     cleanups.push(() => void kicks.delete(kick));

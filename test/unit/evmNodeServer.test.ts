@@ -1,10 +1,10 @@
 import * as assert from 'assert';
 import WebSocket from 'ws';
 import { FakeClock } from '../../src/core/clock';
-import type { ChainEvent } from '../../src/core/event';
 import { EvmRpcConnection, RpcError } from '../../src/core/evmRpc';
-import { EvmStream, type EvmBackfillInfo } from '../../src/core/evmStream';
+import { EvmStream } from '../../src/core/evmStream';
 import { EvmNodeServer, EVM_SIM_CONTRACTS, logMatches } from '../../src/simulator/evmNodeServer';
+import { observeEvm } from './support/evmObserve';
 
 const TRANSFER = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
 
@@ -125,25 +125,7 @@ describe('EVM node simulator', () => {
     await server.start();
     const stream = new EvmStream({ id: 'sim', provider: 'evm', chainId: 1 }, { clock, getKey: async () => server.url, backoff: { baseMs: 100, maxMs: 1_000 }, random: () => 0.5, maxBlockRange: 8 });
     closers.push(() => stream.dispose());
-    const events: ChainEvent[] = [];
-    const backfills: EvmBackfillInfo[] = [];
-    let waiters: Array<() => void> = [];
-    const kick = () => {
-      for (const w of waiters.splice(0)) w();
-    };
-    stream.onEvents((e) => {
-      events.push(...e);
-      kick();
-    });
-    stream.onStatus(kick);
-    stream.onBackfill((b) => {
-      backfills.push(b);
-      kick();
-    });
-    const until = async (cond: () => boolean) => {
-      while (!cond()) await new Promise<void>((r) => waiters.push(r));
-    };
-    waiters = [];
+    const { events, backfills, until } = observeEvm(stream);
     stream.connect();
     await until(() => stream.status().state === 'live');
     // live, with reorgs every 4 blocks

@@ -3,21 +3,13 @@
 // per-method overrides (to return errors or garbage), raw frames, reorgs (removed: true) and dropped sockets.
 import type { AddressInfo } from 'net';
 import WebSocket, { WebSocketServer } from 'ws';
+import type { SimLog } from '../../../src/simulator/evmNodeServer';
 
 export const TRANSFER = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
 export const CONTRACT = '0x' + 'c0'.repeat(20);
 
-export interface RawLog {
-  address: string;
-  blockHash: string;
-  blockNumber: string;
-  logIndex: string;
-  transactionHash: string;
-  transactionIndex: string;
-  topics: string[];
-  data: string;
-  removed?: boolean;
-}
+/** A log as a node sends it: the simulator's shape, with `removed` optional as real nodes leave it out. */
+export type RawLog = Omit<SimLog, 'removed'> & { removed?: boolean };
 
 export interface Block {
   number: number;

@@ -16,10 +16,10 @@ import { covalentDestination, rabbitMqDestination } from '../../src/core/covalen
 import type { CovalentLogItem } from '../../src/core/covalentEvent';
 import { CovalentStream } from '../../src/core/covalentStream';
 import type { CovalentStreamDeps } from '../../src/core/covalentStream';
-import type { ChainEvent } from '../../src/core/event';
 import type { StreamDefinition, StreamHandle, StreamStatus } from '../../src/core/stream';
 import { CovalentLogGenerator, EVENT_TOPICS } from '../../src/simulator/covalentServer';
 import { systemClock } from '../../src/core/clock';
+import { collect } from '../unit/support/wait';
 
 const WS_URL = process.env.CW_RABBITMQ_WS ?? 'ws://127.0.0.1:15674/ws';
 const API = process.env.CW_RABBITMQ_API ?? 'http://127.0.0.1:15672/api';
@@ -95,16 +95,6 @@ function waitForStatus(h: StreamHandle, pred: (s: StreamStatus) => boolean): Pro
   });
 }
 
-function collect(h: StreamHandle): { events: ChainEvent[]; until(n: number): Promise<ChainEvent[]> } {
-  const events: ChainEvent[] = [];
-  let waiters: Array<{ n: number; resolve: (e: ChainEvent[]) => void }> = [];
-  h.onEvents((batch) => {
-    events.push(...batch);
-    waiters = waiters.filter((w) => (events.length >= w.n ? (w.resolve(events), false) : true));
-  });
-  return { events, until: (n) => (events.length >= n ? Promise.resolve(events) : new Promise((resolve) => waiters.push({ n, resolve }))) };
-}
-
 const ids = (items: CovalentLogItem[]) => items.map((i) => `${i.tx_hash}:${i.log_offset}`);
 
 describe('Covalent client against a real RabbitMQ (Web-STOMP)', function () {
@@ -129,6 +119,17 @@ describe('Covalent client against a real RabbitMQ (Web-STOMP)', function () {
     return s;
   }
 
+  /** A stream for `def` (chain 1 unless given), connected and live, with the broker's binding for it in place. */
+  async function subscribed(def: Partial<StreamDefinition>, deps: Partial<CovalentStreamDeps> = {}) {
+    const path = covalentDestination({ id: 'x', provider: 'covalent', chainId: 1, ...def });
+    const s = make(def, deps);
+    const got = collect(s);
+    s.connect();
+    await waitForStatus(s, (x) => x.state === 'live');
+    await whenBound(path);
+    return { s, got, path };
+  }
+
   before(async () => {
     pub = await publisher();
   });
@@ -148,12 +149,7 @@ describe('Covalent client against a real RabbitMQ (Web-STOMP)', function () {
 
   it('subscribes by address and receives published logs in order', async () => {
     const def = { address: USDC };
-    const path = covalentDestination({ id: 'x', provider: 'covalent', chainId: 1, ...def });
-    const s = make(def);
-    const got = collect(s);
-    s.connect();
-    await waitForStatus(s, (x) => x.state === 'live');
-    await whenBound(path);
+    const { got, path } = await subscribed(def);
     const items = Array.from({ length: 50 }, () => gen.next(1, 'address', USDC));
     pub.send(path, items);
     await got.until(50);
@@ -163,12 +159,7 @@ describe('Covalent client against a real RabbitMQ (Web-STOMP)', function () {
 
   it('subscribes by topic and receives only that topic', async () => {
     const def = { chainId: 8453, topic: EVENT_TOPICS.Swap };
-    const path = covalentDestination({ id: 'x', provider: 'covalent', ...def });
-    const s = make(def);
-    const got = collect(s);
-    s.connect();
-    await waitForStatus(s, (x) => x.state === 'live');
-    await whenBound(path);
+    const { got, path } = await subscribed(def);
     const other = gen.next(8453, 'topics', EVENT_TOPICS.Sync);
     const swaps = Array.from({ length: 5 }, () => gen.next(8453, 'topics', EVENT_TOPICS.Swap));
     pub.send(covalentDestination({ id: 'y', provider: 'covalent', chainId: 8453, topic: EVENT_TOPICS.Sync }), [other]);
@@ -206,12 +197,7 @@ describe('Covalent client against a real RabbitMQ (Web-STOMP)', function () {
   it('a frozen broker (SIGSTOP) is declared dead within 2x the heart-beat; after SIGCONT the client reconnects and receives', async function () {
     if (!BROKER_PID) this.skip();
     const def = { address: PAIR };
-    const path = covalentDestination({ id: 'x', provider: 'covalent', chainId: 1, ...def });
-    const s = make(def, { heartbeatIncomingMs: HEARTBEAT_MS, connectTimeoutMs: 5_000 });
-    const got = collect(s);
-    s.connect();
-    await waitForStatus(s, (x) => x.state === 'live');
-    await whenBound(path);
+    const { s, got, path } = await subscribed(def, { heartbeatIncomingMs: HEARTBEAT_MS, connectTimeoutMs: 5_000 });
     process.kill(BROKER_PID!, 'SIGSTOP');
     let dead: { status: StreamStatus; at: number };
     try {
@@ -235,12 +221,7 @@ describe('Covalent client against a real RabbitMQ (Web-STOMP)', function () {
   it('a broker restart: the client sees the drop, reconnects with backoff, re-subscribes and receives again', async function () {
     if (!BROKER_PID) this.skip();
     const def = { topic: EVENT_TOPICS.Transfer };
-    const path = covalentDestination({ id: 'x', provider: 'covalent', chainId: 1, ...def });
-    const s = make(def);
-    const got = collect(s);
-    s.connect();
-    await waitForStatus(s, (x) => x.state === 'live');
-    await whenBound(path);
+    const { s, got, path } = await subscribed(def);
     const down = waitForStatus(s, (x) => x.state === 'reconnecting');
     await pub.close();
     execFileSync('rabbitmqctl', ['stop_app'], { stdio: 'ignore' });

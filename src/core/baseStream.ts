@@ -412,13 +412,7 @@ export abstract class BaseStream implements StreamHandle {
 
   private afterClose(outcome: CloseOutcome): void {
     const now = this.clock.now();
-    const wasLive = this.state === 'live';
-    this.clearConnectionTimers();
-    this.conn = undefined;
-    if (this.billed) this.meter.disconnected(now);
-    if (wasLive) this.downAt = now;
-    this.lastGap = undefined;
-    this.connectedSince = undefined;
+    this.connectionEnded(now);
     this.lastError = redact(outcome.message);
     if (outcome.fatal) {
       this.log.error(`stopped: ${outcome.message}`);
@@ -462,22 +456,29 @@ export abstract class BaseStream implements StreamHandle {
   private teardown(): void {
     this.generation++;
     const conn = this.conn;
-    this.conn = undefined;
-    this.clearConnectionTimers();
     this.clock.clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     this.nextRetryAt = undefined;
+    this.clearConnectionTimers();
     if (conn) {
-      const now = this.clock.now();
-      if (this.billed) this.meter.disconnected(now);
-      if (this.state === 'live') this.downAt = now;
-      this.connectedSince = undefined;
+      this.connectionEnded(this.clock.now());
       try {
         conn.close();
       } catch (err) {
         this.log.debug(`close failed: ${describeError(err)}`);
       }
     }
+  }
+
+  /** Bookkeeping when a connection ends, however it ends: timers, billing, and when the stream went down. */
+  private connectionEnded(now: number): void {
+    const wasLive = this.state === 'live';
+    this.clearConnectionTimers();
+    this.conn = undefined;
+    if (this.billed) this.meter.disconnected(now);
+    if (wasLive) this.downAt = now;
+    this.lastGap = undefined;
+    this.connectedSince = undefined;
   }
 
   private clearConnectionTimers(): void {

@@ -19,7 +19,7 @@ import { CreditMeter } from './credits';
 import { DedupWindow } from './dedup';
 import { Emitter, type Disposable } from './emitter';
 import { eventSize, type ChainEvent } from './event';
-import { Journal } from './journal';
+import { Journal, type JournalOptions } from './journal';
 import { nullLogger, type Logger } from './logger';
 import { describeError, redact } from './redact';
 import type {
@@ -582,7 +582,7 @@ export abstract class BaseStream implements StreamHandle {
 
   private async restore(deps: BaseStreamDeps): Promise<void> {
     if (!deps.journalDir) return;
-    const opts: import('./journal').JournalOptions = {
+    const opts: JournalOptions = {
       dir: deps.journalDir,
       name: this.definition.id,
       onWarning: (m) => this.emitNotice('warn', m),

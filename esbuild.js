@@ -41,7 +41,7 @@ const builds = [
     outbase: 'test',
   },
 ];
-if (fs.existsSync('media/feed.ts')) {
+if (fs.existsSync('media/feed/main.ts')) {
   builds.push({
     bundle: true,
     platform: 'browser',
@@ -50,7 +50,7 @@ if (fs.existsSync('media/feed.ts')) {
     sourcemap: production ? false : 'linked',
     minify: production,
     logLevel: 'warning',
-    entryPoints: ['media/feed.ts'],
+    entryPoints: ['media/feed/main.ts'],
     outfile: 'dist/media/feed.js',
   });
 }

@@ -15,7 +15,7 @@ import { WebSocketServer, WebSocket } from 'ws';
 import type { RawData } from 'ws';
 import { systemClock } from '../core/clock';
 import type { Clock, TimerHandle } from '../core/clock';
-import { keccak256 } from '../core/evmKeccak';
+import { keccak256 } from '../core/evm/evmKeccak';
 import { nullLogger } from '../core/logger';
 import type { Logger } from '../core/logger';
 import { prng } from './prng';

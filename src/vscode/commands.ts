@@ -4,9 +4,9 @@
  */
 import * as vscode from 'vscode';
 import type { ChainEvent, Provider } from '../core/event';
-import type { StreamDefinition } from '../core/stream';
-import type { StreamRegistry, RegisteredStream } from '../core/streamRegistry';
-import { isEvmAddress, isTopicHash, describeStatus } from '../core/streamRegistry';
+import type { StreamDefinition } from '../core/stream/stream';
+import type { StreamRegistry, RegisteredStream } from '../core/stream/streamRegistry';
+import { isEvmAddress, isTopicHash, describeStatus } from '../core/stream/streamRegistry';
 import { explorerTxUrl } from '../core/explorers';
 import { describeError } from '../core/redact';
 import type { Logger } from '../core/logger';

@@ -6,10 +6,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { CreditGuard } from '../core/creditGuard';
+import { CreditGuard } from '../core/stream/creditGuard';
 import type { Logger } from '../core/logger';
 import { systemClock } from '../core/clock';
-import type { StreamRegistry } from '../core/streamRegistry';
+import type { StreamRegistry } from '../core/stream/streamRegistry';
 import type { Prompter } from './prompter';
 import { guardSettings, SECTION } from './settings';
 

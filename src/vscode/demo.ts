@@ -4,8 +4,8 @@
  * The EVM demo adds a local `eth_subscribe` node (ERC-20 / Uniswap logs, a reorg every 20 blocks) and an in-memory
  * "Demo (EVM)" stream; Stop Demo ends both.
  */
-import type { StreamRegistry } from '../core/streamRegistry';
-import type { StreamDefinition } from '../core/stream';
+import type { StreamRegistry } from '../core/stream/streamRegistry';
+import type { StreamDefinition } from '../core/stream/stream';
 import type { Logger } from '../core/logger';
 import { EvmNodeServer } from '../simulator/evmNodeServer';
 import { DEMO_KEY, WarpServer } from '../simulator/warpServer';

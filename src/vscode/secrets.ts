@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { Provider } from '../core/event';
-import type { StreamDefinition } from '../core/stream';
+import type { StreamDefinition } from '../core/stream/stream';
 import { forgetSecret, registerSecret } from '../core/redact';
 import { Emitter } from '../core/emitter';
 import { effectiveDefinition, hostOf } from './settings';

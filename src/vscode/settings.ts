@@ -3,9 +3,9 @@
  * of the restricted settings (streams, every URL), so what this returns is safe to connect with.
  */
 import * as vscode from 'vscode';
-import type { StreamDefinition } from '../core/stream';
+import type { StreamDefinition } from '../core/stream/stream';
 import type { SuiExplorer } from '../core/explorers';
-import type { CreditGuardSettings } from '../core/creditGuard';
+import type { CreditGuardSettings } from '../core/stream/creditGuard';
 
 /** Settings section. */
 export const SECTION = 'chainWatch';

@@ -4,10 +4,10 @@
  * Streams view) and credits (`~12.4k cr · 1.8k/h`, warning look past the daily budget).
  */
 import * as vscode from 'vscode';
-import type { StreamRegistry } from '../core/streamRegistry';
-import type { CreditGuard } from '../core/creditGuard';
-import { compactNumber, formatCredits } from '../core/creditGuard';
-import { groupDigits } from '../core/streamRegistry';
+import type { StreamRegistry } from '../core/stream/streamRegistry';
+import type { CreditGuard } from '../core/stream/creditGuard';
+import { compactNumber, formatCredits } from '../core/stream/creditGuard';
+import { groupDigits } from '../core/stream/streamRegistry';
 
 /** The status bar items. */
 export class StatusBar implements vscode.Disposable {

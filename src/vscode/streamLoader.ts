@@ -5,8 +5,8 @@
  */
 import * as vscode from 'vscode';
 import type { Logger } from '../core/logger';
-import type { StreamRegistry } from '../core/streamRegistry';
-import type { StreamStatus } from '../core/stream';
+import type { StreamRegistry } from '../core/stream/streamRegistry';
+import type { StreamStatus } from '../core/stream/stream';
 import type { OutputManager } from './output';
 import type { KeyStore } from './secrets';
 import { effectiveDefinition, readStreams, recentEventsInTree } from './settings';

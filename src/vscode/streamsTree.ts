@@ -4,9 +4,9 @@
  */
 import * as vscode from 'vscode';
 import type { ChainEvent } from '../core/event';
-import type { StreamRegistry, RegisteredStream } from '../core/streamRegistry';
-import { describeStatus, groupDigits, shortDuration, streamContextValue } from '../core/streamRegistry';
-import type { StreamStatus } from '../core/stream';
+import type { StreamRegistry, RegisteredStream } from '../core/stream/streamRegistry';
+import { describeStatus, groupDigits, shortDuration, streamContextValue } from '../core/stream/streamRegistry';
+import type { StreamStatus } from '../core/stream/stream';
 import { redact } from '../core/redact';
 import { recentEventsInTree } from './settings';
 

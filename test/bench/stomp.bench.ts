@@ -20,9 +20,9 @@ import { Client, Parser } from '@stomp/stompjs';
 import type { IStompSocket } from '@stomp/stompjs';
 import WebSocket from 'ws';
 import { systemClock } from '../../src/core/clock';
-import { covalentDestination } from '../../src/core/covalentDestination';
-import { CovalentStream } from '../../src/core/covalentStream';
-import type { StreamDefinition } from '../../src/core/stream';
+import { covalentDestination } from '../../src/core/covalent/covalentDestination';
+import { CovalentStream } from '../../src/core/covalent/covalentStream';
+import type { StreamDefinition } from '../../src/core/stream/stream';
 import { CovalentLogGenerator, CovalentServer } from '../../src/simulator/covalentServer';
 
 const WINDOW = 4_000;

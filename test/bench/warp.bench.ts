@@ -14,7 +14,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { createParser } from 'eventsource-parser';
 import WebSocket from 'ws';
-import { WarpStream } from '../../src/core/warpStream';
+import { WarpStream } from '../../src/core/warp/warpStream';
 
 const WINDOW = 20_000;
 /** Client-process CPU per event (µs) of the last {@link pump}: the server runs in another process. */

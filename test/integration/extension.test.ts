@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { DEMO_KEY, WarpServer } from '../../src/simulator/warpServer';
 import { CovalentServer } from '../../src/simulator/covalentServer';
 import { EVM_SIM_CONTRACTS, EvmNodeServer } from '../../src/simulator/evmNodeServer';
-import { covalentDestination } from '../../src/core/covalentDestination';
+import { covalentDestination } from '../../src/core/covalent/covalentDestination';
 import type { ChainWatchApi } from '../../src/extension';
 import { ScriptedPrompter } from './support/scriptedPrompter';
 import { chainWatch, streamOf, waitUntil, EXTENSION_ID } from './support/api';

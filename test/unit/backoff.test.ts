@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { defaultBackoff, nextDelay } from '../../src/core/backoff';
+import { defaultBackoff, nextDelay } from '../../src/core/stream/backoff';
 
 describe('backoff', () => {
   it('grows exponentially with full jitter and caps at maxMs', () => {

@@ -1,9 +1,9 @@
 /** BaseStream's state machine with an in-memory transport and a FakeClock: no sockets at all. */
 import * as assert from 'assert';
-import { BaseStream, ConnectError, type ResolvedMode, type TransportConnection, type TransportSink } from '../../src/core/baseStream';
+import { BaseStream, ConnectError, type ResolvedMode, type TransportConnection, type TransportSink } from '../../src/core/stream/baseStream';
 import { FakeClock } from '../../src/core/clock';
 import { setEventSize, type ChainEvent } from '../../src/core/event';
-import type { GapInfo } from '../../src/core/stream';
+import type { GapInfo } from '../../src/core/stream/stream';
 
 class MemoryStream extends BaseStream {
   readonly opens: Array<{ mode: ResolvedMode; sink: TransportSink; closed: boolean }> = [];

@@ -27,15 +27,60 @@ describe('layer boundaries', () => {
     });
   }
 
-  it('src/core imports nothing outside itself except Node built-ins, its libraries and the import-free feed protocol', () => {
-    const allowed = /^(?:\.\/|\.\.\/feedProtocol$|node:|ws$|eventsource-parser$|@stomp\/stompjs$|fs$|path$|http$|https$|net$|os$|crypto$|events$|url$|zlib$|stream$|util$|buffer$|timers$|string_decoder$)/;
+  /** Every import specifier in `file` (static, dynamic and require), with the file it resolves to when relative. */
+  function importsOf(file: string): { spec: string; target?: string }[] {
+    const text = fs.readFileSync(file, 'utf8');
+    const out: { spec: string; target?: string }[] = [];
+    for (const m of text.matchAll(/(?:^\s*(?:import|export)\s(?:[^;'"]*?\sfrom\s)?\s*|\bimport\(\s*|\brequire\(\s*)['"]([^'"]+)['"]/gm)) {
+      const spec = m[1]!;
+      out.push(spec.startsWith('.') ? { spec, target: path.resolve(path.dirname(file), spec) } : { spec });
+    }
+    return out;
+  }
+  const inside = (target: string, dir: string) => !path.relative(path.join(root, dir), target).startsWith('..');
+  const nodeBuiltins = /^(?:node:|fs$|path$|http$|https$|http2$|net$|os$|crypto$|events$|url$|zlib$|stream$|util$|buffer$|timers$|string_decoder$|child_process$)/;
+  const coreLibraries = /^(?:ws$|eventsource-parser$|@stomp\/stompjs$|graphql-ws$|graphql$|viem(?:\/|$)|@mysten\/sui(?:\/|$)|@grpc\/grpc-js$|@protobuf-ts\/)/;
+
+  it('src/core imports only itself, Node built-ins and its protocol libraries', () => {
     const bad: string[] = [];
     for (const f of files(path.join(root, 'src/core'), ['.ts'])) {
-      for (const m of fs.readFileSync(f, 'utf8').matchAll(/^\s*(?:import|export)\s(?:[^;'"]*?\sfrom\s)?\s*['"]([^'"]+)['"]/gm)) {
-        if (!allowed.test(m[1])) bad.push(`${path.relative(root, f)}: ${m[1]}`);
+      for (const { spec, target } of importsOf(f)) {
+        const ok = target ? inside(target, 'src/core') : nodeBuiltins.test(spec) || coreLibraries.test(spec);
+        if (!ok) bad.push(`${path.relative(root, f)}: ${spec}`);
       }
     }
     assert.deepStrictEqual(bad, []);
+  });
+
+  it('src/feed imports only itself (no vscode, no Node, no core)', () => {
+    const list = files(path.join(root, 'src/feed'), ['.ts']);
+    assert.ok(list.length > 0, 'src/feed has files');
+    const bad: string[] = [];
+    for (const f of list) {
+      for (const { spec, target } of importsOf(f)) if (!target || !inside(target, 'src/feed')) bad.push(`${path.relative(root, f)}: ${spec}`);
+    }
+    assert.deepStrictEqual(bad, []);
+  });
+
+  it('media imports only src/feed and itself', () => {
+    const bad: string[] = [];
+    for (const f of files(path.join(root, 'media'), ['.ts'])) {
+      for (const { spec, target } of importsOf(f)) {
+        if (!target || !(inside(target, 'media') || inside(target, 'src/feed'))) bad.push(`${path.relative(root, f)}: ${spec}`);
+      }
+    }
+    assert.deepStrictEqual(bad, []);
+  });
+
+  it('the import scanner sees static, dynamic and require imports', () => {
+    const tmp = path.join(root, 'out', 'boundary-probe.ts');
+    fs.mkdirSync(path.dirname(tmp), { recursive: true });
+    fs.writeFileSync(tmp, `import { a } from '../src/core/clock';\nconst b = require('vscode');\nconst c = import('./x');\n`);
+    try {
+      assert.deepStrictEqual(importsOf(tmp).map((i) => i.spec), ['../src/core/clock', 'vscode', './x']);
+    } finally {
+      fs.rmSync(tmp);
+    }
   });
 
   it('the check itself catches a vscode import', () => {

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { covalentDestination, covalentEndpoint, defaultCovalentUrl, rabbitMqDestination } from '../../src/core/covalentDestination';
-import type { StreamDefinition } from '../../src/core/stream';
+import { covalentDestination, covalentEndpoint, defaultCovalentUrl, rabbitMqDestination } from '../../src/core/covalent/covalentDestination';
+import type { StreamDefinition } from '../../src/core/stream/stream';
 
 const ADDR = '0x7be8076f4ea4a4ad08075c2508e481d6c946d12b';
 const TOPIC = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { covalentChains, covalentEventId, describeCovalentLog, maxDescriptionChars, normalizeCovalent, parseCovalentBody } from '../../src/core/covalentEvent';
-import type { CovalentLogItem } from '../../src/core/covalentEvent';
+import { covalentChains, covalentEventId, describeCovalentLog, maxDescriptionChars, normalizeCovalent, parseCovalentBody } from '../../src/core/covalent/covalentEvent';
+import type { CovalentLogItem } from '../../src/core/covalent/covalentEvent';
 
 /** The real Uniswap V2 Sync from protocols.md §2 (block 11995619, log_offset 213). */
 const SYNC: CovalentLogItem = {

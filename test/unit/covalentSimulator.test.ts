@@ -4,11 +4,11 @@
  */
 import * as assert from 'assert';
 import { FakeClock } from '../../src/core/clock';
-import { covalentDestination } from '../../src/core/covalentDestination';
-import { covalentChains } from '../../src/core/covalentEvent';
-import type { CovalentLogItem } from '../../src/core/covalentEvent';
-import { CovalentStream } from '../../src/core/covalentStream';
-import { keccak256 } from '../../src/core/evmKeccak';
+import { covalentDestination } from '../../src/core/covalent/covalentDestination';
+import { covalentChains } from '../../src/core/covalent/covalentEvent';
+import type { CovalentLogItem } from '../../src/core/covalent/covalentEvent';
+import { CovalentStream } from '../../src/core/covalent/covalentStream';
+import { keccak256 } from '../../src/core/evm/evmKeccak';
 import { CovalentLogGenerator, CovalentServer, EVENT_TOPICS, parseCovalentDestination, SIM_CONTRACTS } from '../../src/simulator/covalentServer';
 import { collect, waitForStatus } from './support/wait';
 

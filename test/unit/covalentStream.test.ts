@@ -7,10 +7,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { FakeClock } from '../../src/core/clock';
-import { CovalentStream } from '../../src/core/covalentStream';
-import type { CovalentStreamDeps } from '../../src/core/covalentStream';
+import { CovalentStream } from '../../src/core/covalent/covalentStream';
+import type { CovalentStreamDeps } from '../../src/core/covalent/covalentStream';
 import { createLogger, MemorySink } from '../../src/core/logger';
-import type { StreamDefinition, StreamNotice } from '../../src/core/stream';
+import type { StreamDefinition, StreamNotice } from '../../src/core/stream/stream';
 import { CovalentServer } from '../../src/simulator/covalentServer';
 import { collect, until, waitForStatus } from './support/wait';
 

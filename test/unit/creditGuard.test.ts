@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { FakeClock } from '../../src/core/clock';
-import { CreditGuard, GUARD_TICK_MS, compactNumber, dayKey, formatCredits } from '../../src/core/creditGuard';
-import type { CreditGuardHost } from '../../src/core/creditGuard';
+import { CreditGuard, GUARD_TICK_MS, compactNumber, dayKey, formatCredits } from '../../src/core/stream/creditGuard';
+import type { CreditGuardHost } from '../../src/core/stream/creditGuard';
 
 function host() {
   const h = {

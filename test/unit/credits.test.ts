@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { CreditMeter, intervalsBetween, totalCredits } from '../../src/core/credits';
+import { CreditMeter, intervalsBetween, totalCredits } from '../../src/core/stream/credits';
 
 describe('CreditMeter', () => {
   it('bills 2 per event and 4 per started 5-second connected interval', () => {

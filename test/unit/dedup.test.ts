@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { DedupWindow } from '../../src/core/dedup';
+import { DedupWindow } from '../../src/core/stream/dedup';
 
 describe('DedupWindow', () => {
   it('reports repeats within the window and forgets the oldest beyond it', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { keccak256 } from '../../src/core/evmKeccak';
+import { keccak256 } from '../../src/core/evm/evmKeccak';
 import {
   AbiError,
   decodeLog,
@@ -12,7 +12,7 @@ import {
   TOPIC_UNISWAP_V2_SYNC,
   TOPIC_UNISWAP_V3_SWAP,
   wellKnownEvents,
-} from '../../src/core/evmDecode';
+} from '../../src/core/evm/evmDecode';
 
 const w = (v: bigint | number): string => BigInt.asUintN(256, BigInt(v)).toString(16).padStart(64, '0');
 const addrTopic = (a: string): string => '0x' + a.slice(2).toLowerCase().padStart(64, '0');

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { createHash } from 'crypto';
-import { keccak256, sponge256 } from '../../src/core/evmKeccak';
+import { keccak256, sponge256 } from '../../src/core/evm/evmKeccak';
 
 describe('evm keccak256', () => {
   it('matches the published Keccak-256 vectors', () => {

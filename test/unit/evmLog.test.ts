@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { TOPIC_TRANSFER } from '../../src/core/evmDecode';
-import { buildLogFilter, EvmLogLedger, evmOriginalId, normalizeEvmLog, parseLog, parseQuantity, type EvmLog } from '../../src/core/evmLog';
+import { TOPIC_TRANSFER } from '../../src/core/evm/evmDecode';
+import { buildLogFilter, EvmLogLedger, evmOriginalId, normalizeEvmLog, parseLog, parseQuantity, type EvmLog } from '../../src/core/evm/evmLog';
 
 const H = (n: number, p = '') => '0x' + p + n.toString(16).padStart(64 - p.length, '0');
 const addr = '0x' + 'Ab'.repeat(20);

@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import WebSocket from 'ws';
 import { FakeClock } from '../../src/core/clock';
-import { EvmRpcConnection, RpcError } from '../../src/core/evmRpc';
-import { EvmStream } from '../../src/core/evmStream';
+import { EvmRpcConnection, RpcError } from '../../src/core/evm/evmRpc';
+import { EvmStream } from '../../src/core/evm/evmStream';
 import { EvmNodeServer, EVM_SIM_CONTRACTS, logMatches } from '../../src/simulator/evmNodeServer';
 import { observeEvm } from './support/evmObserve';
 

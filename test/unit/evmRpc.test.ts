@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { FakeClock } from '../../src/core/clock';
-import { toQuantity } from '../../src/core/evmLog';
-import { EvmRpcConnection, fetchLogsInRanges, isRangeTooLarge, RpcError, type RpcRequester } from '../../src/core/evmRpc';
+import { toQuantity } from '../../src/core/evm/evmLog';
+import { EvmRpcConnection, fetchLogsInRanges, isRangeTooLarge, RpcError, type RpcRequester } from '../../src/core/evm/evmRpc';
 import { ScriptedNode } from './support/evmScriptedNode';
 
 const H = (n: number) => '0x' + n.toString(16).padStart(64, '0');

@@ -1,10 +1,10 @@
 import * as assert from 'assert';
 import { FakeClock } from '../../src/core/clock';
 import type { ChainEvent } from '../../src/core/event';
-import { EvmStream, evmEndpointUrl, registerEndpointSecrets, type EvmBackfillInfo, type EvmStreamDefinition } from '../../src/core/evmStream';
+import { EvmStream, evmEndpointUrl, registerEndpointSecrets, type EvmBackfillInfo, type EvmStreamDefinition } from '../../src/core/evm/evmStream';
 import { redact } from '../../src/core/redact';
 import { createLogger, MemorySink } from '../../src/core/logger';
-import type { StreamNotice } from '../../src/core/stream';
+import type { StreamNotice } from '../../src/core/stream/stream';
 import { CONTRACT, RpcFail, ScriptedNode } from './support/evmScriptedNode';
 
 interface Harness {

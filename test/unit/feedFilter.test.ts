@@ -1,8 +1,8 @@
 import * as assert from 'assert';
-import { compileFilter, tokenize } from '../../src/core/feedFilter';
-import type { FeedFilter } from '../../src/core/feedFilter';
-import { FeedRow } from '../../src/core/feedRows';
-import type { FeedEvent, FeedItem } from '../../src/feedProtocol';
+import { compileFilter, tokenize } from '../../src/feed/filter';
+import type { FeedFilter } from '../../src/feed/filter';
+import { FeedRow } from '../../src/feed/row';
+import type { FeedEvent, FeedItem } from '../../src/feed/protocol';
 
 function ev(over: Partial<FeedEvent> & { payload?: unknown }): FeedEvent {
   return { id: 'm1', stream: 'demo', provider: 'warp', kind: 'event', name: 'event', receivedAt: 1_700_000_000_000, payload: {}, ...over };

@@ -1,11 +1,13 @@
 import * as assert from 'assert';
 import { FakeClock } from '../../src/core/clock';
-import { compileFilter } from '../../src/core/feedFilter';
-import {
-  FeedBatcher, FeedModel, FeedRow, FeedStore, RateMeter, displayText, escapeInvisible, formatRelative,
-  formatTime, gapLabel, shortHash, shortType, summarize, isChipValue, isFeedItem, mergeMissing,
-} from '../../src/core/feedRows';
-import type { FeedEvent, FeedItem } from '../../src/feedProtocol';
+import { compileFilter } from '../../src/feed/filter';
+import { FeedBatcher } from '../../src/vscode/feed/batcher';
+import { FeedModel } from '../../src/feed/model';
+import { FeedRow, isChipValue, isFeedItem, mergeMissing } from '../../src/feed/row';
+import { FeedStore } from '../../src/feed/store';
+import { RateMeter } from '../../src/feed/rateMeter';
+import { displayText, escapeInvisible, formatRelative, formatTime, gapLabel, shortHash, shortType, summarize } from '../../src/feed/rowFormat';
+import type { FeedEvent, FeedItem } from '../../src/feed/protocol';
 
 function ev(i: number, over: Partial<FeedEvent> = {}): FeedEvent {
   return { id: `m${i}`, stream: i % 2 ? 'odd' : 'even', provider: 'warp', kind: 'event', name: 'event', receivedAt: 1000 + i, payload: { data: { n: i } }, ...over };

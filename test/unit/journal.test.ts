@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { ChainEvent } from '../../src/core/event';
-import { Journal, journalFileName } from '../../src/core/journal';
+import { Journal, journalFileName } from '../../src/core/stream/journal';
 
 function ev(i: number): ChainEvent {
   return { id: `id_${i}`, stream: 's', provider: 'warp', kind: 'event', name: 'event', receivedAt: i, payload: { n: i } };

@@ -4,7 +4,7 @@
  * whole, split at every position, and one character at a time.
  */
 import * as assert from 'assert';
-import { createSseReader, type SseMessage } from '../../src/core/sseReader';
+import { createSseReader, type SseMessage } from '../../src/core/warp/sseReader';
 
 interface Case {
   name: string;

@@ -5,8 +5,8 @@
 import * as assert from 'assert';
 import * as http from 'http';
 import { FakeClock } from '../../src/core/clock';
-import { describeErrorFrame, StompSession } from '../../src/core/stompSession';
-import type { StompClosedInfo, StompSessionOptions } from '../../src/core/stompSession';
+import { describeErrorFrame, StompSession } from '../../src/core/covalent/stompSession';
+import type { StompClosedInfo, StompSessionOptions } from '../../src/core/covalent/stompSession';
 import { CovalentServer, stompFrame } from '../../src/simulator/covalentServer';
 import { until } from './support/wait';
 

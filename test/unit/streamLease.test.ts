@@ -2,8 +2,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LEASE_TTL_MS, LeasedHandle, StreamLeases } from '../../src/vscode/streamLease';
-import type { StreamDefinition } from '../../src/core/stream';
+import { LEASE_TTL_MS, LeasedHandle, StreamLeases } from '../../src/core/stream/streamLease';
+import type { StreamDefinition } from '../../src/core/stream/stream';
 import { FakeHandle, ev } from './support/fakeHandle';
 
 const def: StreamDefinition = { id: 'a/b', provider: 'warp', streamId: 's' };

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { FakeClock } from '../../src/core/clock';
-import type { StreamDefinition, StreamStatus } from '../../src/core/stream';
+import type { StreamDefinition, StreamStatus } from '../../src/core/stream/stream';
 import {
   StreamRegistry,
   describeStatus,
@@ -8,7 +8,7 @@ import {
   validateDefinition,
   groupDigits,
   shortDuration,
-} from '../../src/core/streamRegistry';
+} from '../../src/core/stream/streamRegistry';
 import { FakeHandle, ev } from './support/fakeHandle';
 
 const warp = (id: string, extra: Partial<StreamDefinition> = {}): StreamDefinition => ({ id, provider: 'warp', network: 'mainnet', streamId: `s-${id}`, ...extra });

@@ -3,9 +3,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { FakeClock } from '../../src/core/clock';
-import { CovalentStream } from '../../src/core/covalentStream';
+import { CovalentStream } from '../../src/core/covalent/covalentStream';
 import { isLoopbackHost, keyTransportProblem } from '../../src/core/transportSecurity';
-import { WarpStream } from '../../src/core/warpStream';
+import { WarpStream } from '../../src/core/warp/warpStream';
 import { waitForStatus } from './support/wait';
 
 describe('where a key may travel', () => {

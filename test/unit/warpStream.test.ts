@@ -4,8 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { FakeClock } from '../../src/core/clock';
 import { createLogger, MemorySink } from '../../src/core/logger';
-import type { StreamDefinition } from '../../src/core/stream';
-import { WarpStream, warpWsUrl } from '../../src/core/warpStream';
+import type { StreamDefinition } from '../../src/core/stream/stream';
+import { WarpStream, warpWsUrl } from '../../src/core/warp/warpStream';
 import { frame, moveEvent, ScriptedServer } from './support/scriptedServer';
 import { collect, until, waitForStatus } from './support/wait';
 

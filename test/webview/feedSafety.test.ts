@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import type { Browser } from 'playwright-core';
 import { eventItems, initMessage, launchBrowser, makeEvent, openFeed, startFeedServer } from './support/feedPage';
 import type { FeedPage, FeedServer } from './support/feedPage';
-import type { FeedItem, FromFeed } from '../../src/feedProtocol';
+import type { FeedItem, FromFeed } from '../../src/feed/protocol';
 
 let browser: Browser;
 let server: FeedServer;

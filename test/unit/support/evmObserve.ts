@@ -3,7 +3,7 @@
  * re-checked on every event, status change and backfill (and on `kick()`, for outside happenings). No timers.
  */
 import type { ChainEvent } from '../../../src/core/event';
-import type { EvmBackfillInfo, EvmStream } from '../../../src/core/evmStream';
+import type { EvmBackfillInfo, EvmStream } from '../../../src/core/evm/evmStream';
 
 export function observeEvm(stream: EvmStream): {
   events: ChainEvent[];

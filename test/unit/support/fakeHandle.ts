@@ -1,7 +1,7 @@
 // A scripted StreamHandle for registry/guard unit tests: the test drives state and events by hand.
 import { Emitter } from '../../../src/core/emitter';
 import type { ChainEvent } from '../../../src/core/event';
-import type { ConnectMode, CreditSnapshot, GapInfo, StreamDefinition, StreamHandle, StreamNotice, StreamStatus } from '../../../src/core/stream';
+import type { ConnectMode, CreditSnapshot, GapInfo, StreamDefinition, StreamHandle, StreamNotice, StreamStatus } from '../../../src/core/stream/stream';
 
 export class FakeHandle implements StreamHandle {
   st: StreamStatus = { state: 'idle', attempt: 0, eventCount: 0 };

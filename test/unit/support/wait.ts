@@ -1,6 +1,6 @@
 /** Waiting on real events (never on time): resolve when a handle's status or events satisfy a predicate. */
 import type { ChainEvent } from '../../../src/core/event';
-import type { StreamHandle, StreamStatus } from '../../../src/core/stream';
+import type { StreamHandle, StreamStatus } from '../../../src/core/stream/stream';
 
 /** Resolves with the first status (current or future) that satisfies `pred`. */
 export function waitForStatus(h: StreamHandle, pred: (s: StreamStatus) => boolean): Promise<StreamStatus> {

@@ -7,8 +7,8 @@ import * as os from 'os';
 import * as path from 'path';
 import type { AddressInfo } from 'net';
 import type { Browser, Page } from 'playwright-core';
-import { feedHtml, makeNonce } from '../../../src/vscode/feedHtml';
-import type { FeedEvent, FeedItem, FromFeed, ToFeed } from '../../../src/feedProtocol';
+import { feedHtml, makeNonce } from '../../../src/vscode/feed/feedHtml';
+import type { FeedEvent, FeedItem, FromFeed, ToFeed } from '../../../src/feed/protocol';
 
 /** Chromium flags that keep every request on 127.0.0.1. */
 export const chromiumArgs = [

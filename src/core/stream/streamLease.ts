@@ -7,10 +7,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Emitter } from '../core/emitter';
-import type { Disposable } from '../core/emitter';
-import type { ChainEvent } from '../core/event';
-import type { ConnectMode, CreditSnapshot, GapInfo, StreamDefinition, StreamHandle, StreamNotice, StreamStatus } from '../core/stream';
+import { Emitter } from '../emitter';
+import type { Disposable } from '../emitter';
+import type { ChainEvent } from '../event';
+import type { ConnectMode, CreditSnapshot, GapInfo, StreamDefinition, StreamHandle, StreamNotice, StreamStatus } from './stream';
 
 /** A lease not renewed for this long is free, ms. */
 export const LEASE_TTL_MS = 30_000;

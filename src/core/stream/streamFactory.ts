@@ -3,12 +3,12 @@
  */
 import type { BackoffPolicy } from './backoff';
 import type { BaseStreamDeps } from './baseStream';
-import type { Clock } from './clock';
-import type { Logger } from './logger';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
 import type { StreamDefinition, StreamHandle } from './stream';
-import { CovalentStream } from './covalentStream';
-import { EvmStream } from './evmStream';
-import { WarpStream } from './warpStream';
+import { CovalentStream } from '../covalent/covalentStream';
+import { EvmStream } from '../evm/evmStream';
+import { WarpStream } from '../warp/warpStream';
 
 /** What every stream needs from its host. */
 export interface StreamDeps {

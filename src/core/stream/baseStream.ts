@@ -14,14 +14,14 @@
  * - A connection that receives nothing (event, heartbeat, pong) for 3x the heartbeat interval is declared dead.
  */
 import { defaultBackoff, nextDelay, type BackoffPolicy } from './backoff';
-import { systemClock, type Clock, type TimerHandle } from './clock';
+import { systemClock, type Clock, type TimerHandle } from '../clock';
 import { CreditMeter } from './credits';
 import { DedupWindow } from './dedup';
-import { Emitter, type Disposable } from './emitter';
-import { eventSize, type ChainEvent } from './event';
+import { Emitter, type Disposable } from '../emitter';
+import { eventSize, type ChainEvent } from '../event';
 import { Journal, type JournalOptions } from './journal';
-import { nullLogger, type Logger } from './logger';
-import { describeError, redact } from './redact';
+import { nullLogger, type Logger } from '../logger';
+import { describeError, redact } from '../redact';
 import type {
   ConnectMode,
   CreditSnapshot,

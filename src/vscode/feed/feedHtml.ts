@@ -44,7 +44,7 @@ function attr(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** The full HTML document. The body is empty: media/feed.ts builds the UI with DOM calls. */
+/** The full HTML document. The body is empty: media/feed/main.ts builds the UI with DOM calls. */
 export function feedHtml(p: FeedHtmlParts): string {
   return `<!DOCTYPE html>
 <html lang="en">

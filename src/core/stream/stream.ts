@@ -3,8 +3,8 @@
  * (Warp, Covalent, EVM) implements {@link StreamHandle}; most do it by extending `BaseStream` (baseStream.ts),
  * which owns the state machine, reconnect policy, journal, dedup and listeners.
  */
-import type { ChainEvent, Provider } from './event';
-import type { Disposable } from './emitter';
+import type { ChainEvent, Provider } from '../event';
+import type { Disposable } from '../emitter';
 
 /** How a Warp stream is carried. */
 export type TransportKind = 'websocket' | 'sse';

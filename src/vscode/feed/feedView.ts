@@ -9,23 +9,26 @@
  */
 import * as os from 'os';
 import * as vscode from 'vscode';
-import { systemClock } from '../core/clock';
-import type { Disposable } from '../core/emitter';
-import type { Logger } from '../core/logger';
-import type { ChainEvent } from '../core/event';
-import type { ExplorerOptions } from '../core/explorers';
-import { explorerAddressUrl, explorerTxUrl, explorerUrlForValue } from '../core/explorers';
-import { FeedBatcher, FeedStore, defaultMaxEvents, isChipValue, mergeMissing } from '../core/feedRows';
-import { describeError, redact } from '../core/redact';
-import type { GapInfo, StreamNotice } from '../core/stream';
-import type { StreamRegistry } from '../core/streamRegistry';
-import type { FeedItem, FeedStream, FromFeed, SavedFilter, ToFeed } from '../feedProtocol';
-import { assertNever } from '../feedProtocol';
-import { formatEvents } from './exportFormat';
-import type { ExportFormat } from './exportFormat';
+import { systemClock } from '../../core/clock';
+import type { Disposable } from '../../core/emitter';
+import type { Logger } from '../../core/logger';
+import type { ChainEvent } from '../../core/event';
+import type { ExplorerOptions } from '../../core/explorers';
+import { explorerAddressUrl, explorerTxUrl, explorerUrlForValue } from '../../core/explorers';
+import { FeedBatcher } from './batcher';
+import { FeedStore } from '../../feed/store';
+import { defaultMaxEvents } from '../../feed/rowFormat';
+import { isChipValue, mergeMissing } from '../../feed/row';
+import { describeError, redact } from '../../core/redact';
+import type { GapInfo, StreamNotice } from '../../core/stream/stream';
+import type { StreamRegistry } from '../../core/stream/streamRegistry';
+import type { FeedItem, FeedStream, FromFeed, SavedFilter, ToFeed } from '../../feed/protocol';
+import { assertNever } from '../../feed/protocol';
+import { formatEvents } from '../exportFormat';
+import type { ExportFormat } from '../exportFormat';
 import { feedHtml, makeNonce } from './feedHtml';
-import { windowPrompter } from './prompter';
-import type { Prompter } from './prompter';
+import { windowPrompter } from '../prompter';
+import type { Prompter } from '../prompter';
 import { FeedPanels } from './feedPanel';
 
 /** View id of the feed (a WebviewView in the panel). */

@@ -2,7 +2,7 @@
  * Where a Covalent stream subscribes and connects: the STOMP destination (one replaceable function, so tests can map
  * it onto a broker's naming) and the WebSocket endpoint URL (with the key as `?key=`).
  */
-import type { StreamDefinition } from './stream';
+import type { StreamDefinition } from '../stream/stream';
 
 /** Maps a stream definition to the one STOMP destination it subscribes to. Throws a readable Error on a bad definition. */
 export type DestinationFn = (def: StreamDefinition) => string;

@@ -12,13 +12,13 @@
  * during a disconnect are detected only within the last `reorgCheckDepth` remembered blocks (default 16).
  */
 import type WebSocket from 'ws';
-import { BaseStream, ConnectError, type BaseStreamDeps, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from './baseStream';
-import { Emitter } from './emitter';
+import { BaseStream, ConnectError, type BaseStreamDeps, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from '../stream/baseStream';
+import { Emitter } from '../emitter';
 import { parseAbi, type EventRegistry } from './evmDecode';
 import { buildLogFilter, EvmLogLedger, evmOriginalId, normalizeEvmLog, parseLog, parseQuantity, REMOVED_SUFFIX, toQuantity, type EvmLog, type EvmLogFilter } from './evmLog';
 import { EvmRpcConnection, fetchLogsInRanges, RpcError } from './evmRpc';
-import { describeError, redact, registerSecret } from './redact';
-import type { StreamDefinition } from './stream';
+import { describeError, redact, registerSecret } from '../redact';
+import type { StreamDefinition } from '../stream/stream';
 
 /** An `evm` stream definition: the shared fields plus an optional ABI for events outside the built-in table. */
 export interface EvmStreamDefinition extends StreamDefinition {

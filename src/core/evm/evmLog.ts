@@ -4,8 +4,8 @@
  * backfill + live sequence exactly-once and reorg-aware. Pure code: no I/O, no timers.
  */
 import { decodeLog, type DecodedLog, type EventRegistry } from './evmDecode';
-import type { ChainEvent } from './event';
-import type { StreamDefinition } from './stream';
+import type { ChainEvent } from '../event';
+import type { StreamDefinition } from '../stream/stream';
 
 /** A validated log. Numbers are decoded from hex; hashes and addresses are lowercased. */
 export interface EvmLog {

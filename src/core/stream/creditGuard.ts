@@ -8,8 +8,8 @@
  *   (through {@link CreditGuardHost.budgetExceeded}) whether to go on.
  * Pure: time from an injected {@link Clock}; the extension supplies focus and the stream operations.
  */
-import type { Clock, TimerHandle } from './clock';
-import type { Disposable } from './emitter';
+import type { Clock, TimerHandle } from '../clock';
+import type { Disposable } from '../emitter';
 
 /** Guard settings. */
 export interface CreditGuardSettings {

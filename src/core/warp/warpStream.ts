@@ -11,12 +11,12 @@
 import * as http from 'http';
 import * as https from 'https';
 import WebSocket from 'ws';
-import { BaseStream, ConnectError, type BaseStreamDeps, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from './baseStream';
-import { envelopeDataText, normalizeWarp, setEventSize, setPayloadText, toNumber } from './event';
+import { BaseStream, ConnectError, type BaseStreamDeps, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from '../stream/baseStream';
+import { envelopeDataText, normalizeWarp, setEventSize, setPayloadText, toNumber } from '../event';
 import { createSseReader } from './sseReader';
-import { describeError, redact, registerSecret } from './redact';
-import { keyTransportProblem } from './transportSecurity';
-import type { StreamDefinition } from './stream';
+import { describeError, redact, registerSecret } from '../redact';
+import { keyTransportProblem } from '../transportSecurity';
+import type { StreamDefinition } from '../stream/stream';
 
 /** Default hosts per network. The testnet host is undocumented: every base URL is a setting. */
 export const WARP_HOSTS: Record<string, string> = {

@@ -8,11 +8,11 @@
 import { Client } from '@stomp/stompjs';
 import type { IFrame, IMessage, IStompSocket } from '@stomp/stompjs';
 import WebSocket from 'ws';
-import type { Clock, TimerHandle } from './clock';
-import { systemClock } from './clock';
-import type { Logger } from './logger';
-import { nullLogger } from './logger';
-import { redact } from './redact';
+import type { Clock, TimerHandle } from '../clock';
+import { systemClock } from '../clock';
+import type { Logger } from '../logger';
+import { nullLogger } from '../logger';
+import { redact } from '../redact';
 
 /** STOMP versions offered as WebSocket sub-protocols, newest first. */
 export const stompSubProtocols = ['v12.stomp', 'v11.stomp', 'v10.stomp'];

@@ -5,9 +5,9 @@
  * retrying when the node says the range or the result is too large.
  */
 import WebSocket from 'ws';
-import type { Clock, TimerHandle } from './clock';
+import type { Clock, TimerHandle } from '../clock';
 import { compareLogs, parseLog, toQuantity, type EvmLog, type EvmLogFilter } from './evmLog';
-import { redact } from './redact';
+import { redact } from '../redact';
 
 /** Why a request failed. `rpc`: the node answered with an error object; the others are local. */
 export type RpcErrorType = 'rpc' | 'timeout' | 'closed' | 'bad_response';

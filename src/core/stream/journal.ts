@@ -11,7 +11,7 @@
  */
 import { promises as fsp } from 'fs';
 import * as path from 'path';
-import { releasePayloadText, serializeEvent, type ChainEvent } from './event';
+import { releasePayloadText, serializeEvent, type ChainEvent } from '../event';
 
 /** Journal settings. */
 export interface JournalOptions {

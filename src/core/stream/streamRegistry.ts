@@ -4,10 +4,10 @@
  * an unseen-events counter for the view badge, and the texts the tree and status bar show.
  * Pure: no 'vscode', time from an injected {@link Clock}.
  */
-import type { Clock } from './clock';
-import { Emitter } from './emitter';
-import type { Disposable } from './emitter';
-import type { ChainEvent } from './event';
+import type { Clock } from '../clock';
+import { Emitter } from '../emitter';
+import type { Disposable } from '../emitter';
+import type { ChainEvent } from '../event';
 import type { CreditSnapshot, GapInfo, StreamDefinition, StreamHandle, StreamNotice, StreamStatus } from './stream';
 import { totalCredits } from './credits';
 

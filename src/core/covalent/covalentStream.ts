@@ -10,13 +10,13 @@
  *   subscription: ...") and never retry on their own. Other drops retry with the engine's backoff.
  * - Covalent cannot replay: events emitted while disconnected are lost, and a reconnect says so in a notice.
  */
-import { BaseStream, ConnectError, type BaseStreamDeps, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from './baseStream';
+import { BaseStream, ConnectError, type BaseStreamDeps, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from '../stream/baseStream';
 import { parseCovalentBody } from './covalentEvent';
 import { covalentDestination, covalentEndpoint, type DestinationFn } from './covalentDestination';
-import { redact, registerSecret } from './redact';
+import { redact, registerSecret } from '../redact';
 import { StompSession, type StompClosedInfo, type StompSessionOptions } from './stompSession';
-import type { StreamDefinition } from './stream';
-import { keyTransportProblem } from './transportSecurity';
+import type { StreamDefinition } from '../stream/stream';
+import { keyTransportProblem } from '../transportSecurity';
 
 /** What a Covalent stream needs beyond {@link BaseStreamDeps}. Durations in milliseconds. */
 export interface CovalentStreamDeps extends BaseStreamDeps {

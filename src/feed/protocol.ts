@@ -1,5 +1,5 @@
 /**
- * Host <-> feed webview messages. The host (src/vscode/feedView.ts, feedPanel.ts) and the webview (media/feed.ts)
+ * Host <-> feed webview messages. The host (src/vscode/feed/feedView.ts, feedPanel.ts) and the webview (media/feed/main.ts)
  * talk only through {@link ToFeed} and {@link FromFeed}. Imports nothing: the shapes below are structural copies of
  * the core types (`ChainEvent`, `GapInfo`, `StreamNotice`), so a core value can be posted as is.
  *

@@ -3,7 +3,7 @@
  * view. One panel per stream: opening it again reveals the existing one.
  */
 import * as vscode from 'vscode';
-import type { Prompter } from './prompter';
+import type { Prompter } from '../prompter';
 import type { FeedHub } from './feedView';
 
 /** View type of the feed panels (menus and `webviewId` use it). */

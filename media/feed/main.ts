@@ -4,13 +4,17 @@
  *
  * Plain DOM, no framework. Event data is attacker-controlled: every piece of it reaches the DOM through
  * `textContent`, `title` or `setAttribute` of a non-URL attribute, never `innerHTML`; links go through the host.
- * Talks to the host only through the unions in src/feedProtocol.ts.
+ * Talks to the host only through the unions in src/feed/protocol.ts.
  */
-import type { ExportFormat, ExportScope, FeedEvent, FeedItem, FeedStream, FromFeed, SavedFilter, ToFeed } from '../src/feedProtocol';
-import { compileFilter } from '../src/core/feedFilter';
-import type { FeedFilter } from '../src/core/feedFilter';
-import { FeedModel, RateMeter, defaultMaxEvents, escapeInvisible, formatRelative, formatTime, isChipValue, isFeedItem, rowKey } from '../src/core/feedRows';
-import type { FeedRow, IngestResult } from '../src/core/feedRows';
+import type { ExportFormat, ExportScope, FeedEvent, FeedItem, FeedStream, FromFeed, SavedFilter, ToFeed } from '../../src/feed/protocol';
+import { compileFilter } from '../../src/feed/filter';
+import type { FeedFilter } from '../../src/feed/filter';
+import { FeedModel } from '../../src/feed/model';
+import { RateMeter } from '../../src/feed/rateMeter';
+import { defaultMaxEvents, escapeInvisible, formatRelative, formatTime } from '../../src/feed/rowFormat';
+import { isChipValue, isFeedItem, rowKey } from '../../src/feed/row';
+import type { FeedRow } from '../../src/feed/row';
+import type { IngestResult } from '../../src/feed/model';
 
 interface VsCodeApi {
   postMessage(msg: FromFeed): void;

@@ -3,8 +3,8 @@
  * shared {@link ChainEvent} model. Pure: no I/O. Bodies are attacker-controlled: nothing here throws on bad input,
  * problems become warnings and the stream goes on.
  */
-import type { ChainEvent } from './event';
-import { setEventSize, setPayloadText, toNumber } from './event';
+import type { ChainEvent } from '../event';
+import { setEventSize, setPayloadText, toNumber } from '../event';
 
 /** One decoded parameter of a Covalent log event (`decoded.params[]`). */
 export interface CovalentParam {

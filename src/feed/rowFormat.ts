@@ -1,0 +1,145 @@
+/** Display text for feed rows: escaping, truncation, short hashes and types, times, durations, gap labels, summaries. Pure. */
+import type { FeedEvent, FeedGap } from './protocol';
+
+/** Default number of rows kept (setting `chainWatch.feed.maxEvents`). */
+export const defaultMaxEvents = 10_000;
+/** Longest text of one value in a row's summary, in characters. */
+export const maxCellChars = 48;
+/** Longest summary line, in characters. */
+export const maxSummaryChars = 160;
+
+// C0/C1 controls (except tab), bidi embeddings/overrides/isolates, marks, zero-width and BOM characters: these can
+// reorder or hide text ("Trojan source"), so the feed shows them as visible escapes instead.
+const invisible = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+
+/** Replaces invisible and direction-changing characters with a visible `\u202e`-style escape. */
+export function escapeInvisible(text: string): string {
+  return text.replace(invisible, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * One line of display text: newlines become `⏎`, invisible characters become escapes, and the result is cut to
+ * `max` characters (with `…`). Only the first `4 * max` characters are examined, so a 1 MB string costs nothing.
+ */
+export function displayText(value: string, max: number): string {
+  const head = value.length > max * 4 ? value.slice(0, max * 4) : value;
+  let s = escapeInvisible(head.replace(/\r\n|\r|\n/g, '⏎').replace(/\t/g, ' '));
+  if (s.length > max || head.length < value.length) s = s.slice(0, Math.max(1, max - 1)) + '…';
+  return s;
+}
+
+/** Shortens a Move type by dropping package addresses: `0x2::coin::Coin<0xab…::usdc::USDC>` -> `coin::Coin<usdc::USDC>`. */
+export function shortType(type: string): string {
+  return type.replace(/0x[0-9a-fA-F]+::/g, '');
+}
+
+/** Shortens a hash or address for a chip: `0x1234…cdef`; short values unchanged. */
+export function shortHash(value: string): string {
+  const v = displayText(value, 200);
+  return v.length > 16 ? `${v.slice(0, 8)}…${v.slice(-6)}` : v;
+}
+
+/** A short one-line rendering of any value (objects and arrays as their size, not their content). */
+export function shortValue(v: unknown, max = maxCellChars): string {
+  if (v === null) return 'null';
+  if (v === undefined) return '';
+  if (typeof v === 'string') return displayText(v, max);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (Array.isArray(v)) return `[${v.length}]`;
+  if (typeof v === 'object') return `{${Object.keys(v as object).length}}`;
+  return displayText(String(v), max);
+}
+
+/** `HH:MM:SS.mmm` in local time. */
+export function formatTime(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
+}
+
+/** Relative time: `now`, `4.2 s ago`, `3 m ago`, `2 h ago`, `5 d ago` (a future time counts as `now`). */
+export function formatRelative(ms: number, nowMs: number): string {
+  const d = nowMs - ms;
+  if (d < 1000) return 'now';
+  if (d < 60_000) return `${(d / 1000).toFixed(1)} s ago`;
+  if (d < 3_600_000) return `${Math.floor(d / 60_000)} m ago`;
+  if (d < 86_400_000) return `${Math.floor(d / 3_600_000)} h ago`;
+  return `${Math.floor(d / 86_400_000)} d ago`;
+}
+
+/** Seconds with one decimal: `12.4 s`; minutes past 120 s: `3.5 min`. */
+export function formatDuration(ms: number): string {
+  return ms >= 120_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The gap row's text: `down 12.4 s · resumed from <id> · 37 replayed`. */
+export function gapLabel(gap: FeedGap): string {
+  const parts = [`down ${formatDuration(gap.downMs)}`];
+  if (gap.resumedFrom) parts.push(`resumed from ${displayText(gap.resumedFrom, 64)}`);
+  else parts.push(gap.mode === 'live' ? 'resumed live (events while down are not replayed)' : `resumed (${displayText(gap.mode, 16)})`);
+  parts.push(`${gap.replayed} replayed`);
+  return parts.join(' · ');
+}
+
+export function rec(v: unknown): Record<string, unknown> | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+// Keys that are already shown in their own column, so the summary skips them.
+const metaKeys = new Set([
+  'activityType', 'txDigest', 'tx_digest', 'digest', 'eventSequence', 'checkpoint', 'timestamp', 'timestampMs',
+  'type', 'sender', 'transactionHash', 'tx_hash', 'blockHash', 'blockNumber', 'block_height', 'logIndex', 'log_offset',
+  'tx_offset', 'block_signed_at', 'transactionIndex', 'removed',
+]);
+
+function summarizeEntries(obj: Record<string, unknown>, skip: Set<string>, limit: number): string[] {
+  const out: string[] = [];
+  let n = 0;
+  for (const k in obj) {
+    if (n >= limit) {
+      out.push('…');
+      break;
+    }
+    if (skip.has(k)) continue;
+    out.push(`${displayText(k, 24)}=${shortValue(obj[k])}`);
+    n++;
+  }
+  return out;
+}
+
+/** The one-line summary of an event's key fields (already display-safe and at most {@link maxSummaryChars}). */
+export function summarize(ev: FeedEvent): string {
+  const p = rec(ev.payload);
+  let parts: string[];
+  if (!p) parts = [shortValue(ev.payload)];
+  else
+    switch (ev.kind) {
+      case 'coin':
+        parts = [`${shortValue(p.amount)} ${shortType(shortValue(p.coin_type ?? p.coinType, 80))}`];
+        break;
+      case 'object':
+        parts = [shortValue(p.writeKind), shortValue(p.transactionDirection), shortValue(p.object_id ?? p.objectId), `owner=${shortValue(p.owner)}`];
+        break;
+      case 'address':
+        parts = [shortValue(p.activityType), shortValue(p.objectId ?? p.object_id), shortValue(p.objectType ?? p.object_type)];
+        break;
+      case 'event': {
+        const data = rec(p.data);
+        parts = data ? summarizeEntries(data, new Set(), 5) : summarizeEntries(p, metaKeys, 5);
+        break;
+      }
+      case 'log': {
+        const decoded = rec(p.decoded);
+        const params = decoded && Array.isArray(decoded.params) ? decoded.params : undefined;
+        if (params) parts = params.slice(0, 5).map((x) => `${shortValue(rec(x)?.name, 24)}=${shortValue(rec(x)?.value)}`);
+        else parts = summarizeEntries(p, new Set([...metaKeys, 'topics', 'raw_log_topics']), 4);
+        break;
+      }
+      default:
+        parts = summarizeEntries(p, metaKeys, 5);
+    }
+  if (ev.removed) parts.unshift('REMOVED (reorg)');
+  if (ev.warnings && ev.warnings.length) parts.push(`⚠ ${displayText(ev.warnings[0]!, 60)}`);
+  return displayText(parts.filter((x) => x !== '').join('  '), maxSummaryChars);
+}
+

@@ -99,7 +99,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
     factory: (def, origin) => (origin === 'settings' ? new LeasedHandle(def, create, leases) : create(def)),
     onError: (err) => logger.error(`listener failed: ${describeError(err)}`),
   });
-  const leaseRenewal = startLeaseRenewal(leases, () => registry.list(), (m) => logger.info(m));
+  // a stream waiting for another window's lease respects the credit guard's pause (one budget for all windows)
+  const leaseRenewal = startLeaseRenewal(leases, () => registry.list(), (m) => logger.info(m), (id) => guardHost.guard.mayTakeOver(id));
 
   // ---- UI surfaces ------------------------------------------------------------------------------------------------
   let prompter: Prompter = windowPrompter;
@@ -107,7 +108,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
   const tree = new StreamsTree(registry);
   const docs = new EventDocuments((stream, id) => registry.get(stream)?.handle.recent().find((e) => e.id === id));
   const demo = new Demo(registry, keys, logger.child('demo'), (running) => setContext('chainWatch.demoRunning', running));
-  const guardHost = new CreditGuardHost(context, storageDir, registry, logger, () => prompter);
+  let feedVisible = () => false;
+  const guardHost = new CreditGuardHost(storageDir, registry, logger, () => prompter, {
+    owner: leases.owner,
+    viewVisible: () => tree.view.visible || feedVisible(),
+  });
   const statusBar = new StatusBar(registry, () => guardHost.guard);
   const updateContext = () => {
     setContext('chainWatch.streamCount', registry.list().length);
@@ -158,6 +163,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
     }),
     { prompter: () => prompter, logger: logger.child('feed') },
   );
+  // the guard counts this window as watched while the Streams view or a feed (view or panel) is visible
+  feedVisible = () => feed.liveWebviews > 0;
+  context.subscriptions.push(tree.view.onDidChangeVisibility(() => guardHost.refreshVisibility()));
 
   // ---- go ---------------------------------------------------------------------------------------------------------
   loader.sync();

@@ -35,6 +35,8 @@ export interface ChainEvent {
   receivedAt: number;
   /** EVM reorg: the log was removed from the canonical chain. */
   removed?: boolean;
+  /** Taken by a drain visit while the stream was paused (so `receivedAt` may be well after `timestamp`). */
+  drained?: boolean;
   /** Problems found while normalizing (unknown event name, missing id, ...). Shown to the user, never fatal. */
   warnings?: string[];
   /** The provider's payload, untouched. */

@@ -30,6 +30,8 @@ export interface FeedEvent {
   receivedAt: number;
   /** EVM reorg: the log was removed from the canonical chain. */
   removed?: boolean;
+  /** Taken by a drain visit while the stream was paused (`receivedAt` - `timestamp` is the delay). */
+  drained?: boolean;
   warnings?: string[];
   /** The provider's payload, untouched. */
   payload: unknown;

@@ -1,7 +1,7 @@
 /** One feed row ({@link FeedRow}: cells and search text computed lazily and cached) and the item helpers around it. Pure. */
 import type { FeedEvent, FeedItem } from './protocol';
 import type { FilterSubject } from './filter';
-import { maxSummaryChars, displayText, shortType, shortHash, gapLabel, summarize, rec } from './rowFormat';
+import { maxSummaryChars, displayText, shortType, shortHash, gapLabel, summarize, rec, drainedLabel } from './rowFormat';
 
 /** A row's display cells (all strings are display-safe: escaped and truncated). */
 export interface RowCells {
@@ -89,7 +89,7 @@ export class FeedRow implements FilterSubject {
         digest: ev.digest ? shortHash(String(ev.digest)) : '',
         sender: ev.sender ? shortHash(String(ev.sender)) : '',
         senderFull: ev.sender ? displayText(String(ev.sender), 200) : '',
-        summary: summarize(ev),
+        summary: ev.drained ? `${drainedLabel(ev)} · ${summarize(ev)}` : summarize(ev),
       };
     } else if (it.kind === 'gap') {
       const label = gapLabel(it.gap);

@@ -72,6 +72,12 @@ export function formatDuration(ms: number): string {
   return ms >= 120_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** An event taken by a drain visit: `drained 14.2 min late` (receive time minus chain time), `drained` without a chain time. */
+export function drainedLabel(ev: Pick<FeedEvent, 'timestamp' | 'receivedAt'>): string {
+  const ts = Number(ev.timestamp);
+  return Number.isFinite(ts) && ev.receivedAt > ts ? `drained ${formatDuration(ev.receivedAt - ts)} late` : 'drained';
+}
+
 /** The gap row's text: `down 12.4 s · resumed from <id> · 37 replayed`. */
 export function gapLabel(gap: FeedGap): string {
   const parts = [`down ${formatDuration(gap.downMs)}`];

@@ -1,22 +1,34 @@
 /**
- * The credit guard in VS Code: window focus (this window's, and every window's through a shared focus file in
- * global storage), today's spend in global state, the budget question through the prompter, and the ticks that
- * check the budget every 5 s while a stream runs (the guard's own tick is 30 s).
+ * The credit guard in VS Code: whether this window is watched (focused, with the Streams view or a feed visible),
+ * every window's last watched moment through a shared file in global storage, the spend ledger shared by windows
+ * (global storage `spend/`), drain visits and resumes through the registry's handles, the budget question through
+ * the prompter, and the ticks that check the rules every 5 s (the guard's own tick is 30 s).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { CreditGuard } from '../core/stream/creditGuard';
+import { CreditGuard, dayKey } from '../core/stream/creditGuard';
 import type { Logger } from '../core/logger';
 import { systemClock } from '../core/clock';
+import { fileLedger } from '../core/stream/spendLedger';
 import type { StreamRegistry } from '../core/stream/streamRegistry';
 import type { Prompter } from './prompter';
 import { guardSettings, SECTION } from './settings';
 
-/** How often the budget is checked while a stream runs, ms. */
+/** How often the rules are checked, ms. */
 const CHECK_MS = 5_000;
-/** How often a focused window marks the shared focus file, ms. */
+/** How often a watched window marks the shared focus file, ms. */
 const MARK_FOCUS_MS = 60_000;
+/** The window the event rate is measured over, ms. */
+const RATE_WINDOW_MS = 10 * 60_000;
+
+/** What the host reads besides the registry. */
+export interface CreditGuardHostOptions {
+  /** This window's unique id (the lease owner). */
+  owner: string;
+  /** Whether a Chain Watch view (Streams view, feed view or feed panel) is visible in this window now. */
+  viewVisible: () => boolean;
+}
 
 /** Starts the guard; dispose stops it. `userActed()` forgets a guard pause when the user connects by hand. */
 export class CreditGuardHost implements vscode.Disposable {
@@ -24,30 +36,50 @@ export class CreditGuardHost implements vscode.Disposable {
   private readonly focusFile: string;
   private readonly subs: vscode.Disposable[] = [];
   private readonly timer: ReturnType<typeof setInterval>;
+  private visible: boolean;
   private disposed = false;
 
   constructor(
-    context: vscode.ExtensionContext,
     storageDir: string,
     registry: StreamRegistry,
     logger: Logger,
     prompter: () => Prompter,
+    private readonly options: CreditGuardHostOptions,
   ) {
     this.focusFile = path.join(storageDir, 'lastFocus.json');
+    this.visible = options.viewVisible();
+    const ledger = fileLedger(path.join(storageDir, 'spend'), options.owner, dayKey(Date.now()).slice(0, 7));
     this.guard = new CreditGuard(
       systemClock,
       {
         pauseAll: () => registry.disconnectAll('paused'),
-        resume: (ids) => ids.forEach((id) => registry.get(id)?.handle.connect({ kind: 'auto' })),
-        totalCredits: () => registry.credits().credits,
-        lastFocusElsewhereAt: () => this.lastFocus(),
-        notify: (message) => {
-          logger.info(message);
-          void vscode.window.showInformationMessage(`Chain Watch: ${message}`);
+        resume: (ids) => ids.forEach((id) => registry.get(id)?.handle.connect({ kind: 'continue' })),
+        drain: (id) => {
+          const h = registry.get(id)?.handle;
+          return h?.drain ? h.drain() : undefined;
         },
+        provider: (id) => registry.get(id)?.handle.definition.provider,
+        eventsPerMinute: (id) => {
+          const since = Date.now() - RATE_WINDOW_MS;
+          const recent = registry.get(id)?.handle.recent() ?? [];
+          return recent.filter((e) => e.receivedAt >= since).length / (RATE_WINDOW_MS / 60_000);
+        },
+        totalCredits: () => registry.credits().credits,
+        remaining: () => registry.credits().remaining,
+        lastFocusElsewhereAt: () => this.lastFocus(),
+        notify: (message, level) => {
+          if (level === 'warn') {
+            logger.warn(message);
+            void vscode.window.showWarningMessage(`Chain Watch: ${message}`);
+          } else {
+            logger.info(message);
+            void vscode.window.showInformationMessage(`Chain Watch: ${message}`);
+          }
+        },
+        possibleLoss: (id, from, to, words) => registry.get(id)?.handle.notePossibleLoss?.(from, to, words),
         budgetExceeded: async (spent, budget) => {
           const choice = await prompter().ask(
-            `Chain Watch: today's credits (~${Math.round(spent).toLocaleString('en-US')}) passed your daily budget of ${budget.toLocaleString('en-US')}. Every stream is paused.`,
+            `Chain Watch: today's credits (~${Math.round(spent).toLocaleString('en-US')}, an estimate across every window) passed your daily budget of ${budget.toLocaleString('en-US')}. Every stream is paused in every window.`,
             ['Keep Going', 'Stay Paused'],
             'warn',
           );
@@ -55,23 +87,23 @@ export class CreditGuardHost implements vscode.Disposable {
         },
       },
       guardSettings(),
-      {
-        get: () => context.globalState.get<{ day: string; spent: number }>('chainWatch.spentToday'),
-        set: (v) => void context.globalState.update('chainWatch.spentToday', v),
-      },
+      ledger,
       vscode.window.state.focused,
+      options.owner,
+      this.visible,
     );
-    if (vscode.window.state.focused) this.markFocus();
+    if (this.guard.watched()) this.markFocus();
     let ticks = 0;
     this.timer = setInterval(() => {
       ticks++;
-      if (registry.summary().live > 0) this.guard.check();
-      if (ticks % (MARK_FOCUS_MS / CHECK_MS) === 0 && vscode.window.state.focused) this.markFocus();
+      this.refreshVisibility();
+      this.guard.check();
+      if (ticks % (MARK_FOCUS_MS / CHECK_MS) === 0 && this.guard.watched()) this.markFocus();
     }, CHECK_MS);
     this.subs.push(
       vscode.window.onDidChangeWindowState((s) => {
-        if (s.focused) this.markFocus();
         this.guard.focusChanged(s.focused);
+        if (this.guard.watched()) this.markFocus();
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${SECTION}.credits`)) this.guard.update(guardSettings());
@@ -82,6 +114,15 @@ export class CreditGuardHost implements vscode.Disposable {
   /** The user connected or disconnected by hand: the guard forgets its pause. */
   userActed(): void {
     this.guard.clearPause();
+  }
+
+  /** A view's visibility may have changed: tell the guard (also polled every 5 s). */
+  refreshVisibility(): void {
+    const v = this.options.viewVisible();
+    if (v === this.visible) return;
+    this.visible = v;
+    this.guard.viewVisibilityChanged(v);
+    if (this.guard.watched()) this.markFocus();
   }
 
   dispose(): void {

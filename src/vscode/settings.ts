@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { StreamDefinition } from '../core/stream/stream';
 import type { SuiExplorer } from '../core/explorers';
-import type { CreditGuardSettings } from '../core/stream/creditGuard';
+import { DEFAULT_IDLE_MINUTES, type CreditGuardSettings } from '../core/stream/creditGuard';
 
 /** Settings section. */
 export const SECTION = 'chainWatch';
@@ -66,12 +66,14 @@ export function suiExplorer(): SuiExplorer {
   return cfg().get<string>('explorer.sui') === 'suivision' ? 'suivision' : 'suiscan';
 }
 
-/** Credit guard settings (defaults 15 min, no budget). */
+/** Credit guard settings (defaults 5 min, no budget, Free plan quota, drain visits on). */
 export function guardSettings(): CreditGuardSettings {
   const c = cfg();
   return {
-    pauseWhenIdleMinutes: Math.max(0, Number(c.get<number>('credits.pauseWhenIdleMinutes') ?? 15) || 0),
+    pauseWhenIdleMinutes: Math.max(0, Number(c.get<number>('credits.pauseWhenIdleMinutes') ?? DEFAULT_IDLE_MINUTES) || 0),
     dailyBudget: Math.max(0, Number(c.get<number>('credits.dailyBudget') ?? 0) || 0),
+    monthlyQuota: Math.max(0, Number(c.get<number>('credits.monthlyQuota') ?? 1_000_000) || 0),
+    drainWhilePaused: c.get<boolean>('credits.drainWhilePaused') !== false,
   };
 }
 

@@ -1,12 +1,14 @@
 /**
  * Two status bar items, each with an id and a name so users can hide them separately:
- * connection (`$(radio-tower) 2 live`, spinner while connecting, error look on quota exceeded; click focuses the
- * Streams view) and credits (`~12.4k cr · 1.8k/h`, warning look past the daily budget).
+ * connection (`$(radio-tower) 2 live`, spinner while connecting, error look on quota exceeded, the guard's state such
+ * as `paused · draining every 20 min`; click focuses the Streams view) and credits (`~12% of this month's quota
+ * used · 1.8k cr/h` with a monthly quota, `~12.4k cr · 1.8k/h` without; warning look past the daily budget). The
+ * words come from pure functions in core (creditText); this class only places them.
  */
 import * as vscode from 'vscode';
 import type { StreamRegistry } from '../core/stream/streamRegistry';
 import type { CreditGuard } from '../core/stream/creditGuard';
-import { compactNumber, formatCredits } from '../core/stream/creditGuard';
+import { compactNumber, creditsStatusText, guardStatusText, guardTooltipLines, quotaText } from '../core/stream/creditText';
 import { groupDigits } from '../core/stream/streamRegistry';
 
 /** The status bar items. */
@@ -61,9 +63,11 @@ export class StatusBar implements vscode.Disposable {
       parts.push(`${s.failed} stopped`);
     }
     const paused = this.registry.list().filter((r) => r.handle.status().stopReason === 'paused').length;
-    if (paused) {
+    const guardView = this.guard()?.view();
+    const guardText = guardView ? guardStatusText(guardView) : undefined;
+    if (paused || guardText) {
       if (!s.live && !s.connecting && !s.reconnecting) icon = s.quotaExceeded ? icon : 'debug-pause';
-      parts.push(`${paused} paused`);
+      parts.push(guardText ?? `${paused} paused`);
     }
     if (!parts.length) parts.push(s.stopped ? 'off' : 'idle');
     this.connection.text = `$(${icon}) ${parts.join(' · ')}`;
@@ -78,8 +82,12 @@ export class StatusBar implements vscode.Disposable {
       const label = (r.handle.definition.label || r.id).replace(/[\\`*_[\]<>]/g, '');
       tip.appendMarkdown(`${label}: ${st.state}${st.stopReason ? ` (${st.stopReason.replace(/_/g, ' ')})` : ''}  \n`);
     }
-    const why = this.guard()?.pausedReason();
-    if (why) tip.appendMarkdown(`\n${why === 'idle' ? 'Paused to save credits: no VS Code window was focused. They resume when you come back.' : 'Paused: the daily credit budget was reached.'}  \n`);
+    const guardNow = this.guard();
+    if (guardView && guardNow) {
+      // plain text: stream ids inside the guard's words come from settings
+      for (const line of guardTooltipLines(guardView, guardNow.pauseCosts())) tip.appendText(`\n${line}`);
+      tip.appendMarkdown('  \n');
+    }
     tip.appendMarkdown('\nClick to show the Streams view.');
     this.connection.tooltip = tip;
     this.connection.accessibilityInformation = { label: `Chain Watch: ${parts.join(', ')}` };
@@ -93,9 +101,11 @@ export class StatusBar implements vscode.Disposable {
     const total = this.registry.credits();
     const guard = this.guard();
     const over = guard?.overBudget() ?? false;
-    this.credits.text = `$(credit-card) ${formatCredits(total.credits, total.perHour)}`;
+    const quota = vscode.workspace.getConfiguration('chainWatch').get<number>('credits.monthlyQuota') ?? 1_000_000;
+    const monthUsed = guard?.monthUsed();
+    this.credits.text = `$(credit-card) ${creditsStatusText({ credits: total.credits, perHour: total.perHour, ...(monthUsed !== undefined ? { monthUsed, monthlyQuota: quota } : {}) })}`;
     this.credits.backgroundColor = over ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    const ct = new vscode.MarkdownString('**Warp credits** (events x 2 + connected 5 s intervals x 4)  \n');
+    const ct = new vscode.MarkdownString('**Warp credits: estimates** (events x 2 + connected 5 s intervals x 4, counted here; the server bills)  \n');
     for (const r of billed) {
       const c = r.handle.credits();
       const label = (r.handle.definition.label || r.id).replace(/[\\`*_[\]<>]/g, '');
@@ -107,7 +117,9 @@ export class StatusBar implements vscode.Disposable {
     }
     if (guard) {
       const budget = vscode.workspace.getConfiguration('chainWatch').get<number>('credits.dailyBudget') ?? 0;
-      ct.appendMarkdown(`\nToday: ~${groupDigits(guard.spentToday())}${budget ? ` of ${groupDigits(budget)} budget${over ? ' (over budget)' : ''}` : ''}`);
+      ct.appendMarkdown(`\nToday, every window: ~${groupDigits(guard.spentToday())}${budget ? ` of ${groupDigits(budget)} budget${over ? ' (over budget)' : ''}` : ''}`);
+      const q = monthUsed !== undefined ? quotaText(monthUsed, quota) : undefined;
+      if (q) ct.appendMarkdown(`  \nThis month: ~${groupDigits(monthUsed ?? 0)} of ${groupDigits(quota)} (${q})`);
     }
     this.credits.tooltip = ct;
     this.credits.accessibilityInformation = { label: `Chain Watch credits: about ${groupDigits(total.credits)}, ${compactNumber(total.perHour)} per hour` };

@@ -1,6 +1,8 @@
 import * as assert from 'assert';
 import { FakeClock } from '../../src/core/clock';
-import { CreditGuard, GUARD_TICK_MS, compactNumber, dayKey, formatCredits } from '../../src/core/stream/creditGuard';
+import { CreditGuard, GUARD_TICK_MS, dayKey } from '../../src/core/stream/creditGuard';
+import { compactNumber, formatCredits } from '../../src/core/stream/creditText';
+import { memoryLedger } from '../../src/core/stream/spendLedger';
 import type { CreditGuardHost } from '../../src/core/stream/creditGuard';
 
 function host() {
@@ -49,7 +51,7 @@ describe('CreditGuard', () => {
     clock.advance(60_000 + GUARD_TICK_MS);
     assert.deepStrictEqual(h.paused, ['a', 'b']);
     assert.strictEqual(g.pausedReason(), 'idle');
-    assert.match(h.notes[0]!, /Paused 2 streams: no VS Code window focused for 15 min/);
+    assert.match(h.notes[0]!, /Paused 2 streams: no Chain Watch view watched for 15 min/);
     g.focusChanged(true);
     assert.deepStrictEqual(h.resumed, [['a', 'b']]);
     assert.strictEqual(g.pausedReason(), undefined);
@@ -125,17 +127,17 @@ describe('CreditGuard', () => {
     g2.dispose();
   });
 
-  it('carries today\'s spend across sessions through the store and resets it the next day', () => {
+  it('carries today\'s spend across sessions through the ledger and resets it the next day', () => {
     const clock = new FakeClock(new Date(2026, 0, 5, 23, 0).getTime());
-    let saved: { day: string; spent: number } | undefined = { day: dayKey(clock.now()), spent: 400 };
-    const store = { get: () => saved, set: (v: { day: string; spent: number }) => (saved = v) };
+    const ledger = memoryLedger();
+    ledger.add(dayKey(clock.now()), 400); // an earlier session today
     const { h, api } = host();
     h.credits = 50; // credits from before the guard started do not count twice
-    const g = new CreditGuard(clock, api, { pauseWhenIdleMinutes: 0, dailyBudget: 0 }, store);
+    const g = new CreditGuard(clock, api, { pauseWhenIdleMinutes: 0, dailyBudget: 0 }, ledger);
     h.credits = 150;
     assert.strictEqual(g.spentToday(), 500);
     g.check();
-    assert.deepStrictEqual(saved, { day: dayKey(clock.now()), spent: 500 });
+    assert.strictEqual(ledger.dayTotal(dayKey(clock.now())), 500);
     h.credits = 170;
     clock.advance(2 * 3_600_000); // past midnight: the guard's tick rolls the day over
     assert.strictEqual(g.spentToday(), 0);

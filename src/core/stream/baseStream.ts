@@ -12,6 +12,8 @@
  *   (or `mode=resume` when nothing was processed yet). Fatal outcomes (quota, bad key, unknown stream) stop the
  *   stream and never retry on their own.
  * - A connection that receives nothing (event, heartbeat, pong) for 3x the heartbeat interval is declared dead.
+ * - A drain visit ({@link BaseStream.drain}) is one connection of a paused stream that ends when the replay is over;
+ *   it fires no gap, leaves the stream paused and never retries.
  */
 import { defaultBackoff, nextDelay, type BackoffPolicy } from './backoff';
 import { systemClock, type Clock, type TimerHandle } from '../clock';
@@ -25,6 +27,8 @@ import { describeError, redact } from '../redact';
 import type {
   ConnectMode,
   CreditSnapshot,
+  DrainOptions,
+  DrainResult,
   GapInfo,
   StopReason,
   StreamDefinition,
@@ -170,6 +174,9 @@ export abstract class BaseStream implements StreamHandle {
   /** The gap the current connection resumed from (until the next drop). */
   private lastGap: GapInfo | undefined;
 
+  /** The drain visit in progress, if any. */
+  private drainVisit: DrainVisit | undefined;
+
   /** Events received and not yet processed, in arrival order, and the ACKs to send once they are. */
   private pendingEvents: ChainEvent[] = [];
   private pendingAcks: Array<() => void> = [];
@@ -218,6 +225,7 @@ export abstract class BaseStream implements StreamHandle {
     if (this.endpoint !== undefined) s.endpoint = this.endpoint;
     if (this.transport !== undefined) s.transport = this.transport;
     if (this.mode !== undefined) s.mode = this.mode;
+    if (this.drainVisit) s.draining = true;
     return s;
   }
 
@@ -236,6 +244,7 @@ export abstract class BaseStream implements StreamHandle {
 
   connect(mode: ConnectMode = { kind: 'auto' }): void {
     if (this.disposed) return;
+    this.endDrain(false, 'the stream was connected');
     this.userStopped = false;
     this.attempt = 0;
     this.retryHintMs = 0;
@@ -245,6 +254,7 @@ export abstract class BaseStream implements StreamHandle {
 
   disconnect(reason: 'user' | 'paused' = 'user'): void {
     if (this.disposed) return;
+    this.endDrain(false, 'the stream was disconnected');
     this.userStopped = true;
     this.teardown();
     this.setState('stopped', reason, reason === 'paused' ? 'paused' : 'disconnected');
@@ -252,6 +262,7 @@ export abstract class BaseStream implements StreamHandle {
 
   reconnect(): void {
     if (this.disposed) return;
+    this.endDrain(false, 'the stream was reconnected');
     this.userStopped = false;
     this.attempt = 0;
     this.teardown();
@@ -269,8 +280,44 @@ export abstract class BaseStream implements StreamHandle {
     return this.journal ? this.journal.readAll() : this.recent();
   }
 
+  /**
+   * A drain visit (see {@link StreamHandle.drain}). Only a stream stopped with reason `paused` drains; otherwise it
+   * resolves at once with `ok: false`. The replay is over at the first event stamped (chain time) at or after the
+   * moment the visit went live, or after `quietMs` without an event, or after `maxMs` in all.
+   */
+  drain(options: DrainOptions = {}): Promise<DrainResult> {
+    const now = this.clock.now();
+    if (this.disposed || this.drainVisit || this.state !== 'stopped' || this.stopReason !== 'paused') {
+      return Promise.resolve({ ok: false, events: 0, endedAt: now, message: 'the stream is not paused' });
+    }
+    return new Promise<DrainResult>((resolve) => {
+      const visit: DrainVisit = {
+        resolve,
+        events: 0,
+        quietMs: options.quietMs ?? 2_000,
+        maxTimer: this.clock.setTimeout(() => this.finishDrain(true), options.maxMs ?? 60_000),
+        quietTimer: undefined,
+        ending: false,
+      };
+      this.drainVisit = visit;
+      // keep the moment the live connection went down: the visit is not a return
+      const downAt = this.downAt;
+      this.userStopped = false;
+      this.attempt = 0;
+      this.teardown();
+      this.downAt = downAt;
+      void this.startAttempt({ kind: 'continue' }, false);
+    });
+  }
+
+  notePossibleLoss(from: number, to: number, words: string): void {
+    if (this.disposed || !(to > from)) return;
+    this.emitNotice('warn', words);
+  }
+
   dispose(): void {
     if (this.disposed) return;
+    this.endDrain(false, 'the stream was disposed');
     this.userStopped = true;
     this.teardown();
     this.disposed = true;
@@ -291,6 +338,8 @@ export abstract class BaseStream implements StreamHandle {
         return { kind: mode.kind };
       case 'after':
         return { kind: 'after', id: mode.id };
+      case 'continue':
+        return this.lastEventId ? { kind: 'after', id: this.lastEventId } : { kind: 'resume' };
       case 'auto':
         if (this.lastEventId) return { kind: 'after', id: this.lastEventId };
         // a brand-new stream starts live; a reconnect with nothing processed yet replays the server's buffer
@@ -348,9 +397,14 @@ export abstract class BaseStream implements StreamHandle {
         this.healthyTimer = this.clock.setTimeout(() => {
           if (current()) this.attempt = 0;
         }, this.policy.resetAfterMs);
-        this.log.info(`live (${describeMode(mode)})`);
-        this.setState('live', undefined, 'live');
-        if (this.downAt !== undefined) {
+        this.log.info(`live (${describeMode(mode)})${this.drainVisit ? ' for a drain visit' : ''}`);
+        const visit = this.drainVisit;
+        if (visit) {
+          visit.liveAt = now;
+          this.armDrainQuiet(visit);
+        }
+        this.setState('live', undefined, visit ? 'paused · draining' : 'live');
+        if (this.downAt !== undefined && !visit) {
           const gap: GapInfo = {
             stream: this.definition.id,
             gapId: ++this.gapSeq,
@@ -412,6 +466,23 @@ export abstract class BaseStream implements StreamHandle {
 
   private afterClose(outcome: CloseOutcome): void {
     const now = this.clock.now();
+    const visit = this.drainVisit;
+    if (visit) {
+      // a visit never retries: it ends, paused (or stopped for good on a fatal outcome)
+      this.drainVisit = undefined;
+      this.clearDrainTimers(visit);
+      const downAt = this.downAt;
+      this.connectionEnded(now);
+      this.downAt = downAt ?? now;
+      this.lastError = redact(outcome.message);
+      this.userStopped = true;
+      if (outcome.fatal) {
+        this.setState('stopped', outcome.reason, outcome.message);
+        this.emitNotice('error', `stopped: ${outcome.message}`);
+      } else this.setState('stopped', 'paused', 'paused');
+      visit.resolve(this.drainResult(visit, false, redact(outcome.message)));
+      return;
+    }
     this.connectionEnded(now);
     this.lastError = redact(outcome.message);
     if (outcome.fatal) {
@@ -513,6 +584,7 @@ export abstract class BaseStream implements StreamHandle {
     this.pendingEvents = [];
     this.pendingAcks = [];
     if (events.length > 0) {
+      if (this.drainVisit) for (const ev of events) ev.drained = true;
       if (this.journal) {
         try {
           await this.journal.append(events);
@@ -537,6 +609,69 @@ export abstract class BaseStream implements StreamHandle {
       }
     }
     if (events.length > 0) this.statusEmitter.fire(this.status(), (e) => this.listenerError(e));
+    const visit = this.drainVisit;
+    if (visit && events.length > 0) {
+      visit.events += events.length;
+      for (const ev of events) {
+        if (ev.timestamp === undefined) continue;
+        if (visit.firstEventTime === undefined) visit.firstEventTime = ev.timestamp;
+        visit.lastEventTime = ev.timestamp;
+      }
+      // an event made after the visit went live: the replay is over
+      const live = visit.liveAt !== undefined && events.some((ev) => ev.timestamp !== undefined && ev.timestamp >= (visit.liveAt as number));
+      if (live) this.finishDrain(true);
+      else this.armDrainQuiet(visit);
+    }
+  }
+
+  // ---- drain visits ---------------------------------------------------------------------------------------------
+
+  private armDrainQuiet(visit: DrainVisit): void {
+    this.clock.clearTimeout(visit.quietTimer);
+    visit.quietTimer = this.clock.setTimeout(() => this.finishDrain(true), visit.quietMs);
+  }
+
+  private clearDrainTimers(visit: DrainVisit): void {
+    this.clock.clearTimeout(visit.quietTimer);
+    this.clock.clearTimeout(visit.maxTimer);
+    visit.quietTimer = visit.maxTimer = undefined;
+  }
+
+  /** Ends the visit: what arrived is processed (journaled, ACKed on the open socket) before it disconnects. */
+  private finishDrain(ok: boolean): void {
+    const visit = this.drainVisit;
+    if (!visit || visit.ending) return;
+    visit.ending = true;
+    this.clearDrainTimers(visit);
+    void this.flush().then(() => {
+      if (this.drainVisit !== visit) return;
+      this.drainVisit = undefined;
+      const wasLive = visit.liveAt !== undefined;
+      const downAt = this.downAt;
+      this.userStopped = true;
+      this.teardown();
+      this.downAt = downAt;
+      this.setState('stopped', 'paused', 'paused');
+      visit.resolve(this.drainResult(visit, ok && wasLive, wasLive ? undefined : 'the drain visit never went live'));
+    });
+  }
+
+  /** The user (or the guard) took the stream over during a visit: the visit resolves, the new action wins. */
+  private endDrain(ok: boolean, message: string): void {
+    const visit = this.drainVisit;
+    if (!visit) return;
+    this.drainVisit = undefined;
+    this.clearDrainTimers(visit);
+    visit.resolve(this.drainResult(visit, ok, message));
+  }
+
+  private drainResult(visit: DrainVisit, ok: boolean, message: string | undefined): DrainResult {
+    const r: DrainResult = { ok, events: visit.events, endedAt: this.clock.now() };
+    if (visit.liveAt !== undefined) r.liveAt = visit.liveAt;
+    if (visit.firstEventTime !== undefined) r.firstEventTime = visit.firstEventTime;
+    if (visit.lastEventTime !== undefined) r.lastEventTime = visit.lastEventTime;
+    if (!ok && message) r.message = message;
+    return r;
   }
 
   /**
@@ -615,6 +750,20 @@ export abstract class BaseStream implements StreamHandle {
   private listenerError(err: unknown): void {
     this.log.error(`a listener failed: ${describeError(err)}`);
   }
+}
+
+/** A drain visit in progress. */
+interface DrainVisit {
+  resolve: (result: DrainResult) => void;
+  events: number;
+  quietMs: number;
+  liveAt?: number;
+  firstEventTime?: number;
+  lastEventTime?: number;
+  quietTimer: TimerHandle | undefined;
+  maxTimer: TimerHandle | undefined;
+  /** finishDrain ran: waiting for the last batch before disconnecting. */
+  ending: boolean;
 }
 
 /** Words for a connect mode, for logs. */

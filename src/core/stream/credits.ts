@@ -92,7 +92,7 @@ export function intervalsBetween(from: number, to: number): number {
   return Math.max(1, Math.ceil(Math.max(0, to - from) / INTERVAL_MS));
 }
 
-/** Sums several snapshots (the status bar's total). */
+/** Sums several snapshots (the status bar's total); `remaining` is the lowest any server reported (one account). */
 export function totalCredits(snaps: readonly CreditSnapshot[]): CreditSnapshot {
   const t: CreditSnapshot = { credits: 0, events: 0, intervals: 0, perHour: 0 };
   for (const s of snaps) {
@@ -100,6 +100,7 @@ export function totalCredits(snaps: readonly CreditSnapshot[]): CreditSnapshot {
     t.events += s.events;
     t.intervals += s.intervals;
     t.perHour += s.perHour;
+    if (s.remaining !== undefined) t.remaining = Math.min(s.remaining, t.remaining ?? Infinity);
   }
   return t;
 }

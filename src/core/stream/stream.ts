@@ -51,9 +51,14 @@ export type StopReason =
   | 'no_key'
   | 'error';
 
-/** How to (re)connect. `auto` resumes from the last processed id when there is one, live otherwise. */
+/**
+ * How to (re)connect. `auto` resumes from the last processed id when there is one, live otherwise. `continue`
+ * resumes from the last processed id, or with `mode=resume` when there is none: never live (a paused stream coming
+ * back, so the server's buffer is never discarded).
+ */
 export type ConnectMode =
   | { kind: 'auto' }
+  | { kind: 'continue' }
   | { kind: 'live' }
   | { kind: 'resume' }
   | { kind: 'after'; id: string };
@@ -87,6 +92,25 @@ export interface StreamStatus {
   transport?: string;
   /** Mode used for the current / last connection. */
   mode?: ConnectMode['kind'];
+  /** True while a drain visit ({@link StreamHandle.drain}) is connected: the stream is paused, not live. */
+  draining?: boolean;
+}
+
+/** How a drain visit ({@link StreamHandle.drain}) went. Times are ms since epoch. */
+export interface DrainResult {
+  /** True when the visit connected and took the replay to its end. */
+  ok: boolean;
+  /** Events processed during the visit (journaled, shown and ACKed). */
+  events: number;
+  /** When the visit's connection became live, if it did. */
+  liveAt?: number;
+  /** When the visit ended. */
+  endedAt: number;
+  /** Chain time of the first and last event taken, if any. */
+  firstEventTime?: number;
+  lastEventTime?: number;
+  /** Why it did not work (redacted), when `ok` is false. */
+  message?: string;
 }
 
 /** A reconnect seen from the user's side: how long the stream was down and what was replayed. */
@@ -104,6 +128,14 @@ export interface GapInfo {
   mode: ConnectMode['kind'];
   /** Events replayed / backfilled after the reconnect (updated as they arrive). */
   replayed: number;
+}
+
+/** Tunables of a drain visit. */
+export interface DrainOptions {
+  /** The replay is over after this long without an event once live, ms (default 2,000). */
+  quietMs?: number;
+  /** A visit never stays connected longer than this, ms (default 60,000). */
+  maxMs?: number;
 }
 
 /** A problem worth a line in the output and a row in the feed, never fatal (malformed frame, unknown event...). */
@@ -143,6 +175,17 @@ export interface StreamHandle extends Disposable {
   disconnect(reason?: 'user' | 'paused'): void;
   /** Closes and reconnects at once (mode `auto`), resetting the backoff. */
   reconnect(): void;
+  /**
+   * A drain visit for a stream stopped with reason `paused`: connects in mode `continue`, takes the server's replay
+   * (journaled, handed to listeners flagged `drained`, ACKed), and disconnects again once the replay is over. The
+   * stream stays paused. Resolves with what was taken; never retries on its own. Absent on handles that cannot.
+   */
+  drain?(options?: DrainOptions): Promise<DrainResult>;
+  /**
+   * Says that events between `from` and `to` (ms since epoch) may be missing, in `words` (already worded): a
+   * warning notice (a feed row, the output). Used by the credit guard when a pause outlasted the server's buffer.
+   */
+  notePossibleLoss?(from: number, to: number, words: string): void;
   /** Fires with each batch of newly processed events (already journaled), in arrival order. */
   readonly onEvents: (listener: (events: ChainEvent[]) => void) => Disposable;
   /** Fires when the status changes. */

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { Emitter } from '../emitter';
 import type { Disposable } from '../emitter';
 import type { ChainEvent } from '../event';
-import type { ConnectMode, CreditSnapshot, GapInfo, StreamDefinition, StreamHandle, StreamNotice, StreamStatus } from './stream';
+import type { ConnectMode, CreditSnapshot, DrainOptions, DrainResult, GapInfo, StreamDefinition, StreamHandle, StreamNotice, StreamStatus } from './stream';
 
 /** A lease not renewed for this long is free, ms. */
 export const LEASE_TTL_MS = 30_000;
@@ -37,7 +37,7 @@ export class StreamLeases {
   constructor(
     private readonly dir: string,
     readonly owner: string,
-    private readonly now: () => number = Date.now,
+    readonly now: () => number = Date.now,
     private readonly isAlive: (pid: number) => boolean = pidAlive,
     private readonly pid: number = process.pid,
   ) {}
@@ -191,9 +191,39 @@ export class LeasedHandle implements StreamHandle {
     this.inner.reconnect();
   }
 
-  /** A waiting stream connects if the lease is free now. Returns true when it did. */
-  tryTakeOver(): boolean {
-    if (!this.wanted || !this.leases.acquire(this.definition.id)) return false;
+  /**
+   * A drain visit (see {@link StreamHandle.drain}) while this window can hold the lease; the lease is given back
+   * when the visit ends (the stream is paused again). Another window holding the stream means it is connected
+   * there, so nothing waits in the server's buffer: the visit resolves with `ok: false` at once.
+   */
+  drain(options?: DrainOptions): Promise<DrainResult> {
+    const inner = this.inner;
+    if (!inner.drain) return Promise.resolve({ ok: false, events: 0, endedAt: this.leases.now(), message: 'this stream cannot drain' });
+    if (!this.leases.acquire(this.definition.id)) {
+      return Promise.resolve({ ok: false, events: 0, endedAt: this.leases.now(), message: 'connected in another VS Code window' });
+    }
+    return inner.drain(options).finally(() => {
+      if (this.inner === inner && this.inner.status().state === 'stopped') this.leases.release(this.definition.id);
+    });
+  }
+
+  notePossibleLoss(from: number, to: number, words: string): void {
+    this.inner.notePossibleLoss?.(from, to, words);
+  }
+
+  /**
+   * A waiting stream connects if the lease is free now and `mayConnect` agrees (the credit guard: a stream taken
+   * over from a window paused for its budget stays paused). Returns true when it connected. A refused take-over
+   * stops waiting: whoever refused it (the guard) connects it later.
+   */
+  tryTakeOver(mayConnect: (id: string) => boolean = () => true): boolean {
+    if (!this.wanted || this.leases.heldElsewhere(this.definition.id)) return false;
+    if (!mayConnect(this.definition.id)) {
+      this.wanted = undefined;
+      this.setElsewhere(false);
+      return false;
+    }
+    if (!this.leases.acquire(this.definition.id)) return false;
     const mode = this.wanted;
     this.wanted = undefined;
     // read the journal again: the other window appended to it
@@ -254,11 +284,14 @@ export function startLeaseRenewal(
   leases: StreamLeases,
   streams: () => ReadonlyArray<{ id: string; handle: StreamHandle }>,
   log: (message: string) => void,
+  mayConnect: (id: string) => boolean = () => true,
 ): { check(): void; dispose(): void } {
   const check = () => {
     leases.renewAll();
     for (const s of streams()) {
-      if (s.handle instanceof LeasedHandle && s.handle.heldElsewhere && s.handle.tryTakeOver()) log(`[${s.id}] the other window let go of this stream: connecting here`);
+      if (!(s.handle instanceof LeasedHandle) || !s.handle.heldElsewhere) continue;
+      if (s.handle.tryTakeOver(mayConnect)) log(`[${s.id}] the other window let go of this stream: connecting here`);
+      else if (!s.handle.heldElsewhere) log(`[${s.id}] the other window let go of this stream; it stays paused here (credit guard)`);
     }
   };
   const timer = setInterval(check, LEASE_RENEW_MS);

@@ -64,6 +64,7 @@ export class CreditGuardHost implements vscode.Disposable {
           const recent = registry.get(id)?.handle.recent() ?? [];
           return recent.filter((e) => e.receivedAt >= since).length / (RATE_WINDOW_MS / 60_000);
         },
+        lastContactAt: (id) => registry.get(id)?.handle.status().lastActivityAt,
         totalCredits: () => registry.credits().credits,
         remaining: () => registry.credits().remaining,
         lastFocusElsewhereAt: () => this.lastFocus(),

@@ -76,6 +76,11 @@ export interface CreditGuardHost {
   provider?(id: string): string | undefined;
   /** The stream's recent event rate, events per minute (0 when unknown). */
   eventsPerMinute?(id: string): number;
+  /**
+   * When the stream last heard from its server (ms since epoch; `StreamStatus.lastActivityAt`), if known. A stream
+   * paused while it was still (re)connecting last had contact earlier than the pause: the buffer counts from then.
+   */
+  lastContactAt?(id: string): number | undefined;
   /** Total credits used by every stream in this session (may drop when a stream is removed). */
   totalCredits(): number;
   /** The lowest remaining quota a server reported, if any. */
@@ -293,8 +298,10 @@ export class CreditGuard implements Disposable {
   private pausedEntry(id: string, now: number): PausedStream {
     const provider = this.host.provider?.(id) ?? 'warp';
     const drains = provider === 'warp' && this.settings.drainWhilePaused !== false && this.host.drain !== undefined;
-    const nextDrainAt = now + drainDelayMs(this.host.eventsPerMinute?.(id) ?? 0);
-    return { id, provider, drains, lastContactAt: now, nextDrainAt, visiting: false, drained: 0 };
+    const contact = this.host.lastContactAt?.(id);
+    const lastContactAt = contact !== undefined && contact < now ? contact : now;
+    const nextDrainAt = lastContactAt + drainDelayMs(this.host.eventsPerMinute?.(id) ?? 0);
+    return { id, provider, drains, lastContactAt, nextDrainAt, visiting: false, drained: 0 };
   }
 
   private pauseForIdle(now: number): void {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { LEASE_TTL_MS, LeasedHandle, StreamLeases } from '../../src/core/stream/streamLease';
-import type { StreamDefinition } from '../../src/core/stream/stream';
+import type { DrainResult, StreamDefinition } from '../../src/core/stream/stream';
 import { FakeHandle, ev } from './support/fakeHandle';
 
 const def: StreamDefinition = { id: 'a/b', provider: 'warp', streamId: 's' };
@@ -82,6 +82,51 @@ describe('StreamLeases / LeasedHandle (one connection per stream across windows)
     assert.ok(states.some((s) => s.includes('another VS Code window')));
     h2.dispose();
     assert.ok(w1.acquire(def.id), 'dispose released the lease');
+  });
+
+  it('a take-over the credit guard refuses does not connect, stops waiting, and the lease stays free', () => {
+    const w1 = leases('w1', 101);
+    const w2 = leases('w2', 102);
+    const made: FakeHandle[] = [];
+    const create = (d: StreamDefinition) => {
+      const h = new FakeHandle(d);
+      made.push(h);
+      return h;
+    };
+    const h1 = new LeasedHandle(def, create, w1);
+    const h2 = new LeasedHandle(def, create, w2);
+    h1.connect();
+    h2.connect();
+    assert.ok(h2.heldElsewhere);
+    h1.disconnect('paused'); // window 1 paused at its budget
+    const asked: string[] = [];
+    assert.strictEqual(h2.tryTakeOver((id) => (asked.push(id), false)), false);
+    assert.deepStrictEqual(asked, [def.id]);
+    assert.ok(made.slice(1).every((h) => h.connects.length === 0), 'no connection without asking');
+    assert.ok(!h2.heldElsewhere, 'no longer waiting: the guard brings it back');
+    assert.strictEqual(h2.tryTakeOver(() => true), false, 'nothing waiting any more');
+    assert.ok(w1.acquire(def.id), 'the lease was not taken');
+  });
+
+  it('a drain visit holds the lease only while it runs', async () => {
+    const w1 = leases('w1', 101);
+    const w2 = leases('w2', 102);
+    const inner: FakeHandle[] = [];
+    const h1 = new LeasedHandle(def, (d) => {
+      const h = new FakeHandle(d) as FakeHandle & { drain?: () => Promise<DrainResult> };
+      h.drain = () => {
+        assert.ok(!w2.acquire(def.id), 'held during the visit');
+        h.setState({ state: 'stopped', stopReason: 'paused' });
+        return Promise.resolve({ ok: true, events: 2, endedAt: now });
+      };
+      inner.push(h);
+      return h;
+    }, w1);
+    const r = await h1.drain();
+    assert.strictEqual(r.events, 2);
+    assert.ok(w2.acquire(def.id), 'released after the visit');
+    const r2 = await h1.drain();
+    assert.deepStrictEqual([r2.ok, r2.message], [false, 'connected in another VS Code window']);
   });
 
   it('a fatal stop frees the lease for other windows', () => {

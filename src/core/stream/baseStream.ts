@@ -282,7 +282,7 @@ export abstract class BaseStream implements StreamHandle {
 
   /**
    * A drain visit (see {@link StreamHandle.drain}). Only a stream stopped with reason `paused` drains; otherwise it
-   * resolves at once with `ok: false`. The replay is over at the first event stamped (chain time) at or after the
+   * resolves at once with `ok: false`. The replay is over at the first event stamped (chain time) after the
    * moment the visit went live, or after `quietMs` without an event, or after `maxMs` in all.
    */
   drain(options: DrainOptions = {}): Promise<DrainResult> {
@@ -618,7 +618,7 @@ export abstract class BaseStream implements StreamHandle {
         visit.lastEventTime = ev.timestamp;
       }
       // an event made after the visit went live: the replay is over
-      const live = visit.liveAt !== undefined && events.some((ev) => ev.timestamp !== undefined && ev.timestamp >= (visit.liveAt as number));
+      const live = visit.liveAt !== undefined && events.some((ev) => ev.timestamp !== undefined && ev.timestamp > (visit.liveAt as number));
       if (live) this.finishDrain(true);
       else this.armDrainQuiet(visit);
     }

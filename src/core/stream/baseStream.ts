@@ -324,7 +324,10 @@ export abstract class BaseStream implements StreamHandle {
       this.conn = conn;
       this.endpoint = redact(conn.endpoint);
       this.transport = conn.transport;
-      this.log.info(`connecting to ${this.endpoint} (${conn.transport}, ${describeMode(mode)})`);
+      // a transport that opened synchronously already logged "live": the endpoint line then only goes to debug
+      const line = `connecting to ${this.endpoint} (${conn.transport}, ${describeMode(mode)})`;
+      if (this.state === 'connecting') this.log.info(line);
+      else this.log.debug(line);
     } catch (err) {
       if (gen !== this.generation) return;
       sink.closed(err instanceof ConnectError ? err.outcome : { fatal: false, message: describeError(err) });
@@ -415,7 +418,7 @@ export abstract class BaseStream implements StreamHandle {
     this.connectionEnded(now);
     this.lastError = redact(outcome.message);
     if (outcome.fatal) {
-      this.log.error(`stopped: ${outcome.message}`);
+      // the notice below writes the log line (once)
       this.userStopped = true;
       this.setState('stopped', outcome.reason, outcome.message);
       this.emitNotice('error', `stopped: ${outcome.message}`);

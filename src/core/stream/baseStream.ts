@@ -428,7 +428,10 @@ export abstract class BaseStream implements StreamHandle {
     const delay = Math.max(this.retryHintMs, nextDelay(this.attempt, this.policy, this.random));
     this.attempt++;
     this.nextRetryAt = now + delay;
-    this.log.warn(`${outcome.message}; reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.attempt})`);
+    const line = `${outcome.message}; reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.attempt})`;
+    // the first failure of a run is a notice (a feed row, once, and the log line); later retries only log
+    if (this.attempt === 1) this.emitNotice('warn', line);
+    else this.log.warn(line);
     this.setState('reconnecting', undefined, `${outcome.message}; reconnecting`);
     this.retryTimer = this.clock.setTimeout(() => {
       this.retryTimer = undefined;

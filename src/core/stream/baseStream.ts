@@ -341,7 +341,10 @@ export abstract class BaseStream implements StreamHandle {
       this.conn = conn;
       this.endpoint = redact(conn.endpoint);
       this.transport = conn.transport;
-      this.log.info(`connecting to ${this.endpoint} (${conn.transport}, ${describeMode(mode)})`);
+      // a transport that opened synchronously already logged "live": the endpoint line then only goes to debug
+      const line = `connecting to ${this.endpoint} (${conn.transport}, ${describeMode(mode)})`;
+      if (this.state === 'connecting') this.log.info(line);
+      else this.log.debug(line);
     } catch (err) {
       if (gen !== this.generation) return;
       sink.closed(err instanceof ConnectError ? err.outcome : { fatal: false, message: describeError(err) });
@@ -446,7 +449,7 @@ export abstract class BaseStream implements StreamHandle {
     this.connectionEnded(now);
     this.lastError = redact(outcome.message);
     if (outcome.fatal) {
-      this.log.error(`stopped: ${outcome.message}`);
+      // the notice below writes the log line (once)
       this.userStopped = true;
       this.setState('stopped', outcome.reason, outcome.message);
       this.emitNotice('error', `stopped: ${outcome.message}`);
@@ -456,7 +459,10 @@ export abstract class BaseStream implements StreamHandle {
     const delay = Math.max(this.retryHintMs, nextDelay(this.attempt, this.policy, this.random));
     this.attempt++;
     this.nextRetryAt = now + delay;
-    this.log.warn(`${outcome.message}; reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.attempt})`);
+    const line = `${outcome.message}; reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.attempt})`;
+    // the first failure of a run is a notice (a feed row, once, and the log line); later retries only log
+    if (this.attempt === 1) this.emitNotice('warn', line);
+    else this.log.warn(line);
     this.setState('reconnecting', undefined, `${outcome.message}; reconnecting`);
     this.retryTimer = this.clock.setTimeout(() => {
       this.retryTimer = undefined;

@@ -13,8 +13,8 @@ export interface FeedEvent {
   id: string;
   /** Local stream key. */
   stream: string;
-  provider: 'warp' | 'covalent' | 'evm';
-  kind: 'event' | 'address' | 'coin' | 'object' | 'log' | 'unknown';
+  provider: 'warp' | 'covalent' | 'evm' | 'goldrush';
+  kind: 'event' | 'address' | 'coin' | 'object' | 'log' | 'walletTx' | 'pair' | 'token' | 'candle' | 'unknown';
   /** Envelope event name as received. */
   name: string;
   /** Transaction digest / hash. */

@@ -142,7 +142,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
     }),
     ...registerStatusPicks({ registry, guard: () => guardHost.guard, prompter: () => prompter, userActed: () => guardHost.userActed() }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (['streams', 'warp', 'covalent', 'evm'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) loader.sync();
+      if (['streams', 'warp', 'covalent', 'evm', 'goldrush'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) loader.sync();
       if (e.affectsConfiguration(`${SECTION}.tree`)) tree.refresh();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => loader.sync()),

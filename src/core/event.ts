@@ -4,10 +4,14 @@
  */
 
 /** Which service produced an event. */
-export type Provider = 'warp' | 'covalent' | 'evm';
+export type Provider = 'warp' | 'covalent' | 'evm' | 'goldrush';
 
-/** Warp's four stream kinds, `log` for EVM logs, `unknown` for an envelope name we do not know. */
-export type EventKind = 'event' | 'address' | 'coin' | 'object' | 'log' | 'unknown';
+/**
+ * Warp's four stream kinds, `log` for EVM logs, GoldRush's `walletTx` (one log of a wallet's transaction, or the
+ * transaction when it has none), `pair` (new or updated DEX pair), `token` (token update) and `candle` (OHLCV), and
+ * `unknown` for an envelope name we do not know.
+ */
+export type EventKind = 'event' | 'address' | 'coin' | 'object' | 'log' | 'walletTx' | 'pair' | 'token' | 'candle' | 'unknown';
 
 /** One event as every part of Chain Watch sees it. */
 export interface ChainEvent {

@@ -56,7 +56,7 @@ export const CHAINS: ReadonlyArray<{ id: number; name: string }> = [
   { id: 31337, name: 'Local node (Hardhat)' },
 ];
 
-const providerNames: Record<Provider, string> = { warp: 'Inodra Warp', covalent: 'Covalent', evm: 'EVM node' };
+const providerNames: Record<Provider, string> = { warp: 'Inodra Warp', covalent: 'Covalent (legacy STOMP)', evm: 'EVM node', goldrush: 'GoldRush Streaming' };
 
 /** Validates a Warp stream id as typed in Add Stream. */
 export function validateStreamId(v: string): string | undefined {
@@ -184,7 +184,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     }
     if (!provider) {
       const p = await d.prompter().pick(
-        (['warp', 'covalent', 'evm'] as Provider[]).map((p) => ({ label: providerNames[p], provider: p })),
+        (['warp', 'goldrush', 'covalent', 'evm'] as Provider[]).map((p) => ({ label: providerNames[p], provider: p })),
         { title: 'Set API Key', placeholder: 'Which provider is the key for?', step: 1, totalSteps: 3 },
       );
       if (!p) return undefined;

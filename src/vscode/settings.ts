@@ -16,6 +16,7 @@ export const DEFAULT_URLS = {
   warpMainnet: 'https://mainnet-api.inodra.com',
   warpTestnet: 'https://testnet-api.inodra.com',
   covalent: 'wss://api.covalenthq.com/v1/',
+  goldrush: 'wss://streaming.goldrushdata.com/graphql',
 };
 
 function cfg(): vscode.WorkspaceConfiguration {
@@ -40,6 +41,8 @@ export function defaultBaseUrl(def: StreamDefinition): string | undefined {
       return c.get<string>('covalent.url') || DEFAULT_URLS.covalent;
     case 'evm':
       return c.get<string>('evm.defaultUrl') || undefined;
+    case 'goldrush':
+      return c.get<string>('goldrush.url') || DEFAULT_URLS.goldrush;
     default:
       return undefined;
   }

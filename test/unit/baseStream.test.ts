@@ -64,6 +64,30 @@ describe('BaseStream', () => {
     assert.strictEqual(gaps[1].replayed, 12);
     assert.strictEqual(gaps[0].gapId, gaps[1].gapId);
     assert.strictEqual(gaps[0].downMs, 500);
+    assert.strictEqual(gaps[0].continuity, 'unverified', 'a replay is unverified until the provider judges it');
+    s.sink.continuity({ continuity: 'verified', reason: 'replay started right after the cursor' });
+    assert.strictEqual(gaps.length, 3);
+    assert.strictEqual(gaps[2].continuity, 'verified');
+    assert.strictEqual(gaps[2].replayed, 12);
+    assert.strictEqual(s.status().lastGap?.continuity, 'verified', 'the status carries the latest gap for the tooltip');
+  });
+
+  it('a live reconnect states that events sent while down may be missing, and claims no replay', async () => {
+    const gaps: GapInfo[] = [];
+    s.onGap((g) => gaps.push(g));
+    s.connect({ kind: 'live' });
+    await tick();
+    clock.advance(1_000);
+    s.sink.closed({ fatal: false, message: 'lost' });
+    const downAt = clock.now();
+    s.connect({ kind: 'live' });
+    await tick();
+    await tick();
+    assert.strictEqual(gaps.length, 1);
+    assert.strictEqual(gaps[0].continuity, 'may_be_missing');
+    assert.strictEqual(gaps[0].missingFrom, downAt);
+    assert.strictEqual(gaps[0].missingTo, gaps[0].resumedAt);
+    assert.strictEqual(gaps[0].replayed, undefined);
   });
 
   it('gives up on an attempt that never becomes live after the connect timeout, then retries', async () => {

@@ -14,6 +14,7 @@ import WebSocket from 'ws';
 import { BaseStream, ConnectError, type BaseStreamDeps, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from '../stream/baseStream';
 import { envelopeDataText, normalizeWarp, setEventSize, setPayloadText, toNumber } from '../event';
 import { createSseReader } from './sseReader';
+import { capText } from '../untrustedText';
 import { describeError, redact, registerSecret } from '../redact';
 import { keyTransportProblem } from '../transportSecurity';
 import type { StreamDefinition } from '../stream/stream';
@@ -351,13 +352,13 @@ export function preview(text: string): string {
 }
 
 function errorText(data: unknown): string {
-  if (typeof data === 'string') return redact(data);
+  if (typeof data === 'string') return redact(capText(data));
   if (data && typeof data === 'object') {
     const d = data as { code?: unknown; message?: unknown };
     const parts = [d.code !== undefined ? String(d.code) : '', typeof d.message === 'string' ? d.message : ''].filter(Boolean);
-    if (parts.length) return redact(parts.join(': '));
+    if (parts.length) return redact(capText(parts.join(': ')));
   }
-  return redact(JSON.stringify(data) ?? 'unknown error');
+  return redact(capText(JSON.stringify(data) ?? 'unknown error'));
 }
 
 function safeHost(url: string): string {

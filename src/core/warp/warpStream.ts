@@ -8,6 +8,7 @@
  * - `quota_exceeded` / close 1008 stop the stream ("quota exceeded") and never reconnect on their own;
  *   HTTP 401 / 403 / 404 stop it with words; 409 (stream in use), 429, 5xx, resets and abnormal closes retry.
  */
+import { describeConnectFailure } from '../connectFailure';
 import * as http from 'http';
 import * as https from 'https';
 import WebSocket from 'ws';
@@ -214,7 +215,7 @@ export class WarpStream extends BaseStream {
       // a frame over maxPayload: ws closes with 1009; say why in words (the stream reconnects)
       if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') finish({ fatal: false, message: frameTooLargeMessage('a WebSocket frame', this.maxFrameBytes) });
       // 'close' follows every 'error'; keep the words of the error for it
-      else if (!done && ws.readyState !== WebSocket.OPEN) finish({ fatal: false, message: `cannot connect: ${describeError(err)}` });
+      else if (!done && ws.readyState !== WebSocket.OPEN) finish({ fatal: false, message: describeConnectFailure(url, err, 'server') });
     });
     return {
       endpoint: redact(url),
@@ -334,7 +335,7 @@ export class WarpStream extends BaseStream {
       });
       res.on('error', (err) => finish({ fatal: false, message: `event stream error: ${describeError(err)}` }));
     });
-    req.on('error', (err) => finish({ fatal: false, message: `cannot connect: ${describeError(err)}` }));
+    req.on('error', (err) => finish({ fatal: false, message: describeConnectFailure(url.toString(), err, 'server') }));
     req.end();
     return {
       endpoint: redact(url.toString()),

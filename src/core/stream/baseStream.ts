@@ -22,6 +22,7 @@ import { eventSize, type ChainEvent } from '../event';
 import { Journal, type JournalOptions } from './journal';
 import { nullLogger, type Logger } from '../logger';
 import { describeError, redact } from '../redact';
+import { capEventDepth } from '../payloadDepth';
 import type {
   ConnectMode,
   CreditSnapshot,
@@ -398,6 +399,7 @@ export abstract class BaseStream implements StreamHandle {
           this.duplicates++;
           this.log.debug(`duplicate ${ev.id} dropped`);
         } else {
+          capEventDepth(ev);
           this.pendingEvents.push(ev);
           if (ev.warnings) for (const w of ev.warnings) this.emitNotice('warn', w);
         }

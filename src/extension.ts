@@ -29,7 +29,7 @@ import { CreditGuardHost } from './vscode/creditGuardHost';
 import { feedSourceFromRegistry, registerFeed } from './vscode/feed/feedView';
 import type { FeedController } from './vscode/feed/feedView';
 import type { Prompter } from './vscode/prompter';
-import { SECTION, suiExplorer } from './vscode/settings';
+import { SECTION, explorerOptionsFor } from './vscode/settings';
 
 /** One stream as the test API reports it. */
 export interface ApiStream {
@@ -150,10 +150,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
   const feed = registerFeed(
     context,
     feedSourceFromRegistry(registry, {
-      explorerOptions: (stream) => {
-        const def = registry.get(stream)?.handle.definition;
-        return { sui: suiExplorer(), ...(def?.network ? { network: def.network } : {}), ...(def?.chainId ? { chainId: def.chainId } : {}) };
-      },
+      explorerOptions: (stream) => explorerOptionsFor(registry.get(stream)?.handle.definition),
       openJson: (ev) => docs.open(ev),
     }),
     { prompter: () => prompter, logger: logger.child('feed') },

@@ -243,3 +243,18 @@ export function objectIdOf(ev: ChainEvent): string | undefined {
   if (!p || typeof p !== 'object') return undefined;
   return str(p.object_id ?? p.objectId);
 }
+
+/**
+ * A short readable name for an event, for editor tab titles: the last `::` segment of its type (generics dropped)
+ * or its name, then its digest (or id) cut to `first 6…last 3`, e.g. `SwapEvent · 2FceBe…KA2`. Characters that
+ * cannot appear in a file name (`/ \ : * ? " < > |`, control characters) become `_`; at most 80 characters.
+ */
+export function eventTitle(ev: Pick<ChainEvent, 'id' | 'name' | 'type' | 'digest'>): string {
+  const base = (ev.type ?? '').split('<')[0] ?? '';
+  const type = base.split('::').filter(Boolean).pop() || ev.name || 'event';
+  const ref = ev.digest || ev.id;
+  const short = ref.length > 12 ? `${ref.slice(0, 6)}…${ref.slice(-3)}` : ref;
+  // eslint-disable-next-line no-control-regex
+  const safe = (s: string) => s.replace(/[/\\:*?"<>|\u0000-\u001f\u007f]/g, '_');
+  return safe(`${type} · ${short}`).slice(0, 80);
+}

@@ -11,7 +11,7 @@ import { GoldRushStream, type GoldRushStreamDeps } from '../../src/core/goldrush
 import { GoldRushSocketPool } from '../../src/core/goldrush/goldrushSocket';
 import type { GoldRushWalletLogPayload } from '../../src/core/goldrush/goldrushEvent';
 import { createLogger, MemorySink } from '../../src/core/logger';
-import type { StreamDefinition, StreamNotice } from '../../src/core/stream/stream';
+import type { GapInfo, StreamDefinition, StreamNotice } from '../../src/core/stream/stream';
 import { GoldRushServer, GOLDRUSH_DEMO, type GoldRushServerOptions } from '../../src/simulator/goldrushServer';
 import { collect, until, waitForStatus } from './support/wait';
 
@@ -128,7 +128,9 @@ describe('GoldRush stream (engine + graphql-ws) against the simulator', () => {
   it('after a server kill, re-subscribes every subscription, drops the overlap as duplicates and names the missed window', async () => {
     await server.stop();
     await startServer({ overlapOnSubscribe: 3 });
-    const { s: a, notices } = make();
+    const { s: a } = make();
+    const gaps: GapInfo[] = [];
+    a.onGap((g) => gaps.push(g));
     const { s: b } = make({ address: GOLDRUSH_DEMO.wallets[1] });
     const ga = collect(a);
     const gb = collect(b);
@@ -153,9 +155,12 @@ describe('GoldRush stream (engine + graphql-ws) against the simulator', () => {
     assert.ok(ga.events.slice(had).every((e) => !before.has(e.id)));
     const all = [...ga.events, ...gb.events].map((e) => e.id);
     assert.strictEqual(new Set(all).size, all.length, 'no event delivered twice across the boundary');
-    const gap = notices.find((n) => /not recoverable from GoldRush/.test(n.message));
-    assert.ok(gap, 'a notice names the window');
-    assert.match(gap.message, /^down 12 s: events in that window are not recoverable from GoldRush/);
+    const gap = gaps[gaps.length - 1];
+    assert.ok(gap, 'a gap was reported');
+    assert.strictEqual(gap.continuity, 'not_recoverable');
+    assert.strictEqual(gap.resumedFrom, undefined, 'no cursor: nothing is claimed as a resume point');
+    assert.strictEqual(gap.missingTo! - gap.missingFrom!, 12_000, 'the window is the time down');
+    assert.match(gap.reason ?? '', /^down 12 s: events in that window are not recoverable from GoldRush/);
   });
 
   it('a next payload that is not shaped as documented gives a warning and keeps the subscription', async () => {

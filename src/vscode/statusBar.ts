@@ -9,6 +9,7 @@ import type { StreamRegistry } from '../core/stream/streamRegistry';
 import type { CreditGuard } from '../core/stream/creditGuard';
 import { compactNumber, formatCredits } from '../core/stream/creditGuard';
 import { groupDigits } from '../core/stream/streamRegistry';
+import { untrustedMarkdown } from '../core/untrustedText';
 
 /** The status bar items. */
 export class StatusBar implements vscode.Disposable {
@@ -76,7 +77,7 @@ export class StatusBar implements vscode.Disposable {
     const tip = new vscode.MarkdownString('**Chain Watch**  \n');
     for (const r of this.registry.list()) {
       const st = r.handle.status();
-      const label = (r.handle.definition.label || r.id).replace(/[\\`*_[\]<>]/g, '');
+      const label = untrustedMarkdown(r.handle.definition.label || r.id, 80);
       tip.appendMarkdown(`${label}: ${st.state}${st.stopReason ? ` (${st.stopReason.replace(/_/g, ' ')})` : ''}  \n`);
     }
     const why = this.guard()?.pausedReason();
@@ -99,7 +100,7 @@ export class StatusBar implements vscode.Disposable {
     const ct = new vscode.MarkdownString('**Warp credits** (events x 2 + connected 5 s intervals x 4)  \n');
     for (const r of billed) {
       const c = r.handle.credits();
-      const label = (r.handle.definition.label || r.id).replace(/[\\`*_[\]<>]/g, '');
+      const label = untrustedMarkdown(r.handle.definition.label || r.id, 80);
       ct.appendMarkdown(
         `${label}: ~${groupDigits(c.credits)} = ${groupDigits(c.events)} x 2 + ${groupDigits(c.intervals)} x 4 · ${compactNumber(c.perHour)}/h` +
           (c.remaining !== undefined ? ` · ${groupDigits(c.remaining)} remaining` : '') +

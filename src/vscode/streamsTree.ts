@@ -14,6 +14,7 @@ import { describeStatus, groupDigits, shortDuration, streamContextValue } from '
 import type { StreamStatus } from '../core/stream/stream';
 import { redact } from '../core/redact';
 import { recentEventsInTree } from './settings';
+import { untrustedMarkdown } from '../core/untrustedText';
 import { gapLabel } from '../feed/rowFormat';
 
 /** A stream row. */
@@ -96,7 +97,7 @@ function md(): vscode.MarkdownString {
 
 /** Escapes text for markdown (event data is attacker-controlled). */
 function esc(text: string): string {
-  return redact(text).replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
+  return untrustedMarkdown(text, 500);
 }
 
 /** The Streams view's data provider and its TreeView. */

@@ -12,6 +12,7 @@
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { releasePayloadText, serializeEvent, type ChainEvent } from '../event';
+import { capEventDepth } from '../payloadDepth';
 
 /** Journal settings. */
 export interface JournalOptions {
@@ -53,6 +54,8 @@ async function readLines(file: string, onBad?: (line: number, last: boolean) => 
     try {
       const ev = JSON.parse(line) as ChainEvent;
       if (!ev || typeof ev.id !== 'string') throw new Error('no id');
+      // a journal written before the depth cap may hold a payload nothing downstream can walk
+      capEventDepth(ev);
       events.push(ev);
     } catch {
       const last = i === lines.length - 1;

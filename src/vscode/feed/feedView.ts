@@ -30,6 +30,7 @@ import { feedHtml, makeNonce } from './feedHtml';
 import { windowPrompter } from '../prompter';
 import type { Prompter } from '../prompter';
 import { FeedPanels } from './feedPanel';
+import { untrustedText } from '../../core/untrustedText';
 
 /** View id of the feed (a WebviewView in the panel). */
 export const FEED_VIEW_ID = 'chainWatch.feed';
@@ -244,7 +245,10 @@ export class FeedHub implements vscode.Disposable {
     };
     this.clients.add(client);
     const sub = webview.onDidReceiveMessage((m: unknown) => {
-      void this.onMessage(client, m).catch((err) => void vscode.window.showErrorMessage(`Chain Watch feed: ${describeError(err)}`));
+      void this.onMessage(client, m).catch((err) => {
+        this.logger?.error(`feed: ${describeError(err)}`);
+        void vscode.window.showErrorMessage(`Chain Watch feed: ${untrustedText(describeError(err))}`);
+      });
     });
     return {
       hidden: () => {
@@ -517,7 +521,7 @@ export function registerFeed(context: vscode.ExtensionContext, source: FeedSourc
       try {
         return await fn(...args);
       } catch (err) {
-        void vscode.window.showErrorMessage(`Chain Watch: ${describeError(err)}`);
+        void vscode.window.showErrorMessage(`Chain Watch: ${untrustedText(describeError(err))}`);
         return undefined;
       }
     });

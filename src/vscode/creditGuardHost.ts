@@ -14,6 +14,7 @@ import { fileLedger } from '../core/stream/spendLedger';
 import type { StreamRegistry } from '../core/stream/streamRegistry';
 import type { Prompter } from './prompter';
 import { guardSettings, SECTION } from './settings';
+import { untrustedText } from '../core/untrustedText';
 
 /** How often the rules are checked, ms. */
 const CHECK_MS = 5_000;
@@ -71,10 +72,10 @@ export class CreditGuardHost implements vscode.Disposable {
         notify: (message, level) => {
           if (level === 'warn') {
             logger.warn(message);
-            void vscode.window.showWarningMessage(`Chain Watch: ${message}`);
+            void vscode.window.showWarningMessage(`Chain Watch: ${untrustedText(message)}`);
           } else {
             logger.info(message);
-            void vscode.window.showInformationMessage(`Chain Watch: ${message}`);
+            void vscode.window.showInformationMessage(`Chain Watch: ${untrustedText(message)}`);
           }
         },
         possibleLoss: (id, from, to, words) => registry.get(id)?.handle.notePossibleLoss?.(from, to, words),

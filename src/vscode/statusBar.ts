@@ -1,8 +1,9 @@
 /**
  * Two status bar items, each with an id and a name so users can hide them separately:
  * connection (`$(radio-tower) 2 live`, spinner while connecting, error look on quota exceeded, the guard's state such
- * as `paused · draining every 20 min`; click focuses the Streams view) and credits (`~12% of this month's quota
- * used · 1.8k cr/h` with a monthly quota, `~12.4k cr · 1.8k/h` without; warning look past the daily budget). The
+ * as `paused · draining every 20 min`; click lists the streams with their actions) and credits (`~12% of this
+ * month's quota used · 1.8k cr/h` with a monthly quota, `~12.4k cr · 1.8k/h` without; warning look past the daily
+ * budget; click shows the breakdown, budget and guard with "Pause all" / "Change budget"). The guard and credit
  * words come from pure functions in core (creditText); this class only places them.
  */
 import * as vscode from 'vscode';
@@ -10,6 +11,7 @@ import type { StreamRegistry } from '../core/stream/streamRegistry';
 import type { CreditGuard } from '../core/stream/creditGuard';
 import { compactNumber, creditsStatusText, guardStatusText, guardTooltipLines, quotaText } from '../core/stream/creditText';
 import { groupDigits } from '../core/stream/streamRegistry';
+import { untrustedMarkdown } from '../core/untrustedText';
 
 /** The status bar items. */
 export class StatusBar implements vscode.Disposable {
@@ -25,10 +27,10 @@ export class StatusBar implements vscode.Disposable {
   ) {
     this.connection = vscode.window.createStatusBarItem('chainWatch.connection', vscode.StatusBarAlignment.Left, 50);
     this.connection.name = 'Chain Watch: Connections';
-    this.connection.command = 'chainWatch.streams.focus';
+    this.connection.command = 'chainWatch.showConnections';
     this.credits = vscode.window.createStatusBarItem('chainWatch.credits', vscode.StatusBarAlignment.Left, 49);
     this.credits.name = 'Chain Watch: Credits';
-    this.credits.command = 'chainWatch.streams.focus';
+    this.credits.command = 'chainWatch.showCredits';
     this.subs.push(
       this.connection,
       this.credits,
@@ -79,16 +81,15 @@ export class StatusBar implements vscode.Disposable {
     const tip = new vscode.MarkdownString('**Chain Watch**  \n');
     for (const r of this.registry.list()) {
       const st = r.handle.status();
-      const label = (r.handle.definition.label || r.id).replace(/[\\`*_[\]<>]/g, '');
+      const label = untrustedMarkdown(r.handle.definition.label || r.id, 80);
       tip.appendMarkdown(`${label}: ${st.state}${st.stopReason ? ` (${st.stopReason.replace(/_/g, ' ')})` : ''}  \n`);
     }
     const guardNow = this.guard();
     if (guardView && guardNow) {
-      // plain text: stream ids inside the guard's words come from settings
-      for (const line of guardTooltipLines(guardView, guardNow.pauseCosts())) tip.appendText(`\n${line}`);
-      tip.appendMarkdown('  \n');
+      // stream ids inside the guard's words come from settings: untrusted
+      for (const line of guardTooltipLines(guardView, guardNow.pauseCosts())) tip.appendMarkdown(`\n${untrustedMarkdown(line, 400)}  \n`);
     }
-    tip.appendMarkdown('\nClick to show the Streams view.');
+    tip.appendMarkdown('\nClick for each stream\'s actions.');
     this.connection.tooltip = tip;
     this.connection.accessibilityInformation = { label: `Chain Watch: ${parts.join(', ')}` };
     this.connection.show();
@@ -108,7 +109,7 @@ export class StatusBar implements vscode.Disposable {
     const ct = new vscode.MarkdownString('**Warp credits: estimates** (events x 2 + connected 5 s intervals x 4, counted here; the server bills)  \n');
     for (const r of billed) {
       const c = r.handle.credits();
-      const label = (r.handle.definition.label || r.id).replace(/[\\`*_[\]<>]/g, '');
+      const label = untrustedMarkdown(r.handle.definition.label || r.id, 80);
       ct.appendMarkdown(
         `${label}: ~${groupDigits(c.credits)} = ${groupDigits(c.events)} x 2 + ${groupDigits(c.intervals)} x 4 · ${compactNumber(c.perHour)}/h` +
           (c.remaining !== undefined ? ` · ${groupDigits(c.remaining)} remaining` : '') +
@@ -121,6 +122,7 @@ export class StatusBar implements vscode.Disposable {
       const q = monthUsed !== undefined ? quotaText(monthUsed, quota) : undefined;
       if (q) ct.appendMarkdown(`  \nThis month: ~${groupDigits(monthUsed ?? 0)} of ${groupDigits(quota)} (${q})`);
     }
+    ct.appendMarkdown('\n\nClick for the breakdown, the guard and the budget.');
     this.credits.tooltip = ct;
     this.credits.accessibilityInformation = { label: `Chain Watch credits: about ${groupDigits(total.credits)}, ${compactNumber(total.perHour)} per hour` };
     this.credits.show();

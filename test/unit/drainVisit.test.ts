@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { FakeClock } from '../../src/core/clock';
 import type { ChainEvent } from '../../src/core/event';
+import type { GapInfo } from '../../src/core/stream/stream';
 import { WarpStream } from '../../src/core/warp/warpStream';
 import { DEMO_KEY, WarpServer } from '../../src/simulator/warpServer';
 import { waitForStatus } from './support/wait';
@@ -86,7 +87,10 @@ describe('BaseStream drain visits (local Warp server, fake clock)', () => {
     const stats = server.stats('d');
     assert.strictEqual(stats.buffered, 0);
     assert.strictEqual(stats.acked + stats.autoAcked, 6, 'every event settled by ACK');
-    const journal = fs.readFileSync(path.join(dir, 'd.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ChainEvent);
+    const file = fs.readdirSync(dir).find((f) => f.endsWith('.ndjson'));
+    assert.ok(file, 'a journal was written');
+    const lines = fs.readFileSync(path.join(dir, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Partial<ChainEvent>);
+    const journal = lines.filter((e) => typeof e.id === 'string' && e.stream === 'd');
     assert.deepStrictEqual(journal.slice(1).map((e) => [e.id, e.drained]), published.map((id) => [id, true]));
     assert.ok(result.endedAt - (result.liveAt ?? 0) <= 3_000, 'a few seconds connected');
   });
@@ -111,5 +115,26 @@ describe('BaseStream drain visits (local Warp server, fake clock)', () => {
     assert.ok(result?.ok);
     assert.strictEqual(result.events, 3);
     assert.strictEqual(stream.status().stopReason, 'paused');
+  });
+
+  it('a loss noted while paused goes into the resume gap as "may be missing", and a later verdict cannot clear it', async () => {
+    const gaps: GapInfo[] = [];
+    stream.onGap((g) => gaps.push(g));
+    stream.connect();
+    await waitForStatus(stream, (s) => s.state === 'live');
+    stream.disconnect('paused');
+    await server.whenDisconnected('d');
+    const from = clock.now();
+    clock.advance(100 * 60_000);
+    stream.notePossibleLoss(from, clock.now(), 'events between 14:02 and 15:42 may be missing on "d" (the pause outlasted the 30 minutes Warp keeps)');
+    stream.connect({ kind: 'continue' });
+    await waitForStatus(stream, (s) => s.state === 'live');
+    server.emit('d', 1);
+    await run(() => got.length >= 1);
+    const last = gaps.at(-1)!;
+    assert.strictEqual(last.continuity, 'may_be_missing');
+    assert.deepStrictEqual([last.missingFrom, last.missingTo], [from, from + 100 * 60_000]);
+    assert.match(last.reason ?? '', /outlasted the 30 minutes/);
+    assert.strictEqual(stream.status().lastGap?.continuity, 'may_be_missing', 'the tooltip says it too');
   });
 });

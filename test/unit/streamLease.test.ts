@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { LEASE_TTL_MS, LeasedHandle, StreamLeases } from '../../src/core/stream/streamLease';
 import type { DrainResult, StreamDefinition } from '../../src/core/stream/stream';
+import { streamKey } from '../../src/core/stream/streamKey';
 import { FakeHandle, ev } from './support/fakeHandle';
 
 const def: StreamDefinition = { id: 'a/b', provider: 'warp', streamId: 's' };
@@ -81,7 +82,7 @@ describe('StreamLeases / LeasedHandle (one connection per stream across windows)
     assert.deepStrictEqual(got, ['9'], 'listeners follow the new inner handle');
     assert.ok(states.some((s) => s.includes('another VS Code window')));
     h2.dispose();
-    assert.ok(w1.acquire(def.id), 'dispose released the lease');
+    assert.ok(w1.acquire(streamKey(def)), 'dispose released the lease');
   });
 
   it('a take-over the credit guard refuses does not connect, stops waiting, and the lease stays free', () => {
@@ -105,7 +106,7 @@ describe('StreamLeases / LeasedHandle (one connection per stream across windows)
     assert.ok(made.slice(1).every((h) => h.connects.length === 0), 'no connection without asking');
     assert.ok(!h2.heldElsewhere, 'no longer waiting: the guard brings it back');
     assert.strictEqual(h2.tryTakeOver(() => true), false, 'nothing waiting any more');
-    assert.ok(w1.acquire(def.id), 'the lease was not taken');
+    assert.ok(w1.acquire(streamKey(def)), 'the lease was not taken');
   });
 
   it('a drain visit holds the lease only while it runs', async () => {
@@ -115,7 +116,7 @@ describe('StreamLeases / LeasedHandle (one connection per stream across windows)
     const h1 = new LeasedHandle(def, (d) => {
       const h = new FakeHandle(d) as FakeHandle & { drain?: () => Promise<DrainResult> };
       h.drain = () => {
-        assert.ok(!w2.acquire(def.id), 'held during the visit');
+        assert.ok(!w2.acquire(streamKey(def)), 'held during the visit');
         h.setState({ state: 'stopped', stopReason: 'paused' });
         return Promise.resolve({ ok: true, events: 2, endedAt: now });
       };
@@ -124,7 +125,7 @@ describe('StreamLeases / LeasedHandle (one connection per stream across windows)
     }, w1);
     const r = await h1.drain();
     assert.strictEqual(r.events, 2);
-    assert.ok(w2.acquire(def.id), 'released after the visit');
+    assert.ok(w2.acquire(streamKey(def)), 'released after the visit');
     const r2 = await h1.drain();
     assert.deepStrictEqual([r2.ok, r2.message], [false, 'connected in another VS Code window']);
   });
@@ -139,8 +140,32 @@ describe('StreamLeases / LeasedHandle (one connection per stream across windows)
       return h;
     }, w1);
     h1.connect();
-    assert.ok(!w2.acquire(def.id));
+    assert.ok(!w2.acquire(streamKey(def)));
     inner[0]!.setState({ state: 'stopped', stopReason: 'quota_exceeded' });
-    assert.ok(w2.acquire(def.id));
+    assert.ok(w2.acquire(streamKey(def)));
+  });
+});
+
+describe('leases are keyed by what a stream is, not its id', () => {
+  it('a workspace stream with the same id but another endpoint does not take the user\'s lease', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-lease-key-'));
+    try {
+      const now = () => 1_000_000;
+      const mine = new StreamLeases(dir, 'w1', now, () => true, 101);
+      const theirs = new StreamLeases(dir, 'w2', now, () => true, 102);
+      const user: StreamDefinition = { id: 'ethereum-0xa0b8-eb48', provider: 'evm', chainId: 1, address: '0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48', baseUrl: 'wss://eth.example/ws' };
+      const cloned: StreamDefinition = { ...user, baseUrl: 'ws://127.0.0.1:9999' };
+      const a = new LeasedHandle(user, (d) => new FakeHandle(d), mine);
+      const b = new LeasedHandle(cloned, (d) => new FakeHandle(d), theirs);
+      a.connect();
+      b.connect();
+      assert.strictEqual(a.heldElsewhere, false);
+      assert.strictEqual(b.heldElsewhere, false, 'the other definition has its own lease');
+      assert.ok(!theirs.acquire(streamKey(user)), 'the user\'s stream is still held by its window');
+      a.dispose();
+      b.dispose();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

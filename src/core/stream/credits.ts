@@ -101,6 +101,7 @@ export function totalCredits(snaps: readonly CreditSnapshot[]): CreditSnapshot {
     t.intervals += s.intervals;
     t.perHour += s.perHour;
     if (s.remaining !== undefined) t.remaining = Math.min(s.remaining, t.remaining ?? Infinity);
+    if (s.estimatedGoldRush !== undefined) t.estimatedGoldRush = (t.estimatedGoldRush ?? 0) + s.estimatedGoldRush;
   }
   return t;
 }

@@ -69,7 +69,8 @@ export class StatusBar implements vscode.Disposable {
     const guardText = guardView ? guardStatusText(guardView) : undefined;
     if (paused || guardText) {
       if (!s.live && !s.connecting && !s.reconnecting) icon = s.quotaExceeded ? icon : 'debug-pause';
-      parts.push(guardText ?? `${paused} paused`);
+      // `1 paused · draining every 20 min`: the count, then the guard's words
+      parts.push(guardText && guardView ? `${Math.max(paused, guardView.paused)} ${guardText}` : `${paused} paused`);
     }
     if (!parts.length) parts.push(s.stopped ? 'off' : 'idle');
     this.connection.text = `$(${icon}) ${parts.join(' · ')}`;

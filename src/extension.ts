@@ -26,8 +26,9 @@ import { windowPrompter } from './vscode/prompter';
 import { LeasedHandle, StreamLeases, startLeaseRenewal } from './core/stream/streamLease';
 import { StreamLoader } from './vscode/streamLoader';
 import { CreditGuardHost } from './vscode/creditGuardHost';
-import { feedSourceFromRegistry, registerFeed } from './vscode/feed/feedView';
-import type { FeedController } from './vscode/feed/feedView';
+import { feedSourceFromRegistry } from './vscode/feed/source';
+import { registerFeed } from './vscode/feed/registerFeed';
+import type { FeedController } from './vscode/feed/registerFeed';
 import type { Prompter } from './vscode/prompter';
 import { SECTION, suiExplorer } from './vscode/settings';
 

@@ -17,7 +17,7 @@ import type { StreamsTree, TreeNode } from './streamsTree';
 import { shortDigest, shortType } from './streamsTree';
 import type { EventDocuments } from './eventDocument';
 import type { Demo } from './demo';
-import type { ExportFormat } from './exportFormat';
+import type { ExportFormat } from '../feed/protocol';
 import { formatEvents } from './exportFormat';
 import { appendStream, defaultBaseUrl, effectiveDefinition, hostOf, removeStreamSetting, suiExplorer } from './settings';
 

@@ -232,10 +232,3 @@ export function normalizeWarp(
   if (warnings.length) ev.warnings = warnings;
   return ev;
 }
-
-/** The object id of an `object` / `address` event, under either spelling. */
-export function objectIdOf(ev: ChainEvent): string | undefined {
-  const p = ev.payload as Record<string, unknown> | null;
-  if (!p || typeof p !== 'object') return undefined;
-  return str(p.object_id ?? p.objectId);
-}

@@ -6,15 +6,17 @@ import * as vscode from 'vscode';
 import type { StreamDefinition } from '../core/stream/stream';
 import type { SuiExplorer } from '../core/explorers';
 import type { CreditGuardSettings } from '../core/stream/creditGuard';
+import { defaultCovalentUrl } from '../core/covalent/covalentDestination';
+import { WARP_HOSTS } from '../core/warp/warpStream';
 
 /** Settings section. */
 export const SECTION = 'chainWatch';
 
-/** Default endpoints (also the defaults in package.json). */
+/** Default endpoints: the engine's own (a unit test checks package.json declares the same defaults). */
 export const DEFAULT_URLS = {
-  warpMainnet: 'https://mainnet-api.inodra.com',
-  warpTestnet: 'https://testnet-api.inodra.com',
-  covalent: 'wss://api.covalenthq.com/v1/',
+  warpMainnet: WARP_HOSTS.mainnet as string,
+  warpTestnet: WARP_HOSTS.testnet as string,
+  covalent: defaultCovalentUrl,
 };
 
 function cfg(): vscode.WorkspaceConfiguration {

@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import type { ChainEvent } from '../../core/event';
 import type { Logger } from '../../core/logger';
 import type { RegisteredStream, StreamRegistry } from '../../core/stream/streamRegistry';
-import { describeStatus } from '../../core/stream/streamRegistry';
+import { describeStatus, typeName } from '../../core/stream/streamText';
+import { shortHash } from '../../feed/rowFormat';
 import { describeError } from '../../core/redact';
 import type { Demo } from '../demo';
 import type { EventDocuments } from '../eventDocument';
@@ -14,7 +15,6 @@ import type { OutputManager } from '../output';
 import type { Prompter } from '../prompter';
 import type { KeyStore } from '../secrets';
 import type { StreamsTree, TreeNode } from '../streamsTree';
-import { shortDigest, shortType } from '../streamsTree';
 
 /** What the commands work with. */
 export interface CommandDeps {
@@ -96,7 +96,7 @@ export async function pickEvent(d: CommandDeps, arg: Arg, title: string, filter:
     return undefined;
   }
   const picked = await d.prompter().pick(
-    events.map((e) => ({ label: shortType(e.type, e.name), description: [e.name, shortDigest(e.digest)].filter(Boolean).join(' · '), detail: e.id, ev: e })),
+    events.map((e) => ({ label: typeName(e.type, e.name), description: [e.name, e.digest && shortHash(e.digest, 6, 4)].filter(Boolean).join(' · '), detail: e.id, ev: e })),
     { title, placeholder: 'Which event?' },
   );
   return picked?.ev;

@@ -6,7 +6,7 @@ import type { RegisteredStream } from '../../core/stream/streamRegistry';
 import type { ExportFormat } from '../../feed/protocol';
 import { formatEvents } from '../exportFormat';
 import { suiExplorer } from '../settings';
-import { shortDigest } from '../streamsTree';
+import { shortHash } from '../../feed/rowFormat';
 import type { Arg, CommandDeps } from './commandDeps';
 import { pickEvent, pickStream, registerCommand, streamLabel } from './commandDeps';
 
@@ -14,7 +14,7 @@ async function copyDigest(d: CommandDeps, arg: Arg): Promise<string | undefined>
   const ev = await pickEvent(d, arg, 'Copy Transaction Digest', (e) => !!e.digest);
   if (!ev?.digest) return undefined;
   await vscode.env.clipboard.writeText(ev.digest);
-  vscode.window.setStatusBarMessage(`$(copy) Copied ${shortDigest(ev.digest)}`, 2_000);
+  vscode.window.setStatusBarMessage(`$(copy) Copied ${shortHash(ev.digest, 6, 4)}`, 2_000);
   return ev.digest;
 }
 
@@ -71,10 +71,7 @@ async function exportEvents(d: CommandDeps, arg: Arg): Promise<string | undefine
   const target = await d.prompter().saveFile({ title: 'Export Events', filters: { [fmt.label]: [fmt.ext] }, ...(base ? { defaultUri: vscode.Uri.joinPath(base, name) } : {}) });
   if (!target) return undefined;
   const events: ChainEvent[] = [];
-  for (const s of streams) {
-    const h = s.handle as typeof s.handle & { readJournal?: () => Promise<ChainEvent[]> };
-    events.push(...(h.readJournal ? await h.readJournal() : h.recent()));
-  }
+  for (const s of streams) events.push(...(await s.handle.readJournal()));
   events.sort((a, b) => a.receivedAt - b.receivedAt);
   await vscode.workspace.fs.writeFile(target, Buffer.from(formatEvents(events, fmt.format), 'utf8'));
   d.logger.info(`exported ${events.length} events to ${target.fsPath}`);

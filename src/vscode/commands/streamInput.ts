@@ -1,6 +1,6 @@
 /** Validation and parsing of what the user types in Add Stream. Pure: no vscode import. */
 import type { Provider } from '../../core/event';
-import { isEvmAddress, isTopicHash } from '../../core/stream/streamRegistry';
+import { isEvmAddress, isTopicHash } from '../../core/stream/streamDefinition';
 
 /** Chains offered for Covalent / EVM streams. */
 export const CHAINS: ReadonlyArray<{ id: number; name: string }> = [

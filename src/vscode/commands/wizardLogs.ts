@@ -1,7 +1,7 @@
 /** Add Stream for EVM log streams: Covalent (STOMP) and any EVM node (eth_subscribe): chain, address or topic, node URL. */
-import { isTopicHash } from '../../core/stream/streamRegistry';
+import { isTopicHash } from '../../core/stream/streamDefinition';
 import { defaultBaseUrl } from '../settings';
-import { shortDigest } from '../streamsTree';
+import { shortHash } from '../../feed/rowFormat';
 import type { WizardProvider } from './streamWizard';
 import { CHAINS, chainName, splitList, validateLogTarget, validateWsUrl } from './streamInput';
 
@@ -33,7 +33,7 @@ function logWizard(provider: 'covalent' | 'evm', label: string, description: str
         if (!url) return undefined;
         def.baseUrl = url.trim();
       }
-      return `${chainName(def.chainId)} ${shortDigest(parts[0]) ?? ''}`.trim();
+      return `${chainName(def.chainId)} ${parts[0] ? shortHash(parts[0], 6, 4) : ''}`.trim();
     },
   };
 }

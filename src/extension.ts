@@ -19,6 +19,7 @@ import { OutputManager } from './vscode/output';
 import { KeyStore } from './vscode/secrets';
 import { StreamsTree } from './vscode/streamsTree';
 import { StatusBar } from './vscode/statusBar';
+import { registerStatusPicks } from './vscode/statusPicks';
 import { EventDocuments } from './vscode/eventDocument';
 import { Demo } from './vscode/demo';
 import type { CommandDeps } from './vscode/commands/commandDeps';
@@ -34,7 +35,7 @@ import { feedSourceFromRegistry } from './vscode/feed/source';
 import { registerFeed } from './vscode/feed/registerFeed';
 import type { FeedController } from './vscode/feed/registerFeed';
 import type { Prompter } from './vscode/prompter';
-import { SECTION, suiExplorer } from './vscode/settings';
+import { SECTION, explorerOptionsFor } from './vscode/settings';
 
 /** One stream as the test API reports it. */
 export interface ApiStream {
@@ -149,8 +150,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
     ...registerKeyCommands(commands),
     ...registerEventCommands(commands),
     ...registerDemoCommands(commands),
+    ...registerStatusPicks({ registry, guard: () => guardHost.guard, prompter: () => prompter, userActed: () => guardHost.userActed() }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (['streams', 'warp', 'covalent', 'evm'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) loader.sync();
+      if (['streams', 'warp', 'covalent', 'evm', 'goldrush'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) loader.sync();
       if (e.affectsConfiguration(`${SECTION}.tree`)) tree.refresh();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => loader.sync()),
@@ -160,10 +162,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
   const feed = registerFeed(
     context,
     feedSourceFromRegistry(registry, {
-      explorerOptions: (stream) => {
-        const def = registry.get(stream)?.handle.definition;
-        return { sui: suiExplorer(), ...(def?.network ? { network: def.network } : {}), ...(def?.chainId ? { chainId: def.chainId } : {}) };
-      },
+      explorerOptions: (stream) => explorerOptionsFor(registry.get(stream)?.handle.definition),
       openJson: (ev) => docs.open(ev),
     }),
     { prompter: () => prompter, logger: logger.child('feed') },

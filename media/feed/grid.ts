@@ -223,7 +223,7 @@ function fillRow(p: PooledRow, row: FeedRow, now: number): void {
   p.sender.title = c.senderFull;
   p.senderOpen.hidden = !ev || !isChipValue(ev.sender);
   p.summary.textContent = c.summary;
-  p.summary.title = c.summary;
+  p.summary.title = c.summaryFull ?? c.summary;
 }
 
 function syncPoolSize(): void {

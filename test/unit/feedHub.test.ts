@@ -96,8 +96,8 @@ class FakeActions implements FeedActions {
   async copy(what: string, text: string): Promise<void> {
     this.calls.push(`copy ${what} ${text}`);
   }
-  async openUrl(url: string | undefined): Promise<void> {
-    this.calls.push(`url ${url}`);
+  async openUrl(url: string | undefined, simulated: boolean): Promise<void> {
+    this.calls.push(`url ${url}${simulated ? ' (simulated)' : ''}`);
   }
   async openJson(event: ChainEvent): Promise<void> {
     this.calls.push(`json ${event.stream}/${event.id}`);
@@ -196,7 +196,7 @@ describe('FeedHub (fake webview, fake clock)', () => {
     assert.deepStrictEqual(w.of('config'), [{ type: 'config', maxEvents: 2 }]);
   });
 
-  it('coalesces stream changes over 100 ms and posts only a changed list; colours stay with their stream', async () => {
+  it('coalesces stream changes over 100 ms and posts only a changed list; colours stay with their stream, removed ones marked gone', async () => {
     const { clock, source, hub } = setup();
     const w = new FakeWebview();
     hub.attach(w);
@@ -207,7 +207,11 @@ describe('FeedHub (fake webview, fake clock)', () => {
     clock.advance(99);
     assert.strictEqual(w.of('streams').length, 0);
     clock.advance(1);
-    assert.deepStrictEqual(w.of('streams')[0]!.streams, [{ id: 'b', label: 'B', color: 1, state: 'live' }, { id: 'c', label: 'C', color: 2 }]);
+    assert.deepStrictEqual(w.of('streams')[0]!.streams, [
+      { id: 'b', label: 'B', color: 1, state: 'live' },
+      { id: 'c', label: 'C', color: 2 },
+      { id: 'a', label: 'A', color: 0, gone: true },
+    ]);
     source.change();
     clock.advance(100);
     assert.strictEqual(w.of('streams').length, 1, 'the same list is not posted twice');

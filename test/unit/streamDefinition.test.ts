@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import type { StreamDefinition } from '../../src/core/stream/stream';
-import { isEvmAddress, isTopicHash, validateDefinition } from '../../src/core/stream/streamDefinition';
+import { isEvmAddress, isTopicHash, isWindowsDeviceName, validateDefinition } from '../../src/core/stream/streamDefinition';
 
 const warp = (id: string, extra: Partial<StreamDefinition> = {}): StreamDefinition => ({ id, provider: 'warp', network: 'mainnet', streamId: `s-${id}`, ...extra });
 
@@ -26,5 +26,20 @@ describe('validateDefinition', () => {
     assert.ok(!isEvmAddress(`0x${'ab'.repeat(32)}`));
     assert.ok(isTopicHash(`0x${'ab'.repeat(32)}`));
     assert.ok(!isTopicHash('0xb4e16d0168e52d35cacd2c6185b44281ec28c9dc'));
+  });
+});
+
+describe('validateDefinition: hostile ids and endpoints', () => {
+  it('rejects Windows device names as stream ids (any case, any extension)', () => {
+    for (const id of ['CON', 'nul', 'Com1', 'AUX', 'prn', 'LPT1', 'con.txt', 'NUL.ndjson', 'lpt9.a.b']) {
+      assert.match(validateDefinition(warp(id)).join(), /device name on Windows/, id);
+      assert.ok(isWindowsDeviceName(id), id);
+    }
+    for (const id of ['console', 'com10', 'nully', 'aux-1', 'lpt', 'COM']) assert.deepStrictEqual(validateDefinition(warp(id)), [], id);
+  });
+
+  it('rejects a baseUrl with a #fragment', () => {
+    const p = validateDefinition({ id: 'c', provider: 'covalent', chainId: 1, address: '0xb4e16d0168e52d35cacd2c6185b44281ec28c9dc', baseUrl: 'wss://api.covalenthq.com/v1/#x' });
+    assert.match(p.join(), /#fragment/);
   });
 });

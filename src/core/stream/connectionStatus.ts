@@ -6,6 +6,7 @@
 import type { GuardPause } from './creditGuard';
 import type { StreamStatus } from './stream';
 import type { RegistrySummary } from './streamRegistry';
+import { untrustedMarkdown } from '../untrustedText';
 
 /** One stream as the item's tooltip lists it. */
 export interface StatusStream {
@@ -19,7 +20,7 @@ export interface ConnectionStatusView {
   text: string;
   /** The item's background: `error` (quota exceeded), `warning` (a stream stopped on its own), or none. */
   tone: 'error' | 'warning' | undefined;
-  /** One tooltip line per stream: `label: state (stop reason)`, the label stripped of markdown characters. */
+  /** One markdown tooltip line per stream: `label: state (stop reason)`, the label escaped (settings are untrusted). */
   lines: string[];
   /** Why the credit guard paused every stream, when it did. */
   pauseNote: string | undefined;
@@ -27,13 +28,8 @@ export interface ConnectionStatusView {
   ariaLabel: string;
 }
 
-/** Characters that would be markdown in the tooltip (labels come from workspace settings: untrusted). */
-const MARKDOWN_CHARS = /[\\`*_[\]<>]/g;
-
-/** A stream label made safe for the markdown tooltip. */
-export function plainLabel(label: string): string {
-  return label.replace(MARKDOWN_CHARS, '');
-}
+/** Longest label shown in the tooltip. */
+const LABEL_CHARS = 80;
 
 /** The connection item for `summary` and `streams`; undefined when there is no stream (the item hides). */
 export function connectionStatus(summary: RegistrySummary, streams: readonly StatusStream[], guardPause?: GuardPause): ConnectionStatusView | undefined {
@@ -58,7 +54,7 @@ export function connectionStatus(summary: RegistrySummary, streams: readonly Sta
     parts.push(`${paused} paused`);
   }
   if (!parts.length) parts.push(s.stopped ? 'off' : 'idle');
-  const lines = streams.map(({ label, status: st }) => `${plainLabel(label)}: ${st.state}${st.stopReason ? ` (${st.stopReason.replace(/_/g, ' ')})` : ''}`);
+  const lines = streams.map(({ label, status: st }) => `${untrustedMarkdown(label, LABEL_CHARS)}: ${st.state}${st.stopReason ? ` (${st.stopReason.replace(/_/g, ' ')})` : ''}`);
   const pauseNote = guardPause
     ? guardPause === 'idle'
       ? 'Paused to save credits: no VS Code window was focused. They resume when you come back.'

@@ -1,4 +1,5 @@
 /** Checks of stream definitions as they come from settings or Add Stream. Pure: no vscode import. */
+import { validateGoldRush } from '../goldrush/goldrushQuery';
 
 /**
  * Checks one stream definition from settings. Returns a list of problems (empty when valid); used for the setting
@@ -9,7 +10,9 @@ export function validateDefinition(def: unknown): string[] {
   if (!def || typeof def !== 'object' || Array.isArray(def)) return ['not an object'];
   const d = def as Record<string, unknown>;
   if (typeof d.id !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(d.id)) problems.push('"id" must be 1-64 letters, digits, ".", "-" or "_"');
-  if (d.provider !== 'warp' && d.provider !== 'covalent' && d.provider !== 'evm') problems.push('"provider" must be "warp", "covalent" or "evm"');
+  else if (isWindowsDeviceName(d.id)) problems.push(`"id" ${JSON.stringify(d.id)} is a device name on Windows (CON, PRN, AUX, NUL, COM0-9, LPT0-9) and cannot name a journal file`);
+  if (d.provider !== 'warp' && d.provider !== 'covalent' && d.provider !== 'evm' && d.provider !== 'goldrush') problems.push('"provider" must be "warp", "covalent", "evm" or "goldrush"');
+  if (d.provider === 'goldrush') problems.push(...validateGoldRush(d));
   if (d.provider === 'warp') {
     if (typeof d.streamId !== 'string' || d.streamId.trim() === '') problems.push('a Warp stream needs "streamId"');
     else if (!/^[A-Za-z0-9._~-]+$/.test(d.streamId)) problems.push('"streamId" may only hold letters, digits, ".", "_", "~" and "-"');
@@ -25,8 +28,14 @@ export function validateDefinition(def: unknown): string[] {
   }
   if (d.baseUrl !== undefined) {
     if (typeof d.baseUrl !== 'string' || !/^(https?|wss?):\/\/[^\s/]+/i.test(d.baseUrl)) problems.push('"baseUrl" must be an http(s):// or ws(s):// URL');
+    else if (d.baseUrl.includes('#')) problems.push('"baseUrl" must not have a #fragment (a WebSocket URL cannot carry one)');
   }
   return problems;
+}
+
+/** Whether `name` (any case, with or without an extension) is a reserved device name on Windows. */
+export function isWindowsDeviceName(name: string): boolean {
+  return /^(?:con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])(?:\.[^]*)?$/i.test(name.trim());
 }
 
 /** `0x` + 40 hex digits. */

@@ -4,6 +4,7 @@
  * place that connects streams from settings), reveal it.
  */
 import * as vscode from 'vscode';
+import { untrustedText } from '../../core/untrustedText';
 import { appendStream } from '../settings';
 import type { CommandDeps } from './commandDeps';
 import { runStreamWizard } from './streamWizard';
@@ -25,7 +26,7 @@ export async function addStream(d: CommandDeps, providers: readonly WizardProvid
   d.logger.info(`stream added: ${def.label} (${def.provider})`);
   if (def.provider !== 'evm' && !(await d.keys.hasKey(def))) {
     const host = d.keys.hostFor(def);
-    void P.ask(`Chain Watch: no API key saved for host ${host}. Set one to connect "${def.label}".`, ['Set API Key'], 'warn').then((c) => {
+    void P.ask(`Chain Watch: no API key saved for host ${untrustedText(host, 120)}. Set one to connect "${untrustedText(def.label || def.id, 80)}".`, ['Set API Key'], 'warn').then((c) => {
       if (c) void vscode.commands.executeCommand('chainWatch.setApiKey', def.id);
     });
   }

@@ -9,6 +9,7 @@ import type { RegisteredStream, StreamRegistry } from '../../core/stream/streamR
 import { describeStatus, typeName } from '../../core/stream/streamText';
 import { shortHash } from '../../feed/rowFormat';
 import { describeError } from '../../core/redact';
+import { untrustedText } from '../../core/untrustedText';
 import type { Demo } from '../demo';
 import type { EventDocuments } from '../eventDocument';
 import type { OutputManager } from '../output';
@@ -58,7 +59,7 @@ export function registerCommand(d: CommandDeps, id: string, fn: (...args: never[
     } catch (err) {
       const msg = describeError(err);
       d.logger.error(`${id} failed: ${msg}`);
-      void vscode.window.showErrorMessage(`Chain Watch: ${msg}`);
+      void vscode.window.showErrorMessage(`Chain Watch: ${untrustedText(msg)}`);
       return undefined;
     }
   });
@@ -92,7 +93,7 @@ export async function pickEvent(d: CommandDeps, arg: Arg, title: string, filter:
   if (!s) return undefined;
   const events = s.handle.recent(50).filter(filter).reverse();
   if (!events.length) {
-    void vscode.window.showInformationMessage(`Chain Watch: ${streamLabel(s)} has no events yet.`);
+    void vscode.window.showInformationMessage(`Chain Watch: ${untrustedText(streamLabel(s), 80)} has no events yet.`);
     return undefined;
   }
   const picked = await d.prompter().pick(

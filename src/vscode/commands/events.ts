@@ -1,11 +1,11 @@
 /** The event commands: copy a digest, open in the explorer, open as JSON, export a stream's journal. */
 import * as vscode from 'vscode';
 import type { ChainEvent } from '../../core/event';
-import { explorerTxUrl } from '../../core/explorers';
+import { explorerTxUrl, SIMULATED_EXPLORER_MESSAGE } from '../../core/explorers';
 import type { RegisteredStream } from '../../core/stream/streamRegistry';
 import type { ExportFormat } from '../../feed/protocol';
 import { formatEvents } from '../exportFormat';
-import { suiExplorer } from '../settings';
+import { explorerOptionsFor } from '../settings';
 import { shortHash } from '../../feed/rowFormat';
 import type { Arg, CommandDeps } from './commandDeps';
 import { pickEvent, pickStream, registerCommand, streamLabel } from './commandDeps';
@@ -22,9 +22,14 @@ async function openInExplorer(d: CommandDeps, arg: Arg): Promise<string | undefi
   const ev = await pickEvent(d, arg, 'Open in Explorer', (e) => !!e.digest);
   if (!ev) return undefined;
   const def = d.registry.get(ev.stream)?.handle.definition;
-  const url = explorerTxUrl(ev, { sui: suiExplorer(), ...(def?.network ? { network: def.network } : {}), ...(def?.chainId ? { chainId: def.chainId } : {}) });
+  const opts = explorerOptionsFor(def);
+  const url = explorerTxUrl(ev, opts);
   if (!url) {
-    void vscode.window.showWarningMessage('Chain Watch: no explorer link for this event (no digest in a known format, or no explorer for this chain).');
+    void vscode.window.showWarningMessage(
+      opts.simulated
+        ? `Chain Watch: ${SIMULATED_EXPLORER_MESSAGE}.`
+        : 'Chain Watch: no explorer link for this event (no digest in a known format, or no explorer for this chain).',
+    );
     return undefined;
   }
   await vscode.env.openExternal(vscode.Uri.parse(url, true));

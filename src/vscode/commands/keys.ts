@@ -5,7 +5,7 @@ import { defaultBaseUrl, effectiveDefinition, hostOf } from '../settings';
 import type { Arg, CommandDeps } from './commandDeps';
 import { registerCommand, streamIdOf } from './commandDeps';
 
-const providerNames: Record<Provider, string> = { warp: 'Inodra Warp', covalent: 'Covalent', evm: 'EVM node' };
+const providerNames: Record<Provider, string> = { warp: 'Inodra Warp', covalent: 'Covalent (legacy STOMP)', evm: 'EVM node', goldrush: 'GoldRush Streaming' };
 
 async function chooseHost(d: CommandDeps, provider: Provider, title: string): Promise<string | undefined> {
   const hosts = new Set<string>();
@@ -45,7 +45,7 @@ async function setApiKey(d: CommandDeps, arg: Arg): Promise<string | undefined> 
   }
   if (!provider) {
     const p = await d.prompter().pick(
-      (['warp', 'covalent', 'evm'] as Provider[]).map((p) => ({ label: providerNames[p], provider: p })),
+      (['warp', 'goldrush', 'covalent', 'evm'] as Provider[]).map((p) => ({ label: providerNames[p], provider: p })),
       { title: 'Set API Key', placeholder: 'Which provider is the key for?', step: 1, totalSteps: 3 },
     );
     if (!p) return undefined;

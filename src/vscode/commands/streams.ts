@@ -1,6 +1,7 @@
 /** The stream commands: add, remove, edit, connect / resume / disconnect / reconnect (one or all), show output. */
 import * as vscode from 'vscode';
 import type { RegisteredStream } from '../../core/stream/streamRegistry';
+import { untrustedText } from '../../core/untrustedText';
 import { removeStreamSetting } from '../settings';
 import { addStream } from './addStream';
 import type { Arg, CommandDeps } from './commandDeps';
@@ -15,7 +16,7 @@ async function removeStream(d: CommandDeps, arg: Arg): Promise<string | undefine
     d.output.dropStream(s.id);
     return s.id;
   }
-  const ok = await d.prompter().ask(`Remove the stream "${streamLabel(s)}" from your settings? Its journal stays on disk.`, ['Remove'], 'warn');
+  const ok = await d.prompter().ask(`Remove the stream "${untrustedText(streamLabel(s), 80)}" from your settings? Its journal stays on disk.`, ['Remove'], 'warn');
   if (ok !== 'Remove') return undefined;
   const removed = await removeStreamSetting(s.id);
   if (!removed) throw new Error(`"${streamLabel(s)}" is not defined in any settings file Chain Watch can edit`);

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { ChainEvent } from '../../core/event';
 import { describeError } from '../../core/redact';
+import { untrustedText } from '../../core/untrustedText';
 import { isChipValue } from '../../feed/row';
 import type { FeedHub } from './hub';
 import { NOT_IN_MEMORY, openExplorer } from './messages';
@@ -28,7 +29,7 @@ function register(id: string, fn: (...args: never[]) => unknown): vscode.Disposa
     try {
       return await fn(...args);
     } catch (err) {
-      void vscode.window.showErrorMessage(`Chain Watch: ${describeError(err)}`);
+      void vscode.window.showErrorMessage(`Chain Watch: ${untrustedText(describeError(err))}`);
       return undefined;
     }
   });

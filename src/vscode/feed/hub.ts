@@ -65,6 +65,8 @@ export class FeedHub implements Disposable {
   readonly history: FeedStore;
   private readonly clients = new Set<FeedClient>();
   private readonly colors = new Map<string, number>();
+  /** The last label of every stream seen, removed ones included (bounded by the streams a session ever had). */
+  private readonly labels = new Map<string, string>();
   private readonly subs: Disposable[] = [];
   private readonly clock: Clock;
   private readonly handle: FeedMessageHandler;
@@ -123,16 +125,24 @@ export class FeedHub implements Disposable {
     }, STREAMS_COALESCE_MS);
   }
 
-  /** The stream list with a stable colour per stream (in order of first appearance). */
+  /**
+   * The stream list with a stable colour per stream (in order of first appearance, never reused), then the streams
+   * that were removed, marked `gone`, so rows that outlive their stream keep its label and colour.
+   */
   streams(): FeedStream[] {
-    return this.source.streams().map((s) => {
+    const live = this.source.streams().map((s) => {
       let color = this.colors.get(s.id);
       if (color === undefined) {
         color = this.colors.size;
         this.colors.set(s.id, color);
       }
+      this.labels.set(s.id, s.label);
       return { id: s.id, label: s.label, color, ...(s.state ? { state: s.state } : {}) };
     });
+    const ids = new Set(live.map((s) => s.id));
+    const gone: FeedStream[] = [];
+    for (const [id, label] of this.labels) if (!ids.has(id)) gone.push({ id, label, color: this.colors.get(id) ?? 0, gone: true });
+    return [...live, ...gone];
   }
 
   /**
@@ -249,14 +259,18 @@ export class FeedHub implements Disposable {
     return undefined;
   }
 
-  /** The explorer URL of a digest or address seen on a held stream; undefined unless the value is a valid chip. */
-  explorerUrl(stream: string, target: 'tx' | 'address' | 'object', value: string): string | undefined {
-    if (!isChipValue(value)) return undefined;
+  /**
+   * The explorer URL of a digest or address seen on a held stream (undefined unless the value is a valid chip and
+   * the chain has an explorer), and whether the stream is simulated (a local endpoint: no public explorer has it).
+   */
+  explorerUrl(stream: string, target: 'tx' | 'address' | 'object', value: string): { url: string | undefined; simulated: boolean } {
     const opts = this.source.explorerOptions?.(stream) ?? {};
+    const simulated = opts.simulated === true;
+    if (!isChipValue(value)) return { url: undefined, simulated };
     const provider = this.providerOf(stream);
-    if (target === 'tx') return explorerTxUrl({ digest: value, provider } as ChainEvent, opts);
-    if (target === 'address') return explorerAddressUrl(provider, value, opts);
-    return explorerUrlForValue(provider, value, opts);
+    if (target === 'tx') return { url: explorerTxUrl({ digest: value, provider } as ChainEvent, opts), simulated };
+    if (target === 'address') return { url: explorerAddressUrl(provider, value, opts), simulated };
+    return { url: explorerUrlForValue(provider, value, opts), simulated };
   }
 
   private providerOf(stream: string): ChainEvent['provider'] {

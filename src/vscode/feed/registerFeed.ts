@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
 import { describeError } from '../../core/redact';
+import { untrustedText } from '../../core/untrustedText';
 import type { FeedCommand, FromFeed } from '../../feed/protocol';
 import { defaultMaxEvents } from '../../feed/rowFormat';
 import { windowPrompter } from '../prompter';
@@ -58,7 +59,10 @@ export function registerFeed(context: vscode.ExtensionContext, source: FeedSourc
   const hub = new FeedHub(source, {
     maxEvents: feedMaxEvents(),
     messages: (h) => feedMessageHandler(h, actions),
-    onError: (err) => void vscode.window.showErrorMessage(`Chain Watch feed: ${describeError(err)}`),
+    onError: (err) => {
+      options.logger?.error(`feed: ${describeError(err)}`);
+      void vscode.window.showErrorMessage(`Chain Watch feed: ${untrustedText(describeError(err))}`);
+    },
   });
   const panels = new FeedPanels(hub, context.extensionUri, prompter);
   context.subscriptions.push(

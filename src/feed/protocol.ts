@@ -1,5 +1,5 @@
 /**
- * Host <-> feed webview messages. The host (src/vscode/feed/feedView.ts, feedPanel.ts) and the webview (media/feed/main.ts)
+ * Host <-> feed webview messages. The host (src/vscode/feed/hub.ts, messages.ts) and the webview (media/feed/main.ts)
  * talk only through {@link ToFeed} and {@link FromFeed}. Imports nothing: the shapes below are structural copies of
  * the core types (`ChainEvent`, `GapInfo`, `StreamNotice`), so a core value can be posted as is.
  *
@@ -13,8 +13,8 @@ export interface FeedEvent {
   id: string;
   /** Local stream key. */
   stream: string;
-  provider: 'warp' | 'covalent' | 'evm';
-  kind: 'event' | 'address' | 'coin' | 'object' | 'log' | 'unknown';
+  provider: 'warp' | 'covalent' | 'evm' | 'goldrush';
+  kind: 'event' | 'address' | 'coin' | 'object' | 'log' | 'walletTx' | 'pair' | 'token' | 'candle' | 'unknown';
   /** Envelope event name as received. */
   name: string;
   /** Transaction digest / hash. */
@@ -83,6 +83,8 @@ export interface FeedStream {
   color: number;
   /** Current state (`live`, `reconnecting`, ...), for the toggle's tooltip. */
   state?: string;
+  /** The stream was removed (Stop Demo, Remove Stream): no toggle, but its rows keep this label and colour. */
+  gone?: boolean;
 }
 
 /** A saved filter (persisted by the host in global state). */
@@ -98,6 +100,12 @@ export type ExportFormat = 'ndjson' | 'json' | 'csv';
 
 /** Which rows an export covers: what is on screen, everything matching the filter, or every row in the feed. */
 export type ExportScope = 'visible' | 'filtered' | 'all';
+
+/** A command from a view title button or the palette, run by the webview. */
+export type FeedCommand = 'focusFilter' | 'togglePause' | 'jumpToLatest' | 'clear' | 'export';
+
+/** The `webviewSection` of a row in its `data-vscode-context` (the row menus in package.json filter on it). */
+export const ROW_SECTION = 'chainWatchRow';
 
 /** Host -> webview. Nothing is sent before the webview posts `ready`. */
 export type ToFeed =
@@ -122,7 +130,7 @@ export type ToFeed =
   /** The saved filters changed. */
   | { type: 'savedFilters'; filters: SavedFilter[] }
   /** A command from a view title button or the palette. */
-  | { type: 'command'; command: 'focusFilter' | 'togglePause' | 'jumpToLatest' | 'clear' | 'export' }
+  | { type: 'command'; command: FeedCommand }
   /** Result of an export request, shown briefly in the status line. */
   | { type: 'exported'; ok: boolean; message: string };
 

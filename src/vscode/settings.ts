@@ -4,17 +4,22 @@
  */
 import * as vscode from 'vscode';
 import type { StreamDefinition } from '../core/stream/stream';
-import type { SuiExplorer } from '../core/explorers';
+import type { ExplorerOptions, SuiExplorer } from '../core/explorers';
+import { isSimulatedEndpoint } from '../core/explorers';
 import type { CreditGuardSettings } from '../core/stream/creditGuard';
+import { defaultCovalentUrl } from '../core/covalent/covalentDestination';
+import { WARP_HOSTS } from '../core/warp/warpStream';
+import { GOLDRUSH_URL } from '../core/goldrush/goldrushQuery';
 
 /** Settings section. */
 export const SECTION = 'chainWatch';
 
-/** Default endpoints (also the defaults in package.json). */
+/** Default endpoints: the engine's own (a unit test checks package.json declares the same defaults). */
 export const DEFAULT_URLS = {
-  warpMainnet: 'https://mainnet-api.inodra.com',
-  warpTestnet: 'https://testnet-api.inodra.com',
-  covalent: 'wss://api.covalenthq.com/v1/',
+  warpMainnet: WARP_HOSTS.mainnet as string,
+  warpTestnet: WARP_HOSTS.testnet as string,
+  covalent: defaultCovalentUrl,
+  goldrush: GOLDRUSH_URL,
 };
 
 function cfg(): vscode.WorkspaceConfiguration {
@@ -39,6 +44,8 @@ export function defaultBaseUrl(def: StreamDefinition): string | undefined {
       return c.get<string>('covalent.url') || DEFAULT_URLS.covalent;
     case 'evm':
       return c.get<string>('evm.defaultUrl') || undefined;
+    case 'goldrush':
+      return c.get<string>('goldrush.url') || DEFAULT_URLS.goldrush;
     default:
       return undefined;
   }
@@ -64,6 +71,18 @@ export function hostOf(url: string | undefined): string | undefined {
 /** Sui explorer for Open in Explorer. */
 export function suiExplorer(): SuiExplorer {
   return cfg().get<string>('explorer.sui') === 'suivision' ? 'suivision' : 'suiscan';
+}
+
+/**
+ * Explorer options for a stream: the Sui explorer setting, its network or chain id, and `simulated` when it
+ * connects to a loopback endpoint (the demo, the local simulator), so no public explorer link is built for it.
+ */
+export function explorerOptionsFor(def: StreamDefinition | undefined): ExplorerOptions {
+  const opts: ExplorerOptions = { sui: suiExplorer() };
+  if (def?.network) opts.network = def.network;
+  if (def?.chainId) opts.chainId = def.chainId;
+  if (def && isSimulatedEndpoint(effectiveDefinition(def).baseUrl)) opts.simulated = true;
+  return opts;
 }
 
 /** Credit guard settings (defaults 15 min, no budget). */

@@ -1,13 +1,16 @@
 /**
  * Two status bar items, each with an id and a name so users can hide them separately:
- * connection (`$(radio-tower) 2 live`, spinner while connecting, error look on quota exceeded; click focuses the
- * Streams view) and credits (`~12.4k cr · 1.8k/h`, warning look past the daily budget).
+ * connection (`$(radio-tower) 2 live`, its content from the pure `connectionStatus`; click lists the streams with
+ * their actions) and credits (`~12.4k cr · 1.8k/h`, warning look past the daily budget; click shows the breakdown,
+ * budget and guard with "Pause all" / "Change budget").
  */
 import * as vscode from 'vscode';
 import type { StreamRegistry } from '../core/stream/streamRegistry';
 import type { CreditGuard } from '../core/stream/creditGuard';
 import { compactNumber, formatCredits } from '../core/stream/creditGuard';
-import { groupDigits } from '../core/stream/streamRegistry';
+import { groupDigits } from '../core/stream/streamText';
+import { connectionStatus } from '../core/stream/connectionStatus';
+import { untrustedMarkdown } from '../core/untrustedText';
 
 /** The status bar items. */
 export class StatusBar implements vscode.Disposable {
@@ -23,10 +26,10 @@ export class StatusBar implements vscode.Disposable {
   ) {
     this.connection = vscode.window.createStatusBarItem('chainWatch.connection', vscode.StatusBarAlignment.Left, 50);
     this.connection.name = 'Chain Watch: Connections';
-    this.connection.command = 'chainWatch.streams.focus';
+    this.connection.command = 'chainWatch.showConnections';
     this.credits = vscode.window.createStatusBarItem('chainWatch.credits', vscode.StatusBarAlignment.Left, 49);
     this.credits.name = 'Chain Watch: Credits';
-    this.credits.command = 'chainWatch.streams.focus';
+    this.credits.command = 'chainWatch.showCredits';
     this.subs.push(
       this.connection,
       this.credits,
@@ -41,48 +44,24 @@ export class StatusBar implements vscode.Disposable {
 
   /** Recomputes both items now. */
   update(): void {
-    const s = this.registry.summary();
-    if (s.total === 0) {
+    const view = connectionStatus(
+      this.registry.summary(),
+      this.registry.list().map((r) => ({ label: r.handle.definition.label || r.id, status: r.handle.status() })),
+      this.guard()?.pausedReason(),
+    );
+    if (!view) {
       this.connection.hide();
       this.credits.hide();
       return;
     }
-    let icon = 'radio-tower';
-    const parts: string[] = [];
-    if (s.connecting + s.reconnecting > 0) icon = 'sync~spin';
-    if (s.live) parts.push(`${s.live} live`);
-    if (s.connecting) parts.push(`${s.connecting} connecting`);
-    if (s.reconnecting) parts.push(`${s.reconnecting} reconnecting`);
-    if (s.quotaExceeded) {
-      icon = 'error';
-      parts.push('quota exceeded');
-    } else if (s.failed) {
-      icon = 'warning';
-      parts.push(`${s.failed} stopped`);
-    }
-    const paused = this.registry.list().filter((r) => r.handle.status().stopReason === 'paused').length;
-    if (paused) {
-      if (!s.live && !s.connecting && !s.reconnecting) icon = s.quotaExceeded ? icon : 'debug-pause';
-      parts.push(`${paused} paused`);
-    }
-    if (!parts.length) parts.push(s.stopped ? 'off' : 'idle');
-    this.connection.text = `$(${icon}) ${parts.join(' · ')}`;
-    this.connection.backgroundColor = s.quotaExceeded
-      ? new vscode.ThemeColor('statusBarItem.errorBackground')
-      : s.failed
-        ? new vscode.ThemeColor('statusBarItem.warningBackground')
-        : undefined;
+    this.connection.text = view.text;
+    this.connection.backgroundColor = view.tone ? new vscode.ThemeColor(`statusBarItem.${view.tone}Background`) : undefined;
     const tip = new vscode.MarkdownString('**Chain Watch**  \n');
-    for (const r of this.registry.list()) {
-      const st = r.handle.status();
-      const label = (r.handle.definition.label || r.id).replace(/[\\`*_[\]<>]/g, '');
-      tip.appendMarkdown(`${label}: ${st.state}${st.stopReason ? ` (${st.stopReason.replace(/_/g, ' ')})` : ''}  \n`);
-    }
-    const why = this.guard()?.pausedReason();
-    if (why) tip.appendMarkdown(`\n${why === 'idle' ? 'Paused to save credits: no VS Code window was focused. They resume when you come back.' : 'Paused: the daily credit budget was reached.'}  \n`);
-    tip.appendMarkdown('\nClick to show the Streams view.');
+    for (const line of view.lines) tip.appendMarkdown(`${line}  \n`);
+    if (view.pauseNote) tip.appendMarkdown(`\n${view.pauseNote}  \n`);
+    tip.appendMarkdown('\nClick for each stream\'s actions.');
     this.connection.tooltip = tip;
-    this.connection.accessibilityInformation = { label: `Chain Watch: ${parts.join(', ')}` };
+    this.connection.accessibilityInformation = { label: view.ariaLabel };
     this.connection.show();
 
     const billed = this.registry.list().filter((r) => r.handle.definition.provider === 'warp');
@@ -98,7 +77,7 @@ export class StatusBar implements vscode.Disposable {
     const ct = new vscode.MarkdownString('**Warp credits** (events x 2 + connected 5 s intervals x 4)  \n');
     for (const r of billed) {
       const c = r.handle.credits();
-      const label = (r.handle.definition.label || r.id).replace(/[\\`*_[\]<>]/g, '');
+      const label = untrustedMarkdown(r.handle.definition.label || r.id, 80);
       ct.appendMarkdown(
         `${label}: ~${groupDigits(c.credits)} = ${groupDigits(c.events)} x 2 + ${groupDigits(c.intervals)} x 4 · ${compactNumber(c.perHour)}/h` +
           (c.remaining !== undefined ? ` · ${groupDigits(c.remaining)} remaining` : '') +
@@ -109,6 +88,7 @@ export class StatusBar implements vscode.Disposable {
       const budget = vscode.workspace.getConfiguration('chainWatch').get<number>('credits.dailyBudget') ?? 0;
       ct.appendMarkdown(`\nToday: ~${groupDigits(guard.spentToday())}${budget ? ` of ${groupDigits(budget)} budget${over ? ' (over budget)' : ''}` : ''}`);
     }
+    ct.appendMarkdown('\n\nClick for the breakdown, the guard and the budget.');
     this.credits.tooltip = ct;
     this.credits.accessibilityInformation = { label: `Chain Watch credits: about ${groupDigits(total.credits)}, ${compactNumber(total.perHour)} per hour` };
     this.credits.show();

@@ -8,6 +8,7 @@
  */
 import { toNumber } from '../event';
 import { redact } from '../redact';
+import { capText } from '../untrustedText';
 
 /** A Warp message id exactly as the server sent it: a JSON number stays a number (it is ACKed as one). */
 export type WarpMessageId = string | number;
@@ -137,11 +138,11 @@ function record(v: unknown): Record<string, unknown> | undefined {
 }
 
 function errorText(data: unknown): string {
-  if (typeof data === 'string') return redact(data);
+  if (typeof data === 'string') return redact(capText(data));
   const d = record(data);
   if (d) {
     const parts = [d.code !== undefined ? String(d.code) : '', typeof d.message === 'string' ? d.message : ''].filter(Boolean);
-    if (parts.length) return redact(parts.join(': '));
+    if (parts.length) return redact(capText(parts.join(': ')));
   }
-  return redact(JSON.stringify(data) ?? 'unknown error');
+  return redact(capText(JSON.stringify(data) ?? 'unknown error'));
 }

@@ -15,6 +15,7 @@
  * - `quota_exceeded` / close 1008 stop the stream ("quota exceeded") and never reconnect on their own;
  *   HTTP 401 / 403 / 404 stop it with words; 409 (stream in use), 429, 5xx, resets and abnormal closes retry.
  */
+import { describeConnectFailure } from '../connectFailure';
 import * as http from 'http';
 import * as https from 'https';
 import WebSocket from 'ws';
@@ -34,6 +35,7 @@ import { normalizeWarp, setEventSize, setPayloadText } from '../event';
 import { decodeSseMessage, parseWsEnvelope, type WarpFrame, type WarpMessageId } from './warpFrame';
 import { createWarpReplayJudge, warpReconnectVerdict } from './warpReplay';
 import { createSseReader } from './sseReader';
+import { MAX_FRAME_BYTES, frameTooLargeMessage } from '../frameLimits';
 import { describeError, redact, registerSecret } from '../redact';
 import { keyTransportProblem } from '../transportSecurity';
 import type { StreamDefinition } from '../stream/stream';
@@ -51,6 +53,8 @@ export const LARGE_FRAME_BYTES = 1024 * 1024;
 export interface WarpStreamDeps extends BaseStreamDeps {
   /** Returns the key saved for the host this stream connects to, or undefined (the stream stops with `no_key`). */
   getKey(def: StreamDefinition): Promise<string | undefined>;
+  /** Largest WebSocket frame or unfinished SSE line/event accepted, in bytes (default {@link MAX_FRAME_BYTES}). */
+  maxFrameBytes?: number;
 }
 
 /** The HTTP(S) base URL a Warp stream connects to: `def.baseUrl`, else the network's default host. */
@@ -152,6 +156,10 @@ export class WarpStream extends BaseStream {
     }
   }
 
+  private get maxFrameBytes(): number {
+    return this.warpDeps.maxFrameBytes ?? MAX_FRAME_BYTES;
+  }
+
   protected async open(mode: ResolvedMode, sink: TransportSink): Promise<TransportConnection> {
     const key = await this.warpDeps.getKey(this.definition);
     if (!key) {
@@ -166,7 +174,7 @@ export class WarpStream extends BaseStream {
 
   private openWs(key: string, mode: ResolvedMode, sink: TransportSink): TransportConnection {
     const url = warpWsUrl(this.definition, key, mode);
-    const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 15_000 });
+    const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 15_000, maxPayload: this.maxFrameBytes });
     let done = false;
     let quotaSeen = false;
     const finish = (outcome: CloseOutcome) => {
@@ -221,9 +229,11 @@ export class WarpStream extends BaseStream {
     ws.on('close', (code: number, reason: Buffer) => {
       finish(outcomeForClose(code, reason.toString('utf8'), quotaSeen));
     });
-    ws.on('error', (err: Error) => {
+    ws.on('error', (err: Error & { code?: string }) => {
+      // a frame over maxPayload: ws closes with 1009; say why in words (the stream reconnects)
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') finish({ fatal: false, message: frameTooLargeMessage('a WebSocket frame', this.maxFrameBytes) });
       // 'close' follows every 'error'; keep the words of the error for it
-      if (!done && ws.readyState !== WebSocket.OPEN) finish({ fatal: false, message: `cannot connect: ${describeError(err)}` });
+      else if (!done && ws.readyState !== WebSocket.OPEN) finish({ fatal: false, message: describeConnectFailure(url, err, 'server') });
     });
     return {
       endpoint: redact(url),
@@ -296,8 +306,13 @@ export class WarpStream extends BaseStream {
           onRetry: (ms) => sink.retryHint(ms),
           onComment: () => sink.activity(),
           onWarning: (w) => sink.notice('warn', `SSE: ${w}`),
+          onOverflow: (max) => {
+            finish({ fatal: false, message: frameTooLargeMessage('an SSE line or event without its end', max) });
+            req.destroy();
+          },
         },
         mode.kind === 'after' ? mode.id : '',
+        this.maxFrameBytes,
       );
       // UTF-8 decoding that keeps a character split across chunks whole
       res.setEncoding('utf8');
@@ -311,7 +326,7 @@ export class WarpStream extends BaseStream {
       });
       res.on('error', (err) => finish({ fatal: false, message: `event stream error: ${describeError(err)}` }));
     });
-    req.on('error', (err) => finish({ fatal: false, message: `cannot connect: ${describeError(err)}` }));
+    req.on('error', (err) => finish({ fatal: false, message: describeConnectFailure(url.toString(), err, 'server') }));
     req.end();
     return {
       endpoint: redact(url.toString()),

@@ -13,6 +13,7 @@ import { INTERVAL_MS, CREDITS_PER_INTERVAL, intervalsBetween } from '../../src/c
 import { WarpStream } from '../../src/core/warp/warpStream';
 import { DEMO_KEY, WarpServer } from '../../src/simulator/warpServer';
 import { waitForStatus } from './support/wait';
+import { eventIdentity, wireIdentity } from './support/identity';
 
 const HOUR = 3_600_000;
 const MIN = 60_000;
@@ -69,7 +70,7 @@ async function runDay(opts: { drain: boolean }): Promise<DayFigures> {
   const published = new Set<string>();
   const publish = () => {
     if (clock.now() - start >= DAY_MS) return;
-    for (const w of server.emit('day')) published.add(w.id);
+    for (const w of server.emit('day')) published.add(wireIdentity(w));
     clock.setTimeout(publish, EVENT_EVERY_MS);
   };
   clock.setTimeout(publish, EVENT_EVERY_MS);
@@ -103,7 +104,7 @@ async function runDay(opts: { drain: boolean }): Promise<DayFigures> {
   }
   await stream.flush();
   const credits = stream.credits();
-  const ids = got.map((e) => e.id);
+  const ids = got.map(eventIdentity);
   const figures: DayFigures = {
     published: published.size,
     delivered: new Set(ids.filter((id) => published.has(id))).size,

@@ -9,6 +9,7 @@ import type { GapInfo } from '../../src/core/stream/stream';
 import { WarpStream } from '../../src/core/warp/warpStream';
 import { DEMO_KEY, WarpServer } from '../../src/simulator/warpServer';
 import { waitForStatus } from './support/wait';
+import { eventIdentity, wireIdentity } from './support/identity';
 
 describe('BaseStream drain visits (local Warp server, fake clock)', () => {
   let clock: FakeClock;
@@ -54,12 +55,12 @@ describe('BaseStream drain visits (local Warp server, fake clock)', () => {
     await waitForStatus(stream, (s) => s.state === 'live');
     stream.disconnect('paused');
     await server.whenDisconnected('d');
-    const published = server.emit('d', 4).map((w) => w.id);
+    const published = server.emit('d', 4).map(wireIdentity);
     stream.connect({ kind: 'continue' });
     await waitForStatus(stream, (s) => s.state === 'live');
     assert.strictEqual(stream.status().mode, 'resume');
     await run(() => got.length >= 4);
-    assert.deepStrictEqual(got.map((e) => e.id), published);
+    assert.deepStrictEqual(got.map(eventIdentity), published);
   });
 
   it('takes the replay (journaled, flagged drained, ACKed), disconnects and stays paused', async () => {
@@ -70,7 +71,7 @@ describe('BaseStream drain visits (local Warp server, fake clock)', () => {
     stream.disconnect('paused');
     await server.whenDisconnected('d');
     clock.advance(20 * 60_000);
-    const published = server.emit('d', 5).map((w) => w.id);
+    const published = server.emit('d', 5).map(wireIdentity);
     const visit = stream.drain({ quietMs: 2_000 });
     let result: Awaited<typeof visit> | undefined;
     void visit.then((r) => (result = r));
@@ -78,7 +79,7 @@ describe('BaseStream drain visits (local Warp server, fake clock)', () => {
     assert.ok(result, 'the visit ended');
     assert.strictEqual(result.ok, true, result.message);
     assert.strictEqual(result.events, 5);
-    assert.deepStrictEqual(got.slice(1).map((e) => e.id), published);
+    assert.deepStrictEqual(got.slice(1).map(eventIdentity), published);
     assert.ok(got.slice(1).every((e) => e.drained === true), 'flagged drained');
     assert.strictEqual(got[0]!.drained, undefined);
     const st = stream.status();
@@ -91,7 +92,7 @@ describe('BaseStream drain visits (local Warp server, fake clock)', () => {
     assert.ok(file, 'a journal was written');
     const lines = fs.readFileSync(path.join(dir, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Partial<ChainEvent>);
     const journal = lines.filter((e) => typeof e.id === 'string' && e.stream === 'd');
-    assert.deepStrictEqual(journal.slice(1).map((e) => [e.id, e.drained]), published.map((id) => [id, true]));
+    assert.deepStrictEqual(journal.slice(1).map((e) => [eventIdentity(e as ChainEvent), e.drained]), published.map((id) => [id, true]));
     assert.ok(result.endedAt - (result.liveAt ?? 0) <= 3_000, 'a few seconds connected');
   });
 

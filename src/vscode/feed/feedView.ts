@@ -272,7 +272,11 @@ export class FeedHub implements vscode.Disposable {
    * Sends a command to the ready webviews; when none is ready yet (the command just revealed the view, which is
    * still loading), the next one to say `ready` gets it right after its snapshot.
    */
-  command(command: Extract<ToFeed, { type: 'command' }>['command']): void {
+  command(command: Extract<ToFeed, { type: 'command' }>['command'], viewOnly = false): void {
+    if (viewOnly) {
+      for (const c of this.clients) if (c.ready && c.onlyStream === undefined) void c.webview.postMessage({ type: 'command', command } satisfies ToFeed);
+      return;
+    }
     if (this.liveClients > 0) this.broadcast({ type: 'command', command });
     // Only commands that reveal the view wait for it; a pause or clear must not surprise a view opened later.
     else if (command === 'focusFilter' || command === 'export') this.pendingCommand = command;
@@ -347,7 +351,7 @@ export class FeedHub implements vscode.Disposable {
           streams: this.streams(),
           items,
           savedFilters: this.savedFilters(),
-          ...(client.onlyStream !== undefined ? { onlyStream: client.onlyStream } : {}),
+          ...(client.onlyStream !== undefined ? { onlyStream: client.onlyStream } : { inView: true }),
         } satisfies ToFeed);
         client.ready = true;
         if (this.pendingCommand) {
@@ -390,6 +394,8 @@ export class FeedHub implements vscode.Disposable {
         break;
       }
       case 'paused':
+        // the view's title bar shows Pause or Resume after the view's own state
+        if (client.onlyStream === undefined) void vscode.commands.executeCommand('setContext', 'chainWatch.feedPaused', msg.paused === true);
         break;
       case 'resync': {
         // Anything waiting in the batcher is already in the history, hence in the snapshot.
@@ -505,6 +511,7 @@ interface RowContext {
 /**
  * Registers the feed view, its panels and commands. Everything goes into `context.subscriptions`.
  * Commands: `chainWatch.openFeedInEditor` (arg: stream id or a tree stream node), `chainWatch.feed.togglePause`,
+ * `chainWatch.feed.pause` / `chainWatch.feed.resume` (the view's title bar),
  * `chainWatch.feed.focusFilter`, `chainWatch.feed.export`, `chainWatch.feed.clear`, and the row menu commands
  * `chainWatch.feed.copyDigest`, `chainWatch.feed.copyJson`, `chainWatch.feed.openInExplorer`, `chainWatch.feed.openJson`.
  */
@@ -555,6 +562,9 @@ export function registerFeed(context: vscode.ExtensionContext, source: FeedSourc
       return panels.open(id);
     }),
     reg('chainWatch.feed.togglePause', () => controller.command('togglePause')),
+    // the view's title bar: Pause while following, Resume while paused (`chainWatch.feedPaused`, set by the view)
+    reg('chainWatch.feed.pause', () => hub.command('togglePause', true)),
+    reg('chainWatch.feed.resume', () => hub.command('jumpToLatest', true)),
     reg('chainWatch.feed.focusFilter', async () => {
       await vscode.commands.executeCommand(`${FEED_VIEW_ID}.focus`);
       controller.command('focusFilter');

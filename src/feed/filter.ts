@@ -274,7 +274,11 @@ function fieldPredicate(field: string, op: Op, value: string, at: number, regex:
     const src = op === ':' ? `(?:${alts.join('|')})` : `^(?:${alts.join('|')})$`;
     re = new RegExp(src, cs ? '' : 'i');
   }
-  const hit = (v: string | number): boolean => re.test(regexSubject(typeof v === 'string' ? v : String(v)));
+  const userRegex = op === ':' && regex;
+  const hit = (v: string | number): boolean => {
+    const t = typeof v === 'string' ? v : String(v);
+    return re.test(userRegex ? regexSubject(t) : t);
+  };
   if (op === '!=') return (s) => !someValue(s.field(field), hit);
   return (s) => someValue(s.field(field), hit);
 }

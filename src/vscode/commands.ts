@@ -2,6 +2,7 @@
  * Every `chainWatch.*` command. Item commands take the tree node (or a stream id string); invoked from the
  * palette without one, they ask which stream or event with a quick pick. Each returns a value tests can check.
  */
+import { addStreamSteps, customEndpointProblem, stepOf, type AddStreamStep } from '../core/stream/addStreamSteps';
 import * as vscode from 'vscode';
 import type { ChainEvent, Provider } from '../core/event';
 import type { StreamDefinition } from '../core/stream/stream';
@@ -242,22 +243,37 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
         { label: 'Covalent', description: 'EVM log events by address or topic (STOMP)', provider: 'covalent' as Provider },
         { label: 'EVM node', description: 'eth_subscribe logs on any WebSocket JSON-RPC node', provider: 'evm' as Provider },
       ],
-      { title, placeholder: 'Provider', step: 1, totalSteps: 5 },
+      // the total is known once the provider is: show only the place of this first question
+      { title, placeholder: 'Provider', step: 1 },
     );
     if (!prov) return undefined;
     const def: StreamDefinition = { id: '', provider: prov.provider, autoConnect: true };
+    let steps = addStreamSteps(prov.provider, { needsEndpoint: prov.provider === 'evm' && !defaultBaseUrl({ ...def }) });
+    const at = (step: AddStreamStep) => stepOf(steps, step);
     let suggested = '';
     if (prov.provider === 'warp') {
       const net = await P.pick(
         [
           { label: 'mainnet', description: 'Sui mainnet', network: 'mainnet' },
           { label: 'testnet', description: 'Sui testnet', network: 'testnet' },
+          { label: 'Custom endpoint...', description: 'a Warp-compatible server, e.g. the local simulator (npm run simulator)', network: 'custom' },
         ],
-        { title, placeholder: 'Network (a key belongs to one network)', step: 2, totalSteps: 5 },
+        { title, placeholder: 'Network (a key belongs to one network)', ...at('network') },
       );
       if (!net) return undefined;
-      def.network = net.network;
-      const sid = await P.input({ title, prompt: 'Stream id from the Inodra dashboard', placeholder: 'e.g. 9f3c2a1b-usdc-transfers', step: 3, totalSteps: 5, validate: validateStreamId });
+      if (net.network === 'custom') {
+        steps = addStreamSteps('warp', { customEndpoint: true });
+        const url = await P.input({
+          title,
+          prompt: 'Base URL of the Warp-compatible server (its key is saved for this host with Set API Key)',
+          placeholder: 'http://127.0.0.1:7777',
+          ...at('endpoint'),
+          validate: (v) => customEndpointProblem(v),
+        });
+        if (!url) return undefined;
+        def.baseUrl = url.trim().replace(/\/+$/, '');
+      } else def.network = net.network;
+      const sid = await P.input({ title, prompt: 'Stream id from the Inodra dashboard', placeholder: 'e.g. 9f3c2a1b-usdc-transfers', ...at('streamId'), validate: validateStreamId });
       if (!sid) return undefined;
       def.streamId = sid.trim();
       const tr = await P.pick(
@@ -265,15 +281,15 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
           { label: 'WebSocket', description: 'exactly-once with ACKs (recommended)', transport: 'websocket' as const },
           { label: 'SSE', description: 'Server-Sent Events, at-least-once (deduplicated)', transport: 'sse' as const },
         ],
-        { title, placeholder: 'Transport', step: 4, totalSteps: 5 },
+        { title, placeholder: 'Transport', ...at('transport') },
       );
       if (!tr) return undefined;
       def.transport = tr.transport;
-      suggested = `Sui ${def.network} ${def.streamId}`;
+      suggested = def.network ? `Sui ${def.network} ${def.streamId}` : `Sui ${hostOf(def.baseUrl) ?? 'custom'} ${def.streamId}`;
     } else {
       const chain = await P.pick(
         CHAINS.map((c) => ({ label: c.name, description: `chain ${c.id}`, chainId: c.id })),
-        { title, placeholder: 'Chain', step: 2, totalSteps: 5 },
+        { title, placeholder: 'Chain', ...at('chain') },
       );
       if (!chain) return undefined;
       def.chainId = chain.chainId;
@@ -281,8 +297,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
         title,
         prompt: prov.provider === 'covalent' ? 'Contract address (0x + 40 hex) or topic hash (0x + 64 hex)' : 'Contract address (0x + 40 hex); several separated by commas',
         placeholder: '0xb4e16d0168e52d35cacd2c6185b44281ec28c9dc',
-        step: 3,
-        totalSteps: 5,
+        ...at('address'),
         validate: (v) => {
           const parts = v.split(',').map((p) => p.trim()).filter(Boolean);
           if (!parts.length) return 'Enter an address' + (prov.provider === 'covalent' ? ' or a topic hash.' : '.');
@@ -296,13 +311,12 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       const parts = what.split(',').map((p) => p.trim()).filter(Boolean);
       if (prov.provider === 'covalent' && isTopicHash(parts[0] as string)) def.topic = parts[0] as string;
       else def.address = parts.length === 1 ? (parts[0] as string) : parts;
-      if (prov.provider === 'evm' && !defaultBaseUrl(def)) {
+      if (steps.includes('endpoint')) {
         const url = await P.input({
           title,
           prompt: 'WebSocket JSON-RPC endpoint of the node',
           placeholder: 'ws://127.0.0.1:8545',
-          step: 4,
-          totalSteps: 5,
+          ...at('endpoint'),
           validate: (v) => (/^wss?:\/\/[^\s/]+/i.test(v.trim()) ? undefined : 'A ws:// or wss:// URL.'),
         });
         if (!url) return undefined;
@@ -310,7 +324,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       }
       suggested = `${CHAINS.find((c) => c.id === def.chainId)?.name ?? `chain ${def.chainId}`} ${shortDigest(parts[0]) ?? ''}`.trim();
     }
-    const name = await P.input({ title, prompt: 'Label shown in the Streams view', value: suggested, step: 5, totalSteps: 5, validate: (v) => (v.trim() ? undefined : 'Enter a label.') });
+    const name = await P.input({ title, prompt: 'Label shown in the Streams view', value: suggested, ...stepOf(steps, 'label'), validate: (v) => (v.trim() ? undefined : 'Enter a label.') });
     if (name === undefined) return undefined;
     def.label = name.trim() || suggested;
     def.id = slugId(def.label, new Set(d.registry.list().map((s) => s.id)));

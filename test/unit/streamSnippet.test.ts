@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { simulatorStreams, streamSnippet } from '../../src/simulator/streamSnippet';
-import { validateDefinition } from '../../src/core/stream/streamRegistry';
+import { validateDefinition } from '../../src/core/stream/streamDefinition';
 
 const endpoints = { warp: 'http://127.0.0.1:7777', covalent: 'ws://127.0.0.1:61613/v1/', evm: 'ws://127.0.0.1:8545' };
 

@@ -34,8 +34,11 @@ export interface CovalentStreamDeps extends BaseStreamDeps {
   requireKey?: boolean;
   /** Our heart-beat promise (default 10,000). */
   heartbeatOutgoingMs?: number;
-  /** Server heart-beats we ask for, ms (default 10,000; 0 = none, as Covalent's sample, and then a silent server is never declared dead). */
-  heartbeatIncomingMs?: number;
+  /**
+   * Server heart-beats we ask for, ms (default 10,000; 0 = none, as Covalent's sample, and then a silent server is
+   * never declared dead). A function is read on every connect (a setting that may change).
+   */
+  heartbeatIncomingMs?: number | (() => number);
   /** Silence allowed as a multiple of the agreed incoming interval (default 1.5). */
   heartbeatGrace?: number;
   /** Unacknowledged messages a queue destination may have in flight (default 1,000). */
@@ -49,6 +52,13 @@ export const LARGE_BODY_CHARS = 1024 * 1024;
 
 /** Server heart-beat interval asked for by default, ms. */
 export const DEFAULT_SERVER_HEARTBEAT_MS = 10_000;
+
+/** A heart-beat setting as used: a whole number of ms, 0 for none, {@link DEFAULT_SERVER_HEARTBEAT_MS} when unset or not a number; at least 1,000 when on. */
+export function serverHeartbeatMs(value: number | undefined): number {
+  if (value === undefined || !Number.isFinite(value)) return DEFAULT_SERVER_HEARTBEAT_MS;
+  if (value <= 0) return 0;
+  return Math.max(1_000, Math.round(value));
+}
 
 /** Liveness the engine applies when the server sends no heart-beats: effectively none (silence is normal then). */
 const NO_SERVER_HEARTBEAT_MS = 6 * 60 * 60 * 1000;
@@ -127,7 +137,8 @@ export class CovalentStream extends BaseStream {
     const queue = isDurableQueue(destination);
     this.queue = queue;
     this.gapStated = false;
-    const askedHeartbeatMs = this.deps.heartbeatIncomingMs ?? DEFAULT_SERVER_HEARTBEAT_MS;
+    const asked = this.deps.heartbeatIncomingMs;
+    const askedHeartbeatMs = serverHeartbeatMs(typeof asked === 'function' ? asked() : asked);
     const options: StompSessionOptions = {
       url,
       connectHeaders: headers,

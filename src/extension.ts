@@ -19,6 +19,7 @@ import { OutputManager } from './vscode/output';
 import { KeyStore } from './vscode/secrets';
 import { StreamsTree } from './vscode/streamsTree';
 import { StatusBar } from './vscode/statusBar';
+import { registerStatusPicks } from './vscode/statusPicks';
 import { EventDocuments } from './vscode/eventDocument';
 import { Demo } from './vscode/demo';
 import { registerCommands } from './vscode/commands';
@@ -29,7 +30,7 @@ import { CreditGuardHost } from './vscode/creditGuardHost';
 import { feedSourceFromRegistry, registerFeed } from './vscode/feed/feedView';
 import type { FeedController } from './vscode/feed/feedView';
 import type { Prompter } from './vscode/prompter';
-import { covalentHeartbeatMs, SECTION, suiExplorer } from './vscode/settings';
+import { covalentHeartbeatMs, SECTION, explorerOptionsFor } from './vscode/settings';
 
 /** One stream as the test API reports it. */
 export interface ApiStream {
@@ -139,8 +140,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
       syncFromSettings: () => loader.sync().problems,
       userActed: () => guardHost.userActed(),
     }),
+    ...registerStatusPicks({ registry, guard: () => guardHost.guard, prompter: () => prompter, userActed: () => guardHost.userActed() }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (['streams', 'warp', 'covalent', 'evm'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) loader.sync();
+      if (['streams', 'warp', 'covalent', 'evm', 'goldrush'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) loader.sync();
       if (e.affectsConfiguration(`${SECTION}.tree`)) tree.refresh();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => loader.sync()),
@@ -150,10 +152,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
   const feed = registerFeed(
     context,
     feedSourceFromRegistry(registry, {
-      explorerOptions: (stream) => {
-        const def = registry.get(stream)?.handle.definition;
-        return { sui: suiExplorer(), ...(def?.network ? { network: def.network } : {}), ...(def?.chainId ? { chainId: def.chainId } : {}) };
-      },
+      explorerOptions: (stream) => explorerOptionsFor(registry.get(stream)?.handle.definition),
       openJson: (ev) => docs.open(ev),
     }),
     { prompter: () => prompter, logger: logger.child('feed') },

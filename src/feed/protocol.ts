@@ -13,8 +13,8 @@ export interface FeedEvent {
   id: string;
   /** Local stream key. */
   stream: string;
-  provider: 'warp' | 'covalent' | 'evm';
-  kind: 'event' | 'address' | 'coin' | 'object' | 'log' | 'unknown';
+  provider: 'warp' | 'covalent' | 'evm' | 'goldrush';
+  kind: 'event' | 'address' | 'coin' | 'object' | 'log' | 'walletTx' | 'pair' | 'token' | 'candle' | 'unknown';
   /** Envelope event name as received. */
   name: string;
   /** Transaction digest / hash. */
@@ -83,6 +83,8 @@ export interface FeedStream {
   color: number;
   /** Current state (`live`, `reconnecting`, ...), for the toggle's tooltip. */
   state?: string;
+  /** The stream was removed (Stop Demo, Remove Stream): no toggle, but its rows keep this label and colour. */
+  gone?: boolean;
 }
 
 /** A saved filter (persisted by the host in global state). */

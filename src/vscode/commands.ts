@@ -7,7 +7,7 @@ import type { ChainEvent, Provider } from '../core/event';
 import type { StreamDefinition } from '../core/stream/stream';
 import type { StreamRegistry, RegisteredStream } from '../core/stream/streamRegistry';
 import { isEvmAddress, isTopicHash, describeStatus } from '../core/stream/streamRegistry';
-import { explorerTxUrl } from '../core/explorers';
+import { explorerTxUrl, SIMULATED_EXPLORER_MESSAGE } from '../core/explorers';
 import { describeError } from '../core/redact';
 import type { Logger } from '../core/logger';
 import type { Prompter } from './prompter';
@@ -19,7 +19,8 @@ import type { EventDocuments } from './eventDocument';
 import type { Demo } from './demo';
 import type { ExportFormat } from './exportFormat';
 import { formatEvents } from './exportFormat';
-import { appendStream, defaultBaseUrl, effectiveDefinition, hostOf, removeStreamSetting, suiExplorer } from './settings';
+import { appendStream, defaultBaseUrl, effectiveDefinition, hostOf, removeStreamSetting, explorerOptionsFor } from './settings';
+import { untrustedText } from '../core/untrustedText';
 
 /** What the commands work with. */
 export interface CommandDeps {
@@ -56,7 +57,7 @@ export const CHAINS: ReadonlyArray<{ id: number; name: string }> = [
   { id: 31337, name: 'Local node (Hardhat)' },
 ];
 
-const providerNames: Record<Provider, string> = { warp: 'Inodra Warp', covalent: 'Covalent', evm: 'EVM node' };
+const providerNames: Record<Provider, string> = { warp: 'Inodra Warp', covalent: 'Covalent (legacy STOMP)', evm: 'EVM node', goldrush: 'GoldRush Streaming' };
 
 /** Validates a Warp stream id as typed in Add Stream. */
 export function validateStreamId(v: string): string | undefined {
@@ -93,7 +94,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       } catch (err) {
         const msg = describeError(err);
         d.logger.error(`${id} failed: ${msg}`);
-        void vscode.window.showErrorMessage(`Chain Watch: ${msg}`);
+        void vscode.window.showErrorMessage(`Chain Watch: ${untrustedText(msg)}`);
         return undefined;
       }
     });
@@ -126,7 +127,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     if (!s) return undefined;
     const events = s.handle.recent(50).filter(filter).reverse();
     if (!events.length) {
-      void vscode.window.showInformationMessage(`Chain Watch: ${label(s)} has no events yet.`);
+      void vscode.window.showInformationMessage(`Chain Watch: ${untrustedText(label(s), 80)} has no events yet.`);
       return undefined;
     }
     const picked = await d.prompter().pick(
@@ -184,7 +185,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     }
     if (!provider) {
       const p = await d.prompter().pick(
-        (['warp', 'covalent', 'evm'] as Provider[]).map((p) => ({ label: providerNames[p], provider: p })),
+        (['warp', 'goldrush', 'covalent', 'evm'] as Provider[]).map((p) => ({ label: providerNames[p], provider: p })),
         { title: 'Set API Key', placeholder: 'Which provider is the key for?', step: 1, totalSteps: 3 },
       );
       if (!p) return undefined;
@@ -320,7 +321,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     d.logger.info(`stream added: ${def.label} (${def.provider})`);
     if (def.provider !== 'evm' && !(await d.keys.hasKey(def))) {
       const host = d.keys.hostFor(def);
-      void P.ask(`Chain Watch: no API key saved for host ${host}. Set one to connect "${def.label}".`, ['Set API Key'], 'warn').then((c) => {
+      void P.ask(`Chain Watch: no API key saved for host ${untrustedText(host, 120)}. Set one to connect "${untrustedText(def.label || def.id, 80)}".`, ['Set API Key'], 'warn').then((c) => {
         if (c) void vscode.commands.executeCommand('chainWatch.setApiKey', def.id);
       });
     }
@@ -338,7 +339,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       d.output.dropStream(s.id);
       return s.id;
     }
-    const ok = await d.prompter().ask(`Remove the stream "${label(s)}" from your settings? Its journal stays on disk.`, ['Remove'], 'warn');
+    const ok = await d.prompter().ask(`Remove the stream "${untrustedText(label(s), 80)}" from your settings? Its journal stays on disk.`, ['Remove'], 'warn');
     if (ok !== 'Remove') return undefined;
     const removed = await removeStreamSetting(s.id);
     if (!removed) throw new Error(`"${label(s)}" is not defined in any settings file Chain Watch can edit`);
@@ -374,9 +375,14 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     const ev = await pickEvent(arg, 'Open in Explorer', (e) => !!e.digest);
     if (!ev) return undefined;
     const def = d.registry.get(ev.stream)?.handle.definition;
-    const url = explorerTxUrl(ev, { sui: suiExplorer(), ...(def?.network ? { network: def.network } : {}), ...(def?.chainId ? { chainId: def.chainId } : {}) });
+    const opts = explorerOptionsFor(def);
+    const url = explorerTxUrl(ev, opts);
     if (!url) {
-      void vscode.window.showWarningMessage('Chain Watch: no explorer link for this event (no digest in a known format, or no explorer for this chain).');
+      void vscode.window.showWarningMessage(
+        opts.simulated
+          ? `Chain Watch: ${SIMULATED_EXPLORER_MESSAGE}.`
+          : 'Chain Watch: no explorer link for this event (no digest in a known format, or no explorer for this chain).',
+      );
       return undefined;
     }
     await vscode.env.openExternal(vscode.Uri.parse(url, true));

@@ -4,6 +4,7 @@ import { BaseStream, ConnectError, type ResolvedMode, type TransportConnection, 
 import { FakeClock } from '../../src/core/clock';
 import { setEventSize, type ChainEvent } from '../../src/core/event';
 import type { GapInfo } from '../../src/core/stream/stream';
+import { createLogger, MemorySink } from '../../src/core/logger';
 
 class MemoryStream extends BaseStream {
   readonly opens: Array<{ mode: ResolvedMode; sink: TransportSink; closed: boolean }> = [];
@@ -172,5 +173,22 @@ describe('BaseStream', () => {
     await s.flush();
     assert.deepStrictEqual(got, ['x', 'y']);
     assert.strictEqual(s.status().state, 'live');
+  });
+
+  it('writes each state line to the log once (live, reconnecting, stopped)', async () => {
+    const sink = new MemorySink();
+    const t = new MemoryStream({ id: 'one', provider: 'evm' }, { clock, random: () => 0.5, logger: createLogger(sink) }, { billed: false });
+    t.connect();
+    await tick();
+    t.sink.closed({ fatal: false, message: 'lost' });
+    clock.advance(t.status().nextRetryAt! - clock.now());
+    await tick();
+    await tick();
+    t.sink.closed({ fatal: true, reason: 'invalid_key', message: 'key rejected' });
+    const count = (re: RegExp) => sink.lines.filter((l) => re.test(l.message)).length;
+    assert.strictEqual(count(/\blive \(/), 2, sink.lines.map((l) => l.message).join('\n'));
+    assert.strictEqual(count(/reconnecting in/), 1);
+    assert.strictEqual(count(/key rejected/), 1, sink.lines.map((l) => l.message).join('\n'));
+    t.dispose();
   });
 });

@@ -34,6 +34,7 @@ describe('Covalent destinations and endpoint', () => {
     assert.strictEqual(covalentEndpoint(def({ baseUrl: 'http://127.0.0.1:9000/v1/' }), 'k&1'), 'ws://127.0.0.1:9000/v1/?key=k%261');
     assert.throws(() => covalentEndpoint(def({ baseUrl: 'ftp://x/' })), /ws:\/\/ or wss:\/\//);
     assert.throws(() => covalentEndpoint(def({ baseUrl: 'not a url' })), /not a valid URL/);
+    assert.throws(() => covalentEndpoint(def({ baseUrl: 'wss://api.covalenthq.com/v1/#frag' })), /#fragment/);
   });
   it('an explicit destination wins over the Covalent path; one that could break the STOMP header is refused', () => {
     assert.strictEqual(streamDestination(def({ address: ADDR })), `/v1/1/events/address/${ADDR}/`);

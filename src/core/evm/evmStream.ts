@@ -11,6 +11,7 @@
  * Limits: the gap fill reads at most `maxBackfillBlocks` blocks (default 10,000) back from the head; reorgs
  * during a disconnect are detected only within the last `reorgCheckDepth` remembered blocks (default 16).
  */
+import { describeConnectFailure } from '../connectFailure';
 import type WebSocket from 'ws';
 import { BaseStream, ConnectError, type BaseStreamDeps, type GapVerdict, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from '../stream/baseStream';
 import { Emitter } from '../emitter';
@@ -212,9 +213,14 @@ export class EvmStream extends BaseStream {
         onUnexpectedResponse: (status) => {
           session.outcome ??= outcomeForStatus(status);
         },
-        onClose: (code, reason) => {
+        onClose: (code, reason, error) => {
           session.cancelled = true;
-          sink.closed(session.outcome ?? { fatal: false, message: code === 1006 ? 'connection lost (1006)' : `connection closed (${code}${reason ? ' ' + redact(reason) : ''})` });
+          const message = error
+            ? describeConnectFailure(url, error, 'node')
+            : code === 1006
+              ? 'connection lost (1006)'
+              : `connection closed (${code}${reason ? ' ' + redact(reason) : ''})`;
+          sink.closed(session.outcome ?? { fatal: false, message });
         },
       },
       { clock: this.clock, requestTimeoutMs: this.evmDeps.requestTimeoutMs ?? 30_000, ...(this.evmDeps.socketFactory ? { socketFactory: this.evmDeps.socketFactory } : {}) },

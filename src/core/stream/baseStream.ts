@@ -22,6 +22,8 @@ import { eventSize, type ChainEvent } from '../event';
 import { Journal, type JournalOptions } from './journal';
 import { nullLogger, type Logger } from '../logger';
 import { describeError, redact } from '../redact';
+import { capEventDepth } from '../payloadDepth';
+import { streamIdentity, streamKey } from './streamKey';
 import type {
   ConnectMode,
   CreditSnapshot,
@@ -358,7 +360,10 @@ export abstract class BaseStream implements StreamHandle {
       this.conn = conn;
       this.endpoint = redact(conn.endpoint);
       this.transport = conn.transport;
-      this.log.info(`connecting to ${this.endpoint} (${conn.transport}, ${describeMode(mode)})`);
+      // a transport that opened synchronously already logged "live": the endpoint line then only goes to debug
+      const line = `connecting to ${this.endpoint} (${conn.transport}, ${describeMode(mode)})`;
+      if (this.state === 'connecting') this.log.info(line);
+      else this.log.debug(line);
     } catch (err) {
       if (gen !== this.generation) return;
       sink.closed(err instanceof ConnectError ? err.outcome : { fatal: false, message: describeError(err) });
@@ -397,7 +402,8 @@ export abstract class BaseStream implements StreamHandle {
             ...verdict,
           };
           if (mode.kind !== 'live' && verdict.continuity !== 'not_recoverable' && this.replaySource !== 'none') gap.replayed = 0;
-          if (mode.kind === 'after') gap.resumedFrom = mode.id;
+          // a provider without replay resumes from nothing, whatever id it last processed
+          if (mode.kind === 'after' && verdict.continuity !== 'not_recoverable') gap.resumedFrom = mode.id;
           this.downAt = undefined;
           this.openGap = this.replaySource === 'buffer' ? gap : undefined;
           this.replayFired = 0;
@@ -413,6 +419,7 @@ export abstract class BaseStream implements StreamHandle {
           this.duplicates++;
           this.log.debug(`duplicate ${ev.id} dropped`);
         } else {
+          capEventDepth(ev);
           this.pendingEvents.push(ev);
           if (ev.warnings) for (const w of ev.warnings) this.emitNotice('warn', w);
         }
@@ -464,7 +471,7 @@ export abstract class BaseStream implements StreamHandle {
     this.connectionEnded(now);
     this.lastError = redact(outcome.message);
     if (outcome.fatal) {
-      this.log.error(`stopped: ${outcome.message}`);
+      // the notice below writes the log line (once)
       this.userStopped = true;
       this.setState('stopped', outcome.reason, outcome.message);
       this.emitNotice('error', `stopped: ${outcome.message}`);
@@ -474,7 +481,10 @@ export abstract class BaseStream implements StreamHandle {
     const delay = Math.max(this.retryHintMs, nextDelay(this.attempt, this.policy, this.random));
     this.attempt++;
     this.nextRetryAt = now + delay;
-    this.log.warn(`${outcome.message}; reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.attempt})`);
+    const line = `${outcome.message}; reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.attempt})`;
+    // the first failure of a run is a notice (a feed row, once, and the log line); later retries only log
+    if (this.attempt === 1) this.emitNotice('warn', line);
+    else this.log.warn(line);
     this.setState('reconnecting', undefined, `${outcome.message}; reconnecting`);
     this.retryTimer = this.clock.setTimeout(() => {
       this.retryTimer = undefined;
@@ -652,7 +662,9 @@ export abstract class BaseStream implements StreamHandle {
     if (!deps.journalDir) return;
     const opts: JournalOptions = {
       dir: deps.journalDir,
-      name: this.definition.id,
+      name: streamKey(this.definition),
+      definition: streamIdentity(this.definition),
+      legacyName: this.definition.id,
       onWarning: (m) => this.emitNotice('warn', m),
     };
     if (deps.journalMaxEvents !== undefined) opts.maxEvents = deps.journalMaxEvents;

@@ -5,6 +5,7 @@
  */
 import type { ChainEvent, Provider } from '../event';
 import type { Disposable } from '../emitter';
+import type { GoldRushKind } from '../goldrush/goldrushQuery';
 
 /** How a Warp stream is carried. */
 export type TransportKind = 'websocket' | 'sse';
@@ -22,7 +23,7 @@ export interface StreamDefinition {
   streamId?: string;
   /** Covalent / EVM: numeric chain id. */
   chainId?: number;
-  /** Covalent: contract address; EVM: one or several addresses (OR). */
+  /** Covalent: contract address; EVM: one or several addresses (OR); GoldRush: the wallets, pairs or tokens watched. */
   address?: string | string[];
   /** Covalent: topic hash (topic0). */
   topic?: string;
@@ -34,6 +35,16 @@ export interface StreamDefinition {
   destination?: string;
   /** EVM: up to 4 positions, each null (any), one hash, or several (OR). */
   topics?: Array<string | string[] | null>;
+  /** GoldRush: the subscription field (`walletTxs`, `newPairs`, ...; see `goldrush/goldrushQuery.ts`). */
+  subscription?: GoldRushKind;
+  /** GoldRush: the chain's enum name (`BASE_MAINNET`, `ETH_MAINNET`, ...). */
+  chainName?: string;
+  /** GoldRush `newPairs`: DEX protocol enum names (default UNISWAP_V2 and UNISWAP_V3). */
+  protocols?: string[];
+  /** GoldRush OHLCV: candle interval enum (default ONE_MINUTE). */
+  interval?: string;
+  /** GoldRush OHLCV: lookback enum (default ONE_HOUR). */
+  timeframe?: string;
   /** Warp transport (default `websocket`). */
   transport?: TransportKind;
   /** Connect when the extension starts (resuming from the journal). */
@@ -159,6 +170,11 @@ export interface CreditSnapshot {
   perHour: number;
   /** Remaining quota as last reported by the server, if known. */
   remaining?: number;
+  /**
+   * GoldRush credits, an estimate: 1 per started minute each GoldRush subscription was live (GoldRush bills per
+   * subscription-minute, not per event, and reports no balance on the socket). Absent for other providers.
+   */
+  estimatedGoldRush?: number;
 }
 
 /** The handle the extension drives for one stream. */

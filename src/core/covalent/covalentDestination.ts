@@ -46,11 +46,16 @@ export const covalentDestination: DestinationFn = (def) => {
 export function streamDestination(def: StreamDefinition, fallback: DestinationFn = covalentDestination): string {
   const explicit = def.destination?.trim();
   if (explicit === undefined || explicit === '') return fallback(def);
-  const control = [...explicit].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
-  if (!explicit.startsWith('/') || control || explicit.length > 512) {
+  if (!isStompDestination(explicit)) {
     throw new Error(`stream "${def.id}": destination must start with "/" and hold no control characters (up to 512)`);
   }
   return explicit;
+}
+
+/** Whether `s` (trimmed) is safe to send as a STOMP `destination` header: starts with `/`, no control characters, at most 512. */
+export function isStompDestination(s: string): boolean {
+  const t = s.trim();
+  return t.startsWith('/') && t.length <= 512 && ![...t].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
 }
 
 /**

@@ -338,6 +338,14 @@ function iconForKind(kind: ChainEvent['kind']): string {
       return 'account';
     case 'log':
       return 'list-flat';
+    case 'walletTx':
+      return 'arrow-swap';
+    case 'pair':
+      return 'git-compare';
+    case 'token':
+      return 'symbol-number';
+    case 'candle':
+      return 'graph-line';
     default:
       return 'question';
   }

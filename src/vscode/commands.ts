@@ -488,10 +488,17 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       await d.tree.reveal(id).catch(() => undefined);
       return id;
     }),
+    reg('chainWatch.startGoldRushDemo', async () => {
+      const id = await d.demo.startGoldRush();
+      await d.tree.reveal(id).catch(() => undefined);
+      return id;
+    }),
     reg('chainWatch.stopDemo', async () => {
       await d.demo.stop();
       d.output.dropStream('demo');
       d.output.dropStream('demo-evm');
+      d.output.dropStream('demo-goldrush');
+      d.output.dropStream('demo-goldrush-pairs');
       return true;
     }),
   ];

@@ -49,7 +49,7 @@ describe('Chain Watch extension', () => {
     const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: Array<{ command: string }> } };
     api.setPrompter(new ScriptedPrompter([]));
     const before = api.logLines().length;
-    const skip = new Set(['chainWatch.startDemo', 'chainWatch.startEvmDemo', 'chainWatch.stopDemo']);
+    const skip = new Set(['chainWatch.startDemo', 'chainWatch.startEvmDemo', 'chainWatch.startGoldRushDemo', 'chainWatch.stopDemo']);
     for (const { command } of pkg.contributes.commands) {
       if (skip.has(command)) continue;
       await vscode.commands.executeCommand(command);

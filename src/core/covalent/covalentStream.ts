@@ -9,6 +9,8 @@
  * - ERROR frames, a close right after CONNECT and HTTP 4xx handshakes stop the stream ("endpoint refused the
  *   subscription: ...") and never retry on their own. Other drops retry with the engine's backoff.
  * - Covalent cannot replay: events emitted while disconnected are lost, and a reconnect says so in a notice.
+ * - Legacy: the STOMP feed is a 2022 beta with no later documentation; GoldRush Streaming is its successor. When the
+ *   endpoint refuses or never answers before a first CONNECTED, the stream says so once ({@link legacyHealthText}).
  */
 import { BaseStream, ConnectError, type BaseStreamDeps, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from '../stream/baseStream';
 import { parseCovalentBody } from './covalentEvent';
@@ -64,11 +66,27 @@ export function outcomeForStompClose(info: StompClosedInfo, earlyCloses = 0): Cl
   return { fatal: true, reason: 'refused', message: `${info.message}${hint}` };
 }
 
+/**
+ * The legacy health check: words for a session that ended before its first CONNECTED because the endpoint refused
+ * it or never answered, or undefined when the close says nothing about the feed itself (a drop after CONNECTED).
+ */
+export function legacyHealthText(info: StompClosedInfo): string | undefined {
+  if (info.wasConnected) return undefined;
+  let what: string;
+  if (info.kind === 'refused') what = 'refused the connection';
+  else if (info.kind === 'timeout') what = 'never answered (no CONNECTED frame)';
+  else if (!info.opened) what = 'could not be reached';
+  else return undefined;
+  return `the Covalent STOMP endpoint ${what}. This feed is legacy (a 2022 beta, not documented since): for wallet activity and DEX data use GoldRush Streaming, its successor (Add Stream > GoldRush Streaming); for logs of a contract use an EVM node stream`;
+}
+
 /** A Covalent log-event stream: one STOMP subscription by contract address or by topic hash. */
 export class CovalentStream extends BaseStream {
   private readonly deps: CovalentStreamDeps;
   /** Consecutive sessions that ended early (right after CONNECT or SUBSCRIBE) without a message. */
   private earlyCloses = 0;
+  /** The legacy health notice is given once per stream, not on every retry. */
+  private legacyNoticeGiven = false;
 
   constructor(definition: StreamDefinition, deps: CovalentStreamDeps) {
     // Covalent bills per API call, not per streamed event: no credit meter.
@@ -108,7 +126,8 @@ export class CovalentStream extends BaseStream {
     if (this.deps.heartbeatOutgoingMs !== undefined) options.heartbeatOutgoingMs = this.deps.heartbeatOutgoingMs;
     if (this.deps.heartbeatIncomingMs !== undefined) options.heartbeatIncomingMs = this.deps.heartbeatIncomingMs;
     if (this.deps.heartbeatGrace !== undefined) options.heartbeatGrace = this.deps.heartbeatGrace;
-    if (this.deps.connectTimeoutMs !== undefined) options.connectTimeoutMs = this.deps.connectTimeoutMs;
+    // the session's own timeout fires just before the engine's, so "never answered" is reported in the session's words
+    options.connectTimeoutMs = Math.max(1_000, (this.deps.connectTimeoutMs ?? 15_000) - 500);
     if (this.deps.createSocket) options.createSocket = this.deps.createSocket;
     const session = new StompSession(options, {
       onConnected: () => {
@@ -128,6 +147,11 @@ export class CovalentStream extends BaseStream {
       onClosed: (info) => {
         if (info.kind === 'lost' && info.early) this.earlyCloses++;
         else if (info.kind !== 'timeout') this.earlyCloses = 0;
+        const legacy = legacyHealthText(info);
+        if (legacy && !this.legacyNoticeGiven) {
+          this.legacyNoticeGiven = true;
+          sink.notice('warn', legacy);
+        }
         sink.closed(outcomeForStompClose(info, this.earlyCloses));
       },
     });

@@ -10,7 +10,7 @@
  *   subscription: ...") and never retry on their own. Other drops retry with the engine's backoff.
  * - Covalent cannot replay: events emitted while disconnected are lost, and a reconnect says so in a notice.
  * - Legacy: the STOMP feed is a 2022 beta with no later documentation; GoldRush Streaming is its successor. When the
- *   endpoint refuses or never answers before a first CONNECTED, the stream says so once ({@link legacyHealthText}).
+ *   endpoint refuses or never answers before a first CONNECTED, the stream says so once ({@link legacyHealthText}; an unreachable host after two failures in a row).
  */
 import { BaseStream, ConnectError, type BaseStreamDeps, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from '../stream/baseStream';
 import { parseCovalentBody } from './covalentEvent';
@@ -87,6 +87,8 @@ export class CovalentStream extends BaseStream {
   private earlyCloses = 0;
   /** The legacy health notice is given once per stream, not on every retry. */
   private legacyNoticeGiven = false;
+  /** Consecutive sessions whose socket never opened. */
+  private unreachable = 0;
 
   constructor(definition: StreamDefinition, deps: CovalentStreamDeps) {
     // Covalent bills per API call, not per streamed event: no credit meter.
@@ -148,7 +150,10 @@ export class CovalentStream extends BaseStream {
         if (info.kind === 'lost' && info.early) this.earlyCloses++;
         else if (info.kind !== 'timeout') this.earlyCloses = 0;
         const legacy = legacyHealthText(info);
-        if (legacy && !this.legacyNoticeGiven) {
+        // an unreachable host is first a network question (the engine's own notice says so): the legacy hint waits
+        // for a second failure in a row; a refusal or silence from the endpoint itself gets it at once
+        this.unreachable = !info.opened && info.kind === 'lost' ? this.unreachable + 1 : 0;
+        if (legacy && !this.legacyNoticeGiven && (info.opened || info.kind !== 'lost' || this.unreachable >= 2)) {
           this.legacyNoticeGiven = true;
           sink.notice('warn', legacy);
         }

@@ -10,6 +10,7 @@ import { isEvmAddress, isTopicHash, describeStatus } from '../core/stream/stream
 import { explorerTxUrl, SIMULATED_EXPLORER_MESSAGE } from '../core/explorers';
 import { describeError } from '../core/redact';
 import type { Logger } from '../core/logger';
+import { askGoldRush, GOLDRUSH_PROVIDER_DESCRIPTION, GOLDRUSH_PROVIDER_LABEL } from './goldrushWizard';
 import type { Prompter } from './prompter';
 import type { KeyStore } from './secrets';
 import type { OutputManager } from './output';
@@ -239,8 +240,9 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     const prov = await P.pick(
       [
         { label: 'Inodra Warp', description: 'Sui events, WebSocket or SSE', provider: 'warp' as Provider },
-        { label: 'Covalent', description: 'EVM log events by address or topic (STOMP)', provider: 'covalent' as Provider },
-        { label: 'EVM node', description: 'eth_subscribe logs on any WebSocket JSON-RPC node', provider: 'evm' as Provider },
+        { label: GOLDRUSH_PROVIDER_LABEL, description: GOLDRUSH_PROVIDER_DESCRIPTION, provider: 'goldrush' as Provider },
+        { label: 'EVM node', description: 'eth_subscribe logs on any WebSocket JSON-RPC node (logs of your contract)', provider: 'evm' as Provider },
+        { label: 'Covalent (legacy)', description: 'EVM log events by address or topic over the 2022 STOMP beta', provider: 'covalent' as Provider },
       ],
       { title, placeholder: 'Provider', step: 1, totalSteps: 5 },
     );
@@ -270,6 +272,11 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       if (!tr) return undefined;
       def.transport = tr.transport;
       suggested = `Sui ${def.network} ${def.streamId}`;
+    } else if (prov.provider === 'goldrush') {
+      const gr = await askGoldRush(P, title);
+      if (!gr) return undefined;
+      Object.assign(def, gr.fields);
+      suggested = gr.suggested;
     } else {
       const chain = await P.pick(
         CHAINS.map((c) => ({ label: c.name, description: `chain ${c.id}`, chainId: c.id })),

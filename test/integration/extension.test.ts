@@ -288,9 +288,9 @@ describe('Chain Watch extension', () => {
     try {
       await cfg().update('covalent.url', cov.url, vscode.ConfigurationTarget.Global);
       const host = new URL(cov.url).host;
-      api.setPrompter(new ScriptedPrompter(['Covalent', host, COV_KEY]));
+      api.setPrompter(new ScriptedPrompter(['Covalent (legacy STOMP)', host, COV_KEY]));
       assert.strictEqual(await vscode.commands.executeCommand<string>('chainWatch.setApiKey'), host);
-      api.setPrompter(new ScriptedPrompter(['Covalent', 'Ethereum', PAIR, 'UNI pair']));
+      api.setPrompter(new ScriptedPrompter(['Covalent (legacy)', 'Ethereum', PAIR, 'UNI pair']));
       const id = await vscode.commands.executeCommand<string>('chainWatch.addStream');
       assert.strictEqual(id, 'uni-pair');
       const def = api.registry.get('uni-pair')!.handle.definition;

@@ -237,13 +237,6 @@ export function normalizeWarp(
   return ev;
 }
 
-/** The object id of an `object` / `address` event, under either spelling. */
-export function objectIdOf(ev: ChainEvent): string | undefined {
-  const p = ev.payload as Record<string, unknown> | null;
-  if (!p || typeof p !== 'object') return undefined;
-  return str(p.object_id ?? p.objectId);
-}
-
 /**
  * A short readable name for an event, for editor tab titles: the last `::` segment of its type (generics dropped)
  * or its name, then its digest (or id) cut to `first 6…last 3`, e.g. `SwapEvent · 2FceBe…KA2`. Characters that

@@ -62,11 +62,12 @@ describe('GoldRush Streaming (real VS Code)', () => {
     }
   });
 
-  it('Add Stream explains that logs of a contract belong to an EVM node stream', async () => {
-    const p = new ScriptedPrompter(['GoldRush Streaming', 'Logs of my contract?', 'OK']);
+  it('Add Stream: "logs of my contract" under GoldRush continues with the EVM node steps', async () => {
+    const p = new ScriptedPrompter(['GoldRush Streaming', 'Logs of my contract (EVM node stream)']);
     api.setPrompter(p);
     assert.strictEqual(await vscode.commands.executeCommand<string>('chainWatch.addStream'), undefined);
-    assert.ok(p.asked.some((q) => /For the logs of a contract, add an "EVM node" stream/.test(q)), p.asked.join('\n'));
+    assert.ok(p.asked.some((q) => /no logs by contract|for the logs of a contract/i.test(q)), p.asked.join('\n'));
+    assert.match(p.asked[p.asked.length - 1] ?? '', /^pick: Add Stream.* \/ Chain$/, 'the next question is the EVM node chain');
   });
 
   it('Start GoldRush Demo: wallet activity and pair updates from the local server, ended by Stop Demo', async () => {

@@ -17,7 +17,7 @@ import { defaultBackoff, nextDelay, type BackoffPolicy } from './backoff';
 import { systemClock, type Clock, type TimerHandle } from '../clock';
 import { CreditMeter } from './credits';
 import { DedupWindow } from './dedup';
-import { Emitter, type Disposable } from '../emitter';
+import { Emitter } from '../emitter';
 import { eventSize, type ChainEvent } from '../event';
 import { Journal, type JournalOptions } from './journal';
 import { nullLogger, type Logger } from '../logger';
@@ -683,5 +683,3 @@ export function describeMode(mode: ResolvedMode): string {
       return `after ${mode.id}`;
   }
 }
-
-export type { Disposable };

@@ -70,7 +70,8 @@ export class StatusBar implements vscode.Disposable {
     this.connection.show();
 
     const billed = this.registry.list().filter((r) => r.handle.definition.provider === 'warp');
-    if (!billed.length) {
+    const goldRush = this.registry.list().filter((r) => r.handle.definition.provider === 'goldrush');
+    if (!billed.length && !goldRush.length) {
       this.credits.hide();
       return;
     }
@@ -79,7 +80,10 @@ export class StatusBar implements vscode.Disposable {
     const over = guard?.overBudget() ?? false;
     const quota = vscode.workspace.getConfiguration('chainWatch').get<number>('credits.monthlyQuota') ?? 1_000_000;
     const monthUsed = guard?.monthUsed();
-    this.credits.text = `$(credit-card) ${creditsStatusText({ credits: total.credits, perHour: total.perHour, ...(monthUsed !== undefined ? { monthUsed, monthlyQuota: quota } : {}) })}`;
+    const warpText = creditsStatusText({ credits: total.credits, perHour: total.perHour, ...(monthUsed !== undefined ? { monthUsed, monthlyQuota: quota } : {}) });
+    // GoldRush bills per subscription-minute on its own account: counted apart, and only ever an estimate
+    const grText = goldRush.length ? `GoldRush ≈${groupDigits(total.estimatedGoldRush ?? 0)} (est.)` : '';
+    this.credits.text = `$(credit-card) ${[billed.length ? warpText : '', grText].filter(Boolean).join(' · ')}`;
     this.credits.backgroundColor = over ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     const ct = new vscode.MarkdownString('**Warp credits: estimates** (events x 2 + connected 5 s intervals x 4, counted here; the server bills)  \n');
     for (const r of billed) {
@@ -91,6 +95,13 @@ export class StatusBar implements vscode.Disposable {
           '  \n',
       );
     }
+    if (goldRush.length) {
+      ct.appendMarkdown('\n**GoldRush credits, estimated** (1 per started minute per live subscription; GoldRush reports no balance on the socket, check its dashboard)  \n');
+      for (const r of goldRush) {
+        const label = (r.handle.definition.label || r.id).replace(/[\\`*_[\]<>]/g, '');
+        ct.appendMarkdown(`${label}: ≈${groupDigits(r.handle.credits().estimatedGoldRush ?? 0)}  \n`);
+      }
+    }
     if (guard) {
       const budget = vscode.workspace.getConfiguration('chainWatch').get<number>('credits.dailyBudget') ?? 0;
       ct.appendMarkdown(`\nToday, every window: ~${groupDigits(guard.spentToday())}${budget ? ` of ${groupDigits(budget)} budget${over ? ' (over budget)' : ''}` : ''}`);
@@ -99,7 +110,9 @@ export class StatusBar implements vscode.Disposable {
     }
     ct.appendMarkdown('\n\nClick for the breakdown, the guard and the budget.');
     this.credits.tooltip = ct;
-    this.credits.accessibilityInformation = { label: `Chain Watch credits: about ${groupDigits(total.credits)}, ${compactNumber(total.perHour)} per hour` };
+    this.credits.accessibilityInformation = {
+      label: `Chain Watch credits: about ${groupDigits(total.credits)} Warp, ${compactNumber(total.perHour)} per hour${goldRush.length ? `; GoldRush estimated ${groupDigits(total.estimatedGoldRush ?? 0)}` : ''}`,
+    };
     this.credits.show();
   }
 

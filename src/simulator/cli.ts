@@ -15,6 +15,7 @@ import { COVALENT_DEMO_KEY, CovalentServer } from './covalentServer';
 import { EvmNodeServer } from './evmNodeServer';
 import { GOLDRUSH_DEMO, GOLDRUSH_DEMO_KEY, GoldRushServer } from './goldrushServer';
 import { DEMO_KEY, WarpServer } from './warpServer';
+import { streamSnippet } from './streamSnippet';
 
 /** Parsed command line. */
 export interface SimulatorArgs {
@@ -125,6 +126,9 @@ async function main(): Promise<void> {
       `Covalent-compatible STOMP endpoint: ${covalent.url}   (key ${COVALENT_DEMO_KEY}; destinations /v1/{chainId}/events/address/{address}/ or .../topics/{topic}/)`,
       `EVM node (eth_subscribe, chain 31337, a block every 2 s, a reorg every 20 blocks): ${evm.url}`,
       `GoldRush-compatible Streaming endpoint (graphql-transport-ws): ${goldrush.url}   (GOLDRUSH_API_KEY ${GOLDRUSH_DEMO_KEY}; walletTxs, newPairs, updatePairs, updateTokens, OHLCV; e.g. ${GOLDRUSH_DEMO.chain} wallet ${GOLDRUSH_DEMO.wallets[0]})`,
+      '',
+      streamSnippet({ warp: server.baseUrl, covalent: covalent.url, evm: evm.url }, { warp: DEMO_KEY, covalent: COVALENT_DEMO_KEY }),
+      '',
       'Ctrl+C to stop.',
       '',
     ].join('\n'),

@@ -35,7 +35,7 @@ const fakeEvm: WizardProvider = {
   label: 'EVM node',
   description: '',
   async ask(prompts, def) {
-    const a = await prompts.input({ prompt: 'Contract address', step: 3 });
+    const a = await prompts.input({ prompt: 'Contract address', step: 'address' });
     if (!a) return undefined;
     def.address = a;
     return 'contract';

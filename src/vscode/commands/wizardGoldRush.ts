@@ -7,6 +7,7 @@
 import type * as vscode from 'vscode';
 import { goldRushChains, goldRushDefaultProtocols, goldRushIntervals, goldRushKindLabels, goldRushKinds, maxAddresses, validateGoldRush, type GoldRushKind } from '../../core/goldrush/goldrushQuery';
 import { shortHash } from '../../feed/rowFormat';
+import { addStreamSteps } from '../../core/stream/addStreamSteps';
 import type { WizardProvider } from './streamWizard';
 
 /** The subscription item that hands over to the EVM node steps. */
@@ -31,14 +32,16 @@ export function goldRushWizard(contractLogs: WizardProvider): WizardProvider {
       description: 'GoldRush streams no logs by contract or topic (that is its Pipeline API, for databases and webhooks)',
       subscription: undefined,
     });
-    const kind = await prompts.pick(items, 'What to stream (for the logs of a contract, pick the last item: an EVM node stream)', 2);
+    const kind = await prompts.pick(items, 'What to stream (for the logs of a contract, pick the last item: an EVM node stream)', 'subscription');
     if (!kind) return undefined;
     if (!kind.subscription) {
       def.provider = contractLogs.provider;
+      prompts.replan(contractLogs.steps ? contractLogs.steps(def) : addStreamSteps(contractLogs.provider));
       return contractLogs.ask(prompts, def);
     }
     const k = kind.subscription;
-    const chain = await prompts.pick(goldRushChains.map((c) => ({ label: c, chain: c })), 'Chain (GoldRush enum name)', 3);
+    prompts.replan(addStreamSteps('goldrush', { goldRushSubscription: k }));
+    const chain = await prompts.pick(goldRushChains.map((c) => ({ label: c, chain: c })), 'Chain (GoldRush enum name)', 'chain');
     if (!chain) return undefined;
     def.subscription = k;
     def.chainName = chain.chain;
@@ -48,7 +51,7 @@ export function goldRushWizard(contractLogs: WizardProvider): WizardProvider {
       const typed = await prompts.input({
         prompt: `${noun} address${max > 1 ? `es, separated by commas (up to ${max})` : ''}`,
         placeholder: '0x198ef79f1f515f02dfe9e3115ed9fc07183f02fc',
-        step: 4,
+        step: 'address',
         validate: (v) => {
           const parts = splitAddresses(v);
           if (!parts.length) return `Enter at least one ${noun.toLowerCase()} address.`;
@@ -60,7 +63,7 @@ export function goldRushWizard(contractLogs: WizardProvider): WizardProvider {
       def.address = parts.length === 1 ? (parts[0] as string) : parts;
     } else def.protocols = [...goldRushDefaultProtocols];
     if (k === 'ohlcvCandlesForPair' || k === 'ohlcvCandlesForToken') {
-      const interval = await prompts.pick(goldRushIntervals.map((i) => ({ label: i, interval: i })), 'Candle interval', 4);
+      const interval = await prompts.pick(goldRushIntervals.map((i) => ({ label: i, interval: i })), 'Candle interval', 'interval');
       if (!interval) return undefined;
       def.interval = interval.interval;
       def.timeframe = 'ONE_HOUR';

@@ -6,8 +6,8 @@
  */
 import type * as vscode from 'vscode';
 import { goldRushChains, goldRushDefaultProtocols, goldRushIntervals, goldRushKindLabels, goldRushKinds, maxAddresses, validateGoldRush, type GoldRushKind } from '../../core/goldrush/goldrushQuery';
-import { shortHash } from '../../feed/rowFormat';
 import { addStreamSteps } from '../../core/stream/addStreamSteps';
+import { shortHash } from '../../feed/rowFormat';
 import type { WizardProvider } from './streamWizard';
 
 /** The subscription item that hands over to the EVM node steps. */
@@ -32,7 +32,7 @@ export function goldRushWizard(contractLogs: WizardProvider): WizardProvider {
       description: 'GoldRush streams no logs by contract or topic (that is its Pipeline API, for databases and webhooks)',
       subscription: undefined,
     });
-    const kind = await prompts.pick(items, 'What to stream (for the logs of a contract, pick the last item: an EVM node stream)', 'subscription');
+    const kind = await prompts.pick(items, 'What to stream (for the logs of a contract, pick the last item: an EVM node stream)', 'kind');
     if (!kind) return undefined;
     if (!kind.subscription) {
       def.provider = contractLogs.provider;
@@ -40,12 +40,12 @@ export function goldRushWizard(contractLogs: WizardProvider): WizardProvider {
       return contractLogs.ask(prompts, def);
     }
     const k = kind.subscription;
-    prompts.replan(addStreamSteps('goldrush', { goldRushSubscription: k }));
+    const max = maxAddresses(k);
+    prompts.replan(addStreamSteps('goldrush', { noAddress: max === 0, candles: k === 'ohlcvCandlesForPair' || k === 'ohlcvCandlesForToken' }));
     const chain = await prompts.pick(goldRushChains.map((c) => ({ label: c, chain: c })), 'Chain (GoldRush enum name)', 'chain');
     if (!chain) return undefined;
     def.subscription = k;
     def.chainName = chain.chain;
-    const max = maxAddresses(k);
     if (max > 0) {
       const noun = k === 'walletTxs' ? 'Wallet' : k === 'updateTokens' || k === 'ohlcvCandlesForToken' ? 'Token' : 'Pair';
       const typed = await prompts.input({

@@ -19,8 +19,9 @@ import type { EventDocuments } from './eventDocument';
 import type { Demo } from './demo';
 import type { ExportFormat } from './exportFormat';
 import { formatEvents } from './exportFormat';
-import { appendStream, defaultBaseUrl, effectiveDefinition, hostOf, removeStreamSetting, explorerOptionsFor } from './settings';
+import { appendStream, builtInEndpoints, defaultBaseUrl, effectiveDefinition, endpointSettings, explorerOptionsFor, hostOf, removeStreamSetting, workspaceStreamIds } from './settings';
 import { untrustedText } from '../core/untrustedText';
+import { keyHostChoices, type EndpointOrigin } from '../core/keyHosts';
 
 /** What the commands work with. */
 export interface CommandDeps {
@@ -148,17 +149,26 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
   }
 
   async function chooseHost(provider: Provider, title: string): Promise<string | undefined> {
-    const hosts = new Set<string>();
-    const add = (u: string | undefined) => {
-      const h = hostOf(u);
-      if (h) hosts.add(h);
-    };
-    if (provider === 'warp') {
-      add(defaultBaseUrl({ id: 'x', provider: 'warp', network: 'mainnet' }));
-      add(defaultBaseUrl({ id: 'x', provider: 'warp', network: 'testnet' }));
-    } else add(defaultBaseUrl({ id: 'x', provider }));
-    for (const s of d.registry.list()) if (s.handle.definition.provider === provider && s.origin === 'settings') add(effectiveDefinition(s.handle.definition).baseUrl);
-    const items: Array<vscode.QuickPickItem & { host?: string }> = [...hosts].map((h) => ({ label: h, host: h }));
+    // the real default hosts always; hosts that only a workspace names are marked (a look-alike could be one)
+    const fromWorkspace = workspaceStreamIds();
+    const configured: Array<{ url: string | undefined; origin: EndpointOrigin }> = [];
+    for (const e of endpointSettings()) {
+      if (e.provider !== provider) continue;
+      if (e.workspace) configured.push({ url: e.workspace, origin: 'workspace' });
+      if (e.userOrDefault) configured.push({ url: e.userOrDefault, origin: 'user' });
+    }
+    const workspaceHosts = new Set(configured.filter((c) => c.origin === 'workspace').map((c) => hostOf(c.url)));
+    for (const s of d.registry.list()) {
+      if (s.handle.definition.provider !== provider || s.origin !== 'settings') continue;
+      const url = effectiveDefinition(s.handle.definition).baseUrl;
+      configured.push({ url, origin: fromWorkspace.has(s.id) || workspaceHosts.has(hostOf(url)) ? 'workspace' : 'user' });
+    }
+    const choices = keyHostChoices(builtInEndpoints(provider), configured);
+    const items: Array<vscode.QuickPickItem & { host?: string }> = choices.map((c) => ({
+      label: c.fromWorkspace ? `$(warning) ${c.host}` : c.host,
+      description: c.description,
+      host: c.host,
+    }));
     items.push({ label: 'Other host...', description: 'type a host name (and port)' });
     const picked = await d.prompter().pick(items, { title, placeholder: 'The key is sent only to this host', step: 2, totalSteps: 3 });
     if (!picked) return undefined;

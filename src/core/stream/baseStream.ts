@@ -22,7 +22,7 @@ import { eventSize, type ChainEvent } from '../event';
 import { Journal, type JournalOptions } from './journal';
 import { nullLogger, type Logger } from '../logger';
 import { describeError, redact } from '../redact';
-import { capEventDepth } from '../payloadDepth';
+import { acceptEvent } from '../eventIntake';
 import { streamIdentity, streamKey } from './streamKey';
 import type {
   ConnectMode,
@@ -396,11 +396,11 @@ export abstract class BaseStream implements StreamHandle {
       event: (ev, ack) => {
         if (!current()) return;
         this.lastActivityAt = this.clock.now();
+        acceptEvent(ev);
         if (this.dedup.seen(ev.id)) {
           this.duplicates++;
           this.log.debug(`duplicate ${ev.id} dropped`);
         } else {
-          capEventDepth(ev);
           this.pendingEvents.push(ev);
           if (ev.warnings) for (const w of ev.warnings) this.emitNotice('warn', w);
         }

@@ -83,6 +83,8 @@ export interface FeedStream {
   color: number;
   /** Current state (`live`, `reconnecting`, ...), for the toggle's tooltip. */
   state?: string;
+  /** The stream was removed (Stop Demo, Remove Stream): no toggle, but its rows keep this label and colour. */
+  gone?: boolean;
 }
 
 /** A saved filter (persisted by the host in global state). */

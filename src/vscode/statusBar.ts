@@ -1,7 +1,8 @@
 /**
  * Two status bar items, each with an id and a name so users can hide them separately:
- * connection (`$(radio-tower) 2 live`, spinner while connecting, error look on quota exceeded; click focuses the
- * Streams view) and credits (`~12.4k cr · 1.8k/h`, warning look past the daily budget).
+ * connection (`$(radio-tower) 2 live`, spinner while connecting, error look on quota exceeded; click lists the
+ * streams with their actions) and credits (`~12.4k cr · 1.8k/h`, warning look past the daily budget; click shows
+ * the breakdown, budget and guard with "Pause all" / "Change budget").
  */
 import * as vscode from 'vscode';
 import type { StreamRegistry } from '../core/stream/streamRegistry';
@@ -24,10 +25,10 @@ export class StatusBar implements vscode.Disposable {
   ) {
     this.connection = vscode.window.createStatusBarItem('chainWatch.connection', vscode.StatusBarAlignment.Left, 50);
     this.connection.name = 'Chain Watch: Connections';
-    this.connection.command = 'chainWatch.streams.focus';
+    this.connection.command = 'chainWatch.showConnections';
     this.credits = vscode.window.createStatusBarItem('chainWatch.credits', vscode.StatusBarAlignment.Left, 49);
     this.credits.name = 'Chain Watch: Credits';
-    this.credits.command = 'chainWatch.streams.focus';
+    this.credits.command = 'chainWatch.showCredits';
     this.subs.push(
       this.connection,
       this.credits,
@@ -81,7 +82,7 @@ export class StatusBar implements vscode.Disposable {
     }
     const why = this.guard()?.pausedReason();
     if (why) tip.appendMarkdown(`\n${why === 'idle' ? 'Paused to save credits: no VS Code window was focused. They resume when you come back.' : 'Paused: the daily credit budget was reached.'}  \n`);
-    tip.appendMarkdown('\nClick to show the Streams view.');
+    tip.appendMarkdown('\nClick for each stream\'s actions.');
     this.connection.tooltip = tip;
     this.connection.accessibilityInformation = { label: `Chain Watch: ${parts.join(', ')}` };
     this.connection.show();
@@ -110,6 +111,7 @@ export class StatusBar implements vscode.Disposable {
       const budget = vscode.workspace.getConfiguration('chainWatch').get<number>('credits.dailyBudget') ?? 0;
       ct.appendMarkdown(`\nToday: ~${groupDigits(guard.spentToday())}${budget ? ` of ${groupDigits(budget)} budget${over ? ' (over budget)' : ''}` : ''}`);
     }
+    ct.appendMarkdown('\n\nClick for the breakdown, the guard and the budget.');
     this.credits.tooltip = ct;
     this.credits.accessibilityInformation = { label: `Chain Watch credits: about ${groupDigits(total.credits)}, ${compactNumber(total.perHour)} per hour` };
     this.credits.show();

@@ -385,7 +385,8 @@ export abstract class BaseStream implements StreamHandle {
             ...verdict,
           };
           if (mode.kind !== 'live' && verdict.continuity !== 'not_recoverable') gap.replayed = 0;
-          if (mode.kind === 'after') gap.resumedFrom = mode.id;
+          // a provider without replay resumes from nothing, whatever id it last processed
+          if (mode.kind === 'after' && verdict.continuity !== 'not_recoverable') gap.resumedFrom = mode.id;
           this.downAt = undefined;
           this.openGap = gap;
           this.lastGap = gap;

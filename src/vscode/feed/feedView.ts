@@ -139,6 +139,8 @@ export class FeedHub implements vscode.Disposable {
   readonly history: FeedStore;
   private readonly clients = new Set<FeedClient>();
   private readonly colors = new Map<string, number>();
+  /** The last label of every stream seen, removed ones included (bounded by the streams a session ever had). */
+  private readonly labels = new Map<string, string>();
   private readonly subs: Disposable[] = [];
   private streamsTimer: ReturnType<typeof setTimeout> | undefined;
   private lastStreamsJson = '';
@@ -197,16 +199,24 @@ export class FeedHub implements vscode.Disposable {
     }, 100);
   }
 
-  /** The stream list with a stable colour per stream (in order of first appearance). */
+  /**
+   * The stream list with a stable colour per stream (in order of first appearance, never reused), then the streams
+   * that were removed, marked `gone`, so rows that outlive their stream keep its label and colour.
+   */
   streams(): FeedStream[] {
-    return this.source.streams().map((s) => {
+    const live = this.source.streams().map((s) => {
       let color = this.colors.get(s.id);
       if (color === undefined) {
         color = this.colors.size;
         this.colors.set(s.id, color);
       }
+      this.labels.set(s.id, s.label);
       return { id: s.id, label: s.label, color, ...(s.state ? { state: s.state } : {}) };
     });
+    const ids = new Set(live.map((s) => s.id));
+    const gone: FeedStream[] = [];
+    for (const [id, label] of this.labels) if (!ids.has(id)) gone.push({ id, label, color: this.colors.get(id) ?? 0, gone: true });
+    return [...live, ...gone];
   }
 
   /**

@@ -17,6 +17,7 @@ import { envelopeDataText, normalizeWarp, setEventSize, setPayloadText, toNumber
 import { createSseReader } from './sseReader';
 import { capText } from '../untrustedText';
 import { MAX_FRAME_BYTES, frameTooLargeMessage } from '../frameLimits';
+import { MAX_PENDING_EVENTS, MAX_UNSENT_ACK_BYTES, ReadGate } from './readGate';
 import { describeError, redact, registerSecret } from '../redact';
 import { keyTransportProblem } from '../transportSecurity';
 import type { StreamDefinition } from '../stream/stream';
@@ -36,6 +37,10 @@ export interface WarpStreamDeps extends BaseStreamDeps {
   getKey(def: StreamDefinition): Promise<string | undefined>;
   /** Largest WebSocket frame or unfinished SSE line/event accepted, in bytes (default {@link MAX_FRAME_BYTES}). */
   maxFrameBytes?: number;
+  /** WebSocket: pause reading at this many received, unprocessed events (default {@link MAX_PENDING_EVENTS}). */
+  maxPendingEvents?: number;
+  /** WebSocket: drop the connection when this many ACK bytes are unsent (default {@link MAX_UNSENT_ACK_BYTES}). */
+  maxUnsentAckBytes?: number;
 }
 
 /** The HTTP(S) base URL a Warp stream connects to: `def.baseUrl`, else the network's default host. */
@@ -128,9 +133,29 @@ export class WarpStream extends BaseStream {
       socket?.cork();
       for (const id of ids) ws.send(`{"type":"ack","id":${JSON.stringify(id)}}`);
       socket?.uncork();
+      // a server that never reads would make the ACKs pile up in memory: drop it and reconnect
+      const unsent = ws.bufferedAmount;
+      if (unsent > maxUnsentAcks) {
+        finish({ fatal: false, message: `the server is not reading its ACKs (${(unsent / 1048576).toFixed(1)} MiB unsent): connection dropped` });
+        ws.terminate();
+      }
     };
-    const ack = (id: string) => () => {
-      if (acks.push(id) === 1) queueMicrotask(sendAcks);
+    const maxUnsentAcks = this.warpDeps.maxUnsentAckBytes ?? MAX_UNSENT_ACK_BYTES;
+    const gate = new ReadGate(
+      this.warpDeps.maxPendingEvents ?? MAX_PENDING_EVENTS,
+      () => {
+        this.log.debug(`reading paused: ${gate.pending} events waiting to be processed`);
+        ws.pause();
+      },
+      () => {
+        this.log.debug(`reading resumed: ${gate.pending} events waiting`);
+        ws.resume();
+      },
+    );
+    // every event handed to the stream is settled through here once processed (ACKed when it has an id)
+    const settle = (id: string | undefined) => () => {
+      gate.processed();
+      if (id !== undefined && acks.push(id) === 1) queueMicrotask(sendAcks);
     };
     ws.on('unexpected-response', (_req, res) => {
       let body = '';
@@ -204,7 +229,8 @@ export class WarpStream extends BaseStream {
           const dataText = envelopeDataText(text, env as Record<string, unknown>);
           if (dataText !== undefined) setPayloadText(ev, dataText);
           setEventSize(ev, size);
-          sink.event(ev, id !== undefined ? ack(id) : undefined);
+          gate.received();
+          sink.event(ev, settle(id));
         }
       }
     });

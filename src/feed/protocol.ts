@@ -31,8 +31,10 @@ export interface FeedEvent {
   /** EVM reorg: the log was removed from the canonical chain. */
   removed?: boolean;
   warnings?: string[];
-  /** The provider's payload, untouched. */
+  /** The provider's payload, untouched; a summary when `payloadOmitted` is set. */
   payload: unknown;
+  /** Set when the payload (of this many bytes) was too large to keep in the feed: `payload` is a summary. */
+  payloadOmitted?: number;
 }
 
 /** What a reconnect recovered (structurally a `GapContinuity`, see src/core/stream/stream.ts). */

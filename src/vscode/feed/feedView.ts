@@ -20,7 +20,7 @@ import { FeedStore } from '../../feed/store';
 import { defaultMaxEvents } from '../../feed/rowFormat';
 import { isChipValue, mergeMissing } from '../../feed/row';
 import { describeError, redact } from '../../core/redact';
-import type { GapInfo, StreamNotice } from '../../core/stream/stream';
+import type { GapInfo, StreamHandle, StreamNotice } from '../../core/stream/stream';
 import type { StreamRegistry } from '../../core/stream/streamRegistry';
 import type { FeedItem, FeedStream, FromFeed, SavedFilter, ToFeed } from '../../feed/protocol';
 import { assertNever } from '../../feed/protocol';
@@ -31,6 +31,13 @@ import { windowPrompter } from '../prompter';
 import type { Prompter } from '../prompter';
 import { FeedPanels } from './feedPanel';
 import { untrustedText } from '../../core/untrustedText';
+import { eventSize } from '../../core/event';
+import { FEED_MAX_BYTES, feedRowBytes, summarizeForFeed } from '../../feed/summary';
+
+/** A row for an event: large payloads become a summary (the journal keeps them whole). */
+function eventItem(event: ChainEvent): FeedItem {
+  return { kind: 'event', event: summarizeForFeed(event, eventSize(event)) };
+}
 
 /** View id of the feed (a WebviewView in the panel). */
 export const FEED_VIEW_ID = 'chainWatch.feed';
@@ -63,6 +70,8 @@ export interface FeedSource {
   explorerOptions?(stream: string): ExplorerOptions;
   /** Opens an event as a read-only JSON document. Default: an untitled JSON document. */
   openJson?(event: ChainEvent): Thenable<unknown> | Promise<unknown>;
+  /** Reads one event back whole from its stream's memory or journal (a feed row may hold only a summary). */
+  readEvent?(stream: string, id: string): Promise<ChainEvent | undefined>;
 }
 
 /** Options of {@link registerFeed}. */
@@ -112,6 +121,15 @@ export function feedSourceFromRegistry(
     onEvents: (listener) => registry.onEvents((batch) => listener(batch.events)),
     onGap: (listener) => registry.onGap(listener),
     onNotice: (listener) => registry.onNotice(listener),
+    readEvent: async (stream, id) => {
+      const h = registry.get(stream)?.handle as (StreamHandle & { readJournal?: () => Promise<ChainEvent[]> }) | undefined;
+      if (!h) return undefined;
+      const inMemory = h.recent().find((e) => e.id === id);
+      if (inMemory) return inMemory;
+      const all = h.readJournal ? await h.readJournal() : [];
+      for (let i = all.length - 1; i >= 0; i--) if (all[i]!.id === id) return all[i];
+      return undefined;
+    },
     ...hooks,
   };
 }
@@ -154,10 +172,10 @@ export class FeedHub implements vscode.Disposable {
     private readonly prompter: () => Prompter,
     private readonly logger?: Logger,
   ) {
-    this.history = new FeedStore(feedMaxEvents());
-    this.history.push(source.recent().map((event) => ({ kind: 'event' as const, event })));
+    this.history = new FeedStore(feedMaxEvents(), FEED_MAX_BYTES, (item) => feedRowBytes(item, (ev) => eventSize(ev as ChainEvent)));
+    this.history.push(source.recent().map(eventItem));
     this.subs.push(
-      source.onEvents((events) => this.add(events.map((event) => ({ kind: 'event', event })))),
+      source.onEvents((events) => this.add(events.map(eventItem))),
       source.onGap((gap) => this.add([{ kind: 'gap', gap }])),
       source.onNotice((notice) => this.add([{ kind: 'notice', notice }])),
       source.onStreamsChanged(() => this.streamsChanged()),
@@ -290,7 +308,7 @@ export class FeedHub implements vscode.Disposable {
    */
   snapshot(onlyStream?: string): FeedItem[] {
     const current = this.history.all().map((r) => r.item);
-    const merged = mergeMissing(current, this.source.recent().map((event) => ({ kind: 'event' as const, event })));
+    const merged = mergeMissing(current, this.source.recent().map(eventItem));
     if (merged.length !== current.length) {
       this.history.clear();
       this.history.push(merged);
@@ -301,7 +319,17 @@ export class FeedHub implements vscode.Disposable {
       .filter((it) => onlyStream === undefined || streamOf(it) === onlyStream);
   }
 
-  /** Finds a held event. */
+  /**
+   * The whole event for a held row: the row's own event, or (when the row holds only a summary of a large
+   * payload) the event read back from its stream's memory or journal.
+   */
+  async wholeEvent(stream: string, id: string): Promise<ChainEvent | undefined> {
+    const held = this.findEvent(stream, id) as (ChainEvent & { payloadOmitted?: number }) | undefined;
+    if (!held || held.payloadOmitted === undefined) return held;
+    return (await this.source.readEvent?.(stream, id)) ?? undefined;
+  }
+
+  /** Finds a held event (for a large payload: the row's summary, see {@link wholeEvent}). */
   findEvent(stream: string, id: string): ChainEvent | undefined {
     for (let i = this.history.length - 1; i >= 0; i--) {
       const it = this.history.at(i)!.item;
@@ -366,7 +394,7 @@ export class FeedHub implements vscode.Disposable {
         await this.openExplorer(String(msg.stream), msg.target, String(msg.value));
         break;
       case 'openJson': {
-        const ev = this.findEvent(String(msg.stream), String(msg.id));
+        const ev = await this.wholeEvent(String(msg.stream), String(msg.id));
         if (ev) await this.openJson(ev);
         else void vscode.window.showInformationMessage('Chain Watch: that event is no longer in memory (it is still in the journal).');
         break;
@@ -512,9 +540,9 @@ export function registerFeed(context: vscode.ExtensionContext, source: FeedSourc
   const prompter = options.prompter ?? (() => windowPrompter);
   const hub = new FeedHub(context, source, prompter, options.logger);
   const panels = new FeedPanels(hub, prompter);
-  const eventOf = (ctx: RowContext | undefined): ChainEvent | undefined =>
+  const eventOf = async (ctx: RowContext | undefined): Promise<ChainEvent | undefined> =>
     ctx && typeof ctx.chainWatchStream === 'string' && typeof ctx.chainWatchEventId === 'string'
-      ? hub.findEvent(ctx.chainWatchStream, ctx.chainWatchEventId)
+      ? hub.wholeEvent(ctx.chainWatchStream, ctx.chainWatchEventId)
       : undefined;
   const reg = (id: string, fn: (...args: never[]) => unknown) =>
     vscode.commands.registerCommand(id, async (...args: never[]) => {
@@ -572,7 +600,7 @@ export function registerFeed(context: vscode.ExtensionContext, source: FeedSourc
       return d;
     }),
     reg('chainWatch.feed.copyJson', async (ctx: RowContext) => {
-      const ev = eventOf(ctx);
+      const ev = await eventOf(ctx);
       if (!ev) return undefined;
       const text = JSON.stringify(ev, null, 2);
       await vscode.env.clipboard.writeText(text);
@@ -580,13 +608,13 @@ export function registerFeed(context: vscode.ExtensionContext, source: FeedSourc
       return text;
     }),
     reg('chainWatch.feed.openInExplorer', async (ctx: RowContext) => {
-      const ev = eventOf(ctx);
+      const ev = await eventOf(ctx);
       const d = ev?.digest ?? ctx?.chainWatchDigest;
       if (!ctx?.chainWatchStream || !isChipValue(d)) return undefined;
       return hub.openExplorer(ctx.chainWatchStream, 'tx', d);
     }),
     reg('chainWatch.feed.openJson', async (ctx: RowContext) => {
-      const ev = eventOf(ctx);
+      const ev = await eventOf(ctx);
       if (!ev) {
         void vscode.window.showInformationMessage('Chain Watch: that event is no longer in memory (it is still in the journal).');
         return undefined;

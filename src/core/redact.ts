@@ -29,6 +29,19 @@ const patterns: Array<[RegExp, string]> = [
   [/(\b[a-z][a-z0-9+.-]{0,31}:\/\/)[^/\s:@]{1,512}:[^/\s@]{1,512}@/gi, '$1***:***@'],
 ];
 
+/**
+ * Returns `text` with every registered secret replaced by `***` (only that: cheap enough for every event's name,
+ * type and id). Returns `text` itself when nothing is registered or nothing matches.
+ */
+export function redactSecrets(text: string): string {
+  if (secrets.size === 0 || text.length < 4) return text;
+  let out = text;
+  for (const s of secrets) {
+    if (out.includes(s)) out = out.split(s).join('***');
+  }
+  return out;
+}
+
 /** Returns `text` with every registered secret and every key-looking parameter, header or token replaced by `***`. */
 export function redact(text: string): string {
   let out = String(text);

@@ -33,8 +33,10 @@ export interface FeedEvent {
   /** Taken by a drain visit while the stream was paused (`receivedAt` - `timestamp` is the delay). */
   drained?: boolean;
   warnings?: string[];
-  /** The provider's payload, untouched. */
+  /** The provider's payload, untouched; a summary when `payloadOmitted` is set. */
   payload: unknown;
+  /** Set when the payload (of this many bytes) was too large to keep in the feed: `payload` is a summary. */
+  payloadOmitted?: number;
 }
 
 /** What a reconnect recovered (structurally a `GapContinuity`, see src/core/stream/stream.ts). */

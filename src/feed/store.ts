@@ -1,4 +1,4 @@
-/** {@link FeedStore}: a bounded ring of rows (oldest evicted first); gap rows update in place. Pure. */
+/** {@link FeedStore}: a ring of rows bounded by count and by bytes (oldest evicted first); gap rows update in place. Pure. */
 import type { FeedItem } from './protocol';
 import { defaultMaxEvents } from './rowFormat';
 import { FeedRow, rowKey } from './row';
@@ -24,10 +24,25 @@ export class FeedStore {
   private head = 0;
   private nextSeq = 0;
   private readonly gaps = new Map<string, FeedRow>();
+  private readonly rowBytes = new WeakMap<FeedRow, number>();
+  private totalBytes = 0;
 
-  /** `capacity`: most rows kept (at least 1). */
-  constructor(private cap: number = defaultMaxEvents) {
+  /**
+   * @param cap most rows kept (at least 1)
+   * @param maxBytes most bytes of rows kept, as `sizeOf` counts them (default: unbounded); the newest row always stays
+   * @param sizeOf the bytes a row is counted for (default 1,024 per row)
+   */
+  constructor(
+    private cap: number = defaultMaxEvents,
+    private readonly maxBytes = Infinity,
+    private readonly sizeOf: (item: FeedItem) => number = () => 1024,
+  ) {
     this.cap = Math.max(1, Math.floor(cap));
+  }
+
+  /** Bytes of the rows kept, as `sizeOf` counts them. */
+  get bytes(): number {
+    return this.totalBytes;
   }
 
   get capacity(): number {
@@ -80,6 +95,9 @@ export class FeedStore {
         }
       }
       const row = new FeedRow(this.nextSeq++, item);
+      const size = this.sizeOf(item);
+      this.rowBytes.set(row, size);
+      this.totalBytes += size;
       this.rows.push(row);
       if (item.kind === 'gap') this.gaps.set(row.key, row);
       res.added.push(row);
@@ -116,11 +134,13 @@ export class FeedStore {
     this.rows = [];
     this.head = 0;
     this.gaps.clear();
+    this.totalBytes = 0;
   }
 
   private trimTo(cap: number, evicted: FeedRow[]): void {
-    while (this.length > cap) {
+    while (this.length > cap || (this.totalBytes > this.maxBytes && this.length > 1)) {
       const r = this.rows[this.head]!;
+      this.totalBytes -= this.rowBytes.get(r) ?? 0;
       this.rows[this.head] = undefined as unknown as FeedRow;
       this.head++;
       if (r.item.kind === 'gap') this.gaps.delete(r.key);

@@ -73,6 +73,40 @@ export function hostOf(url: string | undefined): string | undefined {
   }
 }
 
+/** The endpoint URL settings, by provider. */
+const URL_SETTINGS: ReadonlyArray<{ key: string; provider: StreamDefinition['provider']; builtIn: string }> = [
+  { key: 'warp.mainnetUrl', provider: 'warp', builtIn: DEFAULT_URLS.warpMainnet },
+  { key: 'warp.testnetUrl', provider: 'warp', builtIn: DEFAULT_URLS.warpTestnet },
+  { key: 'covalent.url', provider: 'covalent', builtIn: DEFAULT_URLS.covalent },
+  { key: 'evm.defaultUrl', provider: 'evm', builtIn: '' },
+  { key: 'goldrush.url', provider: 'goldrush', builtIn: DEFAULT_URLS.goldrush },
+];
+
+/** Each endpoint URL setting: its effective value, what a workspace sets, and what the user (or built-in) value is. */
+export function endpointSettings(): Array<{ id: string; provider: StreamDefinition['provider']; effective: string | undefined; workspace: string | undefined; userOrDefault: string | undefined }> {
+  const c = cfg();
+  return URL_SETTINGS.map((u) => {
+    const i = c.inspect<string>(u.key);
+    const workspace = i?.workspaceFolderValue ?? i?.workspaceValue;
+    return { id: `${SECTION}.${u.key}`, provider: u.provider, effective: c.get<string>(u.key) || undefined, workspace, userOrDefault: i?.globalValue || u.builtIn || undefined };
+  });
+}
+
+/** The real default endpoints of a provider (built in, never from settings), with a word on each. */
+export function builtInEndpoints(provider: StreamDefinition['provider']): Array<{ url: string; what: string }> {
+  return URL_SETTINGS.filter((u) => u.provider === provider && u.builtIn).map((u) => ({ url: u.builtIn, what: u.key.replace(/Url$|\.url$/i, '').replace('.', ' ') }));
+}
+
+/** Ids of the streams defined by the workspace's settings (not the user's). */
+export function workspaceStreamIds(): Set<string> {
+  const i = cfg().inspect<unknown[]>('streams');
+  const ids = new Set<string>();
+  for (const list of [i?.workspaceValue, i?.workspaceFolderValue]) {
+    if (Array.isArray(list)) for (const d of list) if (d && typeof (d as { id?: unknown }).id === 'string') ids.add((d as { id: string }).id);
+  }
+  return ids;
+}
+
 /** Sui explorer for Open in Explorer. */
 export function suiExplorer(): SuiExplorer {
   return cfg().get<string>('explorer.sui') === 'suivision' ? 'suivision' : 'suiscan';

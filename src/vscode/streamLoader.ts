@@ -9,7 +9,8 @@ import type { StreamRegistry } from '../core/stream/streamRegistry';
 import type { StreamStatus } from '../core/stream/stream';
 import type { OutputManager } from './output';
 import type { KeyStore } from './secrets';
-import { effectiveDefinition, readStreams, recentEventsInTree } from './settings';
+import { effectiveDefinition, endpointSettings, readStreams, recentEventsInTree } from './settings';
+import { endpointOverrideWarnings } from '../core/keyHosts';
 import { untrustedText } from '../core/untrustedText';
 
 /** What {@link StreamLoader.sync} did. */
@@ -19,6 +20,7 @@ export type SyncResult = ReturnType<StreamRegistry['sync']>;
 export class StreamLoader implements vscode.Disposable {
   private readonly restored = new Set<string>();
   private readonly lastState = new Map<string, string>();
+  private readonly overridesWarned = new Set<string>();
   private readonly subs: Array<{ dispose(): void }> = [];
 
   /** @param changed called after every load and status change (context keys, view message) */
@@ -45,6 +47,7 @@ export class StreamLoader implements vscode.Disposable {
 
   /** Loads `chainWatch.streams` now; new and changed streams are restored and, when `autoConnect`, connected. */
   sync(): SyncResult {
+    this.warnEndpointOverrides();
     const r = this.registry.sync(readStreams().map(effectiveDefinition));
     for (const p of r.problems) this.logger.warn(`chainWatch.streams: ${p}`);
     if (r.problems.length) void vscode.window.showWarningMessage(`Chain Watch: ${r.problems.length} stream definition(s) skipped: ${untrustedText(r.problems[0])}. Details are in the output.`);
@@ -87,6 +90,16 @@ export class StreamLoader implements vscode.Disposable {
 
   dispose(): void {
     for (const s of this.subs) s.dispose();
+  }
+
+  /** A workspace that re-points an endpoint setting is said out loud, once per override (VS Code hides it when untrusted). */
+  private warnEndpointOverrides(): void {
+    for (const w of endpointOverrideWarnings(endpointSettings())) {
+      if (this.overridesWarned.has(w)) continue;
+      this.overridesWarned.add(w);
+      this.logger.warn(w);
+      void vscode.window.showWarningMessage(`Chain Watch: ${untrustedText(w, 400)}. A key is only ever sent to the host it was saved for.`);
+    }
   }
 
   /** Writes a stream's restored events to its output channel once, then connects it if it auto-connects. */

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import { FakeClock } from '../../src/core/clock';
 import type { Disposable } from '../../src/core/emitter';
 import type { ChainEvent } from '../../src/core/event';
+import { setEventSize } from '../../src/core/event';
 import type { GapInfo, StreamNotice } from '../../src/core/stream/stream';
 import type { ExportFormat, ExportScope, FromFeed, SavedFilter, ToFeed } from '../../src/feed/protocol';
 import { FeedHub } from '../../src/vscode/feed/hub';
@@ -25,6 +26,7 @@ const ev = (stream: string, n: number, extra: Partial<ChainEvent> = {}): ChainEv
 class FakeSource implements FeedSource {
   list: FeedSourceStream[] = [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }];
   held: ChainEvent[] = [];
+  readEvent?: (stream: string, id: string) => Promise<ChainEvent | undefined>;
   private readonly events = new Set<(e: ChainEvent[]) => void>();
   private readonly gaps = new Set<(g: GapInfo) => void>();
   private readonly changed = new Set<() => void>();
@@ -311,5 +313,22 @@ describe('FeedHub (fake webview, fake clock)', () => {
     source.emit(ev('a', 1));
     clock.advance(100);
     assert.strictEqual(w.of('items').length, 0);
+  });
+});
+
+describe('FeedHub: large payloads', () => {
+  it('holds an event over 64 KiB as a summary row and reads it back whole for Open as JSON', async () => {
+    const { source, hub } = setup();
+    const big = ev('a', 1, { payload: { blob: 'x'.repeat(200_000) } });
+    setEventSize(big, 200_100);
+    const whole = { ...big };
+    source.readEvent = async (stream, id) => (stream === 'a' && id === big.id ? whole : undefined);
+    source.emit(big, ev('a', 2));
+    const held = hub.findEvent('a', big.id) as ChainEvent & { payloadOmitted?: number };
+    assert.strictEqual(held.payloadOmitted, 200_100);
+    assert.ok(JSON.stringify(held.payload).length < 300, 'the row holds a summary');
+    assert.strictEqual(await hub.wholeEvent('a', big.id), whole);
+    const small = await hub.wholeEvent('a', '2_0');
+    assert.deepStrictEqual(small?.payload, { n: 2 });
   });
 });

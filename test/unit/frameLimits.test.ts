@@ -7,7 +7,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { FakeClock } from '../../src/core/clock';
+import { WebSocketServer } from 'ws';
 import { frameTooLargeMessage, MAX_FRAME_BYTES } from '../../src/core/frameLimits';
+import { BoundedWebSocket } from '../../src/core/goldrush/goldrushSocket';
 import type { StreamDefinition } from '../../src/core/stream/stream';
 import { createSseReader } from '../../src/core/warp/sseReader';
 import { WarpStream } from '../../src/core/warp/warpStream';
@@ -98,5 +100,23 @@ describe('frame limits', () => {
     r.reset();
     r.feed('data: ok\n\n');
     assert.deepStrictEqual(data, ['ok']);
+  });
+});
+
+describe('frame limits: GoldRush socket', () => {
+  it('the default graphql-ws socket refuses a message over its maxPayload and closes', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((r) => wss.once('listening', r));
+    wss.on('connection', (s) => s.send('z'.repeat(4096)));
+    try {
+      const port = (wss.address() as { port: number }).port;
+      const ws = new BoundedWebSocket(`ws://127.0.0.1:${port}/graphql`, 'graphql-transport-ws', 1024);
+      const errors: string[] = [];
+      ws.on('error', (e: Error & { code?: string }) => errors.push(e.code ?? e.message));
+      await new Promise((r) => ws.once('close', r));
+      assert.deepStrictEqual(errors, ['WS_ERR_UNSUPPORTED_MESSAGE_LENGTH']);
+    } finally {
+      wss.close();
+    }
   });
 });

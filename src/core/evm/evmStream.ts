@@ -69,27 +69,37 @@ export function evmEndpointUrl(def: StreamDefinition, saved: string | undefined)
 }
 
 /**
- * Registers the key-bearing parts of an endpoint URL with {@link registerSecret}: user (8+ characters) and
- * password (6+), every query value of 8+ characters, and every path segment that looks like a key (16+ URL-safe characters, or 12+ with a digit, as Alchemy, Infura
- * and QuickNode put them). The rest of the URL stays readable (`wss://eth-mainnet.g.alchemy.com/v2/***`).
- * An unparsable URL is registered whole. Returns the parts registered.
+ * Path segments and query values that name an API shape, not a key: never registered (they would redact ordinary
+ * words such as "mainnet" everywhere). Everything else in a saved secret URL is.
+ */
+const COMMON_URL_WORDS = /^(?:v\d{1,2}|ws|wss|rpc|api|http|https|graphql|stream|streams|jsonrpc|json-rpc|ext|public|node|nodes|mainnet|testnet|devnet|sepolia|holesky|goerli|eth|ethereum|polygon|arbitrum|optimism|base|bsc|avalanche|true|false|\d{1,10})$/i;
+
+/**
+ * Registers the key-bearing parts of a saved endpoint URL with {@link registerSecret}: user and password, and
+ * every path segment and query value (short or punctuated keys such as `/v2/abcDEFgh` or `…+…=` included) except
+ * the common API words in {@link COMMON_URL_WORDS}; each raw and percent-decoded (`registerSecret` ignores values
+ * under 4 characters). The rest of the URL stays readable (`wss://eth-mainnet.g.alchemy.com/v2/***`). An
+ * unparsable URL is registered whole. Returns the parts registered.
  */
 export function registerEndpointSecrets(url: string): string[] {
   const parts: string[] = [];
+  const add = (raw: string, decoded: string) => {
+    if (raw && !COMMON_URL_WORDS.test(decoded)) parts.push(raw, decoded);
+  };
   try {
     const u = new URL(url);
-    // short values ("user", "true") would redact ordinary words everywhere; redact()'s own patterns still hide them
-    // inside URLs and key= parameters
-    if (u.username.length >= 8) parts.push(u.username, safeDecode(u.username));
-    if (u.password.length >= 6) parts.push(u.password, safeDecode(u.password));
-    for (const seg of u.pathname.split('/')) {
-      if (/^[A-Za-z0-9_.~%-]+$/.test(seg) && (seg.length >= 16 || (seg.length >= 12 && /\d/.test(seg)))) parts.push(seg, safeDecode(seg));
+    add(u.username, safeDecode(u.username));
+    add(u.password, safeDecode(u.password));
+    for (const seg of u.pathname.split('/')) add(seg, safeDecode(seg));
+    for (const [, v] of u.searchParams) add(encodeURIComponent(v), v);
+    for (const pair of u.search.slice(1).split('&')) {
+      const raw = pair.slice(pair.indexOf('=') + 1);
+      if (pair.includes('=')) add(raw, safeDecode(raw));
     }
-    for (const [, v] of u.searchParams) if (v.length >= 8) parts.push(v, encodeURIComponent(v));
   } catch {
     parts.push(url);
   }
-  const unique = [...new Set(parts)];
+  const unique = [...new Set(parts.filter((p) => p.length >= 4))];
   for (const p of unique) registerSecret(p);
   return unique;
 }

@@ -15,6 +15,17 @@ import type { Clock, TimerHandle } from '../clock';
 import type { Logger } from '../logger';
 import { describeError, redact, registerSecret } from '../redact';
 import { outcomeForSinkError, type GoldRushOutcome } from './goldrushOutcome';
+import { MAX_FRAME_BYTES } from '../frameLimits';
+
+/**
+ * The default socket for graphql-ws: `ws` with a {@link MAX_FRAME_BYTES} `maxPayload` (ws's own default is 100 MiB).
+ * A larger message closes the socket with 1009 and every subscription on it reconnects.
+ */
+export class BoundedWebSocket extends WebSocket {
+  constructor(url: string, protocols?: string | string[], maxPayload = MAX_FRAME_BYTES) {
+    super(url, protocols, { maxPayload });
+  }
+}
 
 /** What one subscription hears from the shared socket. Nothing is called after `error` or `complete`. */
 export interface GoldRushSubscriber {
@@ -71,7 +82,7 @@ export class GoldRushSocket {
     const log = opts.logger;
     this.client = createClient({
       url: opts.url,
-      webSocketImpl: opts.webSocketImpl ?? WebSocket,
+      webSocketImpl: opts.webSocketImpl ?? BoundedWebSocket,
       connectionParams: () => ({ GOLDRUSH_API_KEY: opts.key ?? '' }),
       lazy: true,
       lazyCloseTimeout: 0,

@@ -32,7 +32,7 @@ import { Journal, type JournalOptions } from './journal';
 import { ResumeCursor, type CursorPosition } from './resumeCursor';
 import { nullLogger, type Logger } from '../logger';
 import { describeError, redact } from '../redact';
-import { capEventDepth } from '../payloadDepth';
+import { acceptEvent } from '../eventIntake';
 import { streamIdentity, streamKey } from './streamKey';
 import type {
   ConnectMode,
@@ -567,12 +567,12 @@ export abstract class BaseStream implements StreamHandle {
       event: (ev, ack) => {
         if (!current()) return;
         this.lastActivityAt = this.clock.now();
+        acceptEvent(ev);
         const duplicate = this.dedup.seen(ev.id);
         if (duplicate) {
           this.duplicates++;
           this.log.debug(`duplicate ${ev.id} dropped`);
         } else {
-          capEventDepth(ev);
           this.pendingEvents.push(ev);
           if (ev.warnings) for (const w of ev.warnings) this.emitNotice('warn', w);
         }

@@ -36,6 +36,7 @@ import { decodeSseMessage, parseWsEnvelope, type WarpFrame, type WarpMessageId }
 import { createWarpReplayJudge, warpReconnectVerdict } from './warpReplay';
 import { createSseReader } from './sseReader';
 import { MAX_FRAME_BYTES, frameTooLargeMessage } from '../frameLimits';
+import { MAX_PENDING_EVENTS, MAX_UNSENT_ACK_BYTES, ReadGate } from './readGate';
 import { describeError, redact, registerSecret } from '../redact';
 import { keyTransportProblem } from '../transportSecurity';
 import type { StreamDefinition } from '../stream/stream';
@@ -55,6 +56,10 @@ export interface WarpStreamDeps extends BaseStreamDeps {
   getKey(def: StreamDefinition): Promise<string | undefined>;
   /** Largest WebSocket frame or unfinished SSE line/event accepted, in bytes (default {@link MAX_FRAME_BYTES}). */
   maxFrameBytes?: number;
+  /** WebSocket: pause reading at this many received, unprocessed events (default {@link MAX_PENDING_EVENTS}). */
+  maxPendingEvents?: number;
+  /** WebSocket: drop the connection when this many ACK bytes are unsent (default {@link MAX_UNSENT_ACK_BYTES}). */
+  maxUnsentAckBytes?: number;
 }
 
 /** The HTTP(S) base URL a Warp stream connects to: `def.baseUrl`, else the network's default host. */
@@ -122,10 +127,11 @@ export class WarpStream extends BaseStream {
   }
 
   /**
-   * What one decoded frame does: data becomes an event (ACKed through `ack` with its id as received), control
+   * What one decoded frame does: data becomes an event (settled through `settle` once processed: ACKed with its id
+   * as received, and counted for backpressure), control
    * frames move the connection's state. Returns true for `quota_exceeded` (the close that follows is fatal).
    */
-  private handleFrame(frame: WarpFrame, sink: TransportSink, size: number, ack?: (id: WarpMessageId) => () => void): boolean {
+  private handleFrame(frame: WarpFrame, sink: TransportSink, size: number, settle?: (id: WarpMessageId | undefined) => () => void): boolean {
     switch (frame.kind) {
       case 'invalid':
         sink.activity();
@@ -150,7 +156,7 @@ export class WarpStream extends BaseStream {
         const ev = normalizeWarp(this.definition.id, frame.name, frame.id, frame.data, this.clock.now());
         if (frame.dataText !== undefined) setPayloadText(ev, frame.dataText);
         setEventSize(ev, size);
-        sink.event(ev, frame.id !== undefined && ack ? ack(frame.id) : undefined);
+        sink.event(ev, settle?.(frame.id));
         return false;
       }
     }
@@ -194,9 +200,32 @@ export class WarpStream extends BaseStream {
       socket?.cork();
       for (const id of ids) ws.send(`{"type":"ack","id":${JSON.stringify(id)}}`);
       socket?.uncork();
+      // a server that never reads would make the ACKs pile up in memory: drop it and reconnect
+      const unsent = ws.bufferedAmount;
+      if (unsent > maxUnsentAcks) {
+        finish({ fatal: false, message: `the server is not reading its ACKs (${(unsent / 1048576).toFixed(1)} MiB unsent): connection dropped` });
+        ws.terminate();
+      }
     };
-    const ack = (id: WarpMessageId) => () => {
-      if (acks.push(id) === 1) queueMicrotask(sendAcks);
+    const maxUnsentAcks = this.warpDeps.maxUnsentAckBytes ?? MAX_UNSENT_ACK_BYTES;
+    const gate = new ReadGate(
+      this.warpDeps.maxPendingEvents ?? MAX_PENDING_EVENTS,
+      () => {
+        this.log.debug(`reading paused: ${gate.pending} events waiting to be processed`);
+        ws.pause();
+      },
+      () => {
+        this.log.debug(`reading resumed: ${gate.pending} events waiting`);
+        ws.resume();
+      },
+    );
+    // every event handed to the stream counts as pending until it is processed (then ACKed when it has an id)
+    const settle = (id: WarpMessageId | undefined) => {
+      gate.received();
+      return () => {
+        gate.processed();
+        if (id !== undefined && acks.push(id) === 1) queueMicrotask(sendAcks);
+      };
     };
     ws.on('unexpected-response', (_req, res) => {
       let body = '';
@@ -224,7 +253,7 @@ export class WarpStream extends BaseStream {
         return;
       }
       if (size > LARGE_FRAME_BYTES) sink.notice('warn', `large frame (${(size / 1048576).toFixed(1)} MB)`);
-      if (this.handleFrame(parseWsEnvelope(rawText(data)), sink, size, ack)) quotaSeen = true;
+      if (this.handleFrame(parseWsEnvelope(rawText(data)), sink, size, settle)) quotaSeen = true;
     });
     ws.on('close', (code: number, reason: Buffer) => {
       finish(outcomeForClose(code, reason.toString('utf8'), quotaSeen));

@@ -1,24 +1,33 @@
 /** The key commands: Set API Key (provider, host, key; stored per host in the OS keychain) and Clear API Key. */
 import * as vscode from 'vscode';
 import type { Provider } from '../../core/event';
-import { defaultBaseUrl, effectiveDefinition, hostOf } from '../settings';
+import { keyHostChoices, type EndpointOrigin } from '../../core/keyHosts';
+import { builtInEndpoints, effectiveDefinition, endpointSettings, hostOf, workspaceStreamIds } from '../settings';
 import type { Arg, CommandDeps } from './commandDeps';
 import { registerCommand, streamIdOf } from './commandDeps';
 
 const providerNames: Record<Provider, string> = { warp: 'Inodra Warp', covalent: 'Covalent (legacy STOMP)', evm: 'EVM node', goldrush: 'GoldRush Streaming' };
 
 async function chooseHost(d: CommandDeps, provider: Provider, title: string): Promise<string | undefined> {
-  const hosts = new Set<string>();
-  const add = (u: string | undefined) => {
-    const h = hostOf(u);
-    if (h) hosts.add(h);
-  };
-  if (provider === 'warp') {
-    add(defaultBaseUrl({ id: 'x', provider: 'warp', network: 'mainnet' }));
-    add(defaultBaseUrl({ id: 'x', provider: 'warp', network: 'testnet' }));
-  } else add(defaultBaseUrl({ id: 'x', provider }));
-  for (const s of d.registry.list()) if (s.handle.definition.provider === provider && s.origin === 'settings') add(effectiveDefinition(s.handle.definition).baseUrl);
-  const items: Array<vscode.QuickPickItem & { host?: string }> = [...hosts].map((h) => ({ label: h, host: h }));
+  // the real default hosts always; hosts that only a workspace names are marked (a look-alike could be one)
+  const fromWorkspace = workspaceStreamIds();
+  const configured: Array<{ url: string | undefined; origin: EndpointOrigin }> = [];
+  for (const e of endpointSettings()) {
+    if (e.provider !== provider) continue;
+    if (e.workspace) configured.push({ url: e.workspace, origin: 'workspace' });
+    if (e.userOrDefault) configured.push({ url: e.userOrDefault, origin: 'user' });
+  }
+  const workspaceHosts = new Set(configured.filter((c) => c.origin === 'workspace').map((c) => hostOf(c.url)));
+  for (const s of d.registry.list()) {
+    if (s.handle.definition.provider !== provider || s.origin !== 'settings') continue;
+    const url = effectiveDefinition(s.handle.definition).baseUrl;
+    configured.push({ url, origin: fromWorkspace.has(s.id) || workspaceHosts.has(hostOf(url)) ? 'workspace' : 'user' });
+  }
+  const items: Array<vscode.QuickPickItem & { host?: string }> = keyHostChoices(builtInEndpoints(provider), configured).map((c) => ({
+    label: c.fromWorkspace ? `$(warning) ${c.host}` : c.host,
+    description: c.description,
+    host: c.host,
+  }));
   items.push({ label: 'Other host...', description: 'type a host name (and port)' });
   const picked = await d.prompter().pick(items, { title, placeholder: 'The key is sent only to this host', step: 2, totalSteps: 3 });
   if (!picked) return undefined;

@@ -38,9 +38,9 @@ function register(id: string, fn: (...args: never[]) => unknown): vscode.Disposa
 
 /** Registers the feed's commands; the caller puts the result into `context.subscriptions`. */
 export function registerFeedCommands(hub: FeedHub, actions: FeedActions, panels: FeedPanels): vscode.Disposable[] {
-  const eventOf = (ctx: RowContext | undefined): ChainEvent | undefined =>
+  const eventOf = async (ctx: RowContext | undefined): Promise<ChainEvent | undefined> =>
     ctx && typeof ctx.chainWatchStream === 'string' && typeof ctx.chainWatchEventId === 'string'
-      ? hub.findEvent(ctx.chainWatchStream, ctx.chainWatchEventId)
+      ? hub.wholeEvent(ctx.chainWatchStream, ctx.chainWatchEventId)
       : undefined;
   return [
     register('chainWatch.openFeedInEditor', (arg: unknown) => {
@@ -68,7 +68,7 @@ export function registerFeedCommands(hub: FeedHub, actions: FeedActions, panels:
       return d;
     }),
     register('chainWatch.feed.copyJson', async (ctx: RowContext) => {
-      const ev = eventOf(ctx);
+      const ev = await eventOf(ctx);
       if (!ev) return undefined;
       const text = JSON.stringify(ev, null, 2);
       await vscode.env.clipboard.writeText(text);
@@ -76,13 +76,13 @@ export function registerFeedCommands(hub: FeedHub, actions: FeedActions, panels:
       return text;
     }),
     register('chainWatch.feed.openInExplorer', async (ctx: RowContext) => {
-      const ev = eventOf(ctx);
+      const ev = await eventOf(ctx);
       const d = ev?.digest ?? ctx?.chainWatchDigest;
       if (!ctx?.chainWatchStream || !isChipValue(d)) return undefined;
       return openExplorer(hub, actions, ctx.chainWatchStream, 'tx', d);
     }),
     register('chainWatch.feed.openJson', async (ctx: RowContext) => {
-      const ev = eventOf(ctx);
+      const ev = await eventOf(ctx);
       if (!ev) {
         actions.info(NOT_IN_MEMORY);
         return undefined;

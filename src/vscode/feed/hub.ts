@@ -11,6 +11,8 @@ import type { Clock, TimerHandle } from '../../core/clock';
 import { systemClock } from '../../core/clock';
 import type { Disposable } from '../../core/emitter';
 import type { ChainEvent } from '../../core/event';
+import { eventSize } from '../../core/event';
+import { FEED_MAX_BYTES, feedRowBytes, summarizeForFeed } from '../../feed/summary';
 import { explorerAddressUrl, explorerTxUrl, explorerUrlForValue } from '../../core/explorers';
 import { FeedStore } from '../../feed/store';
 import { mergeMissing, isChipValue } from '../../feed/row';
@@ -22,6 +24,11 @@ import type { FeedSource } from './source';
 const BATCH_MS = 50;
 /** Stream status changes come in bursts (every stream reconnecting): they are coalesced over this window. */
 const STREAMS_COALESCE_MS = 100;
+
+/** A row for an event: a payload over 64 KiB becomes a summary (the journal keeps it whole). */
+function eventItem(event: ChainEvent): FeedItem {
+  return { kind: 'event', event: summarizeForFeed(event, eventSize(event)) };
+}
 
 /** The two members of a VS Code webview the hub uses. */
 export interface FeedWebview {
@@ -80,10 +87,10 @@ export class FeedHub implements Disposable {
     private readonly options: FeedHubOptions,
   ) {
     this.clock = options.clock ?? systemClock;
-    this.history = new FeedStore(options.maxEvents);
-    this.history.push(source.recent().map((event) => ({ kind: 'event' as const, event })));
+    this.history = new FeedStore(options.maxEvents, FEED_MAX_BYTES, (item) => feedRowBytes(item, (ev) => eventSize(ev as ChainEvent)));
+    this.history.push(source.recent().map(eventItem));
     this.subs.push(
-      source.onEvents((events) => this.add(events.map((event) => ({ kind: 'event', event })))),
+      source.onEvents((events) => this.add(events.map(eventItem))),
       source.onGap((gap) => this.add([{ kind: 'gap', gap }])),
       source.onNotice((notice) => this.add([{ kind: 'notice', notice }])),
       source.onStreamsChanged(() => this.streamsChanged()),
@@ -244,7 +251,7 @@ export class FeedHub implements Disposable {
    */
   snapshot(onlyStream?: string): FeedItem[] {
     const current = this.history.all().map((r) => r.item);
-    const merged = mergeMissing(current, this.source.recent().map((event) => ({ kind: 'event' as const, event })));
+    const merged = mergeMissing(current, this.source.recent().map(eventItem));
     if (merged.length !== current.length) {
       this.history.clear();
       this.history.push(merged);
@@ -256,6 +263,17 @@ export class FeedHub implements Disposable {
   }
 
   /** Finds a held event. */
+  /**
+   * The whole event for a held row: the row's own event, or (when the row holds only a summary of a large
+   * payload) the event read back from its stream's memory or journal.
+   */
+  async wholeEvent(stream: string, id: string): Promise<ChainEvent | undefined> {
+    const held = this.findEvent(stream, id) as (ChainEvent & { payloadOmitted?: number }) | undefined;
+    if (!held || held.payloadOmitted === undefined) return held;
+    return (await this.source.readEvent?.(stream, id)) ?? undefined;
+  }
+
+  /** A held event (for a large payload: the row's summary, see {@link wholeEvent}). */
   findEvent(stream: string, id: string): ChainEvent | undefined {
     for (let i = this.history.length - 1; i >= 0; i--) {
       const it = this.history.at(i)!.item;

@@ -68,7 +68,7 @@ export function feedMessageHandler(hub: FeedHub, actions: FeedActions): FeedMess
         await openExplorer(hub, actions, String(msg.stream), msg.target, String(msg.value));
         break;
       case 'openJson': {
-        const ev = hub.findEvent(String(msg.stream), String(msg.id));
+        const ev = await hub.wholeEvent(String(msg.stream), String(msg.id));
         if (ev) await actions.openJson(ev);
         else actions.info(NOT_IN_MEMORY);
         break;

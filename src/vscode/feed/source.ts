@@ -2,7 +2,7 @@
 import type { Disposable } from '../../core/emitter';
 import type { ChainEvent } from '../../core/event';
 import type { ExplorerOptions } from '../../core/explorers';
-import type { GapInfo, StreamNotice } from '../../core/stream/stream';
+import type { GapInfo, StreamHandle, StreamNotice } from '../../core/stream/stream';
 import type { StreamRegistry } from '../../core/stream/streamRegistry';
 
 /** A stream as the feed lists it. */
@@ -28,6 +28,8 @@ export interface FeedSource {
   explorerOptions?(stream: string): ExplorerOptions;
   /** Opens an event as a read-only JSON document. Default: an untitled JSON document. */
   openJson?(event: ChainEvent): Thenable<unknown> | Promise<unknown>;
+  /** Reads one event back whole from its stream's memory or journal (a feed row may hold only a summary). */
+  readEvent?(stream: string, id: string): Promise<ChainEvent | undefined>;
 }
 
 /** Adapts the extension's {@link StreamRegistry} (plus optional hooks) to a {@link FeedSource}. */
@@ -51,6 +53,15 @@ export function feedSourceFromRegistry(
     onEvents: (listener) => registry.onEvents((batch) => listener(batch.events)),
     onGap: (listener) => registry.onGap(listener),
     onNotice: (listener) => registry.onNotice(listener),
+    readEvent: async (stream, id) => {
+      const h = registry.get(stream)?.handle as (StreamHandle & { readJournal?: () => Promise<ChainEvent[]> }) | undefined;
+      if (!h) return undefined;
+      const inMemory = h.recent().find((e) => e.id === id);
+      if (inMemory) return inMemory;
+      const all = h.readJournal ? await h.readJournal() : [];
+      for (let i = all.length - 1; i >= 0; i--) if (all[i]!.id === id) return all[i];
+      return undefined;
+    },
     ...hooks,
   };
 }

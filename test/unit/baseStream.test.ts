@@ -90,6 +90,28 @@ describe('BaseStream', () => {
     assert.strictEqual(gaps[0].replayed, undefined);
   });
 
+  it('events still pending when the stream is disposed reach the listeners before the emitters close', async () => {
+    const seen: string[] = [];
+    s.onEvents((b) => seen.push(...b.map((e) => e.id)));
+    s.connect();
+    await tick();
+    s.sink.event(ev('p1'));
+    s.sink.event(ev('p2'));
+    s.dispose();
+    await s.flush();
+    await tick();
+    assert.deepStrictEqual(seen, ['p1', 'p2']);
+  });
+
+  it('the resume cursor is only a server-issued id: an event without one never moves it', async () => {
+    s.connect();
+    await tick();
+    s.sink.event({ ...ev('k1'), messageId: 'm1' });
+    s.sink.event({ ...ev('~derived'), provider: 'warp' });
+    await s.flush();
+    assert.strictEqual(s.status().lastEventId, 'm1');
+  });
+
   describe('replay counts: only where the provider replays, and a bounded number of row updates', () => {
     async function reconnectAndSend(replay: 'buffer' | 'backfill' | 'none', batches: number, perBatch: number): Promise<{ gaps: GapInfo[]; stream: MemoryStream }> {
       const stream = new MemoryStream({ id: 'r', provider: 'evm' }, { clock, random: () => 0.5 }, { billed: false, replay });

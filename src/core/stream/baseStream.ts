@@ -240,6 +240,8 @@ export abstract class BaseStream implements StreamHandle {
 
   /** The provider's judge of the current reconnect's replay, until the replay is over. */
   private judge: ReplayJudge | undefined;
+  /** The current gap changed (duplicates counted) since listeners last heard of it. */
+  private gapDirty = false;
 
   /** Events received and not yet processed, in arrival order, and the ACKs to send once they are. */
   private pendingEvents: ChainEvent[] = [];
@@ -643,7 +645,7 @@ export abstract class BaseStream implements StreamHandle {
     const events = this.pendingEvents;
     const acks = this.pendingAcks;
     const cursors = this.pendingCursors;
-    if (events.length === 0 && acks.length === 0 && cursors.length === 0) return;
+    if (events.length === 0 && acks.length === 0 && cursors.length === 0 && !this.gapDirty) return;
     this.pendingEvents = [];
     this.pendingAcks = [];
     this.pendingCursors = [];
@@ -666,6 +668,10 @@ export abstract class BaseStream implements StreamHandle {
     }
     // the cursor moves only once the events are journaled and shown
     this.advanceCursor(events, cursors);
+    if (this.gapDirty) {
+      this.gapDirty = false;
+      if (this.lastGap) this.gapEmitter.fire({ ...this.lastGap }, (e) => this.listenerError(e));
+    }
     for (const ack of acks) {
       try {
         ack();
@@ -738,16 +744,16 @@ export abstract class BaseStream implements StreamHandle {
     const judge = this.judge;
     const gap = this.lastGap;
     if (!gap) return;
+    // the count reaches the listeners once per processed batch, not once per duplicate
     if (duplicate) {
       gap.duplicatesDropped++;
-      if (!judge) this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
+      this.gapDirty = true;
     }
     if (!judge) return;
     const replayed = ev.timestamp !== undefined && ev.timestamp < gap.resumedAt;
     const verdict = replayed ? judge.event(ev, duplicate) : judge.end(ev, duplicate);
     if (!replayed) this.judge = undefined;
     if (verdict) this.applyVerdict(verdict);
-    else if (duplicate) this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
   }
 
   /** Replaces the judged part of the current gap and tells the listeners. */
@@ -758,6 +764,7 @@ export abstract class BaseStream implements StreamHandle {
     delete gap.missingTo;
     delete gap.reason;
     Object.assign(gap, verdict);
+    this.gapDirty = false;
     this.log.info(`reconnect ${gap.gapId}: ${verdict.continuity}${verdict.reason ? `: ${verdict.reason}` : ''}`);
     this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
   }

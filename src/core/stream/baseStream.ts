@@ -99,9 +99,6 @@ export interface GapVerdict {
  */
 export type ReplaySource = 'buffer' | 'backfill' | 'none';
 
-/** How often a gap row is updated while a buffer replay is being counted: at 1, 2, 4, 8... events, then once at its end. */
-const REPLAY_UPDATE_GROWTH = 2;
-
 /** What a provider's {@link ReplayJudge} is told about the reconnect it judges. All times ms since epoch. */
 export interface ReplayContext {
   mode: ResolvedMode;
@@ -185,8 +182,6 @@ export abstract class BaseStream implements StreamHandle {
   private readonly meter = new CreditMeter();
   private readonly billed: boolean;
   private readonly replaySource: ReplaySource;
-  /** The replay count last sent to gap listeners (updates are spaced by {@link REPLAY_UPDATE_GROWTH}). */
-  private replayFired = 0;
 
   private readonly eventsEmitter = new Emitter<ChainEvent[]>();
   private readonly statusEmitter = new Emitter<StreamStatus>();
@@ -557,7 +552,6 @@ export abstract class BaseStream implements StreamHandle {
           this.applyPendingLoss(gap);
           this.downAt = undefined;
           this.openGap = this.replaySource === 'buffer' ? gap : undefined;
-          this.replayFired = 0;
           this.lastGap = gap;
           this.latestGap = gap;
           if (verdict.reason) this.log.info(`reconnected: ${verdict.continuity}: ${verdict.reason}`);
@@ -873,8 +867,7 @@ export abstract class BaseStream implements StreamHandle {
 
   /**
    * With a `buffer` replay: events whose chain time is before the reconnect count as replayed, until the first
-   * that is not. The gap row is updated a bounded number of times (at 1, 2, 4, 8... and once when the replay ends),
-   * not once per batch.
+   * that is not (one gap update per processed batch that counted some). Other replay sources never get here.
    */
   private countReplayed(events: ChainEvent[]): void {
     const gap = this.openGap;
@@ -888,11 +881,8 @@ export abstract class BaseStream implements StreamHandle {
         break;
       }
     }
-    if (n > 0) gap.replayed = (gap.replayed ?? 0) + n;
-    const count = gap.replayed ?? 0;
-    const due = count > 0 && count >= Math.max(1, this.replayFired * REPLAY_UPDATE_GROWTH);
-    if (due || (done && count !== this.replayFired)) {
-      this.replayFired = count;
+    if (n > 0) {
+      gap.replayed = (gap.replayed ?? 0) + n;
       this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
     }
     if (done) this.openGap = undefined;

@@ -72,7 +72,7 @@ describe('feedRows: display text', () => {
     assert.strictEqual(summarize(ev(1, { payload: { data: { a: 1, b: 'x\u202Ey', c: { d: 1 }, e: [1, 2] } } })), 'a=1  b=x\\u202ey  c={1}  e=[2]');
     const s = summarize(ev(1, { payload: { data: { big: 'Z'.repeat(1 << 20) } } }));
     assert.ok(s.length <= 160, `summary is ${s.length} chars`);
-    assert.match(summarize(ev(1, { removed: true, kind: 'log', payload: { decoded: { params: [{ name: 'reserve0', value: '10' }] } } })), /^REMOVED \(reorg\)  reserve0=10$/);
+    assert.match(summarize(ev(1, { removed: true, kind: 'log', payload: { decoded: { params: [{ name: 'reserve0', value: '10' }] } } })), /^REMOVED \(reorg\) {2}reserve0=10$/);
   });
   it('offers chips only for hash-looking values', () => {
     assert.ok(isChipValue('0xabc'));

@@ -90,6 +90,28 @@ describe('BaseStream', () => {
     assert.strictEqual(gaps[0].replayed, undefined);
   });
 
+  it('events still pending when the stream is disposed reach the listeners before the emitters close', async () => {
+    const seen: string[] = [];
+    s.onEvents((b) => seen.push(...b.map((e) => e.id)));
+    s.connect();
+    await tick();
+    s.sink.event(ev('p1'));
+    s.sink.event(ev('p2'));
+    s.dispose();
+    await s.flush();
+    await tick();
+    assert.deepStrictEqual(seen, ['p1', 'p2']);
+  });
+
+  it('the resume cursor is only a server-issued id: an event without one never moves it', async () => {
+    s.connect();
+    await tick();
+    s.sink.event({ ...ev('k1'), messageId: 'm1' });
+    s.sink.event({ ...ev('~derived'), provider: 'warp' });
+    await s.flush();
+    assert.strictEqual(s.status().lastEventId, 'm1');
+  });
+
   it('gives up on an attempt that never becomes live after the connect timeout, then retries', async () => {
     s.behaviour = 'hang';
     s.connect();

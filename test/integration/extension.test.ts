@@ -49,7 +49,7 @@ describe('Chain Watch extension', () => {
     const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: Array<{ command: string }> } };
     api.setPrompter(new ScriptedPrompter([]));
     const before = api.logLines().length;
-    const skip = new Set(['chainWatch.startDemo', 'chainWatch.startEvmDemo', 'chainWatch.stopDemo']);
+    const skip = new Set(['chainWatch.startDemo', 'chainWatch.startEvmDemo', 'chainWatch.startGoldRushDemo', 'chainWatch.stopDemo']);
     for (const { command } of pkg.contributes.commands) {
       if (skip.has(command)) continue;
       await vscode.commands.executeCommand(command);
@@ -120,6 +120,26 @@ describe('Chain Watch extension', () => {
     assert.ok(st.message?.includes(`no API key saved for ${host}`), st.message);
     assert.strictEqual(api.tree().find((r) => r.id === 'it-added')?.description, 'no API key');
     assert.ok(p.asked.some((q) => q.includes(`no API key saved for host ${host}`)), p.asked.join('\n'));
+  });
+
+  it('Add Stream with "Custom endpoint..." saves the base URL (the local simulator), and its key is asked for that host', async () => {
+    const local = new WarpServer({ host: '127.0.0.1', port: 0, streams: [{ id: 'it-custom', type: 'event' }] });
+    await local.start();
+    try {
+      const p = new ScriptedPrompter(['Inodra Warp', 'Custom endpoint...', `${local.baseUrl}/`, 'it-custom', 'WebSocket', 'IT custom', undefined]);
+      api.setPrompter(p);
+      assert.strictEqual(await vscode.commands.executeCommand<string>('chainWatch.addStream'), 'it-custom');
+      const saved = (cfg().get<Array<{ id: string; baseUrl?: string; network?: string }>>('streams') ?? []).find((x) => x.id === 'it-custom');
+      assert.deepStrictEqual([saved?.baseUrl, saved?.network], [local.baseUrl, undefined]);
+      const host = new URL(local.baseUrl).host;
+      await waitUntil(api, () => streamOf(api, 'it-custom').status.stopReason === 'no_key', 'asks for the local host key');
+      assert.ok(p.asked.some((q) => q.includes(`no API key saved for host ${host}`)), p.asked.join('\n'));
+      api.setPrompter(new ScriptedPrompter(['Remove']));
+      await vscode.commands.executeCommand('chainWatch.removeStream', 'it-custom');
+    } finally {
+      api.setPrompter(undefined);
+      await local.stop();
+    }
   });
 
   it('Set API Key (scripted, password input) saves it for that host; the stream connects and its events reach the tree and the output', async () => {
@@ -289,9 +309,9 @@ describe('Chain Watch extension', () => {
     try {
       await cfg().update('covalent.url', cov.url, vscode.ConfigurationTarget.Global);
       const host = new URL(cov.url).host;
-      api.setPrompter(new ScriptedPrompter(['Covalent', host, COV_KEY]));
+      api.setPrompter(new ScriptedPrompter(['Covalent (legacy STOMP)', host, COV_KEY]));
       assert.strictEqual(await vscode.commands.executeCommand<string>('chainWatch.setApiKey'), host);
-      api.setPrompter(new ScriptedPrompter(['Covalent', 'Ethereum', PAIR, 'UNI pair']));
+      api.setPrompter(new ScriptedPrompter(['Covalent (legacy)', 'Ethereum', PAIR, 'UNI pair']));
       const id = await vscode.commands.executeCommand<string>('chainWatch.addStream');
       assert.strictEqual(id, 'uni-pair');
       const def = api.registry.get('uni-pair')!.handle.definition;

@@ -64,12 +64,41 @@ function copyCodicons() {
   for (const f of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(from, f), path.join(to, f));
 }
 
+// Watch mode: one "[watch] build started" / "[watch] build finished" pair around each rebuild, and between them
+// every error of every bundle (the latest result of each) as two lines, `✘ [ERROR] text` then
+// `    file:line:column:`, which the watch task's problem matcher (.vscode/tasks.json) turns into Problems. Listing
+// all bundles' errors each time keeps an error of one bundle in Problems while another bundle rebuilds clean.
+let building = 0;
+const errorsByBundle = new Map();
+function problemMatcherPlugin(bundle) {
+  return {
+    name: 'problem-matcher',
+    setup(build) {
+      build.onStart(() => {
+        if (building++ === 0) console.log('[watch] build started');
+      });
+      build.onEnd((result) => {
+        errorsByBundle.set(bundle, result.errors);
+        if (--building > 0) return;
+        const seen = new Set();
+        for (const { text, location } of [...errorsByBundle.values()].flat()) {
+          const where = location ? `${location.file}:${location.line}:${location.column + 1}` : 'esbuild.js:1:1';
+          if (seen.has(`${where} ${text}`)) continue;
+          seen.add(`${where} ${text}`);
+          console.error(`✘ [ERROR] ${text}`);
+          console.error(`    ${where}:`);
+        }
+        console.log('[watch] build finished');
+      });
+    },
+  };
+}
+
 async function main() {
   copyCodicons();
   const present = builds.filter((b) => (b.entryPoints || []).length > 0 && b.entryPoints.every((e) => fs.existsSync(e)));
   if (watch) {
-    for (const b of present) await (await esbuild.context(b)).watch();
-    console.log('[watch] build started');
+    for (const [i, b] of present.entries()) await (await esbuild.context({ ...b, plugins: [...(b.plugins || []), problemMatcherPlugin(i)] })).watch();
   } else {
     await Promise.all(present.map((b) => esbuild.build(b)));
   }

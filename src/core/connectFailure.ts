@@ -35,7 +35,7 @@ export function endpointHost(url: string): string {
  */
 export function describeConnectFailure(url: string, err: unknown, service: ServiceKind): string {
   const host = endpointHost(url);
-  let local = false;
+  let local: boolean;
   try {
     local = isLoopbackHost(new URL(url).hostname);
   } catch {

@@ -279,7 +279,6 @@ export function eventTitle(ev: Pick<ChainEvent, 'id' | 'name' | 'type' | 'digest
   const type = base.split('::').filter(Boolean).pop() || ev.name || 'event';
   const ref = ev.digest || ev.id;
   const short = ref.length > 12 ? `${ref.slice(0, 6)}…${ref.slice(-3)}` : ref;
-  // eslint-disable-next-line no-control-regex
   const safe = (s: string) => s.replace(/[/\\:*?"<>|\u0000-\u001f\u007f]/g, '_');
   return safe(`${type} · ${short}`).slice(0, 80);
 }

@@ -2,7 +2,7 @@
 import type { FeedGap, FeedItem } from './protocol';
 import type { FeedFilter } from './filter';
 import { defaultMaxEvents } from './rowFormat';
-import { FeedRow } from './row';
+import type { FeedRow } from './row';
 import { FeedStore } from './store';
 
 /** What {@link FeedModel.ingest} changed, for the view. */

@@ -1,6 +1,7 @@
 /**
  * A local Covalent-compatible STOMP-over-WebSocket endpoint: the demo's EVM source and the peer of the Covalent
- * client tests. It speaks what the seed (`shared/seeds/000_b53a1975f5457db2.txt`) shows: a WebSocket at `/v1/`,
+ * client tests. (Over 500 lines on purpose: one faithful server, its frame handling and its fault injection read
+ * best in one place; its log generator is the only part that could move out.) It speaks what the seed (`shared/seeds/000_b53a1975f5457db2.txt`) shows: a WebSocket at `/v1/`,
  * STOMP 1.0-1.2 (sub-protocols `v12.stomp`, `v11.stomp`, `v10.stomp`), and raw path destinations
  * `/v1/{chainId}/events/address/{address}/` and `/v1/{chainId}/events/topics/{topic0}/`.
  *

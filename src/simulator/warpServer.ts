@@ -1,5 +1,7 @@
 /**
- * A local Inodra Warp server: the extension's built-in demo and the peer of every Warp test.
+ * A local Inodra Warp server: the extension's built-in demo and the peer of every Warp test. (Over 500 lines on
+ * purpose for now: every route, refusal and fault of the spec in one readable place; the WebSocket and SSE
+ * transports are the natural split once the shared frame decoder lands.)
  * It follows the Warp "Setup & Connection" spec (seed 004) to the letter; where the spec is silent, the choice
  * made here is listed below.
  *

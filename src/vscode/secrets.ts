@@ -3,7 +3,7 @@
  * is only ever sent to the host it was saved for: a workspace that points a stream elsewhere gets no key.
  * Every key loaded is registered with `registerSecret` so it is redacted from every log line.
  */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { Provider } from '../core/event';
 import type { StreamDefinition } from '../core/stream/stream';
 import { forgetSecret, registerSecret } from '../core/redact';

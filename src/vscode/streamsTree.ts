@@ -413,7 +413,7 @@ function eventTooltip(ev: ChainEvent): vscode.MarkdownString {
   if (ev.checkpoint !== undefined) m.appendMarkdown(`${ev.provider === 'warp' ? 'Checkpoint' : 'Block'}: ${ev.checkpoint}  \n`);
   m.appendMarkdown(`Id: ${esc(ev.id)}  \n`);
   if (ev.warnings?.length) m.appendMarkdown(`Warnings: ${esc(ev.warnings.join('; '))}  \n`);
-  let json = '';
+  let json: string;
   try {
     json = JSON.stringify(ev.payload, null, 2) ?? '';
   } catch {

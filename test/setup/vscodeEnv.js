@@ -91,7 +91,7 @@ function withLock(log, fn) {
         fs.rmSync(lock, { recursive: true, force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`another install holds ${lock} (pid ${holder})`);
+      if (Date.now() > deadline) throw new Error(`another install holds ${lock} (pid ${holder})`, { cause: err });
       log(`waiting for another install (pid ${holder}) to finish...`);
       sleepSync(5000);
     }

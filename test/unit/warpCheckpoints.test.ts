@@ -104,7 +104,9 @@ describe('Warp with checkpoint ids (scripted server)', () => {
     let conn = server.nextSocket();
     refuse = false;
     clock.advance(st.nextRetryAt! - clock.now());
-    let { ws, attempt } = await conn;
+    const first = await conn;
+    const ws = first.ws;
+    let attempt = first.attempt;
     assert.strictEqual(attempt.url.searchParams.get('mode'), null, 'the retry is live: no backlog the user declined');
     assert.strictEqual(attempt.url.searchParams.get('lastEventId'), null);
     ws.send(frame('connected', {}));
@@ -114,7 +116,7 @@ describe('Warp with checkpoint ids (scripted server)', () => {
     ws.terminate();
     st = await waitForStatus(s, (x) => x.state === 'reconnecting');
     clock.advance(st.nextRetryAt! - clock.now());
-    ({ ws, attempt } = await conn);
+    ({ attempt } = await conn);
     // checkpoint 7 may not be complete: no id is safe to resume after, so the server's buffer is replayed
     assert.strictEqual(attempt.url.searchParams.get('mode'), 'resume');
     assert.strictEqual(attempt.url.searchParams.get('lastEventId'), null);
@@ -136,8 +138,9 @@ describe('Warp with checkpoint ids (scripted server)', () => {
     res.destroy();
     const st = await waitForStatus(s, (x) => x.state === 'reconnecting');
     clock.advance(st.nextRetryAt! - clock.now());
-    let attempt;
-    ({ res, attempt } = await next);
+    const reconnected = await next;
+    res = reconnected.res;
+    const attempt = reconnected.attempt;
     assert.strictEqual(attempt.url.searchParams.get('mode'), 'resume');
     assert.strictEqual(attempt.headers['last-event-id'], undefined);
     assert.ok(notices.some((n) => /cannot resume after id "5€": .*HTTP header.*mode=resume/.test(n)), notices.join('\n'));

@@ -1,6 +1,7 @@
 /**
  * The part every provider shares: state machine, reconnect policy, liveness, journal group commit, dedup,
- * listeners, credits. A provider subclass only opens one connection at a time through {@link BaseStream.open}
+ * listeners, credits. (Over 500 lines on purpose: these guarantees are one state machine, and splitting it would
+ * spread the reconnect policy that the house keeps in exactly one file.) A provider subclass only opens one connection at a time through {@link BaseStream.open}
  * and reports what happens on it through the {@link TransportSink} it is given.
  *
  * Guarantees:

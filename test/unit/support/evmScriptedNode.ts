@@ -25,10 +25,12 @@ export class RpcFail {
   constructor(readonly code: number, readonly message: string) {}
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON-RPC params are whatever each test sends
 type Handler = (params: any[], ws: WebSocket) => unknown;
 
 export class ScriptedNode {
   readonly blocks: Block[] = [];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON-RPC params are whatever each test sends
   readonly calls: Array<{ method: string; params: any[] }> = [];
   readonly overrides: Record<string, Handler> = {};
   /** Sockets with their subscription id, in connection order. */

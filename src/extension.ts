@@ -189,6 +189,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
     void (async () => {
       const id = await vscode.commands.executeCommand<string>('chainWatch.startDemo');
       await vscode.commands.executeCommand('chainWatch.startEvmDemo');
+      await vscode.commands.executeCommand('chainWatch.startGoldRushDemo');
       await vscode.commands.executeCommand('chainWatch.feed.focus');
       if (id) await tree.reveal(id);
     })().catch((err) => logger.error(`auto demo failed: ${describeError(err)}`));

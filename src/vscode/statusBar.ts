@@ -65,14 +65,17 @@ export class StatusBar implements vscode.Disposable {
     this.connection.show();
 
     const billed = this.registry.list().filter((r) => r.handle.definition.provider === 'warp');
-    if (!billed.length) {
+    const goldRush = this.registry.list().filter((r) => r.handle.definition.provider === 'goldrush');
+    if (!billed.length && !goldRush.length) {
       this.credits.hide();
       return;
     }
     const total = this.registry.credits();
     const guard = this.guard();
     const over = guard?.overBudget() ?? false;
-    this.credits.text = `$(credit-card) ${formatCredits(total.credits, total.perHour)}`;
+    // GoldRush bills per subscription-minute on its own account: counted apart, and only ever an estimate
+    const grText = goldRush.length ? `GoldRush ≈${groupDigits(total.estimatedGoldRush ?? 0)} (est.)` : '';
+    this.credits.text = `$(credit-card) ${[billed.length ? formatCredits(total.credits, total.perHour) : '', grText].filter(Boolean).join(' · ')}`;
     this.credits.backgroundColor = over ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     const ct = new vscode.MarkdownString('**Warp credits** (events x 2 + connected 5 s intervals x 4)  \n');
     for (const r of billed) {
@@ -84,13 +87,22 @@ export class StatusBar implements vscode.Disposable {
           '  \n',
       );
     }
+    if (goldRush.length) {
+      ct.appendMarkdown('\n**GoldRush credits, estimated** (1 per started minute per live subscription; GoldRush reports no balance on the socket, check its dashboard)  \n');
+      for (const r of goldRush) {
+        const label = (r.handle.definition.label || r.id).replace(/[\\`*_[\]<>]/g, '');
+        ct.appendMarkdown(`${label}: ≈${groupDigits(r.handle.credits().estimatedGoldRush ?? 0)}  \n`);
+      }
+    }
     if (guard) {
       const budget = vscode.workspace.getConfiguration('chainWatch').get<number>('credits.dailyBudget') ?? 0;
       ct.appendMarkdown(`\nToday: ~${groupDigits(guard.spentToday())}${budget ? ` of ${groupDigits(budget)} budget${over ? ' (over budget)' : ''}` : ''}`);
     }
     ct.appendMarkdown('\n\nClick for the breakdown, the guard and the budget.');
     this.credits.tooltip = ct;
-    this.credits.accessibilityInformation = { label: `Chain Watch credits: about ${groupDigits(total.credits)}, ${compactNumber(total.perHour)} per hour` };
+    this.credits.accessibilityInformation = {
+      label: `Chain Watch credits: about ${groupDigits(total.credits)} Warp, ${compactNumber(total.perHour)} per hour${goldRush.length ? `; GoldRush estimated ${groupDigits(total.estimatedGoldRush ?? 0)}` : ''}`,
+    };
     this.credits.show();
   }
 

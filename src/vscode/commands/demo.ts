@@ -1,4 +1,4 @@
-/** The demo commands: start the Sui demo, start the EVM demo, stop both. */
+/** The demo commands: start the Sui demo, the EVM demo or the GoldRush demo, stop them all. */
 import type * as vscode from 'vscode';
 import type { CommandDeps } from './commandDeps';
 import { registerCommand } from './commandDeps';
@@ -16,10 +16,17 @@ export function registerDemoCommands(d: CommandDeps): vscode.Disposable[] {
       await d.tree.reveal(id).catch(() => undefined);
       return id;
     }),
+    registerCommand(d, 'chainWatch.startGoldRushDemo', async () => {
+      const id = await d.demo.startGoldRush();
+      await d.tree.reveal(id).catch(() => undefined);
+      return id;
+    }),
     registerCommand(d, 'chainWatch.stopDemo', async () => {
       await d.demo.stop();
       d.output.dropStream('demo');
       d.output.dropStream('demo-evm');
+      d.output.dropStream('demo-goldrush');
+      d.output.dropStream('demo-goldrush-pairs');
       return true;
     }),
   ];

@@ -63,9 +63,14 @@ export async function run(ctx: UiContext): Promise<void> {
   });
 
   await ctx.step("a live stream's tooltip stays while hovered (no refresh tears it down)", async () => {
-    await sidebar.locator('.monaco-list-row', { hasText: 'Demo (Sui)' }).first().hover();
+    const row = sidebar.locator('.monaco-list-row', { hasText: 'Demo (Sui)' }).first();
     const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: 'Transport' }).first();
-    await hover.waitFor({ state: 'visible', timeout: 10000 });
+    // as a person does: point, and nudge the pointer if the tooltip has not opened yet
+    for (let attempt = 0; attempt < 4 && !(await hover.isVisible()); attempt++) {
+      await row.hover({ position: { x: 60 + attempt * 7, y: 10 } });
+      await hover.waitFor({ state: 'visible', timeout: 4000 }).catch(() => undefined);
+    }
+    await hover.waitFor({ state: 'visible', timeout: 1000 });
     await page.waitForTimeout(2500); // the tree used to refresh every second and drop the tooltip after ~0.85 s
     assert.ok(await hover.isVisible(), 'the tooltip vanished');
     await shot('02-tooltip-stays');

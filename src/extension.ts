@@ -108,7 +108,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
   const docs = new EventDocuments((stream, id) => registry.get(stream)?.handle.recent().find((e) => e.id === id));
   const demo = new Demo(registry, keys, logger.child('demo'), (running) => setContext('chainWatch.demoRunning', running));
   const guardHost = new CreditGuardHost(context, storageDir, registry, logger, () => prompter);
-  const statusBar = new StatusBar(registry, () => guardHost.guard);
+  const statusBar = new StatusBar(registry, () => guardHost.guard, (id) => demo.isSimulated(id));
   const updateContext = () => {
     setContext('chainWatch.streamCount', registry.list().length);
     setContext('chainWatch.hasKeys', keys.saved().length > 0);
@@ -155,6 +155,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
         return { sui: suiExplorer(), ...(def?.network ? { network: def.network } : {}), ...(def?.chainId ? { chainId: def.chainId } : {}) };
       },
       openJson: (ev) => docs.open(ev),
+      simulated: (stream) => demo.isSimulated(stream),
     }),
     { prompter: () => prompter, logger: logger.child('feed') },
   );
@@ -176,13 +177,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
   context.subscriptions.push({ dispose: () => void teardown?.() });
 
   if (process.env.CHAIN_WATCH_AUTODEMO === '1') {
-    // `npm run demo`: start the demo, then show both the Streams view and the feed in the panel
-    void (async () => {
-      const id = await vscode.commands.executeCommand<string>('chainWatch.startDemo');
-      await vscode.commands.executeCommand('chainWatch.startEvmDemo');
-      await vscode.commands.executeCommand('chainWatch.feed.focus');
-      if (id) await tree.reveal(id);
-    })().catch((err) => logger.error(`auto demo failed: ${describeError(err)}`));
+    // `npm run demo` is exactly Try the Demo, run once at start
+    void Promise.resolve(vscode.commands.executeCommand('chainWatch.startDemo')).catch((err) => logger.error(`auto demo failed: ${describeError(err)}`));
   }
 
   return {

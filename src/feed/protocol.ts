@@ -72,6 +72,8 @@ export interface FeedStream {
   color: number;
   /** Current state (`live`, `reconnecting`, ...), for the toggle's tooltip. */
   state?: string;
+  /** True for a demo stream: its events and credits come from a local simulator (the toggle says "simulated"). */
+  simulated?: boolean;
 }
 
 /** A saved filter (persisted by the host in global state). */

@@ -474,7 +474,9 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       return true;
     }),
     reg('chainWatch.startDemo', async () => {
-      const id = await d.demo.start();
+      // Try the Demo: both simulated streams (Sui, and EVM with its reorgs), the Feed shown, the Sui stream revealed
+      const id = await d.demo.startAll();
+      await vscode.commands.executeCommand('chainWatch.feed.focus');
       await d.tree.reveal(id).catch(() => undefined);
       return id;
     }),

@@ -2,13 +2,13 @@
  * The demo: a local Warp-compatible simulator inside the extension host on 127.0.0.1, and an in-memory
  * "Demo (Sui)" stream (never written to settings) whose key is the simulator's local key, kept in memory only.
  * The EVM demo adds a local `eth_subscribe` node (ERC-20 / Uniswap logs, a reorg every 20 blocks) and an in-memory
- * "Demo (EVM)" stream; Stop Demo ends both.
+ * "Demo (EVM)" stream; Try the Demo starts both, Stop Demo ends both. The simulators load on first use.
  */
 import type { StreamRegistry } from '../core/stream/streamRegistry';
 import type { StreamDefinition } from '../core/stream/stream';
 import type { Logger } from '../core/logger';
-import { EvmNodeServer } from '../simulator/evmNodeServer';
-import { DEMO_KEY, WarpServer } from '../simulator/warpServer';
+import type { EvmNodeServer } from '../simulator/evmNodeServer';
+import type { WarpServer } from '../simulator/warpServer';
 import type { KeyStore } from './secrets';
 import { hostOf } from './settings';
 
@@ -25,11 +25,18 @@ export const EVM_DEMO_STREAM_ID = 'demo-evm';
 export const EVM_DEMO_BLOCK_MS = 2_000;
 export const EVM_DEMO_REORG_EVERY_BLOCKS = 20;
 
+/** The demo streams' ids: their events and credits are simulated. */
+export const DEMO_STREAM_IDS: readonly string[] = [DEMO_STREAM_ID, EVM_DEMO_STREAM_ID];
+
+/** The simulators, read and run only when a demo first starts (a chunk of its own in the package). */
+const loadServers = () => import('../simulator/demoServers');
+
 /** Starts and stops the demo. */
 export class Demo {
   private server: WarpServer | undefined;
   private evmServer: EvmNodeServer | undefined;
   private starting: Promise<string> | undefined;
+  private evmStarting: Promise<string> | undefined;
 
   constructor(
     private readonly registry: StreamRegistry,
@@ -48,9 +55,29 @@ export class Demo {
     return this.server !== undefined || this.evmServer !== undefined;
   }
 
+  /** True when `id` is a demo stream that is running now (its events and credits are simulated). */
+  isSimulated(id: string): boolean {
+    return DEMO_STREAM_IDS.includes(id) && this.registry.get(id)?.origin === 'memory';
+  }
+
+  /** Try the Demo: starts the Sui and the EVM demo together. Resolves with the Sui demo stream's id. */
+  async startAll(): Promise<string> {
+    const [sui] = await Promise.all([this.start(), this.startEvm()]);
+    return sui;
+  }
+
   /** Starts the local EVM node (if needed), adds the "Demo (EVM)" stream and connects it. Resolves with its id. */
-  async startEvm(): Promise<string> {
+  startEvm(): Promise<string> {
+    if (this.evmStarting) return this.evmStarting;
+    this.evmStarting = this.doStartEvm().finally(() => {
+      this.evmStarting = undefined;
+    });
+    return this.evmStarting;
+  }
+
+  private async doStartEvm(): Promise<string> {
     if (!this.evmServer) {
+      const { EvmNodeServer } = await loadServers();
       const server = new EvmNodeServer({ blockTimeMs: EVM_DEMO_BLOCK_MS, reorgEveryBlocks: EVM_DEMO_REORG_EVERY_BLOCKS, logger: this.logger });
       await server.start();
       this.evmServer = server;
@@ -75,6 +102,7 @@ export class Demo {
   }
 
   private async doStart(): Promise<string> {
+    const { DEMO_KEY, WarpServer } = await loadServers();
     if (!this.server) {
       const server = new WarpServer({
         host: '127.0.0.1',

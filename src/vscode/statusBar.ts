@@ -1,7 +1,8 @@
 /**
  * Two status bar items, each with an id and a name so users can hide them separately:
  * connection (`$(radio-tower) 2 live`, spinner while connecting, error look on quota exceeded; click focuses the
- * Streams view) and credits (`~12.4k cr · 1.8k/h`, warning look past the daily budget).
+ * Streams view) and credits (`~12.4k cr · 1.8k/h`, warning look past the daily budget). Demo streams say so:
+ * `2 live · simulated` (or `3 live (2 simulated)` beside real ones), and their credits are marked simulated.
  */
 import * as vscode from 'vscode';
 import type { StreamRegistry } from '../core/stream/streamRegistry';
@@ -20,6 +21,7 @@ export class StatusBar implements vscode.Disposable {
   constructor(
     private readonly registry: StreamRegistry,
     private readonly guard: () => CreditGuard | undefined,
+    private readonly simulated: (streamId: string) => boolean = () => false,
   ) {
     this.connection = vscode.window.createStatusBarItem('chainWatch.connection', vscode.StatusBarAlignment.Left, 50);
     this.connection.name = 'Chain Watch: Connections';
@@ -66,7 +68,9 @@ export class StatusBar implements vscode.Disposable {
       parts.push(`${paused} paused`);
     }
     if (!parts.length) parts.push(s.stopped ? 'off' : 'idle');
-    this.connection.text = `$(${icon}) ${parts.join(' · ')}`;
+    const sims = this.registry.list().filter((r) => this.simulated(r.id)).length;
+    const simText = sims === 0 ? '' : sims === s.total ? ' · simulated' : ` (${sims} simulated)`;
+    this.connection.text = `$(${icon}) ${parts.join(' · ')}${simText}`;
     this.connection.backgroundColor = s.quotaExceeded
       ? new vscode.ThemeColor('statusBarItem.errorBackground')
       : s.failed
@@ -76,13 +80,14 @@ export class StatusBar implements vscode.Disposable {
     for (const r of this.registry.list()) {
       const st = r.handle.status();
       const label = (r.handle.definition.label || r.id).replace(/[\\`*_[\]<>]/g, '');
-      tip.appendMarkdown(`${label}: ${st.state}${st.stopReason ? ` (${st.stopReason.replace(/_/g, ' ')})` : ''}  \n`);
+      tip.appendMarkdown(`${label}: ${st.state}${st.stopReason ? ` (${st.stopReason.replace(/_/g, ' ')})` : ''}${this.simulated(r.id) ? ' (simulated)' : ''}  \n`);
     }
+    if (sims) tip.appendMarkdown('\nSimulated streams are the demo: a local simulator on 127.0.0.1, not a real chain.  \n');
     const why = this.guard()?.pausedReason();
     if (why) tip.appendMarkdown(`\n${why === 'idle' ? 'Paused to save credits: no VS Code window was focused. They resume when you come back.' : 'Paused: the daily credit budget was reached.'}  \n`);
     tip.appendMarkdown('\nClick to show the Streams view.');
     this.connection.tooltip = tip;
-    this.connection.accessibilityInformation = { label: `Chain Watch: ${parts.join(', ')}` };
+    this.connection.accessibilityInformation = { label: `Chain Watch: ${parts.join(', ')}${simText.replace(' · ', ', ')}` };
     this.connection.show();
 
     const billed = this.registry.list().filter((r) => r.handle.definition.provider === 'warp');
@@ -93,7 +98,9 @@ export class StatusBar implements vscode.Disposable {
     const total = this.registry.credits();
     const guard = this.guard();
     const over = guard?.overBudget() ?? false;
-    this.credits.text = `$(credit-card) ${formatCredits(total.credits, total.perHour)}`;
+    const billedSims = billed.filter((r) => this.simulated(r.id)).length;
+    const creditSim = billedSims === 0 ? '' : billedSims === billed.length ? ' · simulated' : ` (${billedSims} simulated)`;
+    this.credits.text = `$(credit-card) ${formatCredits(total.credits, total.perHour)}${creditSim}`;
     this.credits.backgroundColor = over ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     const ct = new vscode.MarkdownString('**Warp credits** (events x 2 + connected 5 s intervals x 4)  \n');
     for (const r of billed) {
@@ -102,15 +109,19 @@ export class StatusBar implements vscode.Disposable {
       ct.appendMarkdown(
         `${label}: ~${groupDigits(c.credits)} = ${groupDigits(c.events)} x 2 + ${groupDigits(c.intervals)} x 4 · ${compactNumber(c.perHour)}/h` +
           (c.remaining !== undefined ? ` · ${groupDigits(c.remaining)} remaining` : '') +
+          (this.simulated(r.id) ? ' (simulated: nothing is billed)' : '') +
           '  \n',
       );
     }
+    if (billedSims) ct.appendMarkdown('\nSimulated credits are what Warp would bill for the demo stream; the local simulator bills nothing.  \n');
     if (guard) {
       const budget = vscode.workspace.getConfiguration('chainWatch').get<number>('credits.dailyBudget') ?? 0;
       ct.appendMarkdown(`\nToday: ~${groupDigits(guard.spentToday())}${budget ? ` of ${groupDigits(budget)} budget${over ? ' (over budget)' : ''}` : ''}`);
     }
     this.credits.tooltip = ct;
-    this.credits.accessibilityInformation = { label: `Chain Watch credits: about ${groupDigits(total.credits)}, ${compactNumber(total.perHour)} per hour` };
+    this.credits.accessibilityInformation = {
+      label: `Chain Watch credits: about ${groupDigits(total.credits)}, ${compactNumber(total.perHour)} per hour${creditSim.replace(' · ', ', ')}`,
+    };
     this.credits.show();
   }
 

@@ -45,6 +45,8 @@ export interface FeedSourceStream {
   label: string;
   /** Current state (`live`, `reconnecting`, ...), shown in the toggle's tooltip. */
   state?: string;
+  /** True for a demo stream (a local simulator): the feed labels it "simulated". */
+  simulated?: boolean;
 }
 
 /** Where the feed's data comes from. Every listener returns a Disposable; events arrive oldest first. */
@@ -93,11 +95,17 @@ export interface FeedController extends vscode.Disposable {
 /** Adapts the extension's {@link StreamRegistry} (plus optional hooks) to a {@link FeedSource}. */
 export function feedSourceFromRegistry(
   registry: StreamRegistry,
-  hooks: Pick<FeedSource, 'explorerOptions' | 'openJson'> = {},
+  hooks: Pick<FeedSource, 'explorerOptions' | 'openJson'> & { simulated?: (stream: string) => boolean } = {},
 ): FeedSource {
+  const { simulated, ...rest } = hooks;
   return {
     streams: () =>
-      registry.list().map((s) => ({ id: s.id, label: s.handle.definition.label || s.id, state: s.handle.status().state })),
+      registry.list().map((s) => ({
+        id: s.id,
+        label: s.handle.definition.label || s.id,
+        state: s.handle.status().state,
+        ...(simulated?.(s.id) ? { simulated: true } : {}),
+      })),
     onStreamsChanged: (listener) => {
       const a = registry.onChange(() => listener());
       const b = registry.onStatus(() => listener());
@@ -111,7 +119,7 @@ export function feedSourceFromRegistry(
     onEvents: (listener) => registry.onEvents((batch) => listener(batch.events)),
     onGap: (listener) => registry.onGap(listener),
     onNotice: (listener) => registry.onNotice(listener),
-    ...hooks,
+    ...rest,
   };
 }
 
@@ -204,7 +212,7 @@ export class FeedHub implements vscode.Disposable {
         color = this.colors.size;
         this.colors.set(s.id, color);
       }
-      return { id: s.id, label: s.label, color, ...(s.state ? { state: s.state } : {}) };
+      return { id: s.id, label: s.label, color, ...(s.state ? { state: s.state } : {}), ...(s.simulated ? { simulated: true } : {}) };
     });
   }
 

@@ -18,6 +18,10 @@ export interface UiContext {
   workspaceDir: string;
   /** CHAIN_WATCH_TEST_DIR as seen by the extension host. */
   testDir: string;
+  /** code-server's --extensions-dir (holds the installed extension). */
+  extensionsDir: string;
+  /** code-server's --user-data-dir (settings, and the logs under logs/). */
+  userDataDir: string;
   /** Where screenshot() writes PNGs (`.vscode-test/screenshots/`). */
   screenshotsDir: string;
   /** Prints a line prefixed with the script name. */

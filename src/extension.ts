@@ -29,7 +29,7 @@ import { CreditGuardHost } from './vscode/creditGuardHost';
 import { feedSourceFromRegistry, registerFeed } from './vscode/feed/feedView';
 import type { FeedController } from './vscode/feed/feedView';
 import type { Prompter } from './vscode/prompter';
-import { SECTION, suiExplorer } from './vscode/settings';
+import { SECTION, explorerOptionsFor } from './vscode/settings';
 
 /** One stream as the test API reports it. */
 export interface ApiStream {
@@ -83,7 +83,7 @@ export const ACTIVATED_LINE = 'activated in';
 /**
  * Builds the parts (output, keys, registry, tree, status bar, documents, demo, credit guard, leases, feed),
  * loads the streams from settings (restoring their journals, connecting the `autoConnect` ones) and returns the
- * {@link ChainWatchApi}. With `CHAIN_WATCH_AUTODEMO=1` in the environment it also starts the demos (Sui and EVM).
+ * {@link ChainWatchApi}. With `CHAIN_WATCH_AUTODEMO=1` in the environment (`npm run demo`) it then runs Try the Demo.
  */
 export async function activate(context: vscode.ExtensionContext): Promise<ChainWatchApi> {
   const activateStart = performance.now();
@@ -114,7 +114,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
   const docs = new EventDocuments((stream, id) => registry.get(stream)?.handle.recent().find((e) => e.id === id));
   const demo = new Demo(registry, keys, logger.child('demo'), (running) => setContext('chainWatch.demoRunning', running));
   const guardHost = new CreditGuardHost(context, storageDir, registry, logger, () => prompter);
-  const statusBar = new StatusBar(registry, () => guardHost.guard, (id) => demo.isSimulated(id));
+  // a stream on a loopback endpoint (the demo, a local simulator or node) is simulated: the UI says so
+  const simulated = (id: string) => explorerOptionsFor(registry.get(id)?.handle.definition).simulated === true;
+  const statusBar = new StatusBar(registry, () => guardHost.guard, simulated);
   const updateContext = () => {
     setContext('chainWatch.streamCount', registry.list().length);
     setContext('chainWatch.hasKeys', keys.saved().length > 0);
@@ -146,7 +148,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
       userActed: () => guardHost.userActed(),
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (['streams', 'warp', 'covalent', 'evm'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) loader.sync();
+      if (['streams', 'warp', 'covalent', 'evm', 'goldrush'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) loader.sync();
       if (e.affectsConfiguration(`${SECTION}.tree`)) tree.refresh();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => loader.sync()),
@@ -156,12 +158,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
   const feed = registerFeed(
     context,
     feedSourceFromRegistry(registry, {
-      explorerOptions: (stream) => {
-        const def = registry.get(stream)?.handle.definition;
-        return { sui: suiExplorer(), ...(def?.network ? { network: def.network } : {}), ...(def?.chainId ? { chainId: def.chainId } : {}) };
-      },
+      explorerOptions: (stream) => explorerOptionsFor(registry.get(stream)?.handle.definition),
       openJson: (ev) => docs.open(ev),
-      simulated: (stream) => demo.isSimulated(stream),
+      simulated,
     }),
     { prompter: () => prompter, logger: logger.child('feed') },
   );

@@ -4,10 +4,14 @@
  */
 
 /** Which service produced an event. */
-export type Provider = 'warp' | 'covalent' | 'evm';
+export type Provider = 'warp' | 'covalent' | 'evm' | 'goldrush';
 
-/** Warp's four stream kinds, `log` for EVM logs, `unknown` for an envelope name we do not know. */
-export type EventKind = 'event' | 'address' | 'coin' | 'object' | 'log' | 'unknown';
+/**
+ * Warp's four stream kinds, `log` for EVM logs, GoldRush's `walletTx` (one log of a wallet's transaction, or the
+ * transaction when it has none), `pair` (new or updated DEX pair), `token` (token update) and `candle` (OHLCV), and
+ * `unknown` for an envelope name we do not know.
+ */
+export type EventKind = 'event' | 'address' | 'coin' | 'object' | 'log' | 'walletTx' | 'pair' | 'token' | 'candle' | 'unknown';
 
 /** One event as every part of Chain Watch sees it. */
 export interface ChainEvent {
@@ -238,4 +242,19 @@ export function objectIdOf(ev: ChainEvent): string | undefined {
   const p = ev.payload as Record<string, unknown> | null;
   if (!p || typeof p !== 'object') return undefined;
   return str(p.object_id ?? p.objectId);
+}
+
+/**
+ * A short readable name for an event, for editor tab titles: the last `::` segment of its type (generics dropped)
+ * or its name, then its digest (or id) cut to `first 6…last 3`, e.g. `SwapEvent · 2FceBe…KA2`. Characters that
+ * cannot appear in a file name (`/ \ : * ? " < > |`, control characters) become `_`; at most 80 characters.
+ */
+export function eventTitle(ev: Pick<ChainEvent, 'id' | 'name' | 'type' | 'digest'>): string {
+  const base = (ev.type ?? '').split('<')[0] ?? '';
+  const type = base.split('::').filter(Boolean).pop() || ev.name || 'event';
+  const ref = ev.digest || ev.id;
+  const short = ref.length > 12 ? `${ref.slice(0, 6)}…${ref.slice(-3)}` : ref;
+  // eslint-disable-next-line no-control-regex
+  const safe = (s: string) => s.replace(/[/\\:*?"<>|\u0000-\u001f\u007f]/g, '_');
+  return safe(`${type} · ${short}`).slice(0, 80);
 }

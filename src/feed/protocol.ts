@@ -13,8 +13,8 @@ export interface FeedEvent {
   id: string;
   /** Local stream key. */
   stream: string;
-  provider: 'warp' | 'covalent' | 'evm';
-  kind: 'event' | 'address' | 'coin' | 'object' | 'log' | 'unknown';
+  provider: 'warp' | 'covalent' | 'evm' | 'goldrush';
+  kind: 'event' | 'address' | 'coin' | 'object' | 'log' | 'walletTx' | 'pair' | 'token' | 'candle' | 'unknown';
   /** Envelope event name as received. */
   name: string;
   /** Transaction digest / hash. */
@@ -35,6 +35,9 @@ export interface FeedEvent {
   payload: unknown;
 }
 
+/** What a reconnect recovered (structurally a `GapContinuity`, see src/core/stream/stream.ts). */
+export type FeedGapContinuity = 'verified' | 'unverified' | 'cursor_not_honoured' | 'may_be_missing' | 'not_recoverable';
+
 /** A reconnect, as a row (structurally a `GapInfo`). Rows with the same `stream` + `gapId` are updated in place. */
 export interface FeedGap {
   stream: string;
@@ -46,7 +49,15 @@ export interface FeedGap {
   downMs: number;
   resumedFrom?: string;
   mode: string;
-  replayed: number;
+  /** Events replayed; absent when the reconnect replayed nothing by design. */
+  replayed?: number;
+  continuity: FeedGapContinuity;
+  /** Window in which events may be missing, ms since epoch. */
+  missingFrom?: number;
+  missingTo?: number;
+  duplicatesDropped: number;
+  /** Short words from the provider (untrusted text: rendered with `textContent`). */
+  reason?: string;
 }
 
 /** A notice row: quota, errors, warnings (structurally a `StreamNotice`). */

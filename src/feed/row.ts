@@ -1,7 +1,7 @@
 /** One feed row ({@link FeedRow}: cells and search text computed lazily and cached) and the item helpers around it. Pure. */
 import type { FeedEvent, FeedItem } from './protocol';
 import type { FilterSubject } from './filter';
-import { maxSummaryChars, displayText, shortType, shortHash, gapLabel, summarize, rec } from './rowFormat';
+import { maxSummaryChars, displayText, shortType, shortHash, gapLabel, gapTooltip, summarize, rec } from './rowFormat';
 
 /** A row's display cells (all strings are display-safe: escaped and truncated). */
 export interface RowCells {
@@ -16,6 +16,8 @@ export interface RowCells {
   sender: string;
   senderFull: string;
   summary: string;
+  /** The summary's tooltip when it says more than the summary (gap rows); else the summary itself is used. */
+  summaryFull?: string;
 }
 
 /** A digest or address is offered to copy / open only when it looks like one (base58 or 0x-hex, bounded length). */
@@ -93,7 +95,7 @@ export class FeedRow implements FilterSubject {
       };
     } else if (it.kind === 'gap') {
       const label = gapLabel(it.gap);
-      c = { kind: 'gap', type: 'reconnected', typeFull: 'reconnected', digest: '', sender: '', senderFull: '', summary: label };
+      c = { kind: 'gap', type: 'reconnected', typeFull: 'reconnected', digest: '', sender: '', senderFull: '', summary: label, summaryFull: gapTooltip(it.gap) };
     } else {
       const msg = displayText(it.notice.message, maxSummaryChars);
       c = { kind: displayText(String(it.notice.level), 8), type: 'notice', typeFull: 'notice', digest: '', sender: '', senderFull: '', summary: msg };
@@ -128,7 +130,7 @@ export function isFeedItem(value: unknown): value is FeedItem {
   }
   if (it.kind === 'gap') {
     const g = obj(it.gap);
-    return !!g && typeof g.stream === 'string' && typeof g.gapId === 'number' && typeof g.downMs === 'number' && typeof g.resumedAt === 'number' && typeof g.replayed === 'number';
+    return !!g && typeof g.stream === 'string' && typeof g.gapId === 'number' && typeof g.downMs === 'number' && typeof g.resumedAt === 'number' && (g.replayed === undefined || typeof g.replayed === 'number') && (g.continuity === undefined || typeof g.continuity === 'string') && (g.duplicatesDropped === undefined || typeof g.duplicatesDropped === 'number');
   }
   if (it.kind === 'notice') {
     const n = obj(it.notice);

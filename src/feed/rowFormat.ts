@@ -72,13 +72,63 @@ export function formatDuration(ms: number): string {
   return ms >= 120_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** The gap row's text: `down 12.4 s · resumed from <id> · 37 replayed`. */
+/** `HH:MM` in local time, or `HH:MM:SS` when `seconds` is set. */
+export function formatClock(ms: number, seconds = false): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}${seconds ? `:${p(d.getSeconds())}` : ''}`;
+}
+
+/** `between 14:02 and 14:41` (seconds shown when the window is under two minutes), or `while down` without a window. */
+function missingWindow(gap: FeedGap): string {
+  if (gap.missingFrom === undefined || gap.missingTo === undefined) return 'while down';
+  const sec = gap.missingTo - gap.missingFrom < 120_000;
+  return `between ${formatClock(gap.missingFrom, sec)} and ${formatClock(gap.missingTo, sec)}`;
+}
+
+/** The continuity part of a gap row, in words: `continuity verified`, `events between 14:02 and 14:41 may be missing`... */
+export function gapContinuityText(gap: FeedGap): string {
+  const dups = gap.duplicatesDropped > 0 ? `, ${gap.duplicatesDropped} duplicates dropped` : '';
+  switch (gap.continuity) {
+    case 'verified':
+      return `continuity verified${dups}`;
+    case 'cursor_not_honoured':
+      return `server did not honour the cursor${dups}`;
+    case 'may_be_missing':
+      return `events ${missingWindow(gap)} may be missing${dups}`;
+    case 'not_recoverable':
+      return `events sent ${missingWindow(gap)} cannot be recovered (no replay)`;
+    case 'unverified':
+      return `continuity not verified${dups}`;
+    default:
+      return `continuity: ${displayText(String(gap.continuity), 24)}${dups}`;
+  }
+}
+
+/**
+ * The gap row's text, one short line:
+ * `down 12.4 s · resumed from <id> · 37 replayed · continuity verified`. Details are in {@link gapTooltip}.
+ */
 export function gapLabel(gap: FeedGap): string {
   const parts = [`down ${formatDuration(gap.downMs)}`];
-  if (gap.resumedFrom) parts.push(`resumed from ${displayText(gap.resumedFrom, 64)}`);
-  else parts.push(gap.mode === 'live' ? 'resumed live (events while down are not replayed)' : `resumed (${displayText(gap.mode, 16)})`);
-  parts.push(`${gap.replayed} replayed`);
+  if (gap.resumedFrom) parts.push(`resumed from ${displayText(gap.resumedFrom, 40)}`);
+  else parts.push(gap.mode === 'live' ? 'resumed live' : `resumed (${displayText(gap.mode, 16)})`);
+  if (gap.replayed !== undefined) parts.push(`${gap.replayed} replayed`);
+  parts.push(gapContinuityText(gap));
   return parts.join(' · ');
+}
+
+/** The gap row's tooltip: every field in words, one per line (display-safe). */
+export function gapTooltip(gap: FeedGap): string {
+  const lines = [
+    `Down ${formatDuration(gap.downMs)}: lost ${formatClock(gap.downAt, true)}, live again ${formatClock(gap.resumedAt, true)}`,
+    gap.resumedFrom ? `Resumed after id ${displayText(gap.resumedFrom, 200)}` : gap.mode === 'live' ? 'Reconnected live: the server does not replay what was sent while down' : `Reconnected with mode=${displayText(gap.mode, 16)}`,
+  ];
+  if (gap.replayed !== undefined) lines.push(`Replayed: ${gap.replayed} events`);
+  if (gap.duplicatesDropped > 0) lines.push(`Duplicates dropped: ${gap.duplicatesDropped} (already processed)`);
+  lines.push(`Continuity: ${gapContinuityText(gap)}`);
+  if (gap.reason) lines.push(`Why: ${displayText(gap.reason, 300)}`);
+  return lines.join('\n');
 }
 
 export function rec(v: unknown): Record<string, unknown> | undefined {

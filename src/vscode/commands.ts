@@ -7,7 +7,7 @@ import type { ChainEvent, Provider } from '../core/event';
 import type { StreamDefinition } from '../core/stream/stream';
 import type { StreamRegistry, RegisteredStream } from '../core/stream/streamRegistry';
 import { isEvmAddress, isTopicHash, describeStatus } from '../core/stream/streamRegistry';
-import { explorerTxUrl } from '../core/explorers';
+import { explorerTxUrl, SIMULATED_EXPLORER_MESSAGE } from '../core/explorers';
 import { describeError } from '../core/redact';
 import type { Logger } from '../core/logger';
 import type { Prompter } from './prompter';
@@ -19,7 +19,7 @@ import type { EventDocuments } from './eventDocument';
 import type { Demo } from './demo';
 import type { ExportFormat } from './exportFormat';
 import { formatEvents } from './exportFormat';
-import { appendStream, defaultBaseUrl, effectiveDefinition, hostOf, removeStreamSetting, suiExplorer } from './settings';
+import { appendStream, defaultBaseUrl, effectiveDefinition, hostOf, removeStreamSetting, explorerOptionsFor } from './settings';
 
 /** What the commands work with. */
 export interface CommandDeps {
@@ -56,7 +56,7 @@ export const CHAINS: ReadonlyArray<{ id: number; name: string }> = [
   { id: 31337, name: 'Local node (Hardhat)' },
 ];
 
-const providerNames: Record<Provider, string> = { warp: 'Inodra Warp', covalent: 'Covalent', evm: 'EVM node' };
+const providerNames: Record<Provider, string> = { warp: 'Inodra Warp', covalent: 'Covalent (legacy STOMP)', evm: 'EVM node', goldrush: 'GoldRush Streaming' };
 
 /** Validates a Warp stream id as typed in Add Stream. */
 export function validateStreamId(v: string): string | undefined {
@@ -184,7 +184,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     }
     if (!provider) {
       const p = await d.prompter().pick(
-        (['warp', 'covalent', 'evm'] as Provider[]).map((p) => ({ label: providerNames[p], provider: p })),
+        (['warp', 'goldrush', 'covalent', 'evm'] as Provider[]).map((p) => ({ label: providerNames[p], provider: p })),
         { title: 'Set API Key', placeholder: 'Which provider is the key for?', step: 1, totalSteps: 3 },
       );
       if (!p) return undefined;
@@ -374,9 +374,14 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     const ev = await pickEvent(arg, 'Open in Explorer', (e) => !!e.digest);
     if (!ev) return undefined;
     const def = d.registry.get(ev.stream)?.handle.definition;
-    const url = explorerTxUrl(ev, { sui: suiExplorer(), ...(def?.network ? { network: def.network } : {}), ...(def?.chainId ? { chainId: def.chainId } : {}) });
+    const opts = explorerOptionsFor(def);
+    const url = explorerTxUrl(ev, opts);
     if (!url) {
-      void vscode.window.showWarningMessage('Chain Watch: no explorer link for this event (no digest in a known format, or no explorer for this chain).');
+      void vscode.window.showWarningMessage(
+        opts.simulated
+          ? `Chain Watch: ${SIMULATED_EXPLORER_MESSAGE}.`
+          : 'Chain Watch: no explorer link for this event (no digest in a known format, or no explorer for this chain).',
+      );
       return undefined;
     }
     await vscode.env.openExternal(vscode.Uri.parse(url, true));

@@ -25,9 +25,6 @@ export const EVM_DEMO_STREAM_ID = 'demo-evm';
 export const EVM_DEMO_BLOCK_MS = 2_000;
 export const EVM_DEMO_REORG_EVERY_BLOCKS = 20;
 
-/** The demo streams' ids: their events and credits are simulated. */
-export const DEMO_STREAM_IDS: readonly string[] = [DEMO_STREAM_ID, EVM_DEMO_STREAM_ID];
-
 /** The simulators, read and run only when a demo first starts (a chunk of its own in the package). */
 const loadServers = () => import('../simulator/demoServers');
 
@@ -53,11 +50,6 @@ export class Demo {
   /** True while a simulator runs. */
   get running(): boolean {
     return this.server !== undefined || this.evmServer !== undefined;
-  }
-
-  /** True when `id` is a demo stream that is running now (its events and credits are simulated). */
-  isSimulated(id: string): boolean {
-    return DEMO_STREAM_IDS.includes(id) && this.registry.get(id)?.origin === 'memory';
   }
 
   /** Try the Demo: starts the Sui and the EVM demo together. Resolves with the Sui demo stream's id. */

@@ -1,10 +1,12 @@
 /**
  * "Open Event as JSON": a read-only virtual document per event, scheme `chain-watch`,
- * URI `chain-watch:/<stream>/<event id>.json`. The event is kept once opened, so the document still renders after
- * the event has left the stream's recent list.
+ * URI `chain-watch:/<stream>/<readable title>.json?<stream and event id>` (the tab shows the title, e.g.
+ * `SwapEvent · 2FceBe…KA2.json`; the query says exactly which event). The event is kept once opened, so the
+ * document still renders after the event has left the stream's recent list.
  */
 import * as vscode from 'vscode';
 import type { ChainEvent } from '../core/event';
+import { eventTitle } from '../core/event';
 import { redact } from '../core/redact';
 
 /** URI scheme of event documents. */
@@ -15,7 +17,8 @@ const MAX_KEPT = 200;
 
 /** The URI of an event's document. */
 export function eventUri(ev: ChainEvent): vscode.Uri {
-  return vscode.Uri.from({ scheme: EVENT_SCHEME, path: `/${encodeURIComponent(ev.stream)}/${encodeURIComponent(ev.id)}.json` });
+  const query = new URLSearchParams({ stream: ev.stream, id: ev.id }).toString();
+  return vscode.Uri.from({ scheme: EVENT_SCHEME, path: `/${encodeURIComponent(ev.stream)}/${eventTitle(ev)}.json`, query });
 }
 
 /** The document text: the normalized fields, then the payload as received. */
@@ -34,10 +37,10 @@ export class EventDocuments implements vscode.TextDocumentContentProvider, vscod
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    const m = /^\/([^/]+)\/(.+)\.json$/.exec(uri.path);
-    if (!m) return `// not a Chain Watch event: ${uri.path}\n`;
-    const stream = decodeURIComponent(m[1] as string);
-    const id = decodeURIComponent(m[2] as string);
+    const q = new URLSearchParams(uri.query);
+    const stream = q.get('stream');
+    const id = q.get('id');
+    if (stream === null || id === null) return `// not a Chain Watch event: ${uri.path}\n`;
     const ev = this.kept.get(`${stream}\n${id}`) ?? this.find(stream, id);
     return ev ? eventJson(ev) : `// event ${id} of stream ${stream} is no longer in memory\n`;
   }

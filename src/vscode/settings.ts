@@ -4,7 +4,8 @@
  */
 import * as vscode from 'vscode';
 import type { StreamDefinition } from '../core/stream/stream';
-import type { SuiExplorer } from '../core/explorers';
+import type { ExplorerOptions, SuiExplorer } from '../core/explorers';
+import { isSimulatedEndpoint } from '../core/explorers';
 import type { CreditGuardSettings } from '../core/stream/creditGuard';
 
 /** Settings section. */
@@ -15,6 +16,7 @@ export const DEFAULT_URLS = {
   warpMainnet: 'https://mainnet-api.inodra.com',
   warpTestnet: 'https://testnet-api.inodra.com',
   covalent: 'wss://api.covalenthq.com/v1/',
+  goldrush: 'wss://streaming.goldrushdata.com/graphql',
 };
 
 function cfg(): vscode.WorkspaceConfiguration {
@@ -39,6 +41,8 @@ export function defaultBaseUrl(def: StreamDefinition): string | undefined {
       return c.get<string>('covalent.url') || DEFAULT_URLS.covalent;
     case 'evm':
       return c.get<string>('evm.defaultUrl') || undefined;
+    case 'goldrush':
+      return c.get<string>('goldrush.url') || DEFAULT_URLS.goldrush;
     default:
       return undefined;
   }
@@ -64,6 +68,18 @@ export function hostOf(url: string | undefined): string | undefined {
 /** Sui explorer for Open in Explorer. */
 export function suiExplorer(): SuiExplorer {
   return cfg().get<string>('explorer.sui') === 'suivision' ? 'suivision' : 'suiscan';
+}
+
+/**
+ * Explorer options for a stream: the Sui explorer setting, its network or chain id, and `simulated` when it
+ * connects to a loopback endpoint (the demo, the local simulator), so no public explorer link is built for it.
+ */
+export function explorerOptionsFor(def: StreamDefinition | undefined): ExplorerOptions {
+  const opts: ExplorerOptions = { sui: suiExplorer() };
+  if (def?.network) opts.network = def.network;
+  if (def?.chainId) opts.chainId = def.chainId;
+  if (def && isSimulatedEndpoint(effectiveDefinition(def).baseUrl)) opts.simulated = true;
+  return opts;
 }
 
 /** Credit guard settings (defaults 15 min, no budget). */

@@ -1,8 +1,9 @@
 /**
  * Two status bar items, each with an id and a name so users can hide them separately:
  * connection (`$(radio-tower) 2 live`, spinner while connecting, error look on quota exceeded; click focuses the
- * Streams view) and credits (`~12.4k cr · 1.8k/h`, warning look past the daily budget). Demo streams say so:
- * `2 live · simulated` (or `3 live (2 simulated)` beside real ones), and their credits are marked simulated.
+ * Streams view) and credits (`~12.4k cr · 1.8k/h`, warning look past the daily budget). Simulated streams (on a
+ * loopback endpoint: the demo) say so: `2 live · simulated` (`3 live (2 simulated)` beside real ones), and so do
+ * their credits.
  */
 import * as vscode from 'vscode';
 import type { StreamRegistry } from '../core/stream/streamRegistry';
@@ -82,7 +83,7 @@ export class StatusBar implements vscode.Disposable {
       const label = (r.handle.definition.label || r.id).replace(/[\\`*_[\]<>]/g, '');
       tip.appendMarkdown(`${label}: ${st.state}${st.stopReason ? ` (${st.stopReason.replace(/_/g, ' ')})` : ''}${this.simulated(r.id) ? ' (simulated)' : ''}  \n`);
     }
-    if (sims) tip.appendMarkdown('\nSimulated streams are the demo: a local simulator on 127.0.0.1, not a real chain.  \n');
+    if (sims) tip.appendMarkdown('\nSimulated streams come from this machine (the demo, a local simulator or node), not a public chain.  \n');
     const why = this.guard()?.pausedReason();
     if (why) tip.appendMarkdown(`\n${why === 'idle' ? 'Paused to save credits: no VS Code window was focused. They resume when you come back.' : 'Paused: the daily credit budget was reached.'}  \n`);
     tip.appendMarkdown('\nClick to show the Streams view.');
@@ -113,7 +114,7 @@ export class StatusBar implements vscode.Disposable {
           '  \n',
       );
     }
-    if (billedSims) ct.appendMarkdown('\nSimulated credits are what Warp would bill for the demo stream; the local simulator bills nothing.  \n');
+    if (billedSims) ct.appendMarkdown('\nSimulated credits are what Warp would bill for such a stream; a local simulator bills nothing.  \n');
     if (guard) {
       const budget = vscode.workspace.getConfiguration('chainWatch').get<number>('credits.dailyBudget') ?? 0;
       ct.appendMarkdown(`\nToday: ~${groupDigits(guard.spentToday())}${budget ? ` of ${groupDigits(budget)} budget${over ? ' (over budget)' : ''}` : ''}`);

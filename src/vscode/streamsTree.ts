@@ -9,6 +9,7 @@ import { describeStatus, groupDigits, shortDuration, streamContextValue } from '
 import type { StreamStatus } from '../core/stream/stream';
 import { redact } from '../core/redact';
 import { recentEventsInTree } from './settings';
+import { gapLabel } from '../feed/rowFormat';
 
 /** A stream row. */
 export interface StreamNode {
@@ -248,6 +249,10 @@ export class StreamsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     const c = s.handle.credits();
     if (c.credits > 0) rows.push(['Credits used', `~${groupDigits(c.credits)} (${groupDigits(c.events)} events x 2 + ${groupDigits(c.intervals)} intervals x 4)`]);
     if (c.remaining !== undefined) rows.push(['Remaining quota', groupDigits(c.remaining)]);
+    if (st.lastGap) {
+      rows.push(['Last reconnect', `${new Date(st.lastGap.resumedAt).toLocaleTimeString()}: ${gapLabel(st.lastGap)}`]);
+      rows.push(['Why', st.lastGap.reason]);
+    }
     rows.push(['Last error', st.lastError]);
     for (const [k, v] of rows) if (v !== undefined && v !== '') m.appendMarkdown(`${k}: ${esc(String(v))}  \n`);
     return m;

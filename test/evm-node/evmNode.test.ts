@@ -208,6 +208,64 @@ describe('EvmStream against a real hardhat node', function () {
     assert.strictEqual(counter(b.events[3]), lastSeen + 4);
   });
 
+  it('marks logs removed when the chain is reverted while connected (hardhat announces nothing: a new block hash at a shown height)', async () => {
+    const s = open();
+    const notices: string[] = [];
+    s.stream.onNotice((n) => void notices.push(n.message));
+    s.stream.connect();
+    await s.until(() => s.stream.status().state === 'live', 'live');
+    await poke();
+    const snapshot = await rpc<string>('evm_snapshot');
+    await poke();
+    await poke();
+    await s.until(() => s.events.length === 3, 'three events');
+    const [kept, b, c] = s.events;
+    assert.strictEqual(await rpc<boolean>('evm_revert', [snapshot]), true);
+    const height = await poke('0x30001');
+    assert.strictEqual(height, b.checkpoint, 'the replacement is mined at a height the feed already showed');
+    await s.until(() => s.events.length === 6, 'two removals and the replacement');
+    assert.strictEqual(s.stream.status().state, 'live', 'no reconnect was needed');
+    assert.deepStrictEqual(s.events.slice(3, 5).map((e) => [e.id, e.removed]), [[`${c.id}:removed`, true], [`${b.id}:removed`, true]]);
+    const replacement = s.events[5];
+    assert.strictEqual(replacement.removed, undefined);
+    assert.strictEqual(replacement.checkpoint, b.checkpoint);
+    assert.strictEqual(counter(replacement), counter(kept) + 1);
+    assert.ok(notices.includes(`reorg at block ${b.checkpoint} (depth 2): 2 logs removed (the node did not announce it)`), notices.join('\n'));
+    // the new chain goes on live, and a later reconnect finds nothing left to repair
+    await poke();
+    await s.until(() => s.events.length === 7, 'the next live log');
+    assert.strictEqual(counter(s.events[6]), counter(kept) + 2);
+    proxy.killAll();
+    await s.until(() => s.stream.status().state === 'reconnecting', 'reconnecting');
+    s.clock.advance(s.stream.status().nextRetryAt! - s.clock.now());
+    await s.until(() => s.backfills.length === 1, 'the gap fill');
+    assert.strictEqual(s.backfills[0].reorgRemoved, 0);
+    assert.strictEqual(s.events.length, 7);
+  });
+
+  it('a reconnect repairs a revert the live logs could not reveal (the new chain has no log at the reverted heights)', async () => {
+    const s = open();
+    s.stream.connect();
+    await s.until(() => s.stream.status().state === 'live', 'live');
+    await poke();
+    const snapshot = await rpc<string>('evm_snapshot');
+    await poke();
+    await s.until(() => s.events.length === 2, 'two events');
+    const doomed = s.events[1];
+    assert.strictEqual(await rpc<boolean>('evm_revert', [snapshot]), true);
+    // an empty block at the doomed height, then a log above it: live, nothing looks wrong yet
+    await rpc('evm_mine');
+    await poke();
+    await s.until(() => s.events.length === 3, 'the log above');
+    assert.ok(!s.events.some((e) => e.removed));
+    proxy.killAll();
+    await s.until(() => s.stream.status().state === 'reconnecting', 'reconnecting');
+    s.clock.advance(s.stream.status().nextRetryAt! - s.clock.now());
+    await s.until(() => s.backfills.length === 1 && s.events.length === 4, 'the removal');
+    assert.deepStrictEqual([s.events[3].id, s.events[3].removed], [`${doomed.id}:removed`, true]);
+    assert.strictEqual(s.backfills[0].reorgRemoved, 1);
+  });
+
   it('marks logs removed when the chain was reverted (a reorg) while the socket was down', async () => {
     const s = open();
     s.stream.connect();

@@ -167,6 +167,8 @@ describe('Chain Watch extension', () => {
     assert.strictEqual(editor.document.uri.toString(), uri);
     assert.strictEqual(editor.document.uri.scheme, 'chain-watch');
     assert.strictEqual(editor.document.languageId, 'json');
+    const base = editor.document.uri.path.split('/').pop() ?? '';
+    assert.ok(!/%[0-9A-F]{2}/i.test(base) && base.includes(' · ') && base.endsWith('.json'), `readable tab title, got ${base}`);
     const parsed = JSON.parse(editor.document.getText()) as { id: string; digest: string; payload: { txDigest: string } };
     assert.strictEqual(parsed.id, ev.id);
     assert.strictEqual(parsed.payload.txDigest, ev.digest);

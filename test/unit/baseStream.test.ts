@@ -4,6 +4,7 @@ import { BaseStream, ConnectError, type ResolvedMode, type TransportConnection, 
 import { FakeClock } from '../../src/core/clock';
 import { setEventSize, type ChainEvent } from '../../src/core/event';
 import type { GapInfo } from '../../src/core/stream/stream';
+import { createLogger, MemorySink } from '../../src/core/logger';
 
 class MemoryStream extends BaseStream {
   readonly opens: Array<{ mode: ResolvedMode; sink: TransportSink; closed: boolean }> = [];
@@ -63,6 +64,30 @@ describe('BaseStream', () => {
     assert.strictEqual(gaps[1].replayed, 12);
     assert.strictEqual(gaps[0].gapId, gaps[1].gapId);
     assert.strictEqual(gaps[0].downMs, 500);
+    assert.strictEqual(gaps[0].continuity, 'unverified', 'a replay is unverified until the provider judges it');
+    s.sink.continuity({ continuity: 'verified', reason: 'replay started right after the cursor' });
+    assert.strictEqual(gaps.length, 3);
+    assert.strictEqual(gaps[2].continuity, 'verified');
+    assert.strictEqual(gaps[2].replayed, 12);
+    assert.strictEqual(s.status().lastGap?.continuity, 'verified', 'the status carries the latest gap for the tooltip');
+  });
+
+  it('a live reconnect states that events sent while down may be missing, and claims no replay', async () => {
+    const gaps: GapInfo[] = [];
+    s.onGap((g) => gaps.push(g));
+    s.connect({ kind: 'live' });
+    await tick();
+    clock.advance(1_000);
+    s.sink.closed({ fatal: false, message: 'lost' });
+    const downAt = clock.now();
+    s.connect({ kind: 'live' });
+    await tick();
+    await tick();
+    assert.strictEqual(gaps.length, 1);
+    assert.strictEqual(gaps[0].continuity, 'may_be_missing');
+    assert.strictEqual(gaps[0].missingFrom, downAt);
+    assert.strictEqual(gaps[0].missingTo, gaps[0].resumedAt);
+    assert.strictEqual(gaps[0].replayed, undefined);
   });
 
   it('gives up on an attempt that never becomes live after the connect timeout, then retries', async () => {
@@ -148,5 +173,22 @@ describe('BaseStream', () => {
     await s.flush();
     assert.deepStrictEqual(got, ['x', 'y']);
     assert.strictEqual(s.status().state, 'live');
+  });
+
+  it('writes each state line to the log once (live, reconnecting, stopped)', async () => {
+    const sink = new MemorySink();
+    const t = new MemoryStream({ id: 'one', provider: 'evm' }, { clock, random: () => 0.5, logger: createLogger(sink) }, { billed: false });
+    t.connect();
+    await tick();
+    t.sink.closed({ fatal: false, message: 'lost' });
+    clock.advance(t.status().nextRetryAt! - clock.now());
+    await tick();
+    await tick();
+    t.sink.closed({ fatal: true, reason: 'invalid_key', message: 'key rejected' });
+    const count = (re: RegExp) => sink.lines.filter((l) => re.test(l.message)).length;
+    assert.strictEqual(count(/\blive \(/), 2, sink.lines.map((l) => l.message).join('\n'));
+    assert.strictEqual(count(/reconnecting in/), 1);
+    assert.strictEqual(count(/key rejected/), 1, sink.lines.map((l) => l.message).join('\n'));
+    t.dispose();
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { envelopeDataText, normalizeWarp, serializeEvent, setPayloadText } from '../../src/core/event';
+import { envelopeDataText, eventTitle, normalizeWarp, serializeEvent, setPayloadText } from '../../src/core/event';
 
 describe('event model (Warp)', () => {
   it('normalizes a Move event', () => {
@@ -110,5 +110,20 @@ describe("serializeEvent with the payload text", () => {
     (ev as unknown as Record<string, unknown>).extra = 'kept';
     setPayloadText(ev, text);
     assert.strictEqual(JSON.parse(serializeEvent(ev)).extra, 'kept');
+  });
+});
+
+describe('eventTitle', () => {
+  it('names an event by its short type and cut digest', () => {
+    const digest = '2FceBeQn5Zx3vLkP8tYwR7mH1sUaJdG6oE4iCbNqKA2';
+    assert.strictEqual(eventTitle({ id: 'x', name: 'event', type: '0x2::pool::SwapEvent<0x2::sui::SUI>', digest }), 'SwapEvent · 2FceBe…KA2');
+    assert.strictEqual(eventTitle({ id: '0x2::sui::SUI_93985558', name: 'coin', type: undefined, digest: undefined }), 'coin · 0x2__s…558');
+    assert.strictEqual(eventTitle({ id: 'ev-1', name: '', type: undefined, digest: undefined }), 'event · ev-1');
+  });
+
+  it('keeps file-name breaking and control characters out, and stays short', () => {
+    const t = eventTitle({ id: 'a', name: 'x', type: '0x1::m::../../Evil\u0007*?', digest: 'a/b' });
+    assert.ok(!/[/\\:*?"<>|\u0000-\u001f]/.test(t), t);
+    assert.ok(eventTitle({ id: 'i', name: 'n', type: 'x'.repeat(300) }).length <= 80);
   });
 });

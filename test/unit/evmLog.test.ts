@@ -105,6 +105,44 @@ describe('evm logs', () => {
     assert.deepStrictEqual(ledger.accept({ ...log(8, 0), removed: true }), { kind: 'removed', idSuffix: ':removed', seen: false });
   });
 
+  it('ledger: a second block hash at a known height orphans that block and the ones above it (a reorg nobody announced)', () => {
+    const ledger = new EvmLogLedger();
+    ledger.accept(log(5, 0));
+    ledger.accept(log(6, 0));
+    ledger.accept(log(7, 0));
+    ledger.accept(log(7, 1));
+    ledger.coveredThrough(9);
+    const replacement = log(6, 0, { blockHash: H(6, 'b') });
+    const verdict = ledger.accept(replacement);
+    assert.strictEqual(verdict.kind, 'new');
+    const reorg = verdict.kind === 'new' ? verdict.reorg : undefined;
+    assert.deepStrictEqual(reorg && { block: reorg.block, depth: reorg.depth }, { block: 6, depth: 2 });
+    // newest first, each flagged removed, with its original block hash (the id of the row it strikes through)
+    assert.deepStrictEqual(reorg?.removed.map((l) => [l.blockNumber, l.logIndex, l.blockHash, l.removed]), [
+      [7, 1, H(7), true],
+      [7, 0, H(7), true],
+      [6, 0, H(6), true],
+    ]);
+    assert.strictEqual(ledger.resumeFrom, 6, 'a reconnect re-reads from the reorged height');
+    assert.deepStrictEqual(ledger.recentBlocks().map((b) => [b.number, b.hash]), [[6, H(6, 'b')], [5, H(5)]]);
+    // the replacement's own next log, and the old block re-sent as removed later, change nothing more
+    assert.deepStrictEqual(ledger.accept(log(6, 1, { blockHash: H(6, 'b') })), { kind: 'new', idSuffix: '' });
+    assert.deepStrictEqual(ledger.accept({ ...log(7, 0), removed: true }), { kind: 'duplicate' });
+    // a new height above everything is no reorg
+    assert.deepStrictEqual(ledger.accept(log(8, 0)), { kind: 'new', idSuffix: '' });
+  });
+
+  it('ledger: a new hash at a height whose earlier block had no logs of ours orphans only the blocks above it', () => {
+    const ledger = new EvmLogLedger();
+    ledger.accept(log(5, 0));
+    ledger.accept(log(8, 0));
+    const verdict = ledger.accept(log(7, 0));
+    assert.strictEqual(verdict.kind, 'new');
+    const reorg = verdict.kind === 'new' ? verdict.reorg : undefined;
+    assert.deepStrictEqual(reorg && { block: reorg.block, depth: reorg.depth, n: reorg.removed.length }, { block: 7, depth: 2, n: 1 });
+    assert.deepStrictEqual(ledger.recentBlocks().map((b) => b.number), [7, 5]);
+  });
+
   it('ledger: resume point is the newest log block (inclusive) or the block after the covered head', () => {
     const ledger = new EvmLogLedger();
     assert.strictEqual(ledger.resumeFrom, undefined);

@@ -156,6 +156,55 @@ describe('EvmStream (scripted node)', () => {
     assert.match(h.events[6].warnings?.[0] ?? '', /had not shown/);
   });
 
+  it('a reorg the node does not announce (a new block hash at a known height): earlier logs struck, replacement in chain order, words in the feed', async () => {
+    const h = await setup();
+    h.stream.connect();
+    await h.until(() => h.stream.status().state === 'live', 'live');
+    const kept = h.node.mine(1);
+    const doomed = h.node.mine(2);
+    const doomedToo = h.node.mine(1);
+    await h.until(() => h.events.length === 4, 'four events');
+    h.node.reorgTo(kept.number, false);
+    const replacement = h.node.mine(1);
+    assert.strictEqual(replacement.number, doomed.number);
+    await h.until(() => h.events.length === 8, 'three removals and the replacement');
+    assert.deepStrictEqual(h.events.slice(4).map((e) => [e.id, e.removed ?? false]), [
+      [`${doomedToo.hash}:0:removed`, true],
+      [`${doomed.hash}:1:removed`, true],
+      [`${doomed.hash}:0:removed`, true],
+      [`${replacement.hash}:0`, false],
+    ]);
+    assert.ok(h.notices.some((n) => n.message === `reorg at block ${doomed.number} (depth 2): 3 logs removed (the node did not announce it)`), JSON.stringify(h.notices));
+    // the chain goes on from the replacement: live logs keep coming, once each
+    const next = h.node.mine(1);
+    await h.until(() => h.events.length === 9, 'the next block');
+    assert.strictEqual(h.events[8].id, `${next.hash}:0`);
+  });
+
+  it('a reconnect repairs an unannounced reorg that live logs could not reveal (a newer block matches, an older one does not)', async () => {
+    const h = await setup();
+    h.stream.connect();
+    await h.until(() => h.stream.status().state === 'live', 'live');
+    h.node.mine(1);
+    const doomed = h.node.mine(1);
+    await h.until(() => h.events.length === 2, 'two events');
+    // the fork has no log of ours at the doomed height, and one above it: live, nothing looks wrong yet
+    h.node.reorgTo(doomed.number - 1, false);
+    h.node.mine(0);
+    const above = h.node.mine(1);
+    await h.until(() => h.events.length === 3, 'the fork log');
+    assert.ok(!h.events.some((e) => e.removed));
+    h.node.dropAll();
+    await h.until(() => h.stream.status().state === 'reconnecting', 'reconnecting');
+    h.retryNow();
+    await h.until(() => h.backfills.length === 1, 'the gap fill');
+    await h.until(() => h.events.length === 4, 'the removal');
+    assert.deepStrictEqual([h.events[3].id, h.events[3].removed], [`${doomed.hash}:0:removed`, true]);
+    assert.strictEqual(h.backfills[0].reorgRemoved, 1);
+    assert.ok(h.notices.some((n) => n.message === `reorg at block ${doomed.number} (depth 1): 1 log removed (found after reconnecting)`), JSON.stringify(h.notices.map((n) => n.message)));
+    assert.ok(!h.events.some((e) => e.id.startsWith(above.hash) && e.removed), 'the fork block stays');
+  });
+
   it('skips malformed notifications and frames with a notice and keeps going', async () => {
     const h = await setup();
     h.stream.connect();

@@ -7,6 +7,8 @@ import {
   explorerAddressUrl,
   explorerTxUrl,
   explorerUrlForValue,
+  isSimulatedEndpoint,
+  SIMULATED_EXPLORER_MESSAGE,
   suiCheckpointUrl,
   suiCoinUrl,
   suiObjectUrl,
@@ -81,5 +83,25 @@ describe('explorers', () => {
     assert.strictEqual(explorerUrlForValue('warp', suiDigest), `https://suiscan.xyz/mainnet/tx/${suiDigest}`);
     assert.strictEqual(explorerUrlForValue('warp', '0x2::sui::SUI'), 'https://suiscan.xyz/mainnet/coin/0x2::sui::SUI');
     assert.strictEqual(explorerUrlForValue('evm', 'hello', { chainId: 1 }), undefined);
+  });
+
+  it('builds no public link for a simulated stream (a loopback endpoint), keeping an own explorer override', () => {
+    assert.strictEqual(isSimulatedEndpoint('ws://127.0.0.1:7777'), true);
+    assert.strictEqual(isSimulatedEndpoint('http://localhost:8545/'), true);
+    assert.strictEqual(isSimulatedEndpoint('http://[::1]:9000'), true);
+    assert.strictEqual(isSimulatedEndpoint('https://mainnet-api.inodra.com'), false);
+    assert.strictEqual(isSimulatedEndpoint('not a url'), false);
+    assert.strictEqual(isSimulatedEndpoint(undefined), false);
+    const sim = { simulated: true, network: 'mainnet' };
+    assert.strictEqual(explorerTxUrl(ev('warp', suiDigest), sim), undefined);
+    assert.strictEqual(explorerAddressUrl('warp', suiAddr, sim), undefined);
+    assert.strictEqual(explorerUrlForValue('warp', '0x2::sui::SUI', sim), undefined);
+    assert.strictEqual(explorerUrlForValue('warp', suiDigest, sim), undefined);
+    assert.strictEqual(explorerTxUrl(ev('evm', evmHash), { ...sim, chainId: 1 }), undefined);
+    assert.strictEqual(
+      explorerTxUrl(ev('evm', evmHash), { simulated: true, chainId: 31337, evmExplorers: { 31337: 'http://127.0.0.1:5100' } }),
+      `http://127.0.0.1:5100/tx/${evmHash}`,
+    );
+    assert.match(SIMULATED_EXPLORER_MESSAGE, /simulated/);
   });
 });

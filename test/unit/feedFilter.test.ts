@@ -109,7 +109,7 @@ describe('feedFilter: matching', () => {
     assert.strictEqual(f('0xdee9::clob_v2').test(row(swap)), true); // starts with a digit: not a field
   });
   it('gap and notice rows answer stream/kind/level and free text', () => {
-    const gap: FeedItem = { kind: 'gap', gap: { stream: 'demo', gapId: 1, downAt: 0, resumedAt: 12_400, downMs: 12_400, resumedFrom: 'x_1', mode: 'after', replayed: 37 } };
+    const gap: FeedItem = { kind: 'gap', gap: { stream: 'demo', gapId: 1, downAt: 0, resumedAt: 12_400, downMs: 12_400, resumedFrom: 'x_1', mode: 'after', replayed: 37, continuity: 'verified', duplicatesDropped: 0 } };
     const notice: FeedItem = { kind: 'notice', notice: { stream: 'demo', level: 'error', message: 'quota exceeded', at: 5 } };
     assert.strictEqual(f('kind:gap').test(new FeedRow(0, gap)), true);
     assert.strictEqual(f('replayed').test(new FeedRow(0, gap)), true);

@@ -6,7 +6,7 @@ import { FeedModel } from '../../src/feed/model';
 import { FeedRow, isChipValue, isFeedItem, mergeMissing } from '../../src/feed/row';
 import { FeedStore } from '../../src/feed/store';
 import { RateMeter } from '../../src/feed/rateMeter';
-import { displayText, escapeInvisible, formatRelative, formatTime, gapLabel, shortHash, shortType, summarize } from '../../src/feed/rowFormat';
+import { displayText, escapeInvisible, formatRelative, formatTime, gapLabel, gapTooltip, shortHash, shortType, summarize } from '../../src/feed/rowFormat';
 import type { FeedEvent, FeedItem } from '../../src/feed/protocol';
 
 function ev(i: number, over: Partial<FeedEvent> = {}): FeedEvent {
@@ -47,10 +47,25 @@ describe('feedRows: display text', () => {
   });
   it('labels a gap like the spec', () => {
     assert.strictEqual(
-      gapLabel({ stream: 's', gapId: 1, downAt: 0, resumedAt: 12_400, downMs: 12_400, resumedFrom: '123_4_0', mode: 'after', replayed: 37 }),
-      'down 12.4 s · resumed from 123_4_0 · 37 replayed',
+      gapLabel({ stream: 's', gapId: 1, downAt: 0, resumedAt: 12_400, downMs: 12_400, resumedFrom: '123_4_0', mode: 'after', replayed: 37, continuity: 'verified', duplicatesDropped: 0 }),
+      'down 12.4 s · resumed from 123_4_0 · 37 replayed · continuity verified',
     );
-    assert.match(gapLabel({ stream: 's', gapId: 1, downAt: 0, resumedAt: 1, downMs: 1000, mode: 'live', replayed: 0 }), /resumed live/);
+    const live = gapLabel({ stream: 's', gapId: 1, downAt: 0, resumedAt: 1000, downMs: 1000, mode: 'live', continuity: 'may_be_missing', missingFrom: 0, missingTo: 1000, duplicatesDropped: 0 });
+    assert.match(live, /resumed live · events between \d\d:\d\d:\d\d and \d\d:\d\d:\d\d may be missing$/);
+    assert.ok(!/replayed/.test(live), 'a live reconnect replays nothing and does not claim to');
+  });
+  it('says in words which case each gap is, with the details in the tooltip', () => {
+    const t0 = new Date(2026, 0, 2, 14, 2, 0).getTime();
+    const base = { stream: 's', gapId: 1, downAt: t0, resumedAt: t0 + 39 * 60_000, downMs: 39 * 60_000, mode: 'after', resumedFrom: '22000500', replayed: 30, duplicatesDropped: 0 };
+    assert.match(gapLabel({ ...base, continuity: 'cursor_not_honoured', duplicatesDropped: 12 }), /· server did not honour the cursor, 12 duplicates dropped$/);
+    assert.match(gapLabel({ ...base, continuity: 'may_be_missing', missingFrom: t0, missingTo: t0 + 39 * 60_000 }), /· events between 14:02 and 14:41 may be missing$/);
+    assert.match(gapLabel({ ...base, continuity: 'not_recoverable', missingFrom: t0, missingTo: t0 + 39 * 60_000 }), /cannot be recovered \(no replay\)$/);
+    assert.match(gapLabel({ ...base, continuity: 'unverified' }), /continuity not verified$/);
+    const tip = gapTooltip({ ...base, continuity: 'may_be_missing', missingFrom: t0, missingTo: t0, duplicatesDropped: 3, reason: 'down longer than the\u202e 30-minute buffer' });
+    assert.match(tip, /^Down 39\.0 min: lost 14:02:00, live again 14:41:00$/m);
+    assert.match(tip, /^Resumed after id 22000500$/m);
+    assert.match(tip, /^Duplicates dropped: 3/m);
+    assert.match(tip, /^Why: down longer than the\\u202e 30-minute buffer$/m);
   });
   it('summarizes key fields per kind, safely', () => {
     assert.strictEqual(summarize(ev(1, { kind: 'coin', payload: { amount: '-5', coin_type: '0x2::sui::SUI' } })), '-5 sui::SUI');
@@ -71,7 +86,7 @@ describe('feedRows: display text', () => {
 describe('feedRows: isFeedItem', () => {
   it('accepts well-formed events, gaps and notices and rejects the rest', () => {
     assert.ok(isFeedItem(item(ev(1))));
-    assert.ok(isFeedItem({ kind: 'gap', gap: { stream: 's', gapId: 1, downAt: 0, resumedAt: 1, downMs: 1, mode: 'live', replayed: 0 } }));
+    assert.ok(isFeedItem({ kind: 'gap', gap: { stream: 's', gapId: 1, downAt: 0, resumedAt: 1, downMs: 1, mode: 'live', continuity: 'may_be_missing', duplicatesDropped: 0 } }));
     assert.ok(isFeedItem({ kind: 'notice', notice: { stream: 's', level: 'warn', message: 'm', at: 1 } }));
     for (const bad of [null, 1, 'x', {}, { kind: 'weird' }, { kind: 'event' }, { kind: 'event', event: { ...ev(1), id: 5 } }, { kind: 'event', event: [] }, { kind: 'gap', gap: { stream: 's' } }, { kind: 'notice', notice: { stream: 's', message: 1, at: 1, level: 'info' } }]) {
       assert.strictEqual(isFeedItem(bad), false, JSON.stringify(bad));
@@ -114,7 +129,7 @@ describe('feedRows: FeedStore', () => {
   });
   it('updates a gap row in place when the same gap arrives again', () => {
     const s = new FeedStore(10);
-    const g = (replayed: number): FeedItem => ({ kind: 'gap', gap: { stream: 'a', gapId: 7, downAt: 0, resumedAt: 1, downMs: 1, mode: 'resume', replayed } });
+    const g = (replayed: number): FeedItem => ({ kind: 'gap', gap: { stream: 'a', gapId: 7, downAt: 0, resumedAt: 1, downMs: 1, mode: 'resume', replayed, continuity: 'unverified', duplicatesDropped: 0 } });
     s.push([g(0), ...items(0, 2)]);
     const r = s.push([g(37)]);
     assert.strictEqual(r.added.length, 0);
@@ -193,7 +208,7 @@ describe('feedRows: FeedModel', () => {
   });
   it('a paused gap update changes the shown row in place instead of queueing', () => {
     const m = new FeedModel(10);
-    const g = (replayed: number): FeedItem => ({ kind: 'gap', gap: { stream: 'a', gapId: 1, downAt: 0, resumedAt: 1, downMs: 1, mode: 'resume', replayed } });
+    const g = (replayed: number): FeedItem => ({ kind: 'gap', gap: { stream: 'a', gapId: 1, downAt: 0, resumedAt: 1, downMs: 1, mode: 'resume', replayed, continuity: 'unverified', duplicatesDropped: 0 } });
     m.ingest([g(0)]);
     m.pause();
     const r = m.ingest([g(5)]);

@@ -184,7 +184,7 @@ describe('Warp WebSocket client', () => {
     ({ ws } = await conn);
     assert.strictEqual(server.attempts[1].url.searchParams.get('lastEventId'), '12_0_0');
     assert.strictEqual(server.attempts[1].url.searchParams.get('mode'), null);
-    const gaps: number[] = [];
+    const gaps: Array<number | undefined> = [];
     s.onGap((g) => gaps.push(g.replayed));
     ws.send(frame('connected', {}));
     ws.send(frame('event', moveEvent(3, clock.now() - 500), '13_0_0'));

@@ -72,7 +72,7 @@ function hostileItems(): FeedItem[] {
     });
   });
   items.push({ kind: 'notice', notice: { stream: 'demo', level: 'error', message: XSS[0]!, at: Date.now() } });
-  items.push({ kind: 'gap', gap: { stream: 'demo', gapId: 1, downAt: 0, resumedAt: Date.now(), downMs: 12_400, resumedFrom: XSS[1]!, mode: 'after', replayed: 37 } });
+  items.push({ kind: 'gap', gap: { stream: 'demo', gapId: 1, downAt: 0, resumedAt: Date.now(), downMs: 12_400, resumedFrom: XSS[1]!, mode: 'after', replayed: 37, continuity: 'unverified', duplicatesDropped: 0, reason: XSS[0]! } });
   return items;
 }
 
@@ -385,7 +385,7 @@ describe('feed webview in Chromium (real bundle, real CSP)', function () {
     const t0 = Date.now();
     const gap = (replayed: number): FeedItem => ({
       kind: 'gap',
-      gap: { stream: 'demo', gapId: 4, downAt: t0 - 12_400, resumedAt: t0, downMs: 12_400, resumedFrom: '12345678_4_0', mode: 'after', replayed },
+      gap: { stream: 'demo', gapId: 4, downAt: t0 - 12_400, resumedAt: t0, downMs: 12_400, resumedFrom: '12345678_4_0', mode: 'after', replayed, continuity: 'verified', duplicatesDropped: 0 },
     });
     await fp.send(initMessage([...eventItems(0, 3, {}, t0), ...eventItems(3, 5, { stream: 'other' }, t0)]));
     await fp.send({ type: 'items', items: [gap(0), { kind: 'notice', notice: { stream: 'demo', level: 'error', message: 'quota exceeded', at: t0 } }] });
@@ -395,7 +395,7 @@ describe('feed webview in Chromium (real bundle, real CSP)', function () {
     const r = await rows(fp);
     assert.strictEqual(r.length, 9, 'the second gap message updated the first row instead of adding one');
     const gapRow = r.find((x) => x[2]!.startsWith('gap'))!;
-    assert.strictEqual(gapRow[5], 'down 12.4 s · resumed from 12345678_4_0 · 37 replayed');
+    assert.strictEqual(gapRow[5], 'down 12.4 s · resumed from 12345678_4_0 · 37 replayed · continuity verified');
     assert.ok(r.some((x) => x[2]!.startsWith('error') && x[5] === 'quota exceeded'));
     const dots = await fp.page.evaluate(() =>
       Array.from(document.querySelectorAll<HTMLElement>('.rows > .row:not([hidden])')).map((row) => [row.querySelector('.stream-text')!.textContent, row.querySelector('.dot')!.className]),

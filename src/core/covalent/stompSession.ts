@@ -5,6 +5,7 @@
  * classified close ({@link StompCloseKind}) so the owner can tell "retry with backoff" from "the endpoint refused".
  * A session never reconnects by itself: the owner creates a new one (new socket, CONNECT, re-SUBSCRIBE).
  */
+import { describeConnectFailure } from '../connectFailure';
 import { Client } from '@stomp/stompjs';
 import type { IFrame, IMessage, IStompSocket } from '@stomp/stompjs';
 import WebSocket from 'ws';
@@ -118,6 +119,8 @@ export class StompSession {
   private connected = false;
   private finished = false;
   private lastSocketError: string | undefined;
+  /** The socket error before it opened (refused, not found, TLS), for the words of a failed connect. */
+  private connectError: Error | undefined;
   private connectTimer: TimerHandle | undefined;
   private watchdog: TimerHandle | undefined;
   private closeTimer: TimerHandle | undefined;
@@ -211,6 +214,7 @@ export class StompSession {
     });
     ws.on('error', (err: Error) => {
       this.lastSocketError = err.message;
+      if (!this.opened) this.connectError ??= err;
     });
     return ws;
   }
@@ -287,7 +291,7 @@ export class StompSession {
       this.early = true;
       this.fail('lost', `connection closed right after CONNECT (${why})`, code);
     } else if (!this.opened) {
-      this.fail('lost', `could not connect: ${redact(err ?? 'socket closed')}`, code);
+      this.fail('lost', this.connectError ? describeConnectFailure(this.options.url, this.connectError, 'broker') : `could not connect: ${redact(err ?? 'socket closed')}`, code);
     } else if (this.messages === 0 && this.clock.now() - (this.subscribedAt ?? 0) <= (this.options.earlyCloseWindowMs ?? 2_000)) {
       // e.g. RabbitMQ closes with 1000 "STOMP died" and no ERROR frame when a subscribed queue does not exist
       this.early = true;

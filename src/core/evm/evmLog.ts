@@ -183,9 +183,22 @@ export function normalizeEvmLog(
   return ev;
 }
 
+/**
+ * A reorg the node did not announce: a log arrived in a block whose hash differs from the one already seen at its
+ * height, so that earlier block (and every remembered block above it, its descendants) is no longer canonical.
+ */
+export interface SilentReorg {
+  /** Lowest height replaced: the height of the log that revealed the reorg. */
+  block: number;
+  /** Heights from `block` to the highest orphaned block holding logs this stream showed, inclusive (at least 1). */
+  depth: number;
+  /** The orphaned blocks' logs, flagged `removed`, newest first (the order a node re-sends them). */
+  removed: EvmLog[];
+}
+
 /** What the ledger decided for one incoming log. */
 export type LedgerVerdict =
-  | { kind: 'new'; idSuffix: string }
+  | { kind: 'new'; idSuffix: string; reorg?: SilentReorg }
   | { kind: 'removed'; idSuffix: string; seen: boolean }
   | { kind: 'duplicate' };
 
@@ -197,7 +210,9 @@ interface BlockEntry {
 /**
  * Remembers recent logs by block hash so that backfill and live deliveries merge exactly once, removals are matched
  * to the event they remove, and the resume point is known:
- * - {@link accept} decides per log: new, removed (reorg) or duplicate.
+ * - {@link accept} decides per log: new, removed (reorg) or duplicate. A live log in a block whose hash differs from
+ *   the one already seen at its height is a reorg the node did not announce (hardhat's `evm_revert`, some providers):
+ *   the earlier block and the remembered blocks above it are marked removed ({@link SilentReorg}).
  * - {@link resumeFrom} is the first block a reconnect must re-read: the block of the newest processed log,
  *   inclusive (a socket can die between two logs of one block), or the block after the head seen when the
  *   subscription started, whichever is later.
@@ -208,6 +223,8 @@ export class EvmLogLedger {
   private readonly blocks = new Map<string, BlockEntry>();
   private logCount = 0;
   private next: number | undefined;
+  /** Highest height of any remembered block (may be stale high after a trim: it only saves scans). */
+  private highest = -1;
 
   constructor(private readonly maxLogs = 5_000) {}
 
@@ -234,9 +251,12 @@ export class EvmLogLedger {
   /** Decides what to do with `log` and records it. */
   accept(log: EvmLog): LedgerVerdict {
     let entry = this.blocks.get(log.blockHash);
+    let reorg: SilentReorg | undefined;
     if (!entry) {
+      if (!log.removed && log.blockNumber <= this.highest) reorg = this.orphanFrom(log.blockNumber);
       entry = { number: log.blockNumber, logs: new Map() };
       this.blocks.set(log.blockHash, entry);
+      if (log.blockNumber > this.highest) this.highest = log.blockNumber;
     }
     const prev = entry.logs.get(log.logIndex);
     if (!prev) this.logCount++;
@@ -250,7 +270,27 @@ export class EvmLogLedger {
     entry.logs.set(log.logIndex, { state: 'live', log });
     if (this.next === undefined || log.blockNumber > this.next) this.next = log.blockNumber;
     this.trim();
-    return { kind: 'new', idSuffix: prev?.state === 'removed' ? READDED_SUFFIX : '' };
+    const verdict: LedgerVerdict = { kind: 'new', idSuffix: prev?.state === 'removed' ? READDED_SUFFIX : '' };
+    if (reorg) verdict.reorg = reorg;
+    return verdict;
+  }
+
+  /**
+   * A new block hash at `height`, at or below blocks already remembered: every remembered block at `height` or
+   * above that still holds live logs is orphaned. Its logs are marked removed and the resume point rewinds to
+   * `height`. Undefined when no such block holds live logs (an empty block was replaced: nothing to retract).
+   */
+  private orphanFrom(height: number): SilentReorg | undefined {
+    const orphaned: Array<{ hash: string; number: number }> = [];
+    for (const [hash, e] of this.blocks) {
+      if (e.number >= height && [...e.logs.values()].some((l) => l.state === 'live')) orphaned.push({ hash, number: e.number });
+    }
+    if (orphaned.length === 0) return undefined;
+    orphaned.sort((a, b) => b.number - a.number);
+    const removed: EvmLog[] = [];
+    for (const b of orphaned) removed.push(...this.dropBlock(b.hash).reverse());
+    this.rewindTo(height);
+    return { block: height, depth: orphaned[0].number - height + 1, removed };
   }
 
   /** Remembered blocks that still hold live logs, newest first. */

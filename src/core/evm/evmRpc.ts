@@ -46,8 +46,8 @@ export interface EvmRpcHandlers {
   onUnexpectedResponse?(status: number): void;
   /** Every frame sent (`>`) or received (`<`), for trace logging (callers redact). */
   onTrace?(direction: '>' | '<', text: string): void;
-  /** The socket closed (after an error, too). Fires once. */
-  onClose?(code: number, reason: string): void;
+  /** The socket closed (after an error, too; `error` is the one of a socket that never opened). Fires once. */
+  onClose?(code: number, reason: string, error?: Error): void;
 }
 
 /** Options of an {@link EvmRpcConnection}. */
@@ -74,6 +74,8 @@ export class EvmRpcConnection implements RpcRequester {
   private readonly pending = new Map<number, PendingRequest>();
   private nextId = 1;
   private closed = false;
+  /** The socket's error when it failed before opening (refused, not found, TLS), for {@link EvmRpcHandlers.onClose}. */
+  private socketError: Error | undefined;
   private readonly timeoutMs: number;
   private readonly maxFrameBytes: number;
 
@@ -93,8 +95,10 @@ export class EvmRpcConnection implements RpcRequester {
       res.resume();
       this.ws.terminate();
     });
-    // errors are followed by 'close'; the close handler reports them
-    this.ws.on('error', () => undefined);
+    // errors are followed by 'close'; the close handler reports them (with the error of a socket that never opened)
+    this.ws.on('error', (err: Error) => {
+      if (this.ws.readyState !== WebSocket.OPEN) this.socketError ??= err;
+    });
     this.ws.on('close', (code: number, reason: Buffer) => this.finish(code, reason.toString('utf8')));
   }
 
@@ -137,7 +141,7 @@ export class EvmRpcConnection implements RpcRequester {
       p.reject(new RpcError('closed', `${p.method}: connection closed (${code})`));
     }
     this.pending.clear();
-    this.handlers.onClose?.(code, reason);
+    this.handlers.onClose?.(code, reason, this.socketError);
   }
 
   private onFrame(data: WebSocket.RawData): void {

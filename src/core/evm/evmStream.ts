@@ -11,6 +11,7 @@
  * Limits: the gap fill reads at most `maxBackfillBlocks` blocks (default 10,000) back from the head; reorgs
  * during a disconnect are detected only within the last `reorgCheckDepth` remembered blocks (default 16).
  */
+import { describeConnectFailure } from '../connectFailure';
 import type WebSocket from 'ws';
 import { BaseStream, ConnectError, type BaseStreamDeps, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from '../stream/baseStream';
 import { Emitter } from '../emitter';
@@ -19,6 +20,7 @@ import { buildLogFilter, EvmLogLedger, evmOriginalId, normalizeEvmLog, parseLog,
 import { EvmRpcConnection, fetchLogsInRanges, RpcError } from './evmRpc';
 import { describeError, redact, registerSecret } from '../redact';
 import type { StreamDefinition } from '../stream/stream';
+import type { ChainEvent } from '../event';
 
 /** An `evm` stream definition: the shared fields plus an optional ABI for events outside the built-in table. */
 export interface EvmStreamDefinition extends StreamDefinition {
@@ -116,6 +118,11 @@ function outcomeForStatus(status: number): CloseOutcome {
   return { fatal: true, reason: 'refused', message: `connection refused (HTTP ${status})` };
 }
 
+/** The feed's words for a reorg: `reorg at block N (depth d): k logs removed (why)`. */
+export function reorgText(block: number, depth: number, removed: number, why: string): string {
+  return `reorg at block ${block} (depth ${depth}): ${removed} log${removed === 1 ? '' : 's'} removed (${why})`;
+}
+
 /** State of one connection (a reconnect makes a new one). */
 interface Session {
   cancelled: boolean;
@@ -191,9 +198,14 @@ export class EvmStream extends BaseStream {
         onUnexpectedResponse: (status) => {
           session.outcome ??= outcomeForStatus(status);
         },
-        onClose: (code, reason) => {
+        onClose: (code, reason, error) => {
           session.cancelled = true;
-          sink.closed(session.outcome ?? { fatal: false, message: code === 1006 ? 'connection lost (1006)' : `connection closed (${code}${reason ? ' ' + redact(reason) : ''})` });
+          const message = error
+            ? describeConnectFailure(url, error, 'node')
+            : code === 1006
+              ? 'connection lost (1006)'
+              : `connection closed (${code}${reason ? ' ' + redact(reason) : ''})`;
+          sink.closed(session.outcome ?? { fatal: false, message });
         },
       },
       { clock: this.clock, requestTimeoutMs: this.evmDeps.requestTimeoutMs ?? 30_000, ...(this.evmDeps.socketFactory ? { socketFactory: this.evmDeps.socketFactory } : {}) },
@@ -295,6 +307,12 @@ export class EvmStream extends BaseStream {
   private emitLog(sink: TransportSink, log: EvmLog, source: 'live' | 'backfill'): boolean {
     const verdict = this.ledger.accept(log);
     if (verdict.kind === 'duplicate') return false;
+    if (verdict.kind === 'new' && verdict.reorg) {
+      // the node did not announce it: retract the orphaned logs before the replacement, so the feed reads in chain order
+      const { block, depth, removed } = verdict.reorg;
+      for (const orphan of removed) sink.event(this.removalEvent(orphan, source));
+      sink.notice('warn', reorgText(block, depth, removed.length, 'the node did not announce it'));
+    }
     const opts: Parameters<typeof normalizeEvmLog>[3] = { source, idSuffix: verdict.idSuffix };
     if (this.registry) opts.registry = this.registry;
     const ev = normalizeEvmLog(this.definition.id, log, this.clock.now(), opts);
@@ -342,30 +360,43 @@ export class EvmStream extends BaseStream {
     this.backfillEmitter.fire(info, (err) => this.log.error(`a backfill listener failed: ${describeError(err)}`));
   }
 
-  /** Compares remembered blocks with the chain; logs of blocks no longer canonical are re-emitted as removed. */
+  /**
+   * Compares every remembered height (up to `reorgCheckDepth` of them, newest first) with the chain; the logs of
+   * blocks no longer canonical are re-emitted as removed. Every height is asked: a newer block that matches says
+   * nothing about an older one this stream saw on a chain that was later abandoned.
+   */
   private async checkReorgs(rpc: EvmRpcConnection, session: Session, sink: TransportSink): Promise<number> {
     const depth = this.evmDeps.reorgCheckDepth ?? 16;
     const blocks = this.ledger.recentBlocks();
     const numbers = [...new Set(blocks.map((b) => b.number))].slice(0, depth);
     let removed = 0;
+    let lowest: number | undefined;
+    let highest: number | undefined;
     for (const n of numbers) {
       const block = (await rpc.request('eth_getBlockByNumber', [toQuantity(n), false])) as { hash?: unknown } | null;
       if (session.cancelled) return removed;
       const canonical = block && typeof block.hash === 'string' ? block.hash.toLowerCase() : undefined;
-      let mismatch = false;
       for (const b of blocks) {
         if (b.number !== n || b.hash === canonical) continue;
-        mismatch = true;
-        for (const log of this.ledger.dropBlock(b.hash)) {
-          const opts: Parameters<typeof normalizeEvmLog>[3] = { source: 'backfill', idSuffix: REMOVED_SUFFIX };
-          if (this.registry) opts.registry = this.registry;
-          sink.event(normalizeEvmLog(this.definition.id, log, this.clock.now(), opts));
+        const dropped = this.ledger.dropBlock(b.hash);
+        if (dropped.length === 0) continue;
+        lowest = Math.min(lowest ?? n, n);
+        highest = Math.max(highest ?? n, n);
+        for (const log of dropped) {
+          sink.event(this.removalEvent(log, 'backfill'));
           removed++;
         }
       }
-      if (!mismatch) break;
     }
+    if (lowest !== undefined && highest !== undefined) sink.notice('warn', reorgText(lowest, highest - lowest + 1, removed, 'found after reconnecting'));
     return removed;
+  }
+
+  /** The event announcing that `log` (flagged removed) left the canonical chain; its id points at the original. */
+  private removalEvent(log: EvmLog, source: 'live' | 'backfill'): ChainEvent {
+    const opts: Parameters<typeof normalizeEvmLog>[3] = { source, idSuffix: REMOVED_SUFFIX };
+    if (this.registry) opts.registry = this.registry;
+    return normalizeEvmLog(this.definition.id, log, this.clock.now(), opts);
   }
 
   /** The block number of an event id from the journal: from the restored events, else `eth_getBlockByHash`. */

@@ -25,6 +25,7 @@ import { describeError, redact } from '../redact';
 import type {
   ConnectMode,
   CreditSnapshot,
+  GapContinuity,
   GapInfo,
   StopReason,
   StreamDefinition,
@@ -63,6 +64,17 @@ export interface BaseStreamDeps {
 /** A connect mode with `auto` resolved. */
 export type ResolvedMode = { kind: 'live' } | { kind: 'resume' } | { kind: 'after'; id: string };
 
+/** A provider's statement about what the current reconnect recovered (the judged part of a {@link GapInfo}). */
+export interface GapVerdict {
+  continuity: GapContinuity;
+  /** Start of the window in which events may be missing, ms since epoch. */
+  missingFrom?: number;
+  /** End of that window, ms since epoch. */
+  missingTo?: number;
+  /** A short sentence saying why (shown in the tooltip and the log). */
+  reason?: string;
+}
+
 /** How a connection attempt ended. */
 export type CloseOutcome = { fatal: false; message: string } | { fatal: true; reason: StopReason; message: string };
 
@@ -84,6 +96,8 @@ export interface TransportSink {
   quota(remaining: number | undefined): void;
   /** `n` events of the current reconnect were backfilled (EVM `eth_getLogs`): added to the open gap's count. */
   replayed(n: number): void;
+  /** What the current reconnect recovered, as the provider judged it: updates the gap row. Ignored without a gap. */
+  continuity(verdict: GapVerdict): void;
   /** The connection is over. */
   closed(outcome: CloseOutcome): void;
 }
@@ -169,6 +183,8 @@ export abstract class BaseStream implements StreamHandle {
   private openGap: GapInfo | undefined;
   /** The gap the current connection resumed from (until the next drop). */
   private lastGap: GapInfo | undefined;
+  /** The most recent gap, kept for the status tooltip. */
+  private latestGap: GapInfo | undefined;
 
   /** Events received and not yet processed, in arrival order, and the ACKs to send once they are. */
   private pendingEvents: ChainEvent[] = [];
@@ -218,6 +234,7 @@ export abstract class BaseStream implements StreamHandle {
     if (this.endpoint !== undefined) s.endpoint = this.endpoint;
     if (this.transport !== undefined) s.transport = this.transport;
     if (this.mode !== undefined) s.mode = this.mode;
+    if (this.latestGap !== undefined) s.lastGap = { ...this.latestGap };
     return s;
   }
 
@@ -324,7 +341,10 @@ export abstract class BaseStream implements StreamHandle {
       this.conn = conn;
       this.endpoint = redact(conn.endpoint);
       this.transport = conn.transport;
-      this.log.info(`connecting to ${this.endpoint} (${conn.transport}, ${describeMode(mode)})`);
+      // a transport that opened synchronously already logged "live": the endpoint line then only goes to debug
+      const line = `connecting to ${this.endpoint} (${conn.transport}, ${describeMode(mode)})`;
+      if (this.state === 'connecting') this.log.info(line);
+      else this.log.debug(line);
     } catch (err) {
       if (gen !== this.generation) return;
       sink.closed(err instanceof ConnectError ? err.outcome : { fatal: false, message: describeError(err) });
@@ -351,6 +371,7 @@ export abstract class BaseStream implements StreamHandle {
         this.log.info(`live (${describeMode(mode)})`);
         this.setState('live', undefined, 'live');
         if (this.downAt !== undefined) {
+          const verdict = this.reconnectVerdict(mode, this.downAt, now);
           const gap: GapInfo = {
             stream: this.definition.id,
             gapId: ++this.gapSeq,
@@ -358,12 +379,15 @@ export abstract class BaseStream implements StreamHandle {
             resumedAt: now,
             downMs: now - this.downAt,
             mode: mode.kind,
-            replayed: 0,
+            duplicatesDropped: 0,
+            ...verdict,
           };
+          if (mode.kind !== 'live' && verdict.continuity !== 'not_recoverable') gap.replayed = 0;
           if (mode.kind === 'after') gap.resumedFrom = mode.id;
           this.downAt = undefined;
           this.openGap = gap;
           this.lastGap = gap;
+          this.latestGap = gap;
           this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
         }
       },
@@ -399,7 +423,17 @@ export abstract class BaseStream implements StreamHandle {
       replayed: (n) => {
         const gap = this.lastGap;
         if (!current() || !gap || n <= 0) return;
-        gap.replayed += n;
+        gap.replayed = (gap.replayed ?? 0) + n;
+        this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
+      },
+      continuity: (verdict) => {
+        const gap = this.lastGap;
+        if (!current() || !gap) return;
+        delete gap.missingFrom;
+        delete gap.missingTo;
+        delete gap.reason;
+        Object.assign(gap, verdict);
+        if (verdict.reason) this.log.info(`reconnect: ${verdict.continuity}: ${verdict.reason}`);
         this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
       },
       closed: (outcome) => {
@@ -415,7 +449,7 @@ export abstract class BaseStream implements StreamHandle {
     this.connectionEnded(now);
     this.lastError = redact(outcome.message);
     if (outcome.fatal) {
-      this.log.error(`stopped: ${outcome.message}`);
+      // the notice below writes the log line (once)
       this.userStopped = true;
       this.setState('stopped', outcome.reason, outcome.message);
       this.emitNotice('error', `stopped: ${outcome.message}`);
@@ -425,7 +459,10 @@ export abstract class BaseStream implements StreamHandle {
     const delay = Math.max(this.retryHintMs, nextDelay(this.attempt, this.policy, this.random));
     this.attempt++;
     this.nextRetryAt = now + delay;
-    this.log.warn(`${outcome.message}; reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.attempt})`);
+    const line = `${outcome.message}; reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.attempt})`;
+    // the first failure of a run is a notice (a feed row, once, and the log line); later retries only log
+    if (this.attempt === 1) this.emitNotice('warn', line);
+    else this.log.warn(line);
     this.setState('reconnecting', undefined, `${outcome.message}; reconnecting`);
     this.retryTimer = this.clock.setTimeout(() => {
       this.retryTimer = undefined;
@@ -572,13 +609,25 @@ export abstract class BaseStream implements StreamHandle {
       }
     }
     if (n > 0) {
-      gap.replayed += n;
+      gap.replayed = (gap.replayed ?? 0) + n;
       this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
     }
     if (done) this.openGap = undefined;
   }
 
   // ---- helpers --------------------------------------------------------------------------------------------------
+
+  /**
+   * What a reconnect in `mode` recovers before anything arrives; a provider overrides it to state its case (a feed
+   * without replay: `not_recoverable`) and refines it later through {@link TransportSink.continuity}.
+   * Default: a live reconnect may have missed what was sent while down; a replay is `unverified` until judged.
+   */
+  protected reconnectVerdict(mode: ResolvedMode, downAt: number, resumedAt: number): GapVerdict {
+    if (mode.kind === 'live') {
+      return { continuity: 'may_be_missing', missingFrom: downAt, missingTo: resumedAt, reason: 'reconnected live: events sent while down are not replayed' };
+    }
+    return { continuity: 'unverified' };
+  }
 
   private async restore(deps: BaseStreamDeps): Promise<void> {
     if (!deps.journalDir) return;

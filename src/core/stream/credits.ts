@@ -100,6 +100,7 @@ export function totalCredits(snaps: readonly CreditSnapshot[]): CreditSnapshot {
     t.events += s.events;
     t.intervals += s.intervals;
     t.perHour += s.perHour;
+    if (s.estimatedGoldRush !== undefined) t.estimatedGoldRush = (t.estimatedGoldRush ?? 0) + s.estimatedGoldRush;
   }
   return t;
 }

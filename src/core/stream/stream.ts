@@ -5,6 +5,7 @@
  */
 import type { ChainEvent, Provider } from '../event';
 import type { Disposable } from '../emitter';
+import type { GoldRushKind } from '../goldrush/goldrushQuery';
 
 /** How a Warp stream is carried. */
 export type TransportKind = 'websocket' | 'sse';
@@ -22,12 +23,22 @@ export interface StreamDefinition {
   streamId?: string;
   /** Covalent / EVM: numeric chain id. */
   chainId?: number;
-  /** Covalent: contract address; EVM: one or several addresses (OR). */
+  /** Covalent: contract address; EVM: one or several addresses (OR); GoldRush: the wallets, pairs or tokens watched. */
   address?: string | string[];
   /** Covalent: topic hash (topic0). */
   topic?: string;
   /** EVM: up to 4 positions, each null (any), one hash, or several (OR). */
   topics?: Array<string | string[] | null>;
+  /** GoldRush: the subscription field (`walletTxs`, `newPairs`, ...; see `goldrush/goldrushQuery.ts`). */
+  subscription?: GoldRushKind;
+  /** GoldRush: the chain's enum name (`BASE_MAINNET`, `ETH_MAINNET`, ...). */
+  chainName?: string;
+  /** GoldRush `newPairs`: DEX protocol enum names (default UNISWAP_V2 and UNISWAP_V3). */
+  protocols?: string[];
+  /** GoldRush OHLCV: candle interval enum (default ONE_MINUTE). */
+  interval?: string;
+  /** GoldRush OHLCV: lookback enum (default ONE_HOUR). */
+  timeframe?: string;
   /** Warp transport (default `websocket`). */
   transport?: TransportKind;
   /** Connect when the extension starts (resuming from the journal). */
@@ -87,9 +98,28 @@ export interface StreamStatus {
   transport?: string;
   /** Mode used for the current / last connection. */
   mode?: ConnectMode['kind'];
+  /** The latest reconnect and what it recovered (for the tooltip); absent until the first reconnect. */
+  lastGap?: GapInfo;
 }
 
-/** A reconnect seen from the user's side: how long the stream was down and what was replayed. */
+/**
+ * What a reconnect recovered, as the provider can tell it:
+ * - `verified`: the replay started right after the cursor and nothing went backwards: no event was lost.
+ * - `unverified`: the provider cannot tell (yet): the replay is still arriving, or there was nothing to compare.
+ * - `cursor_not_honoured`: the server did not resume where asked (the replay went back before the cursor, or
+ *   brought events already processed; those were dropped by identity, see {@link GapInfo.duplicatesDropped}).
+ * - `may_be_missing`: some events of {@link GapInfo.missingFrom}..{@link GapInfo.missingTo} may be lost (down
+ *   longer than the server's buffer, the replay hit its cap, a live reconnect discarded the buffer, a backfill
+ *   limit was reached).
+ * - `not_recoverable`: the provider has no replay at all: nothing sent while down can be recovered.
+ */
+export type GapContinuity = 'verified' | 'unverified' | 'cursor_not_honoured' | 'may_be_missing' | 'not_recoverable';
+
+/**
+ * A reconnect seen from the user's side: how long the stream was down, what was replayed, and whether anything
+ * may be lost, in words. Fired when the new connection is live and again (same `gapId`) as the replay is judged.
+ * All times are ms since epoch.
+ */
 export interface GapInfo {
   stream: string;
   /** Unique per gap; a later update for the same gap reuses it. */
@@ -99,11 +129,21 @@ export interface GapInfo {
   /** When the new connection became live. */
   resumedAt: number;
   downMs: number;
-  /** The id the reconnect resumed after, if any. */
+  /** The server-issued id the reconnect resumed after, if any. */
   resumedFrom?: string;
   mode: ConnectMode['kind'];
-  /** Events replayed / backfilled after the reconnect (updated as they arrive). */
-  replayed: number;
+  /** Events replayed / backfilled after the reconnect (updated as they arrive); absent when nothing was replayed by design (live, no replay). */
+  replayed?: number;
+  /** What the reconnect recovered (see {@link GapContinuity}). */
+  continuity: GapContinuity;
+  /** Start of the window in which events may be missing (with `may_be_missing` / `not_recoverable`). */
+  missingFrom?: number;
+  /** End of that window. */
+  missingTo?: number;
+  /** Events the replay brought that had already been processed, dropped by identity. */
+  duplicatesDropped: number;
+  /** A short sentence saying why `continuity` is what it is (tooltip, log). Never holds a secret. */
+  reason?: string;
 }
 
 /** A problem worth a line in the output and a row in the feed, never fatal (malformed frame, unknown event...). */
@@ -124,6 +164,11 @@ export interface CreditSnapshot {
   perHour: number;
   /** Remaining quota as last reported by the server, if known. */
   remaining?: number;
+  /**
+   * GoldRush credits, an estimate: 1 per started minute each GoldRush subscription was live (GoldRush bills per
+   * subscription-minute, not per event, and reports no balance on the socket). Absent for other providers.
+   */
+  estimatedGoldRush?: number;
 }
 
 /** The handle the extension drives for one stream. */

@@ -8,6 +8,7 @@ import type { Logger } from '../logger';
 import type { StreamDefinition, StreamHandle } from './stream';
 import { CovalentStream } from '../covalent/covalentStream';
 import { EvmStream } from '../evm/evmStream';
+import { GoldRushStream } from '../goldrush/goldrushStream';
 import { WarpStream } from '../warp/warpStream';
 
 /** What every stream needs from its host. */
@@ -43,6 +44,8 @@ export function createStreamHandle(def: StreamDefinition, deps: StreamDeps): Str
       return new CovalentStream(def, { ...baseDeps(deps), getKey: deps.getKey });
     case 'evm':
       return new EvmStream(def, { ...baseDeps(deps), getKey: deps.getKey });
+    case 'goldrush':
+      return new GoldRushStream(def, { ...baseDeps(deps), getKey: deps.getKey });
     default:
       throw new Error(`unknown provider "${String(def.provider)}"`);
   }

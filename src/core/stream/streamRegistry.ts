@@ -10,6 +10,7 @@ import type { Disposable } from '../emitter';
 import type { ChainEvent } from '../event';
 import type { CreditSnapshot, GapInfo, StreamDefinition, StreamHandle, StreamNotice, StreamStatus } from './stream';
 import { totalCredits } from './credits';
+import { validateGoldRush } from '../goldrush/goldrushQuery';
 
 /** Where a registered stream came from. `settings` streams are written back on remove; `memory` ones are not. */
 export type StreamOrigin = 'settings' | 'memory';
@@ -84,7 +85,8 @@ export function validateDefinition(def: unknown): string[] {
   if (!def || typeof def !== 'object' || Array.isArray(def)) return ['not an object'];
   const d = def as Record<string, unknown>;
   if (typeof d.id !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(d.id)) problems.push('"id" must be 1-64 letters, digits, ".", "-" or "_"');
-  if (d.provider !== 'warp' && d.provider !== 'covalent' && d.provider !== 'evm') problems.push('"provider" must be "warp", "covalent" or "evm"');
+  if (d.provider !== 'warp' && d.provider !== 'covalent' && d.provider !== 'evm' && d.provider !== 'goldrush') problems.push('"provider" must be "warp", "covalent", "evm" or "goldrush"');
+  if (d.provider === 'goldrush') problems.push(...validateGoldRush(d));
   if (d.provider === 'warp') {
     if (typeof d.streamId !== 'string' || d.streamId.trim() === '') problems.push('a Warp stream needs "streamId"');
     else if (!/^[A-Za-z0-9._~-]+$/.test(d.streamId)) problems.push('"streamId" may only hold letters, digits, ".", "_", "~" and "-"');

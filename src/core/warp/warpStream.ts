@@ -8,6 +8,7 @@
  * - `quota_exceeded` / close 1008 stop the stream ("quota exceeded") and never reconnect on their own;
  *   HTTP 401 / 403 / 404 stop it with words; 409 (stream in use), 429, 5xx, resets and abnormal closes retry.
  */
+import { describeConnectFailure } from '../connectFailure';
 import * as http from 'http';
 import * as https from 'https';
 import WebSocket from 'ws';
@@ -204,7 +205,7 @@ export class WarpStream extends BaseStream {
     });
     ws.on('error', (err: Error) => {
       // 'close' follows every 'error'; keep the words of the error for it
-      if (!done && ws.readyState !== WebSocket.OPEN) finish({ fatal: false, message: `cannot connect: ${describeError(err)}` });
+      if (!done && ws.readyState !== WebSocket.OPEN) finish({ fatal: false, message: describeConnectFailure(url, err, 'server') });
     });
     return {
       endpoint: redact(url),
@@ -319,7 +320,7 @@ export class WarpStream extends BaseStream {
       });
       res.on('error', (err) => finish({ fatal: false, message: `event stream error: ${describeError(err)}` }));
     });
-    req.on('error', (err) => finish({ fatal: false, message: `cannot connect: ${describeError(err)}` }));
+    req.on('error', (err) => finish({ fatal: false, message: describeConnectFailure(url.toString(), err, 'server') }));
     req.end();
     return {
       endpoint: redact(url.toString()),

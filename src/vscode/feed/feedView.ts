@@ -14,7 +14,7 @@ import type { Disposable } from '../../core/emitter';
 import type { Logger } from '../../core/logger';
 import type { ChainEvent } from '../../core/event';
 import type { ExplorerOptions } from '../../core/explorers';
-import { explorerAddressUrl, explorerTxUrl, explorerUrlForValue } from '../../core/explorers';
+import { explorerAddressUrl, explorerTxUrl, explorerUrlForValue, SIMULATED_EXPLORER_MESSAGE } from '../../core/explorers';
 import { FeedBatcher } from './batcher';
 import { FeedStore } from '../../feed/store';
 import { defaultMaxEvents } from '../../feed/rowFormat';
@@ -410,7 +410,9 @@ export class FeedHub implements vscode.Disposable {
     } else if (target === 'address') url = explorerAddressUrl(provider, value, opts);
     else url = explorerUrlForValue(provider, value, opts);
     if (!url) {
-      void vscode.window.showWarningMessage('Chain Watch: no explorer link for this value (unknown format, or no explorer for this chain).');
+      void vscode.window.showWarningMessage(
+        opts.simulated ? `Chain Watch: ${SIMULATED_EXPLORER_MESSAGE}.` : 'Chain Watch: no explorer link for this value (unknown format, or no explorer for this chain).',
+      );
       return undefined;
     }
     await vscode.env.openExternal(vscode.Uri.parse(url, true));

@@ -6,7 +6,7 @@
  *
  * Rows: .vsix KB (target < 600), extension bundle KB (the file activation loads; reported), the lazily loaded files
  * (demo simulators chunk, feed webview script; reported), activation median over the runs (target < 150 ms) and
- * the slowest run (reported). Prints BENCH-ROW lines for test/bench/runBench.js.
+ * the extension host's CPU time meanwhile (reported: steadier than wall time on a shared machine). Prints BENCH-ROW lines for test/bench/runBench.js.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -29,20 +29,20 @@ function filesUnder(dir: string, test: (name: string) => boolean): string[] {
   });
 }
 
-/** One install + workbench load; resolves with the activation time the extension logged. */
-async function activationOnce(root: string, vsix: string): Promise<number> {
+/** One install + workbench load; resolves with the activation wall and CPU time the extension logged. */
+async function activationOnce(root: string, vsix: string): Promise<{ wall: number; cpu: number }> {
   // plain JS helpers, loaded at run time from the repository (they locate its .vscode-test cache themselves)
   const cs = require(path.join(root, 'test', 'support', 'codeServer.js'));
   const server = await cs.startCodeServer({ root, vsix, log: () => undefined });
   const browser = await cs.launchChromium({ tmpDir: path.join(server.tmpDir, 'chromium') });
   try {
     const page = await browser.newPage();
-    await page.goto(cs.workbenchUrl(server));
+    await page.goto(cs.workbenchUrl(server), { waitUntil: 'commit', timeout: 120_000 });
     const end = Date.now() + 120_000;
     for (;;) {
       for (const f of filesUnder(path.join(server.userDataDir, 'logs'), (n) => n.endsWith('Chain Watch.log'))) {
-        const m = /activated in ([\d.]+) ms/.exec(fs.readFileSync(f, 'utf8'));
-        if (m) return Number(m[1]);
+        const m = /activated in ([\d.]+) ms, CPU ([\d.]+) ms/.exec(fs.readFileSync(f, 'utf8'));
+        if (m) return { wall: Number(m[1]), cpu: Number(m[2]) };
       }
       if (Date.now() > end) throw new Error('no "activated in" line in the extension log within 120 s');
       await new Promise((r) => setTimeout(r, 250)); // waiting for a real workbench to start, not a timed assertion
@@ -64,21 +64,30 @@ async function main(): Promise<void> {
     row({ row: 'size: extension bundle loaded at activation (dist/extension.js, minified)', value: kb('dist/extension.js'), unit: 'KB', target: 'reported', ok: true });
     row({ row: 'size: demo simulators, loaded on first Try the Demo (dist/chunks/demo.js)', value: kb('dist/chunks/demo.js'), unit: 'KB', target: 'reported', ok: true });
     row({ row: 'size: feed webview script, loaded when the Feed is shown (dist/media/feed.js)', value: kb('dist/media/feed.js'), unit: 'KB', target: 'reported', ok: true });
-    const times: number[] = [];
+    const runs: { wall: number; cpu: number }[] = [];
+    const loads: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      times.push(await activationOnce(root, pkg.vsix));
-      process.stderr.write(`[size] activation run ${i + 1}: ${times[i]} ms\n`);
+      runs.push(await activationOnce(root, pkg.vsix));
+      loads.push(os.loadavg()[0]!);
+      process.stderr.write(`[size] activation run ${i + 1}: ${runs[i]!.wall} ms (CPU ${runs[i]!.cpu} ms), load average ${loads[i]!.toFixed(1)}\n`);
     }
-    const sorted = [...times].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)]!;
-    const load = os.loadavg()[0]!.toFixed(1);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const wall = median(runs.map((r) => r.wall));
     row({
       row: `start-up: activation in the installed copy, median of ${RUNS} (activate entry to Streams view ready)`,
-      value: median,
+      value: wall,
       unit: 'ms',
       target: `< ${ACTIVATION_BUDGET_MS} ms`,
-      ok: median < ACTIVATION_BUDGET_MS,
-      note: `runs ${times.map((t) => t.toFixed(0)).join(', ')} ms; load average ${load} on ${os.cpus().length} cores`,
+      ok: wall < ACTIVATION_BUDGET_MS,
+      note: `runs ${runs.map((r) => r.wall.toFixed(0)).join(', ')} ms; load average ${loads.map((l) => l.toFixed(1)).join(', ')} on ${os.cpus().length} cores`,
+    });
+    row({
+      row: 'start-up: extension-host CPU time during activation, median',
+      value: median(runs.map((r) => r.cpu)),
+      unit: 'ms',
+      target: 'reported',
+      ok: true,
+      note: `runs ${runs.map((r) => r.cpu.toFixed(0)).join(', ')} ms`,
     });
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -19,6 +19,7 @@ import { OutputManager } from './vscode/output';
 import { KeyStore } from './vscode/secrets';
 import { StreamsTree } from './vscode/streamsTree';
 import { StatusBar } from './vscode/statusBar';
+import { registerStatusPicks } from './vscode/statusPicks';
 import { EventDocuments } from './vscode/eventDocument';
 import { Demo } from './vscode/demo';
 import { registerCommands } from './vscode/commands';
@@ -148,6 +149,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
       syncFromSettings: () => loader.sync().problems,
       userActed: () => guardHost.userActed(),
     }),
+    ...registerStatusPicks({ registry, guard: () => guardHost.guard, prompter: () => prompter, userActed: () => guardHost.userActed() }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (['streams', 'warp', 'covalent', 'evm', 'goldrush'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) loader.sync();
       if (e.affectsConfiguration(`${SECTION}.tree`)) tree.refresh();

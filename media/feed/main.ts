@@ -194,12 +194,39 @@ function openTx(row: FeedRow | undefined): void {
 
 viewport.addEventListener('scroll', () => {
   const bottom = atBottom();
-  if (bottom !== st.stick) {
+  if (bottom !== st.stick && !(heldFollow && !bottom)) {
     st.stick = bottom;
     if (bottom) view.unseen = 0;
   }
   requestRender();
   saveState();
+});
+
+// Rows hold still under the pointer: while it is over the rows the view stops following (new rows are counted in
+// "N new", the rows on screen stay where they are), so a click or an inline action lands on the row it aimed at.
+// When the pointer leaves, following resumes, unless the user scrolled away meanwhile.
+let heldFollow = false;
+let scrolledWhileHeld = false;
+viewport.addEventListener('pointerenter', () => {
+  if (!st.stick || view.model.paused) return;
+  heldFollow = true;
+  scrolledWhileHeld = false;
+  st.stick = false;
+  app.classList.add('held');
+});
+viewport.addEventListener('wheel', () => {
+  if (heldFollow) scrolledWhileHeld = true;
+});
+viewport.addEventListener('pointerleave', () => {
+  if (!heldFollow) return;
+  heldFollow = false;
+  app.classList.remove('held');
+  if (scrolledWhileHeld || view.model.paused) return;
+  st.stick = true;
+  view.unseen = 0;
+  syncHeight();
+  scrollToBottom();
+  requestRender();
 });
 
 viewport.addEventListener('click', (e) => {

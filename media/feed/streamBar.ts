@@ -15,7 +15,8 @@ streamBar.setAttribute('aria-label', 'Streams');
 export function renderStreams(): void {
   streamBar.replaceChildren();
   streamEls.clear();
-  const list = view.onlyStream ? view.streams.filter((s) => s.id === view.onlyStream) : view.streams;
+  const present = view.streams.filter((s) => !s.gone);
+  const list = view.onlyStream ? present.filter((s) => s.id === view.onlyStream) : present;
   for (const s of list) {
     const btn = el('button', 'stream-toggle');
     btn.type = 'button';

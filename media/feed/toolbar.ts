@@ -4,7 +4,7 @@
  * with the host's commands: pause, jump to latest, clear, export.
  */
 import type { ExportFormat, ExportScope, FeedEvent, SavedFilter } from '../../src/feed/protocol';
-import { compileFilter } from '../../src/feed/filter';
+import { compileFilter, REGEX_SEARCH_MAX_CHARS } from '../../src/feed/filter';
 import { escapeInvisible } from '../../src/feed/rowFormat';
 import type { FeedRow } from '../../src/feed/row';
 import { app, el, icon, iconButton } from './dom';
@@ -27,7 +27,7 @@ filterInput.type = 'text';
 filterInput.spellcheck = false;
 filterInput.placeholder = 'Filter: text, type:Swap, sender:0xab, stream:demo, data.amount>1000  (/ to focus)';
 filterInput.setAttribute('aria-label', 'Filter events');
-const regexBtn = iconButton('regex', 'regex', 'Use regular expression', true);
+const regexBtn = iconButton('regex', 'regex', `Use regular expression (searches the first ${REGEX_SEARCH_MAX_CHARS / 1024} KB of each event)`, true);
 const caseBtn = iconButton('case', 'case-sensitive', 'Match case', true);
 filterBox.append(filterInput, caseBtn, regexBtn);
 const savedSelect = el('select', 'saved');

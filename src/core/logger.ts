@@ -1,4 +1,8 @@
 import { redact } from './redact';
+import { capText } from './untrustedText';
+
+/** Longest log message, in characters: longer ones (server text, raw frames) are cut before they are redacted. */
+export const LOG_MAX_CHARS = 8192;
 
 /** Log levels, lowest first. `trace` carries raw frames. */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -11,7 +15,10 @@ export interface LogSink {
   log(level: LogLevel, message: string): void;
 }
 
-/** The logger core components receive. Every message passes through {@link redact} before reaching the sink. */
+/**
+ * The logger core components receive. Every message is cut to {@link LOG_MAX_CHARS} and passes through
+ * {@link redact} before reaching the sink.
+ */
 export interface Logger {
   trace(message: string): void;
   debug(message: string): void;
@@ -24,7 +31,7 @@ export interface Logger {
 
 /** Builds a {@link Logger} over a sink; `prefix` is prepended to each message. */
 export function createLogger(sink: LogSink, prefix = ''): Logger {
-  const emit = (level: LogLevel, message: string) => sink.log(level, redact(prefix + message));
+  const emit = (level: LogLevel, message: string) => sink.log(level, redact(capText(prefix + message, LOG_MAX_CHARS)));
   return {
     trace: (m) => emit('trace', m),
     debug: (m) => emit('debug', m),

@@ -54,6 +54,18 @@ export interface FeedFilter {
 /** Result of {@link compileFilter}: a filter, or an error that leaves the previous filter in place. */
 export type CompileResult = { ok: true; filter: FeedFilter } | { ok: false; error: FilterError };
 
+/**
+ * A regular expression looks at most this many characters of a row's text or of one field value (16 KB): a
+ * user's pattern over large payloads would otherwise freeze the feed on every keystroke. Plain text terms search
+ * everything.
+ */
+export const REGEX_SEARCH_MAX_CHARS = 16 * 1024;
+
+/** The part of `text` a regular expression searches. */
+function regexSubject(text: string): string {
+  return text.length > REGEX_SEARCH_MAX_CHARS ? text.slice(0, REGEX_SEARCH_MAX_CHARS) : text;
+}
+
 type Op = ':' | '=' | '!=' | '>' | '>=' | '<' | '<=';
 
 interface RawToken {
@@ -231,7 +243,7 @@ function textPredicate(body: string, at: number, regex: boolean, cs: boolean): P
   if (regex) {
     const re = makeRegex(body, at, cs);
     if (!(re instanceof RegExp)) return re;
-    return (s) => re.test(s.text(false));
+    return (s) => re.test(regexSubject(s.text(false)));
   }
   if (cs) return (s) => s.text(false).includes(body);
   const needle = body.toLowerCase();
@@ -262,7 +274,11 @@ function fieldPredicate(field: string, op: Op, value: string, at: number, regex:
     const src = op === ':' ? `(?:${alts.join('|')})` : `^(?:${alts.join('|')})$`;
     re = new RegExp(src, cs ? '' : 'i');
   }
-  const hit = (v: string | number): boolean => re.test(typeof v === 'string' ? v : String(v));
+  const userRegex = op === ':' && regex;
+  const hit = (v: string | number): boolean => {
+    const t = typeof v === 'string' ? v : String(v);
+    return re.test(userRegex ? regexSubject(t) : t);
+  };
   if (op === '!=') return (s) => !someValue(s.field(field), hit);
   return (s) => someValue(s.field(field), hit);
 }

@@ -110,10 +110,11 @@ export function gapContinuityText(gap: FeedGap): string {
  * `down 12.4 s · resumed from <id> · 37 replayed · continuity verified`. Details are in {@link gapTooltip}.
  */
 export function gapLabel(gap: FeedGap): string {
+  // the count comes before the (possibly long) resume id, so a narrow row cuts the id, not the count
   const parts = [`down ${formatDuration(gap.downMs)}`];
+  if (gap.replayed !== undefined) parts.push(`${gap.replayed} replayed`);
   if (gap.resumedFrom) parts.push(`resumed from ${displayText(gap.resumedFrom, 40)}`);
   else parts.push(gap.mode === 'live' ? 'resumed live' : `resumed (${displayText(gap.mode, 16)})`);
-  if (gap.replayed !== undefined) parts.push(`${gap.replayed} replayed`);
   parts.push(gapContinuityText(gap));
   return parts.join(' · ');
 }

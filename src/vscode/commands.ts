@@ -20,6 +20,7 @@ import type { Demo } from './demo';
 import type { ExportFormat } from './exportFormat';
 import { formatEvents } from './exportFormat';
 import { appendStream, defaultBaseUrl, effectiveDefinition, hostOf, removeStreamSetting, explorerOptionsFor } from './settings';
+import { untrustedText } from '../core/untrustedText';
 
 /** What the commands work with. */
 export interface CommandDeps {
@@ -93,7 +94,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       } catch (err) {
         const msg = describeError(err);
         d.logger.error(`${id} failed: ${msg}`);
-        void vscode.window.showErrorMessage(`Chain Watch: ${msg}`);
+        void vscode.window.showErrorMessage(`Chain Watch: ${untrustedText(msg)}`);
         return undefined;
       }
     });
@@ -126,7 +127,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     if (!s) return undefined;
     const events = s.handle.recent(50).filter(filter).reverse();
     if (!events.length) {
-      void vscode.window.showInformationMessage(`Chain Watch: ${label(s)} has no events yet.`);
+      void vscode.window.showInformationMessage(`Chain Watch: ${untrustedText(label(s), 80)} has no events yet.`);
       return undefined;
     }
     const picked = await d.prompter().pick(
@@ -320,7 +321,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     d.logger.info(`stream added: ${def.label} (${def.provider})`);
     if (def.provider !== 'evm' && !(await d.keys.hasKey(def))) {
       const host = d.keys.hostFor(def);
-      void P.ask(`Chain Watch: no API key saved for host ${host}. Set one to connect "${def.label}".`, ['Set API Key'], 'warn').then((c) => {
+      void P.ask(`Chain Watch: no API key saved for host ${untrustedText(host, 120)}. Set one to connect "${untrustedText(def.label || def.id, 80)}".`, ['Set API Key'], 'warn').then((c) => {
         if (c) void vscode.commands.executeCommand('chainWatch.setApiKey', def.id);
       });
     }
@@ -338,7 +339,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       d.output.dropStream(s.id);
       return s.id;
     }
-    const ok = await d.prompter().ask(`Remove the stream "${label(s)}" from your settings? Its journal stays on disk.`, ['Remove'], 'warn');
+    const ok = await d.prompter().ask(`Remove the stream "${untrustedText(label(s), 80)}" from your settings? Its journal stays on disk.`, ['Remove'], 'warn');
     if (ok !== 'Remove') return undefined;
     const removed = await removeStreamSetting(s.id);
     if (!removed) throw new Error(`"${label(s)}" is not defined in any settings file Chain Watch can edit`);

@@ -12,6 +12,7 @@ import { systemClock } from '../core/clock';
 import type { StreamRegistry } from '../core/stream/streamRegistry';
 import type { Prompter } from './prompter';
 import { guardSettings, SECTION } from './settings';
+import { untrustedText } from '../core/untrustedText';
 
 /** How often the budget is checked while a stream runs, ms. */
 const CHECK_MS = 5_000;
@@ -43,7 +44,7 @@ export class CreditGuardHost implements vscode.Disposable {
         lastFocusElsewhereAt: () => this.lastFocus(),
         notify: (message) => {
           logger.info(message);
-          void vscode.window.showInformationMessage(`Chain Watch: ${message}`);
+          void vscode.window.showInformationMessage(`Chain Watch: ${untrustedText(message)}`);
         },
         budgetExceeded: async (spent, budget) => {
           const choice = await prompter().ask(

@@ -10,12 +10,15 @@ export type ExportFormat = 'ndjson' | 'json' | 'csv';
 /** CSV columns, in order. */
 export const CSV_COLUMNS = ['receivedAt', 'stream', 'provider', 'kind', 'name', 'id', 'digest', 'sequence', 'checkpoint', 'timestamp', 'type', 'sender', 'removed', 'payload'] as const;
 
-/** Quotes a CSV field when needed (RFC 4180); a leading `=+-@` is prefixed with `'` so spreadsheets do not run it. */
+/**
+ * Quotes a CSV field when needed (RFC 4180, and a `;` too: spreadsheets set to `;`-separated files would split the
+ * field there and read what follows as a formula); a leading `=+-@` is prefixed with `'` so spreadsheets do not run it.
+ */
 export function csvField(value: unknown): string {
   if (value === undefined || value === null) return '';
   let s = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
   if (/^[=+\-@\t\r]/.test(s) && typeof value === 'string') s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return /[",;\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** Formats events in `format`. */

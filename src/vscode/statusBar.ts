@@ -1,15 +1,16 @@
 /**
  * Two status bar items, each with an id and a name so users can hide them separately:
- * connection (`$(radio-tower) 2 live`, spinner while connecting, error look on quota exceeded; click focuses the
- * Streams view) and credits (`~12.4k cr · 1.8k/h`, warning look past the daily budget). Simulated streams (on a
- * loopback endpoint: the demo) say so: `2 live · simulated` (`3 live (2 simulated)` beside real ones), and so do
- * their credits.
+ * connection (`$(radio-tower) 2 live`, spinner while connecting, error look on quota exceeded; click lists the
+ * streams with their actions) and credits (`~12.4k cr · 1.8k/h`, warning look past the daily budget; click shows
+ * the breakdown, budget and guard with "Pause all" / "Change budget"). Simulated streams (on a loopback endpoint:
+ * the demo) say so: `2 live · simulated` (`3 live (2 simulated)` beside real ones), and so do their credits.
  */
 import * as vscode from 'vscode';
 import type { StreamRegistry } from '../core/stream/streamRegistry';
 import type { CreditGuard } from '../core/stream/creditGuard';
 import { compactNumber, formatCredits } from '../core/stream/creditGuard';
 import { groupDigits } from '../core/stream/streamRegistry';
+import { untrustedMarkdown } from '../core/untrustedText';
 
 /** The status bar items. */
 export class StatusBar implements vscode.Disposable {
@@ -26,10 +27,10 @@ export class StatusBar implements vscode.Disposable {
   ) {
     this.connection = vscode.window.createStatusBarItem('chainWatch.connection', vscode.StatusBarAlignment.Left, 50);
     this.connection.name = 'Chain Watch: Connections';
-    this.connection.command = 'chainWatch.streams.focus';
+    this.connection.command = 'chainWatch.showConnections';
     this.credits = vscode.window.createStatusBarItem('chainWatch.credits', vscode.StatusBarAlignment.Left, 49);
     this.credits.name = 'Chain Watch: Credits';
-    this.credits.command = 'chainWatch.streams.focus';
+    this.credits.command = 'chainWatch.showCredits';
     this.subs.push(
       this.connection,
       this.credits,
@@ -80,13 +81,13 @@ export class StatusBar implements vscode.Disposable {
     const tip = new vscode.MarkdownString('**Chain Watch**  \n');
     for (const r of this.registry.list()) {
       const st = r.handle.status();
-      const label = (r.handle.definition.label || r.id).replace(/[\\`*_[\]<>]/g, '');
+      const label = untrustedMarkdown(r.handle.definition.label || r.id, 80);
       tip.appendMarkdown(`${label}: ${st.state}${st.stopReason ? ` (${st.stopReason.replace(/_/g, ' ')})` : ''}${this.simulated(r.id) ? ' (simulated)' : ''}  \n`);
     }
     if (sims) tip.appendMarkdown('\nSimulated streams come from this machine (the demo, a local simulator or node), not a public chain.  \n');
     const why = this.guard()?.pausedReason();
     if (why) tip.appendMarkdown(`\n${why === 'idle' ? 'Paused to save credits: no VS Code window was focused. They resume when you come back.' : 'Paused: the daily credit budget was reached.'}  \n`);
-    tip.appendMarkdown('\nClick to show the Streams view.');
+    tip.appendMarkdown('\nClick for each stream\'s actions.');
     this.connection.tooltip = tip;
     this.connection.accessibilityInformation = { label: `Chain Watch: ${parts.join(', ')}${simText.replace(' · ', ', ')}` };
     this.connection.show();
@@ -106,7 +107,7 @@ export class StatusBar implements vscode.Disposable {
     const ct = new vscode.MarkdownString('**Warp credits** (events x 2 + connected 5 s intervals x 4)  \n');
     for (const r of billed) {
       const c = r.handle.credits();
-      const label = (r.handle.definition.label || r.id).replace(/[\\`*_[\]<>]/g, '');
+      const label = untrustedMarkdown(r.handle.definition.label || r.id, 80);
       ct.appendMarkdown(
         `${label}: ~${groupDigits(c.credits)} = ${groupDigits(c.events)} x 2 + ${groupDigits(c.intervals)} x 4 · ${compactNumber(c.perHour)}/h` +
           (c.remaining !== undefined ? ` · ${groupDigits(c.remaining)} remaining` : '') +
@@ -119,6 +120,7 @@ export class StatusBar implements vscode.Disposable {
       const budget = vscode.workspace.getConfiguration('chainWatch').get<number>('credits.dailyBudget') ?? 0;
       ct.appendMarkdown(`\nToday: ~${groupDigits(guard.spentToday())}${budget ? ` of ${groupDigits(budget)} budget${over ? ' (over budget)' : ''}` : ''}`);
     }
+    ct.appendMarkdown('\n\nClick for the breakdown, the guard and the budget.');
     this.credits.tooltip = ct;
     this.credits.accessibilityInformation = {
       label: `Chain Watch credits: about ${groupDigits(total.credits)}, ${compactNumber(total.perHour)} per hour${creditSim.replace(' · ', ', ')}`,

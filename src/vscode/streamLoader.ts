@@ -10,6 +10,7 @@ import type { StreamStatus } from '../core/stream/stream';
 import type { OutputManager } from './output';
 import type { KeyStore } from './secrets';
 import { effectiveDefinition, readStreams, recentEventsInTree } from './settings';
+import { untrustedText } from '../core/untrustedText';
 
 /** What {@link StreamLoader.sync} did. */
 export type SyncResult = ReturnType<StreamRegistry['sync']>;
@@ -46,7 +47,7 @@ export class StreamLoader implements vscode.Disposable {
   sync(): SyncResult {
     const r = this.registry.sync(readStreams().map(effectiveDefinition));
     for (const p of r.problems) this.logger.warn(`chainWatch.streams: ${p}`);
-    if (r.problems.length) void vscode.window.showWarningMessage(`Chain Watch: ${r.problems.length} stream definition(s) skipped: ${r.problems[0]}`);
+    if (r.problems.length) void vscode.window.showWarningMessage(`Chain Watch: ${r.problems.length} stream definition(s) skipped: ${untrustedText(r.problems[0])}. Details are in the output.`);
     for (const id of r.removed) {
       this.output.dropStream(id);
       this.restored.delete(id);
@@ -110,7 +111,7 @@ export class StreamLoader implements vscode.Disposable {
     if (changed && status.state === 'stopped' && reason && reason !== 'user' && reason !== 'paused' && reason !== 'no_key') {
       const actions = reason === 'invalid_key' || reason === 'forbidden' ? ['Set API Key', 'Show Output'] : ['Show Output'];
       void vscode.window
-        .showWarningMessage(`Chain Watch: ${this.labelOf(stream)} stopped: ${status.message ?? reason.replace(/_/g, ' ')}. It stays stopped until you connect it again.`, ...actions)
+        .showWarningMessage(`Chain Watch: ${untrustedText(this.labelOf(stream), 80)} stopped: ${untrustedText(status.message ?? reason.replace(/_/g, ' '))}. It stays stopped until you connect it again.`, ...actions)
         .then((choice) => {
           if (choice === 'Set API Key') void vscode.commands.executeCommand('chainWatch.setApiKey', stream);
           else if (choice === 'Show Output') this.output.show();

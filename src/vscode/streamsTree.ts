@@ -1,6 +1,11 @@
 /**
  * The Streams view (`chainWatch.streams`): one item per stream (state, count, rate, themed icon, markdown tooltip,
  * `contextValue` by state) with its most recent events as children, and a badge for unseen events or errors.
+ *
+ * Rows hold still under the pointer: tooltips are computed on hover (`resolveTreeItem`), and each hover holds every
+ * refresh for {@link HOLD_MS} (the view's description counts the events held back), so an inline action lands on
+ * the row the pointer aimed at and a tooltip is not torn down by the next tick. Only rows whose label,
+ * description, icon or menus changed are refreshed.
  */
 import * as vscode from 'vscode';
 import type { ChainEvent } from '../core/event';
@@ -9,6 +14,7 @@ import { describeStatus, groupDigits, shortDuration, streamContextValue } from '
 import type { StreamStatus } from '../core/stream/stream';
 import { redact } from '../core/redact';
 import { recentEventsInTree } from './settings';
+import { untrustedMarkdown } from '../core/untrustedText';
 import { gapLabel } from '../feed/rowFormat';
 
 /** A stream row. */
@@ -39,6 +45,8 @@ const TICK_MS = 1_000;
 const LIVE_TICK_MS = 3_000;
 /** Event bursts are coalesced into one refresh per this many ms. */
 const REFRESH_MS = 1_000;
+/** A hover (a tooltip being resolved) holds the view still for this long, ms. */
+export const HOLD_MS = 5_000;
 
 /** Short label of a Move/coin type: the last `::` segment, generics kept short. */
 export function shortType(type: string | undefined, fallback: string): string {
@@ -89,7 +97,7 @@ function md(): vscode.MarkdownString {
 
 /** Escapes text for markdown (event data is attacker-controlled). */
 function esc(text: string): string {
-  return redact(text).replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
+  return untrustedMarkdown(text, 500);
 }
 
 /** The Streams view's data provider and its TreeView. */
@@ -101,8 +109,16 @@ export class StreamsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   private readonly subs: vscode.Disposable[] = [];
   private dirty = new Set<string>();
   private all = false;
+  /** Streams whose recent events changed since their last refresh (their children must be redrawn). */
+  private eventsChanged = new Set<string>();
+  /** What each stream row showed when last drawn (label, description, icon, context), to skip unchanged ones. */
+  private readonly drawn = new Map<string, string>();
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
+  /** Refreshes wait until this time (ms, `now()`): the pointer is on a row. */
+  private holdUntil = 0;
+  /** Events that arrived while the view held still. */
+  private heldEvents = 0;
 
   constructor(
     private readonly registry: StreamRegistry,
@@ -114,7 +130,14 @@ export class StreamsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
       this.changed,
       this.view.onDidChangeVisibility(() => this.updateBadge()),
       registry.onChange(() => this.schedule()),
-      registry.onEvents((b) => this.schedule(b.stream)),
+      registry.onEvents((b) => {
+        this.eventsChanged.add(b.stream);
+        if (this.now() < this.holdUntil) {
+          this.heldEvents += b.events.length;
+          this.view.description = `${groupDigits(this.heldEvents)} new · holding still under the pointer`;
+        }
+        this.schedule(b.stream);
+      }),
       registry.onStatus((s) => this.schedule(s.stream)),
       registry.onNotice(() => this.updateBadge()),
     );
@@ -154,6 +177,28 @@ export class StreamsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
       .slice()
       .reverse()
       .map((event) => ({ kind: 'event', stream: element.id, event }));
+  }
+
+  /** Called by VS Code on hover: computes the tooltip now (fresh), and holds the view still while it shows. */
+  resolveTreeItem(item: vscode.TreeItem, element: TreeNode): vscode.TreeItem {
+    this.hold();
+    if (element.kind === 'stream') {
+      const s = this.registry.get(element.id);
+      if (s) item.tooltip = this.streamTooltip(s, s.handle.status());
+    } else if (element.kind === 'event') {
+      item.tooltip = eventTooltip(element.event);
+    }
+    return item;
+  }
+
+  /** Holds refreshes for {@link HOLD_MS} from now (a hover). */
+  hold(): void {
+    this.holdUntil = this.now() + HOLD_MS;
+  }
+
+  /** True while a hover holds the view still. */
+  get holding(): boolean {
+    return this.now() < this.holdUntil;
   }
 
   getParent(element: TreeNode): TreeNode | undefined {
@@ -226,8 +271,8 @@ export class StreamsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     item.description = elsewhere ? 'in another window' : describeStatus(st, this.now(), this.registry.rate(id));
     item.iconPath = elsewhere ? new vscode.ThemeIcon('multiple-windows') : stateIcon(st);
     item.contextValue = streamContextValue(st, s.origin);
-    item.tooltip = this.streamTooltip(s, st);
     item.accessibilityInformation = { label: `${def.label || def.id}, ${item.description}` };
+    this.drawn.set(id, itemSignature(item));
     return item;
   }
 
@@ -268,21 +313,6 @@ export class StreamsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     item.description = parts.join(' · ');
     item.contextValue = ev.digest ? 'event.digest' : 'event';
     item.iconPath = new vscode.ThemeIcon(ev.removed ? 'discard' : ev.warnings?.length ? 'warning' : iconForKind(ev.kind));
-    const m = md();
-    m.appendMarkdown(`**${esc(ev.type ?? ev.name)}**  \n`);
-    if (ev.digest) m.appendMarkdown(`Digest: ${esc(ev.digest)}  \n`);
-    if (ev.sender) m.appendMarkdown(`Sender: ${esc(ev.sender)}  \n`);
-    if (ev.checkpoint !== undefined) m.appendMarkdown(`${ev.provider === 'warp' ? 'Checkpoint' : 'Block'}: ${ev.checkpoint}  \n`);
-    m.appendMarkdown(`Id: ${esc(ev.id)}  \n`);
-    if (ev.warnings?.length) m.appendMarkdown(`Warnings: ${esc(ev.warnings.join('; '))}  \n`);
-    let json = '';
-    try {
-      json = JSON.stringify(ev.payload, null, 2) ?? '';
-    } catch {
-      json = '<unserializable>';
-    }
-    m.appendCodeblock(redact(json.length > 1500 ? json.slice(0, 1500) + '\n…' : json), 'json');
-    item.tooltip = m;
     return item;
   }
 
@@ -290,18 +320,43 @@ export class StreamsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     if (streamId === undefined) this.all = true;
     else this.dirty.add(streamId);
     this.updateBadge();
+    this.arm(REFRESH_MS);
+  }
+
+  private arm(delayMs: number): void {
     if (this.refreshTimer) return;
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
-      if (this.all) {
-        this.all = false;
-        this.dirty.clear();
-        this.changed.fire(undefined);
+      const wait = this.holdUntil - this.now();
+      if (wait > 0) {
+        this.arm(wait);
         return;
       }
-      for (const id of this.dirty) if (this.registry.get(id)) this.changed.fire(this.streamNode(id));
+      this.flushRefresh();
+    }, delayMs);
+  }
+
+  /** Fires the refreshes that are due: everything after a structural change, else only rows that look different. */
+  private flushRefresh(): void {
+    if (this.heldEvents) {
+      this.heldEvents = 0;
+      this.view.description = undefined;
+    }
+    if (this.all) {
+      this.all = false;
       this.dirty.clear();
-    }, REFRESH_MS);
+      this.eventsChanged.clear();
+      this.changed.fire(undefined);
+      return;
+    }
+    for (const id of this.dirty) {
+      if (!this.registry.get(id)) continue;
+      const looksSame = this.drawn.get(id) === itemSignature(this.streamItem(id));
+      if (looksSame && !this.eventsChanged.has(id)) continue;
+      this.changed.fire(this.streamNode(id));
+    }
+    this.dirty.clear();
+    this.eventsChanged.clear();
   }
 
   private updateBadge(): void {
@@ -341,4 +396,29 @@ function iconForKind(kind: ChainEvent['kind']): string {
     default:
       return 'question';
   }
+}
+
+/** What a row shows (label, description, icon and colour, menus): equal signatures need no refresh. */
+function itemSignature(item: vscode.TreeItem): string {
+  const icon = item.iconPath instanceof vscode.ThemeIcon ? `${item.iconPath.id}/${JSON.stringify(item.iconPath.color ?? null)}` : '';
+  return [String(item.label), String(item.description ?? ''), icon, item.contextValue ?? ''].join('\n');
+}
+
+/** An event row's tooltip: type, digest, sender, checkpoint, id, warnings and the payload (cut, redacted). */
+function eventTooltip(ev: ChainEvent): vscode.MarkdownString {
+  const m = md();
+  m.appendMarkdown(`**${esc(ev.type ?? ev.name)}**  \n`);
+  if (ev.digest) m.appendMarkdown(`Digest: ${esc(ev.digest)}  \n`);
+  if (ev.sender) m.appendMarkdown(`Sender: ${esc(ev.sender)}  \n`);
+  if (ev.checkpoint !== undefined) m.appendMarkdown(`${ev.provider === 'warp' ? 'Checkpoint' : 'Block'}: ${ev.checkpoint}  \n`);
+  m.appendMarkdown(`Id: ${esc(ev.id)}  \n`);
+  if (ev.warnings?.length) m.appendMarkdown(`Warnings: ${esc(ev.warnings.join('; '))}  \n`);
+  let json = '';
+  try {
+    json = JSON.stringify(ev.payload, null, 2) ?? '';
+  } catch {
+    json = '<unserializable>';
+  }
+  m.appendCodeblock(redact(json.length > 1500 ? json.slice(0, 1500) + '\n…' : json), 'json');
+  return m;
 }

@@ -83,6 +83,27 @@ describe('Chain Watch extension', () => {
     assert.ok(api.feed.liveWebviews >= 1 || (await api.feed.nextMessage('ready', 15000)), 'the Feed view was revealed');
   });
 
+  it('the status bar items open picks: a stream and its actions (Disconnect, Connect), and the credits with Pause all', async () => {
+    await api.startDemo();
+    await waitUntil(api, () => streamOf(api, 'demo').status.state === 'live', 'demo live');
+    const p = new ScriptedPrompter(['Demo (Sui)', 'Disconnect']);
+    api.setPrompter(p);
+    assert.strictEqual(await vscode.commands.executeCommand('chainWatch.showConnections'), 'disconnect:demo');
+    assert.strictEqual(streamOf(api, 'demo').status.state, 'stopped');
+    api.setPrompter(new ScriptedPrompter(['Demo (Sui)', 'Connect']));
+    await vscode.commands.executeCommand('chainWatch.showConnections');
+    await waitUntil(api, () => streamOf(api, 'demo').status.state === 'live', 'demo live again');
+    let shown: readonly vscode.QuickPickItem[] = [];
+    api.setPrompter(new ScriptedPrompter([(items) => ((shown = items), items.find((i) => i.label === 'Pause all'))]));
+    assert.strictEqual(await vscode.commands.executeCommand('chainWatch.showCredits'), 'pauseAll');
+    const labels = shown.map((i) => i.label);
+    assert.ok(labels.includes('Demo (Sui) (simulated)') && labels.includes('Burn rate') && labels.includes('Budget') && labels.includes('Change budget...'), labels.join(', '));
+    assert.strictEqual(streamOf(api, 'demo').status.stopReason, 'paused');
+    await vscode.commands.executeCommand('chainWatch.resume', 'demo');
+    await waitUntil(api, () => streamOf(api, 'demo').status.state === 'live', 'demo resumed');
+    api.setPrompter(undefined);
+  });
+
   it('Add Stream (scripted quick pick) saves the setting; without a key for that host it stops with "no API key saved for host"', async () => {
     await cfg().update('warp.mainnetUrl', server.baseUrl, vscode.ConfigurationTarget.Global);
     const host = new URL(server.baseUrl).host;

@@ -35,7 +35,7 @@ export async function run(ctx: UiContext): Promise<void> {
     await page
       .frameLocator('.part.editor iframe.webview.ready')
       .frameLocator('#active-frame')
-      .locator('text=runs a small Warp-compatible server')
+      .locator('text=runs a small Warp-compatible simulator')
       .first()
       .waitFor({ state: 'visible', timeout: 15000 });
     await page.mouse.move(700, 600);

@@ -33,5 +33,6 @@ describe('Covalent destinations and endpoint', () => {
     assert.strictEqual(covalentEndpoint(def({ baseUrl: 'http://127.0.0.1:9000/v1/' }), 'k&1'), 'ws://127.0.0.1:9000/v1/?key=k%261');
     assert.throws(() => covalentEndpoint(def({ baseUrl: 'ftp://x/' })), /ws:\/\/ or wss:\/\//);
     assert.throws(() => covalentEndpoint(def({ baseUrl: 'not a url' })), /not a valid URL/);
+    assert.throws(() => covalentEndpoint(def({ baseUrl: 'wss://api.covalenthq.com/v1/#frag' })), /#fragment/);
   });
 });

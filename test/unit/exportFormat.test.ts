@@ -39,4 +39,9 @@ describe('export formats', () => {
     assert.strictEqual(csvField(12), '12');
     assert.strictEqual(csvField('-1'), "'-1");
   });
+
+  it('CSV: a field with ";" is quoted (";"-separated spreadsheets would split it and run what follows)', () => {
+    assert.strictEqual(csvField('a;=cmd|x'), '"a;=cmd|x"');
+    assert.strictEqual(csvField('plain'), 'plain');
+  });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { compileFilter, tokenize } from '../../src/feed/filter';
+import { compileFilter, REGEX_SEARCH_MAX_CHARS, tokenize } from '../../src/feed/filter';
 import type { FeedFilter } from '../../src/feed/filter';
 import { FeedRow } from '../../src/feed/row';
 import type { FeedEvent, FeedItem } from '../../src/feed/protocol';
@@ -137,5 +137,23 @@ describe('feedFilter: errors', () => {
     assert.ok(!r.ok && r.error.type === 'bad_number' && r.error.at === 7);
     const r2 = compileFilter('type:');
     assert.ok(!r2.ok && r2.error.type === 'empty_value');
+  });
+});
+
+describe('feedFilter: regex over large payloads', () => {
+  const big = ev({ id: 'big1', payload: { blob: 'a'.repeat(100_000), tail: 'needle-at-the-end' } });
+
+  it('a regular expression searches only the first REGEX_SEARCH_MAX_CHARS of a row (a plain term searches all)', () => {
+    assert.strictEqual(REGEX_SEARCH_MAX_CHARS, 16 * 1024);
+    assert.strictEqual(f('needle-at', { regex: true }).test(row(big)), false);
+    assert.strictEqual(f('needle-at').test(row(big)), true);
+    assert.strictEqual(f('big1', { regex: true }).test(row(big)), true);
+  });
+
+  it('a field regex is capped the same way', () => {
+    const blobEndsInB = ev({ id: 'big2', payload: { blob: 'a'.repeat(100_000) + 'b' } });
+    assert.strictEqual(f('blob:b$', { regex: true }).test(row(blobEndsInB)), false);
+    assert.strictEqual(f('blob:^a', { regex: true }).test(row(blobEndsInB)), true);
+    assert.strictEqual(f('blob:b').test(row(blobEndsInB)), true);
   });
 });

@@ -48,7 +48,7 @@ describe('feedRows: display text', () => {
   it('labels a gap like the spec', () => {
     assert.strictEqual(
       gapLabel({ stream: 's', gapId: 1, downAt: 0, resumedAt: 12_400, downMs: 12_400, resumedFrom: '123_4_0', mode: 'after', replayed: 37, continuity: 'verified', duplicatesDropped: 0 }),
-      'down 12.4 s · resumed from 123_4_0 · 37 replayed · continuity verified',
+      'down 12.4 s · 37 replayed · resumed from 123_4_0 · continuity verified',
     );
     const live = gapLabel({ stream: 's', gapId: 1, downAt: 0, resumedAt: 1000, downMs: 1000, mode: 'live', continuity: 'may_be_missing', missingFrom: 0, missingTo: 1000, duplicatesDropped: 0 });
     assert.match(live, /resumed live · events between \d\d:\d\d:\d\d and \d\d:\d\d:\d\d may be missing$/);

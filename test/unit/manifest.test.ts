@@ -44,3 +44,20 @@ describe('package.json settings', () => {
     for (const bad of ['http://127.0.0.1:8545', 'ws://', 'localhost:8545']) assert.doesNotMatch(bad, re);
   });
 });
+
+describe('package.json: untrusted workspaces', () => {
+  const restricted = (manifest as unknown as { capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } } }).capabilities.untrustedWorkspaces
+    .restrictedConfigurations;
+
+  it('a workspace cannot raise the credit budget, lengthen the idle pause or grow the feed while untrusted', () => {
+    for (const id of ['chainWatch.credits.dailyBudget', 'chainWatch.credits.pauseWhenIdleMinutes', 'chainWatch.feed.maxEvents']) assert.ok(restricted.includes(id), id);
+  });
+
+  it('every stream list, endpoint URL, credit and memory setting is restricted', () => {
+    const sensitive = settings()
+      .map(([id]) => id)
+      .filter((id) => id === 'chainWatch.streams' || /url$/i.test(id) || id.startsWith('chainWatch.credits.') || id === 'chainWatch.feed.maxEvents');
+    assert.ok(sensitive.length >= 8, sensitive.join());
+    assert.deepStrictEqual(sensitive.filter((id) => !restricted.includes(id)), []);
+  });
+});

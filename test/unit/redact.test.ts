@@ -32,3 +32,25 @@ describe('redact', () => {
     }
   });
 });
+
+describe('redact on hostile text', () => {
+  it('is linear on text that made the URL-credentials pattern backtrack (160 KB of a.a.a…)', function () {
+    // quadratic before: about 50 s for this input; mocha's 2 s timeout fails it
+    const text = 'a.'.repeat(80_000) + ' https://user:pa55word@node.example/';
+    const out = redact(text);
+    assert.ok(out.endsWith(' https://***:***@node.example/'));
+    assert.strictEqual(out.length, text.length - 'user:pa55word'.length + '***:***'.length);
+  });
+
+  it('describeError cuts a huge error message to a few KB', () => {
+    const out = describeError(new Error('x'.repeat(200_000)));
+    assert.ok(out.length < 4200, String(out.length));
+    assert.ok(out.endsWith('(195904 more characters)'));
+  });
+
+  it('the logger cuts a huge message before redacting it', () => {
+    const sink = new MemorySink();
+    createLogger(sink).error('y'.repeat(100_000));
+    assert.ok(sink.lines[0]!.message.length < 8300);
+  });
+});

@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import * as http from 'http';
 import { FakeClock } from '../../src/core/clock';
-import { describeErrorFrame, StompSession } from '../../src/core/covalent/stompSession';
+import { bytesAfterLastNul, describeErrorFrame, StompSession } from '../../src/core/covalent/stompSession';
 import type { StompClosedInfo, StompSessionOptions } from '../../src/core/covalent/stompSession';
 import { CovalentServer, stompFrame } from '../../src/simulator/covalentServer';
 import { until } from './support/wait';
@@ -228,5 +228,63 @@ describe('STOMP session', () => {
     assert.ok(text.startsWith('bad login: '), text);
     assert.ok(!text.includes('secret123'), text);
     assert.ok(!text.includes('more'), 'only the first body line');
+  });
+
+  it('a body that never gets its NUL ends the session as lost with words once it passes maxFrameBytes', async () => {
+    const sub = await openSubscribed({ maxFrameBytes: 64 * 1024 });
+    server.sendRaw(`MESSAGE\nsubscription:${sub}\ndestination:${DEST}\nmessage-id:1\n\n`);
+    const chunk = 'x'.repeat(16 * 1024);
+    for (let i = 0; i < 5 && !closed; i++) {
+      server.sendRaw(chunk);
+      await until(() => closed !== undefined || session!.lastActivityAt !== undefined, 'chunk');
+    }
+    await until(() => closed !== undefined, 'session closed');
+    assert.strictEqual(closed!.kind, 'lost');
+    assert.match(closed!.message, /STOMP frame without its end \(NUL\) passed the 64 KiB|STOMP frame without its end \(NUL\) passed the 65536 bytes limit/);
+    assert.deepStrictEqual(bodies, []);
+  });
+
+  it('frames that end keep the unterminated count at zero (a long healthy session is never cut)', async () => {
+    const sub = await openSubscribed({ maxFrameBytes: 4 * 1024 });
+    const f = (n: number) => stompFrame('MESSAGE', { subscription: sub, destination: DEST, 'message-id': String(n) }, `{"n":${n},"pad":"${'p'.repeat(1000)}"}`);
+    for (let n = 0; n < 20; n++) server.sendRaw(f(n) + '\n');
+    await until(() => bodies.length === 20, 'twenty bodies');
+    assert.strictEqual(closed, undefined);
+  });
+
+  it('the default socket has a maxPayload: a larger WebSocket message is a lost connection with words', async () => {
+    await openSubscribed({ maxFrameBytes: 2048 });
+    server.sendRaw('y'.repeat(4096) + '\0');
+    await until(() => closed !== undefined, 'session closed');
+    assert.strictEqual(closed!.kind, 'lost');
+    assert.match(closed!.message, /WebSocket message passed the 2048 bytes limit/);
+  });
+
+  it('a socket factory that throws ends the session as refused (no unhandled rejection, no silent retry)', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (r: unknown) => rejections.push(r);
+    process.on('unhandledRejection', onRejection);
+    try {
+      open({
+        createSocket: () => {
+          throw new SyntaxError('The URL contains a fragment identifier');
+        },
+      });
+      await until(() => clock.nextDueAt() === clock.now(), 'the factory ran');
+      clock.advance(0);
+      assert.strictEqual(closed!.kind, 'refused');
+      assert.match(closed!.message, /could not open a WebSocket to this endpoint: The URL contains a fragment identifier/);
+      await new Promise((r) => setImmediate(r));
+      assert.deepStrictEqual(rejections, []);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+  });
+
+  it('bytesAfterLastNul counts only the unfinished frame and ignores heart-beats between frames', () => {
+    assert.strictEqual(bytesAfterLastNul(Buffer.from('abc\0de'), 100), 2);
+    assert.strictEqual(bytesAfterLastNul(Buffer.from('abc'), 5), 8);
+    assert.strictEqual(bytesAfterLastNul(Buffer.from('\n\r\n'), 0), 0);
+    assert.strictEqual(bytesAfterLastNul([Buffer.from('a\0'), Buffer.from('bcd')], 9), 3);
   });
 });

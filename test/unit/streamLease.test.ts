@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { LEASE_TTL_MS, LeasedHandle, StreamLeases } from '../../src/core/stream/streamLease';
 import type { StreamDefinition } from '../../src/core/stream/stream';
+import { streamKey } from '../../src/core/stream/streamKey';
 import { FakeHandle, ev } from './support/fakeHandle';
 
 const def: StreamDefinition = { id: 'a/b', provider: 'warp', streamId: 's' };
@@ -81,7 +82,7 @@ describe('StreamLeases / LeasedHandle (one connection per stream across windows)
     assert.deepStrictEqual(got, ['9'], 'listeners follow the new inner handle');
     assert.ok(states.some((s) => s.includes('another VS Code window')));
     h2.dispose();
-    assert.ok(w1.acquire(def.id), 'dispose released the lease');
+    assert.ok(w1.acquire(streamKey(def)), 'dispose released the lease');
   });
 
   it('a fatal stop frees the lease for other windows', () => {
@@ -94,8 +95,32 @@ describe('StreamLeases / LeasedHandle (one connection per stream across windows)
       return h;
     }, w1);
     h1.connect();
-    assert.ok(!w2.acquire(def.id));
+    assert.ok(!w2.acquire(streamKey(def)));
     inner[0]!.setState({ state: 'stopped', stopReason: 'quota_exceeded' });
-    assert.ok(w2.acquire(def.id));
+    assert.ok(w2.acquire(streamKey(def)));
+  });
+});
+
+describe('leases are keyed by what a stream is, not its id', () => {
+  it('a workspace stream with the same id but another endpoint does not take the user\'s lease', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-lease-key-'));
+    try {
+      const now = () => 1_000_000;
+      const mine = new StreamLeases(dir, 'w1', now, () => true, 101);
+      const theirs = new StreamLeases(dir, 'w2', now, () => true, 102);
+      const user: StreamDefinition = { id: 'ethereum-0xa0b8-eb48', provider: 'evm', chainId: 1, address: '0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48', baseUrl: 'wss://eth.example/ws' };
+      const cloned: StreamDefinition = { ...user, baseUrl: 'ws://127.0.0.1:9999' };
+      const a = new LeasedHandle(user, (d) => new FakeHandle(d), mine);
+      const b = new LeasedHandle(cloned, (d) => new FakeHandle(d), theirs);
+      a.connect();
+      b.connect();
+      assert.strictEqual(a.heldElsewhere, false);
+      assert.strictEqual(b.heldElsewhere, false, 'the other definition has its own lease');
+      assert.ok(!theirs.acquire(streamKey(user)), 'the user\'s stream is still held by its window');
+      a.dispose();
+      b.dispose();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

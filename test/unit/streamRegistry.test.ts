@@ -6,6 +6,7 @@ import {
   describeStatus,
   streamContextValue,
   validateDefinition,
+  isWindowsDeviceName,
   groupDigits,
   shortDuration,
 } from '../../src/core/stream/streamRegistry';
@@ -202,5 +203,20 @@ describe('describeStatus / streamContextValue', () => {
     assert.strictEqual(shortDuration(45_000), '45s');
     assert.strictEqual(shortDuration(3 * 3_600_000), '3h');
     assert.strictEqual(shortDuration(72 * 3_600_000), '3d');
+  });
+});
+
+describe('validateDefinition: hostile ids and endpoints', () => {
+  it('rejects Windows device names as stream ids (any case, any extension)', () => {
+    for (const id of ['CON', 'nul', 'Com1', 'AUX', 'prn', 'LPT1', 'con.txt', 'NUL.ndjson', 'lpt9.a.b']) {
+      assert.match(validateDefinition(warp(id)).join(), /device name on Windows/, id);
+      assert.ok(isWindowsDeviceName(id), id);
+    }
+    for (const id of ['console', 'com10', 'nully', 'aux-1', 'lpt', 'COM']) assert.deepStrictEqual(validateDefinition(warp(id)), [], id);
+  });
+
+  it('rejects a baseUrl with a #fragment', () => {
+    const p = validateDefinition({ id: 'c', provider: 'covalent', chainId: 1, address: '0xb4e16d0168e52d35cacd2c6185b44281ec28c9dc', baseUrl: 'wss://api.covalenthq.com/v1/#x' });
+    assert.match(p.join(), /#fragment/);
   });
 });

@@ -8,6 +8,7 @@ import type { StreamDefinition } from '../../src/core/stream/stream';
 import { WarpStream, warpWsUrl } from '../../src/core/warp/warpStream';
 import { frame, moveEvent, ScriptedServer } from './support/scriptedServer';
 import { collect, until, waitForStatus } from './support/wait';
+import { journalEventLines } from './support/journalFiles';
 
 const KEY = 'indr_test_Secret123';
 
@@ -64,7 +65,7 @@ describe('Warp WebSocket client', () => {
     ws.on('message', (d) => {
       const msg = JSON.parse(d.toString());
       assert.strictEqual(msg.type, 'ack');
-      const lines = fs.readFileSync(path.join(dir, 's1.ndjson'), 'utf8').trim().split('\n');
+      const lines = journalEventLines(dir);
       journalAtAck.push(lines.findIndex((l) => JSON.parse(l).id === msg.id));
       // the listener saw it before the ACK
       assert.ok(got.events.some((e) => e.id === msg.id), `ack for ${msg.id} before listeners saw it`);

@@ -59,6 +59,7 @@ export function covalentEndpoint(def: StreamDefinition, apiKey?: string): string
   if (url.protocol === 'http:') url.protocol = 'ws:';
   else if (url.protocol === 'https:') url.protocol = 'wss:';
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new Error(`stream "${def.id}": base URL must be ws:// or wss://`);
+  if (url.hash || base.includes('#')) throw new Error(`stream "${def.id}": base URL must not have a #fragment`);
   if (apiKey) url.searchParams.set('key', apiKey);
   return url.toString();
 }

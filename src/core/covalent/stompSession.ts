@@ -13,7 +13,8 @@ import type { Clock, TimerHandle } from '../clock';
 import { systemClock } from '../clock';
 import type { Logger } from '../logger';
 import { nullLogger } from '../logger';
-import { redact } from '../redact';
+import { describeError, redact } from '../redact';
+import { MAX_FRAME_BYTES, frameTooLargeMessage } from '../frameLimits';
 
 /** STOMP versions offered as WebSocket sub-protocols, newest first. */
 export const stompSubProtocols = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
@@ -88,11 +89,16 @@ export interface StompSessionOptions {
   logger?: Logger;
   /** Opens the socket (default: `ws` with the STOMP sub-protocols and `perMessageDeflate: false`). */
   createSocket?: (url: string, protocols: string[]) => WebSocket;
+  /**
+   * Largest STOMP frame, in bytes (default {@link MAX_FRAME_BYTES}): a frame still without its NUL terminator past
+   * this size ends the session as `lost` with words. The default socket's `maxPayload` is the same.
+   */
+  maxFrameBytes?: number;
 }
 
 /** The default socket: `ws`, STOMP sub-protocols, no compression (permessage-deflate costs ~3x CPU). */
-export function defaultStompSocket(url: string, protocols: string[]): WebSocket {
-  return new WebSocket(url, protocols, { perMessageDeflate: false });
+export function defaultStompSocket(url: string, protocols: string[], maxPayload = MAX_FRAME_BYTES): WebSocket {
+  return new WebSocket(url, protocols, { perMessageDeflate: false, maxPayload });
 }
 
 /** Readable text of an ERROR frame: its `message` header and the first line of its body, redacted, at most 300 chars. */
@@ -164,9 +170,10 @@ export class StompSession {
     const o = this.options;
     const outgoing = o.heartbeatOutgoingMs ?? 10_000;
     const incoming = o.heartbeatIncomingMs ?? 0;
-    const createSocket = o.createSocket ?? defaultStompSocket;
+    const maxFrame = o.maxFrameBytes ?? MAX_FRAME_BYTES;
+    const createSocket = o.createSocket ?? ((url: string, protocols: string[]) => defaultStompSocket(url, protocols, maxFrame));
     const client = new Client({
-      webSocketFactory: () => this.attachSocket(createSocket(o.url, stompSubProtocols)) as unknown as IStompSocket,
+      webSocketFactory: () => this.openSocket(createSocket) as unknown as IStompSocket,
       connectHeaders: { ...(o.connectHeaders ?? {}) },
       heartbeatOutgoing: outgoing,
       heartbeatIncoming: incoming,
@@ -201,18 +208,45 @@ export class StompSession {
     this.dropSocket(false);
   }
 
+  /**
+   * Runs the socket factory for the library. A factory that throws (a URL `ws` rejects) would be an unhandled
+   * rejection inside the library and a silent retry loop: the session ends `refused` with the reason instead, and
+   * the library gets an inert socket that never opens.
+   */
+  private openSocket(createSocket: (url: string, protocols: string[]) => WebSocket): WebSocket | IStompSocket {
+    try {
+      return this.attachSocket(createSocket(this.options.url, stompSubProtocols));
+    } catch (err) {
+      const why = describeError(err);
+      this.clock.setTimeout(() => this.fail('refused', `could not open a WebSocket to this endpoint: ${why}`), 0);
+      return inertSocket();
+    }
+  }
+
   private attachSocket(ws: WebSocket): WebSocket {
     this.socket = ws;
+    const maxFrame = this.options.maxFrameBytes ?? MAX_FRAME_BYTES;
+    // Bytes received since the last NUL (end of a frame): the library would buffer an unterminated body forever.
+    let unterminated = 0;
     // Raw EventEmitter listeners: no per-message string conversion (the library's onmessage does that once).
     const onActivity = this.handlers.onActivity;
-    ws.on('message', () => {
+    ws.on('message', (data: WebSocket.RawData) => {
       this.activityAt = this.clock.now();
+      unterminated = bytesAfterLastNul(data, unterminated);
+      if (unterminated > maxFrame) {
+        this.fail('lost', frameTooLargeMessage('a STOMP frame without its end (NUL)', maxFrame));
+        return;
+      }
       if (onActivity && !this.finished) onActivity();
     });
     ws.on('open', () => {
       this.opened = true;
     });
-    ws.on('error', (err: Error) => {
+    ws.on('error', (err: Error & { code?: string }) => {
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        this.fail('lost', frameTooLargeMessage('a WebSocket message', maxFrame));
+        return;
+      }
       this.lastSocketError = err.message;
       if (!this.opened) this.connectError ??= err;
     });
@@ -341,4 +375,40 @@ export class StompSession {
     this.connectTimer = undefined;
     this.watchdog = undefined;
   }
+}
+
+/**
+ * Bytes of an unfinished STOMP frame after `data` arrives: those after the last NUL in `data`, or `before` plus all of
+ * `data` when it has none. Heart-beats (bare EOLs) between frames do not count.
+ */
+export function bytesAfterLastNul(data: WebSocket.RawData, before: number): number {
+  const chunks = Array.isArray(data) ? data : [data instanceof ArrayBuffer ? Buffer.from(data) : data];
+  let n = before;
+  for (const c of chunks) {
+    const nul = c.lastIndexOf(0);
+    if (nul >= 0) n = c.length - nul - 1;
+    else if (n === 0 && isEols(c)) continue;
+    else n += c.length;
+  }
+  return n;
+}
+
+function isEols(c: Buffer): boolean {
+  for (let i = 0; i < c.length; i++) if (c[i] !== 0x0a && c[i] !== 0x0d) return false;
+  return true;
+}
+
+/** A socket that never opens, for the library when the real one could not be created. */
+function inertSocket(): IStompSocket {
+  return {
+    url: '',
+    readyState: 3,
+    binaryType: 'arraybuffer',
+    onclose: null,
+    onerror: null,
+    onmessage: null,
+    onopen: null,
+    close: () => undefined,
+    send: () => undefined,
+  } as unknown as IStompSocket;
 }

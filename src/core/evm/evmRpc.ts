@@ -7,6 +7,7 @@
 import WebSocket from 'ws';
 import type { Clock, TimerHandle } from '../clock';
 import { compareLogs, parseLog, toQuantity, type EvmLog, type EvmLogFilter } from './evmLog';
+import { capText } from '../untrustedText';
 import { redact } from '../redact';
 
 /** Why a request failed. `rpc`: the node answered with an error object; the others are local. */
@@ -22,7 +23,7 @@ export class RpcError extends Error {
     /** JSON-RPC error data (type `rpc` only). */
     readonly data?: unknown,
   ) {
-    super(redact(message));
+    super(redact(capText(message)));
     this.name = 'RpcError';
   }
 }

@@ -6,12 +6,12 @@
  * - Auth failures (close 4401/4403, or an `error` naming the key, also after `connection_ack`), an unknown chain,
  *   too many addresses and a rejected document stop the stream with words and never retry on their own; a rate
  *   limit waits a minute, then retries.
- * - GoldRush does not replay and has no cursor: after any drop the stream resubscribes live and says which window
- *   may be missing ("down 12 s: events in that window are not recoverable from GoldRush").
+ * - GoldRush does not replay and has no cursor: after any drop the stream resubscribes live and its gap is
+ *   `not_recoverable` with the window named ("down 12 s: events in that window are not recoverable from GoldRush").
  * - Credits: GoldRush bills per minute per subscription, not per event. {@link credits} reports that as an estimate
  *   (`estimatedGoldRush`), apart from Warp's credits.
  */
-import { BaseStream, ConnectError, type BaseStreamDeps, type ResolvedMode, type TransportConnection, type TransportSink } from '../stream/baseStream';
+import { BaseStream, ConnectError, type BaseStreamDeps, type GapVerdict, type ResolvedMode, type TransportConnection, type TransportSink } from '../stream/baseStream';
 import type { CreditSnapshot, StreamDefinition } from '../stream/stream';
 import { keyTransportProblem } from '../transportSecurity';
 import { redact, registerSecret } from '../redact';
@@ -39,7 +39,7 @@ export function minutesBetween(from: number, to: number): number {
   return Math.max(1, Math.ceil(Math.max(0, to - from) / 60_000));
 }
 
-/** Words for the window a reconnect may have missed. */
+/** Words for the window a reconnect missed (the gap's reason). */
 export function missedWindowText(downMs: number): string {
   const s = Math.max(1, Math.round(downMs / 1000));
   const span = s < 120 ? `${s} s` : `${Math.round(s / 60)} min`;
@@ -51,12 +51,16 @@ export class GoldRushStream extends BaseStream {
   private readonly deps: GoldRushStreamDeps;
   private minutesClosed = 0;
   private liveSince: number | undefined;
-  private lastDownAt: number | undefined;
 
   constructor(definition: StreamDefinition, deps: GoldRushStreamDeps) {
     // Not Warp's per-event meter: GoldRush bills per subscription-minute (see credits()).
     super(definition, deps, { billed: false });
     this.deps = deps;
+  }
+
+  /** GoldRush has no replay and no cursor: whatever was sent while down is gone, and the gap row names the window. */
+  protected override reconnectVerdict(_mode: ResolvedMode, downAt: number, resumedAt: number): GapVerdict {
+    return { continuity: 'not_recoverable', missingFrom: downAt, missingTo: resumedAt, reason: missedWindowText(resumedAt - downAt) };
   }
 
   /** Zero Warp credits; `estimatedGoldRush` counts 1 credit per started minute this subscription was live. */
@@ -103,10 +107,6 @@ export class GoldRushStream extends BaseStream {
         if (done) return;
         sink.opened({ heartbeatMs: socket.keepAliveMs });
         this.liveSince = this.clock.now();
-        if (this.lastDownAt !== undefined) {
-          sink.notice('warn', missedWindowText(this.liveSince - this.lastDownAt));
-          this.lastDownAt = undefined;
-        }
       },
       activity: () => sink.activity(),
       next: (payload) => {
@@ -145,12 +145,11 @@ export class GoldRushStream extends BaseStream {
     };
   }
 
-  /** Bookkeeping when this subscription stops being live: billed minutes and when the gap began. */
+  /** Bookkeeping when this subscription stops being live: the estimated billed minutes. */
   private wentDown(): void {
     if (this.liveSince === undefined) return;
     const now = this.clock.now();
     this.minutesClosed += minutesBetween(this.liveSince, now);
     this.liveSince = undefined;
-    this.lastDownAt = now;
   }
 }

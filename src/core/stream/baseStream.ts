@@ -22,6 +22,8 @@ import { eventSize, type ChainEvent } from '../event';
 import { Journal, type JournalOptions } from './journal';
 import { nullLogger, type Logger } from '../logger';
 import { describeError, redact } from '../redact';
+import { capEventDepth } from '../payloadDepth';
+import { streamIdentity, streamKey } from './streamKey';
 import type {
   ConnectMode,
   CreditSnapshot,
@@ -383,7 +385,8 @@ export abstract class BaseStream implements StreamHandle {
             ...verdict,
           };
           if (mode.kind !== 'live' && verdict.continuity !== 'not_recoverable') gap.replayed = 0;
-          if (mode.kind === 'after') gap.resumedFrom = mode.id;
+          // a provider without replay resumes from nothing, whatever id it last processed
+          if (mode.kind === 'after' && verdict.continuity !== 'not_recoverable') gap.resumedFrom = mode.id;
           this.downAt = undefined;
           this.openGap = gap;
           this.lastGap = gap;
@@ -398,6 +401,7 @@ export abstract class BaseStream implements StreamHandle {
           this.duplicates++;
           this.log.debug(`duplicate ${ev.id} dropped`);
         } else {
+          capEventDepth(ev);
           this.pendingEvents.push(ev);
           if (ev.warnings) for (const w of ev.warnings) this.emitNotice('warn', w);
         }
@@ -633,7 +637,9 @@ export abstract class BaseStream implements StreamHandle {
     if (!deps.journalDir) return;
     const opts: JournalOptions = {
       dir: deps.journalDir,
-      name: this.definition.id,
+      name: streamKey(this.definition),
+      definition: streamIdentity(this.definition),
+      legacyName: this.definition.id,
       onWarning: (m) => this.emitNotice('warn', m),
     };
     if (deps.journalMaxEvents !== undefined) opts.maxEvents = deps.journalMaxEvents;

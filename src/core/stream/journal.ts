@@ -8,10 +8,14 @@
  *   recent `maxEvents` to `2 x maxEvents` events, rotation is one rename (no rewrite), and nothing is kept in
  *   memory but counters.
  * - A torn last line (crash mid-write) or any unparseable line is skipped on read, with a warning.
+ * - With a `definition`, each file starts with a header line `{"chainWatchJournal":1,"definition":…}`; a file whose
+ *   header names a different definition (or none) is not restored: it is set aside as `<stem>.rejected.ndjson`
+ *   with a warning, so events written for one stream can never come back as another's.
  */
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { releasePayloadText, serializeEvent, type ChainEvent } from '../event';
+import { capEventDepth } from '../payloadDepth';
 
 /** Journal settings. */
 export interface JournalOptions {
@@ -21,17 +25,38 @@ export interface JournalOptions {
   name: string;
   /** Events per file before rotation (default 5,000): the journal keeps the last 5,000 to 10,000 events. */
   maxEvents?: number;
-  /** Called for each unreadable line found on open. */
+  /** Called for each unreadable line found on open, and for a file set aside for a different definition. */
   onWarning?: (message: string) => void;
+  /**
+   * What the events belong to (a stream's identity: provider, host, stream or filter). Written in each file's
+   * header and compared on open; files of another definition are not restored.
+   */
+  definition?: Record<string, unknown>;
+  /**
+   * The name the stream's journal had before journals recorded their definition (its id). Such a journal cannot
+   * prove which endpoint wrote it: it is not restored, and its files are renamed `<stem>.legacy.ndjson` (and
+   * `<stem>.1.legacy.ndjson`) with one warning.
+   */
+  legacyName?: string;
+}
+
+/** Version tag of the journal header line. */
+export const JOURNAL_HEADER_VERSION = 1;
+
+/** The header line of a journal file written for `definition` (no trailing newline). */
+export function journalHeader(definition: Record<string, unknown>): string {
+  return JSON.stringify({ chainWatchJournal: JOURNAL_HEADER_VERSION, definition });
 }
 
 /** Turns a stream key into a safe file name (the current file; the previous one is `<stem>.1.ndjson`). */
 export function journalFileName(name: string): string {
-  const safe = name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80) || 'stream';
+  const safe = name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 120) || 'stream';
   return `${safe}.ndjson`;
 }
 
 interface ReadResult {
+  /** The header's definition, as JSON text, when the file has a header. */
+  header?: string;
   events: ChainEvent[];
   torn: boolean;
 }
@@ -47,12 +72,23 @@ async function readLines(file: string, onBad?: (line: number, last: boolean) => 
   const lines = text.split('\n');
   const events: ChainEvent[] = [];
   let torn = false;
+  let header: string | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (!line) continue;
+    if (i === 0 && line.startsWith('{"chainWatchJournal":')) {
+      try {
+        header = JSON.stringify((JSON.parse(line) as { definition?: unknown }).definition ?? null);
+        continue;
+      } catch {
+        // an unreadable header is an unreadable line
+      }
+    }
     try {
       const ev = JSON.parse(line) as ChainEvent;
       if (!ev || typeof ev.id !== 'string') throw new Error('no id');
+      // a journal written before the depth cap may hold a payload nothing downstream can walk
+      capEventDepth(ev);
       events.push(ev);
     } catch {
       const last = i === lines.length - 1;
@@ -60,7 +96,22 @@ async function readLines(file: string, onBad?: (line: number, last: boolean) => 
       onBad?.(i + 1, last);
     }
   }
-  return { events, torn };
+  return header === undefined ? { events, torn } : { events, torn, header };
+}
+
+async function setLegacyAside(dir: string, name: string, onWarning?: (message: string) => void): Promise<void> {
+  const cur = path.join(dir, journalFileName(name));
+  const prev = cur.replace(/\.ndjson$/, '.1.ndjson');
+  let moved = 0;
+  for (const f of [cur, prev]) {
+    try {
+      await fsp.rename(f, f.replace(/\.ndjson$/, '.legacy.ndjson'));
+      moved++;
+    } catch {
+      // absent: nothing to set aside
+    }
+  }
+  if (moved) onWarning?.(`journal ${path.basename(cur)} predates journals tied to their stream definition: it is not restored (kept as ${path.basename(cur).replace(/\.ndjson$/, '.legacy.ndjson')}); this stream starts a new journal`);
 }
 
 export class Journal {
@@ -75,6 +126,7 @@ export class Journal {
   private lastIdValue: string | undefined;
   private closed = false;
   private restored: ChainEvent[] = [];
+  private header: string | undefined;
 
   private constructor(dir: string, name: string, maxEvents: number) {
     this.file = path.join(dir, journalFileName(name));
@@ -86,19 +138,35 @@ export class Journal {
   static async open(opts: JournalOptions): Promise<Journal> {
     await fsp.mkdir(opts.dir, { recursive: true });
     const j = new Journal(opts.dir, opts.name, Math.max(1, opts.maxEvents ?? 5_000));
+    if (opts.definition) j.header = journalHeader(opts.definition);
     const warn = (file: string) => (line: number, last: boolean) =>
       opts.onWarning?.(`journal ${path.basename(file)}: skipped an unreadable line ${line}${last ? ' (torn write)' : ''}`);
-    const prev = await readLines(j.previousFile, warn(j.previousFile));
-    const cur = await readLines(j.file, warn(j.file));
+    let prev = await readLines(j.previousFile, warn(j.previousFile));
+    let cur = await readLines(j.file, warn(j.file));
+    if (opts.legacyName !== undefined && journalFileName(opts.legacyName) !== path.basename(j.file)) await setLegacyAside(opts.dir, opts.legacyName, opts.onWarning);
+    if (opts.definition) {
+      const want = JSON.stringify(opts.definition);
+      const foreign = async (file: string, r: ReadResult): Promise<boolean> => {
+        if (r.header === want || (r.header === undefined && r.events.length === 0 && !r.torn)) return false;
+        const aside = file.replace(/\.ndjson$/, '.rejected.ndjson');
+        await fsp.rename(file, aside).catch(() => undefined);
+        opts.onWarning?.(
+          `journal ${path.basename(file)} was written for ${r.header === undefined ? 'an unknown stream definition' : 'a different stream definition'}: its ${r.events.length} events are not restored (kept as ${path.basename(aside)})`,
+        );
+        return true;
+      };
+      if (await foreign(j.previousFile, prev)) prev = { events: [], torn: false };
+      if (await foreign(j.file, cur)) cur = { events: [], torn: false };
+    }
     const all = prev.events.concat(cur.events);
     j.restored = all.slice(-j.maxEvents);
     j.lastIdValue = all.length ? all[all.length - 1].id : undefined;
     j.currentCount = cur.events.length;
     if (cur.torn) {
       // rewrite the current file without the torn line so the next append starts on a clean line
-      await fsp.writeFile(j.file, cur.events.map((e) => JSON.stringify(e)).join('\n') + (cur.events.length ? '\n' : ''));
+      await fsp.writeFile(j.file, (j.header ? j.header + '\n' : '') + cur.events.map((e) => JSON.stringify(e)).join('\n') + (cur.events.length ? '\n' : ''));
     }
-    j.handle = await fsp.open(j.file, 'a');
+    await j.openForAppend();
     return j;
   }
 
@@ -167,7 +235,13 @@ export class Journal {
     await this.handle?.close();
     this.handle = undefined;
     await fsp.rename(this.file, this.previousFile);
-    this.handle = await fsp.open(this.file, 'a');
+    await this.openForAppend();
     this.currentCount = 0;
+  }
+
+  /** Opens the current file for appends, starting it with the header when it is new or empty. */
+  private async openForAppend(): Promise<void> {
+    this.handle = await fsp.open(this.file, 'a');
+    if (this.header && (await this.handle.stat()).size === 0) await this.handle.write(this.header + '\n');
   }
 }

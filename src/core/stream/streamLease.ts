@@ -2,7 +2,7 @@
  * One connection per stream across VS Code windows. Every window runs its own extension host, and Warp refuses a
  * second connection to a stream; two windows would also append to the same journal. So a window connects a
  * stream only while it holds the stream's lease: a small file under the extension's global storage
- * (`leases/<stream>.json`: owner, pid, renewedAt), renewed every {@link LEASE_RENEW_MS} while connected and
+ * (`leases/<stream key>.json`, keyed by `streamKey()`: owner, pid, renewedAt), renewed every {@link LEASE_RENEW_MS} while connected and
  * taken over when its owner is gone or stopped renewing ({@link LEASE_TTL_MS}). No 'vscode' import.
  */
 import * as fs from 'fs';
@@ -11,6 +11,7 @@ import { Emitter } from '../emitter';
 import type { Disposable } from '../emitter';
 import type { ChainEvent } from '../event';
 import type { ConnectMode, CreditSnapshot, GapInfo, StreamDefinition, StreamHandle, StreamNotice, StreamStatus } from './stream';
+import { streamKey } from './streamKey';
 
 /** A lease not renewed for this long is free, ms. */
 export const LEASE_TTL_MS = 30_000;
@@ -131,12 +132,15 @@ export class LeasedHandle implements StreamHandle {
   readonly onStatus = this.statusE.event;
   readonly onGap = this.gapE.event;
   readonly onNotice = this.noticeE.event;
+  /** The lease is keyed by the stream's identity (provider, host, stream or filter), not its predictable id. */
+  private readonly leaseKey: string;
 
   constructor(
     readonly definition: StreamDefinition,
     private readonly create: (def: StreamDefinition) => StreamHandle,
     private readonly leases: StreamLeases,
   ) {
+    this.leaseKey = streamKey(definition);
     this.inner = create(definition);
     this.wire();
   }
@@ -165,7 +169,7 @@ export class LeasedHandle implements StreamHandle {
   }
 
   connect(mode?: ConnectMode): void {
-    if (!this.leases.acquire(this.definition.id)) {
+    if (!this.leases.acquire(this.leaseKey)) {
       this.wanted = mode ?? { kind: 'auto' };
       this.setElsewhere(true);
       return;
@@ -179,11 +183,11 @@ export class LeasedHandle implements StreamHandle {
     this.wanted = undefined;
     this.setElsewhere(false);
     this.inner.disconnect(reason);
-    this.leases.release(this.definition.id);
+    this.leases.release(this.leaseKey);
   }
 
   reconnect(): void {
-    if (!this.leases.acquire(this.definition.id)) {
+    if (!this.leases.acquire(this.leaseKey)) {
       this.wanted = { kind: 'auto' };
       this.setElsewhere(true);
       return;
@@ -193,7 +197,7 @@ export class LeasedHandle implements StreamHandle {
 
   /** A waiting stream connects if the lease is free now. Returns true when it did. */
   tryTakeOver(): boolean {
-    if (!this.wanted || !this.leases.acquire(this.definition.id)) return false;
+    if (!this.wanted || !this.leases.acquire(this.leaseKey)) return false;
     const mode = this.wanted;
     this.wanted = undefined;
     // read the journal again: the other window appended to it
@@ -219,7 +223,7 @@ export class LeasedHandle implements StreamHandle {
   dispose(): void {
     for (const s of this.innerSubs) s.dispose();
     this.inner.dispose();
-    this.leases.release(this.definition.id);
+    this.leases.release(this.leaseKey);
     this.eventsE.dispose();
     this.statusE.dispose();
     this.gapE.dispose();
@@ -231,7 +235,7 @@ export class LeasedHandle implements StreamHandle {
       this.inner.onEvents((e) => this.eventsE.fire(e)),
       this.inner.onStatus((s) => {
         // a fatal stop frees the stream for other windows
-        if (s.state === 'stopped') this.leases.release(this.definition.id);
+        if (s.state === 'stopped') this.leases.release(this.leaseKey);
         this.statusE.fire(this.status());
       }),
       this.inner.onGap((g) => this.gapE.fire(g)),

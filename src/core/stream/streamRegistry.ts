@@ -85,6 +85,7 @@ export function validateDefinition(def: unknown): string[] {
   if (!def || typeof def !== 'object' || Array.isArray(def)) return ['not an object'];
   const d = def as Record<string, unknown>;
   if (typeof d.id !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(d.id)) problems.push('"id" must be 1-64 letters, digits, ".", "-" or "_"');
+  else if (isWindowsDeviceName(d.id)) problems.push(`"id" ${JSON.stringify(d.id)} is a device name on Windows (CON, PRN, AUX, NUL, COM0-9, LPT0-9) and cannot name a journal file`);
   if (d.provider !== 'warp' && d.provider !== 'covalent' && d.provider !== 'evm' && d.provider !== 'goldrush') problems.push('"provider" must be "warp", "covalent", "evm" or "goldrush"');
   if (d.provider === 'goldrush') problems.push(...validateGoldRush(d));
   if (d.provider === 'warp') {
@@ -102,8 +103,14 @@ export function validateDefinition(def: unknown): string[] {
   }
   if (d.baseUrl !== undefined) {
     if (typeof d.baseUrl !== 'string' || !/^(https?|wss?):\/\/[^\s/]+/i.test(d.baseUrl)) problems.push('"baseUrl" must be an http(s):// or ws(s):// URL');
+    else if (d.baseUrl.includes('#')) problems.push('"baseUrl" must not have a #fragment (a WebSocket URL cannot carry one)');
   }
   return problems;
+}
+
+/** Whether `name` (any case, with or without an extension) is a reserved device name on Windows. */
+export function isWindowsDeviceName(name: string): boolean {
+  return /^(?:con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])(?:\.[^]*)?$/i.test(name.trim());
 }
 
 /** `0x` + 40 hex digits. */

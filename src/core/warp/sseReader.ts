@@ -7,6 +7,7 @@
  * No I/O.
  */
 import { createParser } from 'eventsource-parser';
+import { MAX_FRAME_BYTES } from '../frameLimits';
 
 /** One dispatched SSE message. */
 export interface SseMessage {
@@ -29,6 +30,11 @@ export interface SseCallbacks {
   onComment?(text: string): void;
   /** A line the parser could not use (invalid retry, unknown field). Never fatal. */
   onWarning?(message: string): void;
+  /**
+   * A line or an event passed `maxBufferChars` without ending: the reader stops (later chunks are ignored until
+   * {@link SseReader.reset}) and the caller should drop the connection.
+   */
+  onOverflow?(maxBufferChars: number): void;
 }
 
 export interface SseReader {
@@ -39,10 +45,15 @@ export interface SseReader {
   readonly lastEventId: string;
 }
 
-/** Creates a reader; `initialLastEventId` is the id a resumed connection starts from. */
-export function createSseReader(cb: SseCallbacks, initialLastEventId = ''): SseReader {
+/**
+ * Creates a reader; `initialLastEventId` is the id a resumed connection starts from. At most `maxBufferChars`
+ * (default {@link MAX_FRAME_BYTES}) characters of an unfinished line or event are held.
+ */
+export function createSseReader(cb: SseCallbacks, initialLastEventId = '', maxBufferChars = MAX_FRAME_BYTES): SseReader {
   let lastEventId = initialLastEventId;
+  let overflowed = false;
   const parser = createParser({
+    maxBufferSize: maxBufferChars,
     onId(id) {
       if (id !== lastEventId) {
         lastEventId = id;
@@ -62,15 +73,19 @@ export function createSseReader(cb: SseCallbacks, initialLastEventId = ''): SseR
       cb.onComment?.(text);
     },
     onError(err) {
-      cb.onWarning?.(err.message);
+      if (err.type === 'max-buffer-size-exceeded') {
+        overflowed = true;
+        cb.onOverflow?.(maxBufferChars);
+      } else cb.onWarning?.(err.message);
     },
   });
   return {
     feed(chunk: string) {
-      // the parser strips the one leading BOM the spec allows
-      parser.feed(chunk);
+      // the parser strips the one leading BOM the spec allows; after an overflow it would throw
+      if (!overflowed) parser.feed(chunk);
     },
     reset() {
+      overflowed = false;
       parser.reset();
     },
     get lastEventId() {

@@ -15,6 +15,8 @@ import WebSocket from 'ws';
 import { BaseStream, ConnectError, type BaseStreamDeps, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from '../stream/baseStream';
 import { envelopeDataText, normalizeWarp, setEventSize, setPayloadText, toNumber } from '../event';
 import { createSseReader } from './sseReader';
+import { capText } from '../untrustedText';
+import { MAX_FRAME_BYTES, frameTooLargeMessage } from '../frameLimits';
 import { describeError, redact, registerSecret } from '../redact';
 import { keyTransportProblem } from '../transportSecurity';
 import type { StreamDefinition } from '../stream/stream';
@@ -32,6 +34,8 @@ export const LARGE_FRAME_BYTES = 1024 * 1024;
 export interface WarpStreamDeps extends BaseStreamDeps {
   /** Returns the key saved for the host this stream connects to, or undefined (the stream stops with `no_key`). */
   getKey(def: StreamDefinition): Promise<string | undefined>;
+  /** Largest WebSocket frame or unfinished SSE line/event accepted, in bytes (default {@link MAX_FRAME_BYTES}). */
+  maxFrameBytes?: number;
 }
 
 /** The HTTP(S) base URL a Warp stream connects to: `def.baseUrl`, else the network's default host. */
@@ -86,6 +90,10 @@ export class WarpStream extends BaseStream {
     super(definition, warpDeps, { billed: true });
   }
 
+  private get maxFrameBytes(): number {
+    return this.warpDeps.maxFrameBytes ?? MAX_FRAME_BYTES;
+  }
+
   protected async open(mode: ResolvedMode, sink: TransportSink): Promise<TransportConnection> {
     const key = await this.warpDeps.getKey(this.definition);
     if (!key) {
@@ -101,7 +109,7 @@ export class WarpStream extends BaseStream {
   private openWs(key: string, mode: ResolvedMode, sink: TransportSink): TransportConnection {
     const url = warpWsUrl(this.definition, key, mode);
     const stream = this.definition.id;
-    const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 15_000 });
+    const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 15_000, maxPayload: this.maxFrameBytes });
     let done = false;
     let quotaSeen = false;
     const finish = (outcome: CloseOutcome) => {
@@ -203,9 +211,11 @@ export class WarpStream extends BaseStream {
     ws.on('close', (code: number, reason: Buffer) => {
       finish(outcomeForClose(code, reason.toString('utf8'), quotaSeen));
     });
-    ws.on('error', (err: Error) => {
+    ws.on('error', (err: Error & { code?: string }) => {
+      // a frame over maxPayload: ws closes with 1009; say why in words (the stream reconnects)
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') finish({ fatal: false, message: frameTooLargeMessage('a WebSocket frame', this.maxFrameBytes) });
       // 'close' follows every 'error'; keep the words of the error for it
-      if (!done && ws.readyState !== WebSocket.OPEN) finish({ fatal: false, message: describeConnectFailure(url, err, 'server') });
+      else if (!done && ws.readyState !== WebSocket.OPEN) finish({ fatal: false, message: describeConnectFailure(url, err, 'server') });
     });
     return {
       endpoint: redact(url),
@@ -305,8 +315,13 @@ export class WarpStream extends BaseStream {
           onRetry: (ms) => sink.retryHint(ms),
           onComment: () => sink.activity(),
           onWarning: (w) => sink.notice('warn', `SSE: ${w}`),
+          onOverflow: (max) => {
+            finish({ fatal: false, message: frameTooLargeMessage('an SSE line or event without its end', max) });
+            req.destroy();
+          },
         },
         mode.kind === 'after' ? mode.id : '',
+        this.maxFrameBytes,
       );
       // UTF-8 decoding that keeps a character split across chunks whole
       res.setEncoding('utf8');
@@ -352,13 +367,13 @@ export function preview(text: string): string {
 }
 
 function errorText(data: unknown): string {
-  if (typeof data === 'string') return redact(data);
+  if (typeof data === 'string') return redact(capText(data));
   if (data && typeof data === 'object') {
     const d = data as { code?: unknown; message?: unknown };
     const parts = [d.code !== undefined ? String(d.code) : '', typeof d.message === 'string' ? d.message : ''].filter(Boolean);
-    if (parts.length) return redact(parts.join(': '));
+    if (parts.length) return redact(capText(parts.join(': ')));
   }
-  return redact(JSON.stringify(data) ?? 'unknown error');
+  return redact(capText(JSON.stringify(data) ?? 'unknown error'));
 }
 
 function safeHost(url: string): string {

@@ -20,7 +20,7 @@ export class FeedPanels implements vscode.Disposable {
 
   /** Opens (or reveals) the panel of `streamId`; asks which stream when omitted. Resolves false when cancelled. */
   async open(streamId?: string): Promise<boolean> {
-    const streams = this.hub.streams();
+    const streams = this.hub.streams().filter((s) => !s.gone);
     let id = streamId;
     if (id === undefined) {
       if (streams.length === 0) {

@@ -30,6 +30,7 @@ import { feedHtml, makeNonce } from './feedHtml';
 import { windowPrompter } from '../prompter';
 import type { Prompter } from '../prompter';
 import { FeedPanels } from './feedPanel';
+import { untrustedText } from '../../core/untrustedText';
 
 /** View id of the feed (a WebviewView in the panel). */
 export const FEED_VIEW_ID = 'chainWatch.feed';
@@ -146,6 +147,8 @@ export class FeedHub implements vscode.Disposable {
   readonly history: FeedStore;
   private readonly clients = new Set<FeedClient>();
   private readonly colors = new Map<string, number>();
+  /** The last label of every stream seen, removed ones included (bounded by the streams a session ever had). */
+  private readonly labels = new Map<string, string>();
   private readonly subs: Disposable[] = [];
   private streamsTimer: ReturnType<typeof setTimeout> | undefined;
   private lastStreamsJson = '';
@@ -204,16 +207,24 @@ export class FeedHub implements vscode.Disposable {
     }, 100);
   }
 
-  /** The stream list with a stable colour per stream (in order of first appearance). */
+  /**
+   * The stream list with a stable colour per stream (in order of first appearance, never reused), then the streams
+   * that were removed, marked `gone`, so rows that outlive their stream keep its label and colour.
+   */
   streams(): FeedStream[] {
-    return this.source.streams().map((s) => {
+    const live = this.source.streams().map((s) => {
       let color = this.colors.get(s.id);
       if (color === undefined) {
         color = this.colors.size;
         this.colors.set(s.id, color);
       }
+      this.labels.set(s.id, s.label);
       return { id: s.id, label: s.label, color, ...(s.state ? { state: s.state } : {}), ...(s.simulated ? { simulated: true } : {}) };
     });
+    const ids = new Set(live.map((s) => s.id));
+    const gone: FeedStream[] = [];
+    for (const [id, label] of this.labels) if (!ids.has(id)) gone.push({ id, label, color: this.colors.get(id) ?? 0, gone: true });
+    return [...live, ...gone];
   }
 
   /**
@@ -242,7 +253,10 @@ export class FeedHub implements vscode.Disposable {
     };
     this.clients.add(client);
     const sub = webview.onDidReceiveMessage((m: unknown) => {
-      void this.onMessage(client, m).catch((err) => void vscode.window.showErrorMessage(`Chain Watch feed: ${describeError(err)}`));
+      void this.onMessage(client, m).catch((err) => {
+        this.logger?.error(`feed: ${describeError(err)}`);
+        void vscode.window.showErrorMessage(`Chain Watch feed: ${untrustedText(describeError(err))}`);
+      });
     });
     return {
       hidden: () => {
@@ -515,7 +529,7 @@ export function registerFeed(context: vscode.ExtensionContext, source: FeedSourc
       try {
         return await fn(...args);
       } catch (err) {
-        void vscode.window.showErrorMessage(`Chain Watch: ${describeError(err)}`);
+        void vscode.window.showErrorMessage(`Chain Watch: ${untrustedText(describeError(err))}`);
         return undefined;
       }
     });

@@ -443,7 +443,9 @@ async function openWorkbench(opts = {}) {
     browser = await launchChromium({ tmpDir: path.join(server.tmpDir, 'chromium'), vscodeEnv });
     const page = await browser.newPage({ viewport: opts.viewport || { width: 1400, height: 900 } });
     page.on('pageerror', (err) => log(`[page error] ${err.message}`));
-    await page.goto(workbenchUrl(server, { folder: opts.folder }));
+    // only wait for the response here: on a busy machine the page's "load" can take longer than goto's 30 s default,
+    // and the activity bar below is what "ready" means anyway
+    await page.goto(workbenchUrl(server, { folder: opts.folder }), { waitUntil: 'commit', timeout: opts.readyTimeoutMs || 60000 });
     await page.waitForSelector('.monaco-workbench .part.activitybar', { timeout: opts.readyTimeoutMs || 60000 });
     return {
       page,

@@ -22,13 +22,18 @@ import { StatusBar } from './vscode/statusBar';
 import { registerStatusPicks } from './vscode/statusPicks';
 import { EventDocuments } from './vscode/eventDocument';
 import { Demo } from './vscode/demo';
-import { registerCommands } from './vscode/commands';
+import type { CommandDeps } from './vscode/commands/commandDeps';
+import { registerDemoCommands } from './vscode/commands/demo';
+import { registerEventCommands } from './vscode/commands/events';
+import { registerKeyCommands } from './vscode/commands/keys';
+import { registerStreamCommands } from './vscode/commands/streams';
 import { windowPrompter } from './vscode/prompter';
 import { LeasedHandle, StreamLeases, startLeaseRenewal } from './core/stream/streamLease';
 import { StreamLoader } from './vscode/streamLoader';
 import { CreditGuardHost } from './vscode/creditGuardHost';
-import { feedSourceFromRegistry, registerFeed } from './vscode/feed/feedView';
-import type { FeedController } from './vscode/feed/feedView';
+import { feedSourceFromRegistry } from './vscode/feed/source';
+import { registerFeed } from './vscode/feed/registerFeed';
+import type { FeedController } from './vscode/feed/registerFeed';
 import type { Prompter } from './vscode/prompter';
 import { SECTION, explorerOptionsFor } from './vscode/settings';
 
@@ -127,6 +132,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
     tree.view.message = hosts.length ? `No API key saved for host ${hosts.join(', ')}. Run "Chain Watch: Set API Key...".` : undefined;
   };
   const loader = new StreamLoader(registry, output, keys, logger, updateContext);
+  const commands: CommandDeps = {
+    registry,
+    keys,
+    output,
+    tree,
+    docs,
+    demo,
+    logger,
+    prompter: () => prompter,
+    syncFromSettings: () => loader.sync().problems,
+    connectNew: (id) => loader.connectNew(id),
+    userActed: () => guardHost.userActed(),
+  };
 
   context.subscriptions.push(
     output,
@@ -137,18 +155,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
     guardHost,
     loader,
     leaseRenewal,
-    ...registerCommands({
-      registry,
-      keys,
-      output,
-      tree,
-      docs,
-      demo,
-      logger,
-      prompter: () => prompter,
-      syncFromSettings: () => loader.sync().problems,
-      userActed: () => guardHost.userActed(),
-    }),
+    ...registerStreamCommands(commands),
+    ...registerKeyCommands(commands),
+    ...registerEventCommands(commands),
+    ...registerDemoCommands(commands),
     ...registerStatusPicks({ registry, guard: () => guardHost.guard, prompter: () => prompter, userActed: () => guardHost.userActed() }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (['streams', 'warp', 'covalent', 'evm', 'goldrush'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) loader.sync();

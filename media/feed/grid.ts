@@ -7,6 +7,7 @@ import { escapeInvisible, formatRelative, formatTime } from '../../src/feed/rowF
 import { isChipValue } from '../../src/feed/row';
 import type { FeedRow } from '../../src/feed/row';
 import type { IngestResult } from '../../src/feed/model';
+import { ROW_SECTION } from '../../src/feed/protocol';
 import { el } from './dom';
 import { buildDetail, detail, detailSeq, hideDetail } from './detail';
 import { saveState, setTopRowKey, st, streamColor, streamLabel, view } from './viewState';
@@ -186,7 +187,7 @@ function makeRow(): PooledRow {
 
 function rowContext(row: FeedRow): string {
   const ev = row.event;
-  const ctx: Record<string, string | boolean> = { webviewSection: 'chainWatchRow', preventDefaultContextMenuItems: true };
+  const ctx: Record<string, string | boolean> = { webviewSection: ROW_SECTION, preventDefaultContextMenuItems: true };
   if (ev) {
     ctx.chainWatchStream = ev.stream;
     ctx.chainWatchEventId = ev.id.length <= 512 ? ev.id : '';

@@ -15,8 +15,17 @@ export type EventKind = 'event' | 'address' | 'coin' | 'object' | 'log' | 'walle
 
 /** One event as every part of Chain Watch sees it. */
 export interface ChainEvent {
-  /** Message id from the provider (opaque, never split), or a derived dedup key when the provider has none. */
+  /**
+   * The event's identity within its stream: unique per event, stable across redeliveries (dedup, feed rows, the
+   * journal). Warp: the message id plus what tells events of one message id apart (see {@link warpIdentity});
+   * EVM / Covalent: a derived key. Never sent to a server: the resume cursor is {@link ChainEvent.messageId}.
+   */
   id: string;
+  /**
+   * The message id exactly as the server issued it (text form), when the message had one. Warp shares one id
+   * between the events of a checkpoint. The only value ever used as a resume cursor.
+   */
+  messageId?: string;
   /** Local stream key (see `StreamDefinition.id`). */
   stream: string;
   provider: Provider;
@@ -84,35 +93,6 @@ export function eventSize(ev: ChainEvent): number {
 }
 
 /**
- * The text of the `data` member inside a Warp envelope's JSON text, when it can be cut out without parsing again:
- * `data` must be the envelope's last key and every key before it must hold a primitive (so the first `"data":` in
- * the text is the envelope's own: inside a JSON string a quote is always escaped). Returns undefined otherwise.
- * `envelope` is what `JSON.parse(text)` returned.
- */
-export function envelopeDataText(text: string, envelope: Record<string, unknown>): string | undefined {
-  let last: string | undefined;
-  for (const key in envelope) {
-    if (last !== undefined) {
-      const v = envelope[last];
-      if (v !== null && typeof v === 'object') return undefined;
-    }
-    last = key;
-  }
-  if (last !== 'data') return undefined;
-  const data = envelope.data;
-  if (data === null || typeof data !== 'object') return undefined;
-  const key = /"data"\s*:/.exec(text);
-  const end = text.lastIndexOf('}');
-  if (!key || end < key.index) return undefined;
-  const inner = text.slice(key.index + key[0].length, end).trim();
-  const open = inner.charCodeAt(0);
-  const close = inner.charCodeAt(inner.length - 1);
-  // an object or an array, closed at the end: anything else means the text is not shaped as assumed
-  if (!((open === 123 && close === 125) || (open === 91 && close === 93))) return undefined;
-  return inner;
-}
-
-/**
  * One NDJSON line for `ev`, equal (as JSON) to `JSON.stringify(ev)`. When the payload's original text is known it is
  * spliced in as is: the payload is not walked a second time. This is the journal's hot path.
  */
@@ -152,19 +132,68 @@ function str(value: unknown): string | undefined {
 }
 
 
+/** Payload fields that tell apart the events of one transaction, in the order they enter the identity. */
+const distinguishingFields: ReadonlyArray<readonly string[]> = [
+  ['eventSequence', 'event_sequence', 'eventSeq'],
+  ['activityType'],
+  ['address'],
+  ['coin_type', 'coinType'],
+  ['object_id', 'objectId'],
+  ['transactionDirection'],
+];
+
 /**
- * A derived id for a data payload that came without a message id: digest + sequence (or the kind's own fields).
- * Stable for the same payload, so it also deduplicates.
+ * What tells apart one Warp event from the others of the same message id: the transaction digest, the envelope
+ * name, and the fields that distinguish events inside one transaction (event sequence; address, coin type, object
+ * id, activity type and direction for address/coin/object streams). Undefined when the payload has no digest.
  */
-export function derivedWarpId(name: string, data: Record<string, unknown>): string | undefined {
+export function warpDiscriminator(name: string, data: Record<string, unknown>): string | undefined {
   const digest = str(data.txDigest ?? data.tx_digest ?? data.digest);
   if (!digest) return undefined;
   const parts = [digest, name];
-  const seq = str(data.eventSequence ?? data.event_sequence ?? data.eventSeq);
-  if (seq !== undefined) parts.push(seq);
-  const extra = str(data.address ?? data.object_id ?? data.objectId ?? data.coin_type ?? data.coinType ?? data.amount);
-  if (extra !== undefined) parts.push(extra);
-  return `~${parts.join('_')}`;
+  for (const names of distinguishingFields) {
+    for (const n of names) {
+      const v = str(data[n]);
+      if (v !== undefined) {
+        parts.push(v);
+        break;
+      }
+    }
+  }
+  return parts.join('_');
+}
+
+/**
+ * The identity of a Warp event (see {@link ChainEvent.id}): `messageId~hash`, the hash (16 hex digits) of the
+ * {@link warpDiscriminator}. Several events share one message id today (the checkpoint number), so the id alone
+ * would merge them. A payload without a digest is told apart by its whole content; a message without an id gets
+ * `~hash` (stable for the same payload, so it deduplicates; never a resume cursor).
+ */
+export function warpIdentity(messageId: string | undefined, name: string, data: unknown): string | undefined {
+  const obj = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
+  const d = obj ? warpDiscriminator(name, obj) : undefined;
+  if (messageId === undefined) return d === undefined ? undefined : `~${contentHash(d)}`;
+  return `${messageId}~${contentHash(d ?? `${name}\u0000${jsonText(data)}`)}`;
+}
+
+function jsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** A 64-bit FNV-1a-style hash (two 32-bit lanes) of a string, as 16 hex digits. */
+function contentHash(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0xcbf29ce4;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
 }
 
 /**
@@ -175,7 +204,7 @@ export function derivedWarpId(name: string, data: Record<string, unknown>): stri
 export function normalizeWarp(
   stream: string,
   name: string,
-  id: string | undefined,
+  messageId: string | number | undefined,
   data: unknown,
   receivedAt: number,
 ): ChainEvent {
@@ -184,9 +213,9 @@ export function normalizeWarp(
   if (obj !== data) warnings.push(`payload is not an object (${data === null ? 'null' : Array.isArray(data) ? 'array' : typeof data})`);
   const known = (warpDataEvents as readonly string[]).includes(name);
   if (!known) warnings.push(`unknown event "${name}"`);
-  let eventId = id;
-  if (!eventId) {
-    eventId = derivedWarpId(name, obj);
+  const mid = messageId === undefined || messageId === '' ? undefined : String(messageId);
+  let eventId = warpIdentity(mid, name, data);
+  if (mid === undefined) {
     warnings.push(eventId ? 'message without id (deduplicated by digest)' : 'message without id');
     if (!eventId) eventId = `~${receivedAt}_${Math.random().toString(36).slice(2, 10)}`;
   }
@@ -215,7 +244,7 @@ export function normalizeWarp(
       sender = str(obj.sender ?? obj.address);
   }
   const ev: ChainEvent = {
-    id: eventId,
+    id: eventId as string,
     stream,
     provider: 'warp',
     kind,
@@ -223,6 +252,7 @@ export function normalizeWarp(
     receivedAt,
     payload: data,
   };
+  if (mid !== undefined) ev.messageId = mid;
   const digest = str(obj.txDigest ?? obj.tx_digest ?? obj.digest);
   if (digest !== undefined) ev.digest = digest;
   const sequence = toNumber(obj.eventSequence ?? obj.event_sequence ?? obj.eventSeq);
@@ -235,13 +265,6 @@ export function normalizeWarp(
   if (sender !== undefined) ev.sender = sender;
   if (warnings.length) ev.warnings = warnings;
   return ev;
-}
-
-/** The object id of an `object` / `address` event, under either spelling. */
-export function objectIdOf(ev: ChainEvent): string | undefined {
-  const p = ev.payload as Record<string, unknown> | null;
-  if (!p || typeof p !== 'object') return undefined;
-  return str(p.object_id ?? p.objectId);
 }
 
 /**

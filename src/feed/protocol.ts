@@ -1,5 +1,5 @@
 /**
- * Host <-> feed webview messages. The host (src/vscode/feed/feedView.ts, feedPanel.ts) and the webview (media/feed/main.ts)
+ * Host <-> feed webview messages. The host (src/vscode/feed/hub.ts, messages.ts) and the webview (media/feed/main.ts)
  * talk only through {@link ToFeed} and {@link FromFeed}. Imports nothing: the shapes below are structural copies of
  * the core types (`ChainEvent`, `GapInfo`, `StreamNotice`), so a core value can be posted as is.
  *
@@ -103,6 +103,12 @@ export type ExportFormat = 'ndjson' | 'json' | 'csv';
 /** Which rows an export covers: what is on screen, everything matching the filter, or every row in the feed. */
 export type ExportScope = 'visible' | 'filtered' | 'all';
 
+/** A command from a view title button or the palette, run by the webview. */
+export type FeedCommand = 'focusFilter' | 'togglePause' | 'jumpToLatest' | 'clear' | 'export';
+
+/** The `webviewSection` of a row in its `data-vscode-context` (the row menus in package.json filter on it). */
+export const ROW_SECTION = 'chainWatchRow';
+
 /** Host -> webview. Nothing is sent before the webview posts `ready`. */
 export type ToFeed =
   /** The snapshot sent in answer to `ready`: settings, streams and the rows kept by the host (oldest first). */
@@ -126,7 +132,7 @@ export type ToFeed =
   /** The saved filters changed. */
   | { type: 'savedFilters'; filters: SavedFilter[] }
   /** A command from a view title button or the palette. */
-  | { type: 'command'; command: 'focusFilter' | 'togglePause' | 'jumpToLatest' | 'clear' | 'export' }
+  | { type: 'command'; command: FeedCommand }
   /** Result of an export request, shown briefly in the status line. */
   | { type: 'exported'; ok: boolean; message: string };
 

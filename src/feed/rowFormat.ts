@@ -33,10 +33,13 @@ export function shortType(type: string): string {
   return type.replace(/0x[0-9a-fA-F]+::/g, '');
 }
 
-/** Shortens a hash or address for a chip: `0x1234…cdef`; short values unchanged. */
-export function shortHash(value: string): string {
+/**
+ * Shortens a hash or address: its first `head` and last `tail` characters around `…` (`0x123456…abcdef` for a
+ * feed chip; the Streams view uses 6 and 4). Values up to `head + tail + 2` characters are unchanged.
+ */
+export function shortHash(value: string, head = 8, tail = 6): string {
   const v = displayText(value, 200);
-  return v.length > 16 ? `${v.slice(0, 8)}…${v.slice(-6)}` : v;
+  return v.length > head + tail + 2 ? `${v.slice(0, head)}…${v.slice(-tail)}` : v;
 }
 
 /** A short one-line rendering of any value (objects and arrays as their size, not their content). */
@@ -67,8 +70,8 @@ export function formatRelative(ms: number, nowMs: number): string {
   return `${Math.floor(d / 86_400_000)} d ago`;
 }
 
-/** Seconds with one decimal: `12.4 s`; minutes past 120 s: `3.5 min`. */
-export function formatDuration(ms: number): string {
+/** Seconds with one decimal: `12.4 s`; minutes past 120 s: `3.5 min` (the tree's compact form is `shortDuration`). */
+export function preciseDuration(ms: number): string {
   return ms >= 120_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`;
 }
 
@@ -111,7 +114,7 @@ export function gapContinuityText(gap: FeedGap): string {
  */
 export function gapLabel(gap: FeedGap): string {
   // the count comes before the (possibly long) resume id, so a narrow row cuts the id, not the count
-  const parts = [`down ${formatDuration(gap.downMs)}`];
+  const parts = [`down ${preciseDuration(gap.downMs)}`];
   if (gap.replayed !== undefined) parts.push(`${gap.replayed} replayed`);
   if (gap.resumedFrom) parts.push(`resumed from ${displayText(gap.resumedFrom, 40)}`);
   else parts.push(gap.mode === 'live' ? 'resumed live' : `resumed (${displayText(gap.mode, 16)})`);
@@ -122,7 +125,7 @@ export function gapLabel(gap: FeedGap): string {
 /** The gap row's tooltip: every field in words, one per line (display-safe). */
 export function gapTooltip(gap: FeedGap): string {
   const lines = [
-    `Down ${formatDuration(gap.downMs)}: lost ${formatClock(gap.downAt, true)}, live again ${formatClock(gap.resumedAt, true)}`,
+    `Down ${preciseDuration(gap.downMs)}: lost ${formatClock(gap.downAt, true)}, live again ${formatClock(gap.resumedAt, true)}`,
     gap.resumedFrom ? `Resumed after id ${displayText(gap.resumedFrom, 200)}` : gap.mode === 'live' ? 'Reconnected live: the server does not replay what was sent while down' : `Reconnected with mode=${displayText(gap.mode, 16)}`,
   ];
   if (gap.replayed !== undefined) lines.push(`Replayed: ${gap.replayed} events`);

@@ -13,10 +13,15 @@
  * - `coin`:    `{activityType:'balance_change', address, coin_type, amount, txDigest, checkpoint, timestamp}`
  * - `object`:  `{activityType:'object_change', object_id, transactionDirection, writeKind, owner, previousOwner, txDigest, checkpoint, timestamp}`
  *
- * Message ids are unique and increasing per generator: `checkpoint_txIndex_eventIndex` (e.g. `180000123_4_0`) for
- * `event`, `address` and `object`; coin ids use Warp's longer documented form
- * `checkpoint_digestPrefix_addressPrefix_coinType_amount` (e.g. `180000123_Qr9Mn3wxyz_0x1234abcd_0x2::sui::SUI_-1000000000`),
- * so clients are exercised with ids that must be treated as opaque. The numeric `seq` orders them.
+ * Message ids (`ids` option):
+ * - `checkpoint` (default, what the Warp service sends today: "Event ID format: Checkpoint number"): the checkpoint
+ *   number, as a JSON number, shared by every event of that checkpoint (1 to 6 of them here).
+ * - `granular`: unique and increasing per generator: `checkpoint_txIndex_eventIndex` (e.g. `180000123_4_0`) for
+ *   `event`, `address` and `object`; coin ids use Warp's longer documented form
+ *   `checkpoint_digestPrefix_addressPrefix_coinType_amount` (e.g. `180000123_Qr9Mn3wxyz_0x1234abcd_0x2::sui::SUI_-1000000000`),
+ *   so clients are exercised with ids that must be treated as opaque.
+ * The numeric `seq` orders the events either way. Within one transaction no two events are the same activity
+ * (event sequence; address + activity + object; coin address; object + direction), so each has its own identity.
  */
 import type { Clock } from '../core/clock';
 import { prng } from './prng';
@@ -26,8 +31,8 @@ export type SuiActivityKind = 'event' | 'address' | 'coin' | 'object';
 
 /** One generated message: the envelope fields plus an ordering number. */
 export interface GeneratedActivity {
-  /** Warp message id (opaque to clients; unique per generator). */
-  id: string;
+  /** Warp message id (opaque to clients): the checkpoint number (shared) or a granular string id. */
+  id: string | number;
   /** Envelope event name. */
   event: SuiActivityKind;
   /** The payload, one of the four Warp shapes. */
@@ -48,6 +53,8 @@ export interface SuiGeneratorOptions {
   kind?: SuiActivityKind | 'mixed';
   /** For kind 'event': the Move event type every event carries (default: a realistic mix). */
   eventType?: string;
+  /** Message ids: `checkpoint` (default; shared by a checkpoint's events) or `granular` (unique per event). */
+  ids?: 'checkpoint' | 'granular';
 }
 
 /** A deterministic activity source. */
@@ -142,6 +149,10 @@ interface TxState {
   eventIndex: number;
   /** Addresses already used by coin events in this tx (keeps coin ids unique). */
   coinAddresses: Set<string>;
+  /** An address `sender` activity was emitted for this tx (it happens once per tx). */
+  senderSeen: boolean;
+  /** Directions already used by the watched object's changes in this tx. */
+  objectDirections: Set<string>;
 }
 
 /** Creates a deterministic generator. See the module comment for formats. */
@@ -188,16 +199,22 @@ export function createSuiGenerator(opts: SuiGeneratorOptions): SuiGenerator {
   const watchedObject = address();
   const streamCoinType = rand() < 0.75 ? SUI_COIN_TYPE : USDC_COIN_TYPE;
 
+  const granular = opts.ids === 'granular';
   let checkpoint = BASE_CHECKPOINT + int(1_000_000);
   let seq = 0;
   let tx: TxState | undefined;
   let txIndex = -1;
+  // a filtered stream sees a few events per checkpoint: 1 to 6 here, then the next checkpoint
+  let checkpointTarget = 1 + int(6);
+  let checkpointEvents = 0;
 
   const newTx = () => {
     const cp = BASE_CHECKPOINT + Math.floor((clock.now() - startMs) / CHECKPOINT_MS);
-    if (cp > checkpoint || rand() < 0.15) {
+    if (cp > checkpoint || checkpointEvents >= checkpointTarget) {
       checkpoint = Math.max(checkpoint + 1, cp);
       txIndex = 0;
+      checkpointTarget = 1 + int(6);
+      checkpointEvents = 0;
     } else {
       txIndex += 1 + int(3);
     }
@@ -205,9 +222,11 @@ export function createSuiGenerator(opts: SuiGeneratorOptions): SuiGenerator {
       digest: digest(),
       sender: rand() < 0.3 ? watchedAddress : pick(actors),
       txIndex,
-      eventsLeft: 1 + int(3),
+      eventsLeft: Math.min(1 + int(3), checkpointTarget - checkpointEvents),
       eventIndex: 0,
       coinAddresses: new Set(),
+      senderSeen: false,
+      objectDirections: new Set(),
     };
     return tx;
   };
@@ -291,6 +310,8 @@ export function createSuiGenerator(opts: SuiGeneratorOptions): SuiGenerator {
     const k: SuiActivityKind = kind === 'mixed' ? pick(['event', 'event', 'coin', 'address', 'object'] as const) : kind;
     // coin events need a fresh address per tx; start a new tx when the population is exhausted
     if (k === 'coin' && t.coinAddresses.size >= actors.length) t = newTx();
+    // the watched object changes at most once per direction in a tx
+    if (k === 'object' && kind === 'object' && t.objectDirections.size >= 2) t = newTx();
     const ts = clock.now();
     let data: Record<string, unknown>;
     let id = `${checkpoint}_${t.txIndex}_${t.eventIndex}`;
@@ -299,7 +320,9 @@ export function createSuiGenerator(opts: SuiGeneratorOptions): SuiGenerator {
         data = moveEvent(t, opts.eventType ?? pick(eventTypes));
         break;
       case 'address': {
-        const received = rand() < 0.4;
+        // a tx has one `sender` activity; further activity of the address in it is objects received
+        const received = t.senderSeen || rand() < 0.4;
+        if (!received) t.senderSeen = true;
         const coinType = rand() < 0.7 ? SUI_COIN_TYPE : USDC_COIN_TYPE;
         data = {
           address: watchedAddress,
@@ -333,7 +356,9 @@ export function createSuiGenerator(opts: SuiGeneratorOptions): SuiGenerator {
       }
       case 'object': {
         const writeKind = pick(['mutated', 'mutated', 'mutated', 'created', 'deleted', 'wrapped', 'unwrapped'] as const);
-        const input = writeKind !== 'created' && rand() < 0.5;
+        let input = writeKind !== 'created' && rand() < 0.5;
+        if (kind === 'object' && t.objectDirections.has(input ? 'input' : 'output')) input = !input;
+        t.objectDirections.add(input ? 'input' : 'output');
         const owner = writeKind === 'deleted' || writeKind === 'wrapped' ? null : rand() < 0.8 ? t.sender : pick(actors);
         data = {
           activityType: 'object_change',
@@ -351,8 +376,9 @@ export function createSuiGenerator(opts: SuiGeneratorOptions): SuiGenerator {
     }
     t.eventIndex++;
     t.eventsLeft--;
+    checkpointEvents++;
     seq++;
-    return { id, event: k, data, seq };
+    return { id: granular ? id : checkpoint, event: k, data, seq };
   };
 
   return { next, watchedAddress, watchedObject };

@@ -15,6 +15,10 @@
  *   Checks run in that order: path, key, stream, injected rejection, busy.
  *
  * Messages:
+ * - Message ids are the checkpoint number (a JSON number), shared by every event of the checkpoint, as the service
+ *   sends them today ("Event ID format: Checkpoint number"); `ids: 'granular'` gives each event its own string id.
+ *   `lastEventId` = a shared id resumes after the last event carrying it (`sharedIdResume: 'after-first'`: after
+ *   the first), so a client that resumes from a checkpoint it has not finished loses the rest of it.
  * - First `connected` `{connId, subscriptionId, subscriptionType, protocol, eventType?, heartbeatIntervalMs}`.
  *   Control messages (`connected`, `quota_exceeded`) carry no `id` (so a client that ACKs every `id` never ACKs
  *   them and an SSE client's Last-Event-ID is not reset); data messages always do.
@@ -31,7 +35,9 @@
  *   `mode=resume` = the buffer, then live; `lastEventId` / `Last-Event-ID` = buffered events after that id, then
  *   live (mode ignored). An id the server never issued (or has forgotten: it remembers the last 10,000) replays the
  *   whole buffer, since losing events is worse than a duplicate.
- * - WebSocket ACK `{"type":"ack","id":ID}` settles an event for good. An event not ACKed within 60 s is auto-ACKed
+ * - WebSocket ACK `{"type":"ack","id":ID}` settles the oldest un-ACKed event carrying exactly that id (same JSON
+ *   type: a numeric id ACKed as a string does not match, is counted in `stats.unmatchedAcks`, and is ignored).
+ *   An ACK settles an event for good. An event not ACKed within 60 s is auto-ACKed
  *   (also settled; it is never redelivered). When a socket closes, its un-ACKed events (and any queued but unsent)
  *   go back to the buffer in their original order, before newer ones, and are redelivered on resume/lastEventId.
  *   Invalid client frames are logged and ignored; ACKs for unknown ids are ignored. A client frame over 1 MiB closes
@@ -94,6 +100,8 @@ export interface WarpStreamConfig {
   ratePerSec?: number;
   /** Shown in `connected` as eventType, e.g. '0x2::coin::Transfer'; for type 'event' every event has this type. */
   eventType?: string;
+  /** Message ids of this stream (default: the server's {@link WarpServerOptions.ids}). */
+  ids?: 'checkpoint' | 'granular';
 }
 
 /** Options for {@link WarpServer}. */
@@ -114,11 +122,30 @@ export interface WarpServerOptions {
   streams?: WarpStreamConfig[];
   /** Where the server logs (keys are redacted by the logger). */
   logger?: Logger;
+  /** Message ids: `checkpoint` (default: the checkpoint number, shared by its events) or `granular` (one per event). */
+  ids?: 'checkpoint' | 'granular';
+  /** `lastEventId` naming a shared id replays after the last event carrying it (default) or after the first. */
+  sharedIdResume?: 'after-last' | 'after-first';
+  /** Called for every accepted connection with how it asked to start (tests check the cursors clients send). */
+  onSession?: (info: WarpSessionInfo) => void;
+}
+
+/** How one accepted connection asked to start. */
+export interface WarpSessionInfo {
+  stream: string;
+  protocol: 'websocket' | 'sse';
+  /** `mode` query parameter, if any. */
+  mode: string | null;
+  /** `lastEventId` query parameter (WebSocket) or `Last-Event-ID` header (SSE), if any. */
+  lastEventId?: string;
+  /** Whether the server knew that id (else it replays its whole buffer). */
+  knownId?: boolean;
 }
 
 /** One message as written on the wire (the WebSocket envelope; SSE carries the same three fields). */
 export interface WarpWireEvent {
-  id: string;
+  /** A checkpoint number (shared by its events) or a granular string id. */
+  id: string | number;
   event: string;
   data: object;
 }
@@ -139,6 +166,8 @@ export interface WarpStreamStats {
   connected: boolean;
   /** Sends of an event that had been sent before (un-ACKed, returned to the buffer, sent again). */
   redelivered: number;
+  /** ACKs that matched no un-ACKed event (unknown id, or the id with another JSON type: "22" for 22). */
+  unmatchedAcks: number;
 }
 
 interface StoredEvent {
@@ -165,8 +194,8 @@ interface Conn {
   ws?: WebSocket;
   res?: http.ServerResponse;
   outbox: Outgoing[];
-  /** WebSocket: sent, not yet ACKed, in send order. */
-  inflight: Map<string, { ev: StoredEvent; sentAt: number }>;
+  /** WebSocket: sent, not yet ACKed, in send order, by seq (ids may be shared). */
+  inflight: Map<number, { ev: StoredEvent; sentAt: number }>;
   eventCount: number;
   open: boolean;
   /** False once the server decided to drop the socket: frames still arriving are not read. */
@@ -187,7 +216,8 @@ interface StreamState {
   conn?: Conn;
   /** SSE: recently sent events (for Last-Event-ID replays). */
   sseHistory: StoredEvent[];
-  /** id -> seq of the last ID_MEMORY_MAX generated events; idRing[seq % ID_MEMORY_MAX] holds their ids. */
+  /** id (text) -> seq of the event `lastEventId` resumes after, over the last ID_MEMORY_MAX generated events;
+   * idRing[seq % ID_MEMORY_MAX] holds their ids. */
   idToSeq: Map<string, number>;
   idRing: Array<string | undefined>;
   genTimer?: TimerHandle;
@@ -230,6 +260,9 @@ export class WarpServer {
   private readonly wantedPort: number;
   private readonly seed: number;
   private readonly heartbeatMs: number;
+  private readonly ids: 'checkpoint' | 'granular';
+  private readonly sharedIdResume: 'after-last' | 'after-first';
+  private readonly onSession: ((info: WarpSessionInfo) => void) | undefined;
   private readonly accounts = new Map<string, KeyAccount>();
   private readonly streams = new Map<string, StreamState>();
   private readonly http: http.Server;
@@ -259,6 +292,9 @@ export class WarpServer {
     this.wantedPort = opts.port ?? 0;
     this.seed = opts.seed ?? 1;
     this.heartbeatMs = opts.heartbeatMs ?? 5_000;
+    this.ids = opts.ids ?? 'checkpoint';
+    this.sharedIdResume = opts.sharedIdResume ?? 'after-last';
+    this.onSession = opts.onSession;
     this.accounts.set(DEMO_KEY, { quota: undefined, used: 0 });
     for (const k of opts.keys ?? []) this.accounts.set(k.key, { quota: k.quota, used: 0 });
     this.http = http.createServer((req, res) => this.onRequest(req, res));
@@ -367,6 +403,7 @@ export class WarpServer {
         salt: cfg.id,
         clock: this.clock,
         kind: cfg.type,
+        ids: cfg.ids ?? this.ids,
         ...(cfg.eventType !== undefined ? { eventType: cfg.eventType } : {}),
       }),
       subscriptionId: `sub_${cfg.id}`,
@@ -380,7 +417,7 @@ export class WarpServer {
       stalled: false,
       rejects: [],
       idleWaiters: [],
-      stats: { sent: 0, acked: 0, autoAcked: 0, connections: 0, redelivered: 0 },
+      stats: { sent: 0, acked: 0, autoAcked: 0, connections: 0, redelivered: 0, unmatchedAcks: 0 },
     };
     this.streams.set(cfg.id, s);
     this.armRetention(s);
@@ -461,9 +498,11 @@ export class WarpServer {
     // a ring of the last ID_MEMORY_MAX ids bounds the map (deleting a Map's oldest key via keys() degrades badly)
     const slot = g.seq % ID_MEMORY_MAX;
     const evicted = s.idRing[slot];
-    if (evicted !== undefined) s.idToSeq.delete(evicted);
-    s.idRing[slot] = g.id;
-    s.idToSeq.set(g.id, g.seq);
+    // a shared id stays known while a later event carrying it is remembered
+    if (evicted !== undefined && s.idToSeq.get(evicted) === g.seq - ID_MEMORY_MAX) s.idToSeq.delete(evicted);
+    const key = String(g.id);
+    s.idRing[slot] = key;
+    if (this.sharedIdResume === 'after-last' || !s.idToSeq.has(key)) s.idToSeq.set(key, g.seq);
     if (s.conn) s.conn.outbox.push({ kind: 'event', ev });
     else if (s.buffering) this.pushBuffer(s, [ev]);
     return ev;
@@ -647,12 +686,15 @@ export class WarpServer {
       const pool = conn.protocol === 'sse' ? mergeBySeq(s.sseHistory.slice(-SSE_HISTORY_MAX), s.buffer) : s.buffer;
       replay = after === undefined ? s.buffer.slice() : pool.filter((e) => e.seq > after);
       how = after === undefined ? `lastEventId unknown: whole buffer` : `after lastEventId`;
+      this.onSession?.({ stream: s.cfg.id, protocol: conn.protocol, mode, lastEventId, knownId: after !== undefined });
     } else if (mode === 'resume') {
       replay = s.buffer.slice();
       how = 'resume';
+      this.onSession?.({ stream: s.cfg.id, protocol: conn.protocol, mode });
     } else {
       replay = [];
       how = 'live';
+      this.onSession?.({ stream: s.cfg.id, protocol: conn.protocol, mode });
     }
     const discarded = s.buffer.length;
     s.buffer = [];
@@ -722,12 +764,20 @@ export class WarpServer {
       return;
     }
     const m = msg as { type?: unknown; id?: unknown } | null;
-    if (!m || typeof m !== 'object' || m.type !== 'ack' || typeof m.id !== 'string') {
-      this.log.warn(`stream ${s.cfg.id}: ignored a client frame that is not {"type":"ack","id":"..."}`);
+    if (!m || typeof m !== 'object' || m.type !== 'ack' || (typeof m.id !== 'string' && typeof m.id !== 'number')) {
+      this.log.warn(`stream ${s.cfg.id}: ignored a client frame that is not {"type":"ack","id":...}`);
       return;
     }
-    if (conn.inflight.delete(m.id)) s.stats.acked++;
-    else this.log.debug(`stream ${s.cfg.id}: ACK for an id not awaiting one (${m.id.slice(0, 80)})`);
+    // the oldest un-ACKed event carrying exactly this id (same JSON type): each ACK settles one event
+    for (const [seq, f] of conn.inflight) {
+      if (f.ev.wire.id === m.id) {
+        conn.inflight.delete(seq);
+        s.stats.acked++;
+        return;
+      }
+    }
+    s.stats.unmatchedAcks++;
+    this.log.debug(`stream ${s.cfg.id}: ACK for an id not awaiting one (${JSON.stringify(m.id).slice(0, 80)})`);
   }
 
   /** Writes queued messages, in order, unless stalled or closed. Charges and applies faults per event. */
@@ -765,7 +815,7 @@ export class WarpServer {
           }
           const done = dropping ? () => this.terminate(s, conn, 'fault dropAfter') : undefined;
           if (conn.ws) {
-            conn.inflight.set(ev.wire.id, { ev, sentAt: this.clock.now() });
+            conn.inflight.set(ev.seq, { ev, sentAt: this.clock.now() });
             if (!conn.autoAck) this.scheduleAutoAck(s, conn);
             conn.ws.send(ev.json, done ? () => done() : undefined);
           } else if (conn.res) {
@@ -873,9 +923,9 @@ export class WarpServer {
     conn.autoAck = this.clock.setTimeout(() => {
       conn.autoAck = undefined;
       const now = this.clock.now();
-      for (const [id, f] of conn.inflight) {
+      for (const [seq, f] of conn.inflight) {
         if (f.sentAt + AUTO_ACK_MS > now) break;
-        conn.inflight.delete(id);
+        conn.inflight.delete(seq);
         s.stats.autoAcked++;
       }
       if (conn.open) this.scheduleAutoAck(s, conn);

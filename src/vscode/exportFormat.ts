@@ -3,9 +3,7 @@
  * the payload as compact JSON in the last column). Pure: no 'vscode' import.
  */
 import type { ChainEvent } from '../core/event';
-
-/** The formats the user can pick. */
-export type ExportFormat = 'ndjson' | 'json' | 'csv';
+import type { ExportFormat } from '../feed/protocol';
 
 /** CSV columns, in order. */
 export const CSV_COLUMNS = ['receivedAt', 'stream', 'provider', 'kind', 'name', 'id', 'digest', 'sequence', 'checkpoint', 'timestamp', 'type', 'sender', 'removed', 'payload'] as const;

@@ -7,16 +7,19 @@ import type { StreamDefinition } from '../core/stream/stream';
 import type { ExplorerOptions, SuiExplorer } from '../core/explorers';
 import { isSimulatedEndpoint } from '../core/explorers';
 import type { CreditGuardSettings } from '../core/stream/creditGuard';
+import { defaultCovalentUrl } from '../core/covalent/covalentDestination';
+import { WARP_HOSTS } from '../core/warp/warpStream';
+import { GOLDRUSH_URL } from '../core/goldrush/goldrushQuery';
 
 /** Settings section. */
 export const SECTION = 'chainWatch';
 
-/** Default endpoints (also the defaults in package.json). */
+/** Default endpoints: the engine's own (a unit test checks package.json declares the same defaults). */
 export const DEFAULT_URLS = {
-  warpMainnet: 'https://mainnet-api.inodra.com',
-  warpTestnet: 'https://testnet-api.inodra.com',
-  covalent: 'wss://api.covalenthq.com/v1/',
-  goldrush: 'wss://streaming.goldrushdata.com/graphql',
+  warpMainnet: WARP_HOSTS.mainnet as string,
+  warpTestnet: WARP_HOSTS.testnet as string,
+  covalent: defaultCovalentUrl,
+  goldrush: GOLDRUSH_URL,
 };
 
 function cfg(): vscode.WorkspaceConfiguration {

@@ -1,15 +1,16 @@
 /**
  * Two status bar items, each with an id and a name so users can hide them separately:
- * connection (`$(radio-tower) 2 live`, spinner while connecting, error look on quota exceeded; click lists the
- * streams with their actions) and credits (`~12.4k cr · 1.8k/h`, warning look past the daily budget; click shows
- * the breakdown, budget and guard with "Pause all" / "Change budget"). Simulated streams (on a loopback endpoint:
- * the demo) say so: `2 live · simulated` (`3 live (2 simulated)` beside real ones), and so do their credits.
+ * connection (`$(radio-tower) 2 live`, its content from the pure `connectionStatus`; click lists the streams with
+ * their actions) and credits (`~12.4k cr · 1.8k/h`, warning look past the daily budget; click shows the breakdown,
+ * budget and guard with "Pause all" / "Change budget"). Simulated streams (on a loopback endpoint: the demo) say so
+ * in both: `2 live · simulated`, `~186 cr · 23.4k/h · simulated`.
  */
 import * as vscode from 'vscode';
 import type { StreamRegistry } from '../core/stream/streamRegistry';
 import type { CreditGuard } from '../core/stream/creditGuard';
 import { compactNumber, formatCredits } from '../core/stream/creditGuard';
-import { groupDigits } from '../core/stream/streamRegistry';
+import { groupDigits } from '../core/stream/streamText';
+import { connectionStatus } from '../core/stream/connectionStatus';
 import { untrustedMarkdown } from '../core/untrustedText';
 
 /** The status bar items. */
@@ -45,51 +46,25 @@ export class StatusBar implements vscode.Disposable {
 
   /** Recomputes both items now. */
   update(): void {
-    const s = this.registry.summary();
-    if (s.total === 0) {
+    const view = connectionStatus(
+      this.registry.summary(),
+      this.registry.list().map((r) => ({ label: r.handle.definition.label || r.id, status: r.handle.status(), simulated: this.simulated(r.id) })),
+      this.guard()?.pausedReason(),
+    );
+    if (!view) {
       this.connection.hide();
       this.credits.hide();
       return;
     }
-    let icon = 'radio-tower';
-    const parts: string[] = [];
-    if (s.connecting + s.reconnecting > 0) icon = 'sync~spin';
-    if (s.live) parts.push(`${s.live} live`);
-    if (s.connecting) parts.push(`${s.connecting} connecting`);
-    if (s.reconnecting) parts.push(`${s.reconnecting} reconnecting`);
-    if (s.quotaExceeded) {
-      icon = 'error';
-      parts.push('quota exceeded');
-    } else if (s.failed) {
-      icon = 'warning';
-      parts.push(`${s.failed} stopped`);
-    }
-    const paused = this.registry.list().filter((r) => r.handle.status().stopReason === 'paused').length;
-    if (paused) {
-      if (!s.live && !s.connecting && !s.reconnecting) icon = s.quotaExceeded ? icon : 'debug-pause';
-      parts.push(`${paused} paused`);
-    }
-    if (!parts.length) parts.push(s.stopped ? 'off' : 'idle');
-    const sims = this.registry.list().filter((r) => this.simulated(r.id)).length;
-    const simText = sims === 0 ? '' : sims === s.total ? ' · simulated' : ` (${sims} simulated)`;
-    this.connection.text = `$(${icon}) ${parts.join(' · ')}${simText}`;
-    this.connection.backgroundColor = s.quotaExceeded
-      ? new vscode.ThemeColor('statusBarItem.errorBackground')
-      : s.failed
-        ? new vscode.ThemeColor('statusBarItem.warningBackground')
-        : undefined;
+    this.connection.text = view.text;
+    this.connection.backgroundColor = view.tone ? new vscode.ThemeColor(`statusBarItem.${view.tone}Background`) : undefined;
     const tip = new vscode.MarkdownString('**Chain Watch**  \n');
-    for (const r of this.registry.list()) {
-      const st = r.handle.status();
-      const label = untrustedMarkdown(r.handle.definition.label || r.id, 80);
-      tip.appendMarkdown(`${label}: ${st.state}${st.stopReason ? ` (${st.stopReason.replace(/_/g, ' ')})` : ''}${this.simulated(r.id) ? ' (simulated)' : ''}  \n`);
-    }
-    if (sims) tip.appendMarkdown('\nSimulated streams come from this machine (the demo, a local simulator or node), not a public chain.  \n');
-    const why = this.guard()?.pausedReason();
-    if (why) tip.appendMarkdown(`\n${why === 'idle' ? 'Paused to save credits: no VS Code window was focused. They resume when you come back.' : 'Paused: the daily credit budget was reached.'}  \n`);
+    for (const line of view.lines) tip.appendMarkdown(`${line}  \n`);
+    if (view.simulatedNote) tip.appendMarkdown(`\n${view.simulatedNote}  \n`);
+    if (view.pauseNote) tip.appendMarkdown(`\n${view.pauseNote}  \n`);
     tip.appendMarkdown('\nClick for each stream\'s actions.');
     this.connection.tooltip = tip;
-    this.connection.accessibilityInformation = { label: `Chain Watch: ${parts.join(', ')}${simText.replace(' · ', ', ')}` };
+    this.connection.accessibilityInformation = { label: view.ariaLabel };
     this.connection.show();
 
     const billed = this.registry.list().filter((r) => r.handle.definition.provider === 'warp');

@@ -77,6 +77,14 @@ export class StreamLoader implements vscode.Disposable {
     await Promise.all(r.added.map((id) => this.restoreAndConnect(id)));
   }
 
+  /**
+   * Connects a stream just added to settings (and loaded by {@link sync}) once its journal is restored, when it
+   * auto-connects and is still idle: the same path as every other settings stream, so it connects once.
+   */
+  connectNew(id: string): Promise<void> {
+    return this.restoreAndConnect(id);
+  }
+
   dispose(): void {
     for (const s of this.subs) s.dispose();
   }

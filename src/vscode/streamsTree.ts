@@ -10,7 +10,8 @@
 import * as vscode from 'vscode';
 import type { ChainEvent } from '../core/event';
 import type { StreamRegistry, RegisteredStream } from '../core/stream/streamRegistry';
-import { describeStatus, groupDigits, shortDuration, streamContextValue } from '../core/stream/streamRegistry';
+import { describeStatus, groupDigits, shortDuration, streamContextValue, typeName } from '../core/stream/streamText';
+import { shortHash } from '../feed/rowFormat';
 import type { StreamStatus } from '../core/stream/stream';
 import { redact } from '../core/redact';
 import { recentEventsInTree } from './settings';
@@ -48,19 +49,9 @@ const REFRESH_MS = 1_000;
 /** A hover (a tooltip being resolved) holds the view still for this long, ms. */
 export const HOLD_MS = 5_000;
 
-/** Short label of a Move/coin type: the last `::` segment, generics kept short. */
-export function shortType(type: string | undefined, fallback: string): string {
-  if (!type) return fallback;
-  const base = type.split('<')[0] ?? type;
-  const parts = base.split('::');
-  const last = parts[parts.length - 1] || type;
-  return type.includes('<') ? `${last}<…>` : last;
-}
-
-/** `4fJk…9xQ2` for long digests. */
-export function shortDigest(d: string | undefined): string | undefined {
-  if (!d) return undefined;
-  return d.length > 14 ? `${d.slice(0, 6)}…${d.slice(-4)}` : d;
+/** `4fJkLm…9xQ2` for a long digest (undefined stays undefined). */
+function shortDigest(d: string | undefined): string | undefined {
+  return d ? shortHash(d, 6, 4) : undefined;
 }
 
 function stateIcon(st: StreamStatus): vscode.ThemeIcon {
@@ -305,7 +296,7 @@ export class StreamsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
 
   private eventItem(n: EventNode): vscode.TreeItem {
     const ev = n.event;
-    const item = new vscode.TreeItem(shortType(ev.type, ev.name), vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(typeName(ev.type, ev.name), vscode.TreeItemCollapsibleState.None);
     item.id = `event/${n.stream}/${ev.id}`;
     const parts = [ev.name, `${shortDuration(this.now() - ev.receivedAt)} ago`];
     const d = shortDigest(ev.digest);

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { envelopeDataText, eventTitle, normalizeWarp, serializeEvent, setPayloadText } from '../../src/core/event';
+import { eventTitle, normalizeWarp, serializeEvent, setPayloadText } from '../../src/core/event';
+import { envelopeDataText } from '../../src/core/warp/warpFrame';
 
 describe('event model (Warp)', () => {
   it('normalizes a Move event', () => {
@@ -13,7 +14,8 @@ describe('event model (Warp)', () => {
       sender: '0xabc',
       data: { amount: '1' },
     }, 5);
-    assert.strictEqual(ev.id, '12345678_4_0');
+    assert.strictEqual(ev.messageId, '12345678_4_0');
+    assert.match(ev.id, /^12345678_4_0~[0-9a-f]{16}$/, 'identity = the message id + what tells its events apart');
     assert.strictEqual(ev.kind, 'event');
     assert.strictEqual(ev.digest, '5KmR');
     assert.strictEqual(ev.sequence, 4);

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { feedCsp, feedHtml, makeNonce } from '../../src/vscode/feed/feedHtml';
+import { feedCsp, feedHtml, makeNonce } from '../../src/vscode/feed/html';
 
 describe('feedHtml: the webview document and its CSP', () => {
   it('allows nothing by default, scripts only by nonce, styles/fonts/images only from the extension', () => {

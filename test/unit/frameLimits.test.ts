@@ -65,7 +65,7 @@ describe('frame limits', () => {
     ({ ws } = await next);
     ws.send(frame('event', moveEvent(3), '3_0_0'));
     await got.until(2);
-    assert.deepStrictEqual(got.events.map((e) => e.id), ['1_0_0', '3_0_0']);
+    assert.deepStrictEqual(got.events.map((e) => e.messageId), ['1_0_0', '3_0_0']);
   });
 
   it('Warp SSE: a line that never ends drops the connection with words; the stream reconnects', async () => {
@@ -84,7 +84,7 @@ describe('frame limits', () => {
     ({ res } = await next);
     res.write(`event: event\nid: e5\ndata: ${JSON.stringify(moveEvent(5))}\n\n`);
     await got.until(1);
-    assert.deepStrictEqual(got.events.map((e) => e.id), ['e5']);
+    assert.deepStrictEqual(got.events.map((e) => e.messageId), ['e5']);
   });
 
   it('SSE reader: overflow is reported once, later chunks are ignored, reset starts over', () => {

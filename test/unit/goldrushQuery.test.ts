@@ -3,7 +3,7 @@ import * as assert from 'assert';
 import { parse } from 'graphql';
 import { buildGoldRushRequest, MAX_WALLET_ADDRESSES, validateGoldRush } from '../../src/core/goldrush/goldrushQuery';
 import { outcomeForClose, outcomeForGraphQLErrors, outcomeForSinkError } from '../../src/core/goldrush/goldrushOutcome';
-import { validateDefinition } from '../../src/core/stream/streamRegistry';
+import { validateDefinition } from '../../src/core/stream/streamDefinition';
 import type { StreamDefinition } from '../../src/core/stream/stream';
 
 const W = '0x198ef79f1f515f02dfe9e3115ed9fc07183f02fc';

@@ -8,7 +8,7 @@ const BASE58_DIGEST = /^[1-9A-HJ-NP-Za-km-z]{43,44}$/;
 const HEX_ID = /^0x[0-9a-f]{64}$/;
 
 function take(kind: 'event' | 'address' | 'coin' | 'object' | 'mixed', n: number, seed = 1, clock = new FakeClock(), stepMs = 0) {
-  const g = createSuiGenerator({ seed, salt: 's', clock, kind });
+  const g = createSuiGenerator({ seed, salt: 's', clock, kind, ids: 'granular' });
   const out: GeneratedActivity[] = [];
   for (let i = 0; i < n; i++) {
     out.push(g.next());
@@ -95,7 +95,7 @@ describe('simulator: Sui generator', () => {
           assert.ok(d.coin_type === SUI_COIN_TYPE || d.coin_type === USDC_COIN_TYPE, String(d.coin_type));
           assert.strictEqual(typeof d.amount, 'string');
           assert.match(String(d.amount), /^-?[1-9]\d*$/);
-          assert.ok(e.id.includes(String(d.coin_type)) && e.id.endsWith(`_${d.amount}`), e.id);
+          assert.ok(String(e.id).includes(String(d.coin_type)) && String(e.id).endsWith(`_${d.amount}`), String(e.id));
           break;
         case 'object':
           assert.strictEqual(d.activityType, 'object_change');
@@ -118,8 +118,8 @@ describe('simulator: Sui generator', () => {
 
   it('gives unique ids, increasing seq, non-decreasing checkpoints and clock timestamps', () => {
     const clock = new FakeClock(5_000);
-    const g = createSuiGenerator({ seed: 2, clock, kind: 'event' });
-    const ids = new Set<string>();
+    const g = createSuiGenerator({ seed: 2, clock, kind: 'event', ids: 'granular' });
+    const ids = new Set<string | number>();
     let lastSeq = 0;
     let lastCp = 0;
     let lastTriple: number[] = [0, 0, -1];
@@ -133,7 +133,7 @@ describe('simulator: Sui generator', () => {
       assert.ok(cp >= lastCp);
       lastCp = cp;
       assert.strictEqual(e.data.timestamp, clock.now());
-      const triple = e.id.split('_').map(Number);
+      const triple = String(e.id).split('_').map(Number);
       assert.strictEqual(triple[0], cp);
       const cmp = triple[0] - lastTriple[0] || triple[1] - lastTriple[1] || triple[2] - lastTriple[2];
       assert.ok(cmp > 0, `${e.id} after ${lastTriple.join('_')}`);

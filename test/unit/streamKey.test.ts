@@ -123,7 +123,7 @@ describe('a cloned workspace cannot feed another workspace\'s journal', () => {
       other.dispose();
       const same = make(server.baseUrl);
       await same.ready;
-      assert.deepStrictEqual(same.recent(10).map((e) => e.id), ['1_0_0']);
+      assert.deepStrictEqual(same.recent(10).map((e) => e.messageId), ['1_0_0']);
       same.dispose();
     } finally {
       await server.stop();

@@ -1,15 +1,7 @@
 import * as assert from 'assert';
 import { FakeClock } from '../../src/core/clock';
-import type { StreamDefinition, StreamStatus } from '../../src/core/stream/stream';
-import {
-  StreamRegistry,
-  describeStatus,
-  streamContextValue,
-  validateDefinition,
-  isWindowsDeviceName,
-  groupDigits,
-  shortDuration,
-} from '../../src/core/stream/streamRegistry';
+import type { StreamDefinition } from '../../src/core/stream/stream';
+import { StreamRegistry } from '../../src/core/stream/streamRegistry';
 import { FakeHandle, ev } from './support/fakeHandle';
 
 const warp = (id: string, extra: Partial<StreamDefinition> = {}): StreamDefinition => ({ id, provider: 'warp', network: 'mainnet', streamId: `s-${id}`, ...extra });
@@ -155,68 +147,5 @@ describe('StreamRegistry', () => {
     made[0]!.push([ev('a', '1', clock.now())]);
     assert.strictEqual(second, 1);
     assert.strictEqual(errors.length, 1);
-  });
-});
-
-describe('validateDefinition', () => {
-  it('accepts valid Warp, Covalent and EVM streams', () => {
-    assert.deepStrictEqual(validateDefinition(warp('a')), []);
-    assert.deepStrictEqual(validateDefinition({ id: 'c', provider: 'covalent', chainId: 1, address: '0xb4e16d0168e52d35cacd2c6185b44281ec28c9dc' }), []);
-    assert.deepStrictEqual(validateDefinition({ id: 'e', provider: 'evm', chainId: 1, address: ['0xb4e16d0168e52d35cacd2c6185b44281ec28c9dc'], baseUrl: 'ws://127.0.0.1:8545' }), []);
-  });
-  it('names each problem', () => {
-    assert.deepStrictEqual(validateDefinition(null), ['not an object']);
-    const p = validateDefinition({ id: '', provider: 'covalent', chainId: 0, address: '0x12', baseUrl: 'ftp://x' });
-    assert.strictEqual(p.length, 4);
-    assert.match(p.join('\n'), /"id"/);
-    assert.match(p.join('\n'), /chainId/);
-    assert.match(p.join('\n'), /0x12/);
-    assert.match(p.join('\n'), /baseUrl/);
-    assert.match(validateDefinition({ id: 'w', provider: 'warp', streamId: 'a/b' }).join(), /streamId/);
-    assert.match(validateDefinition({ id: 'c', provider: 'covalent', chainId: 1 }).join(), /address" or "topic/);
-  });
-});
-
-describe('describeStatus / streamContextValue', () => {
-  const now = 2_000_000;
-  const base: StreamStatus = { state: 'live', attempt: 0, eventCount: 1204, connectedSince: now - 5_000, lastEventAt: now - 1_000 };
-  it('formats live, quiet, reconnecting, stopped and idle', () => {
-    assert.strictEqual(describeStatus(base, now, 3.2), 'live · 1,204 · 3.2/s');
-    assert.strictEqual(describeStatus({ ...base, lastEventAt: now - 4 * 60_000 }, now, 0), 'quiet 4m · 1,204');
-    assert.strictEqual(describeStatus({ ...base, lastEventAt: now - 30_000 }, now, 0), 'live · 1,204 · 0.0/s');
-    assert.strictEqual(describeStatus({ ...base, state: 'reconnecting', nextRetryAt: now + 8_000 }, now, 0), 'reconnecting in 8s');
-    assert.strictEqual(describeStatus({ ...base, state: 'reconnecting', nextRetryAt: now - 1 }, now, 0), 'reconnecting…');
-    assert.strictEqual(describeStatus({ ...base, state: 'stopped', stopReason: 'quota_exceeded' }, now, 0), 'quota exceeded');
-    assert.strictEqual(describeStatus({ ...base, state: 'stopped', stopReason: 'paused' }, now, 0), 'paused · 1,204');
-    assert.strictEqual(describeStatus({ ...base, state: 'stopped', stopReason: 'no_key' }, now, 0), 'no API key');
-    assert.strictEqual(describeStatus({ state: 'idle', attempt: 0, eventCount: 0 }, now, 0), 'idle');
-    assert.strictEqual(describeStatus({ ...base, state: 'connecting' }, now, 0), 'connecting…');
-  });
-  it('builds context values the menus match on', () => {
-    assert.strictEqual(streamContextValue(base, 'settings'), 'stream.live.user');
-    assert.strictEqual(streamContextValue({ ...base, state: 'stopped', stopReason: 'paused' }, 'memory'), 'stream.stopped.paused.memory');
-    assert.strictEqual(streamContextValue({ ...base, state: 'stopped' }, 'settings'), 'stream.stopped.user.user');
-  });
-  it('groups digits and shortens durations', () => {
-    assert.strictEqual(groupDigits(1234567), '1,234,567');
-    assert.strictEqual(groupDigits(12), '12');
-    assert.strictEqual(shortDuration(45_000), '45s');
-    assert.strictEqual(shortDuration(3 * 3_600_000), '3h');
-    assert.strictEqual(shortDuration(72 * 3_600_000), '3d');
-  });
-});
-
-describe('validateDefinition: hostile ids and endpoints', () => {
-  it('rejects Windows device names as stream ids (any case, any extension)', () => {
-    for (const id of ['CON', 'nul', 'Com1', 'AUX', 'prn', 'LPT1', 'con.txt', 'NUL.ndjson', 'lpt9.a.b']) {
-      assert.match(validateDefinition(warp(id)).join(), /device name on Windows/, id);
-      assert.ok(isWindowsDeviceName(id), id);
-    }
-    for (const id of ['console', 'com10', 'nully', 'aux-1', 'lpt', 'COM']) assert.deepStrictEqual(validateDefinition(warp(id)), [], id);
-  });
-
-  it('rejects a baseUrl with a #fragment', () => {
-    const p = validateDefinition({ id: 'c', provider: 'covalent', chainId: 1, address: '0xb4e16d0168e52d35cacd2c6185b44281ec28c9dc', baseUrl: 'wss://api.covalenthq.com/v1/#x' });
-    assert.match(p.join(), /#fragment/);
   });
 });

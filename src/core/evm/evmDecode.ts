@@ -104,11 +104,6 @@ export function eventSignature(event: AbiEvent): string {
   return `${event.name}(${event.inputs.map(canonicalType).join(',')})`;
 }
 
-/** topic0 of an event fragment: keccak256 of its canonical signature. */
-export function eventTopic(event: AbiEvent): string {
-  return keccak256(eventSignature(event));
-}
-
 function buildRegistry(entries: Array<{ event: AbiEvent; standard: string }>): EventRegistry {
   const byTopic = new Map<string, Array<{ event: AbiEvent; standard: string; signature: string }>>();
   for (const e of entries) {

@@ -6,20 +6,28 @@
  * Guarantees:
  * - Events are handed to listeners in arrival order, in batches; a batch is appended to the journal in one write
  *   *before* listeners see it, and each event's `ack` runs only after both (so an ACKed event is always on disk).
- * - Ids already seen (within the dedup window, restored from the journal at start) are dropped, but still ACKed
- *   once the batch they arrived in is processed.
- * - Automatic reconnects use exponential backoff with full jitter and always resume after the last processed id
- *   (or `mode=resume` when nothing was processed yet). Fatal outcomes (quota, bad key, unknown stream) stop the
- *   stream and never retry on their own.
+ * - Events already seen by identity (`ChainEvent.id`, within the dedup window, restored from the journal at start)
+ *   are dropped, but still ACKed once the batch they arrived in is processed.
+ * - The resume cursor is only ever a server-issued id (`ChainEvent.messageId`, or an id-only SSE block), tracked by
+ *   {@link ResumeCursor}: with shared ids (Warp checkpoints) the last id whose group is complete.
+ * - Automatic reconnects use exponential backoff with full jitter and resume after the cursor. Without one:
+ *   `mode=resume`, except that (when the provider asks for it) a connection the user opened live stays live until
+ *   its first event is processed.
+ *   A cursor the transport cannot deliver ({@link BaseStream.cursorProblem}) falls back to `mode=resume`, with a
+ *   notice. Fatal outcomes (quota, bad key, unknown stream) stop the stream and never retry on their own.
+ * - Every reconnect after a drop fires a {@link GapInfo} saying what it recovered; a provider judges the replay
+ *   through {@link BaseStream.replayJudge}.
+ * - Disposing flushes the events still pending through the journal and the listeners before the emitters close.
  * - A connection that receives nothing (event, heartbeat, pong) for 3x the heartbeat interval is declared dead.
  */
 import { defaultBackoff, nextDelay, type BackoffPolicy } from './backoff';
 import { systemClock, type Clock, type TimerHandle } from '../clock';
 import { CreditMeter } from './credits';
 import { DedupWindow } from './dedup';
-import { Emitter, type Disposable } from '../emitter';
+import { Emitter } from '../emitter';
 import { eventSize, type ChainEvent } from '../event';
 import { Journal, type JournalOptions } from './journal';
+import { ResumeCursor, type CursorPosition } from './resumeCursor';
 import { nullLogger, type Logger } from '../logger';
 import { describeError, redact } from '../redact';
 import { capEventDepth } from '../payloadDepth';
@@ -77,6 +85,28 @@ export interface GapVerdict {
   reason?: string;
 }
 
+/** What a provider's {@link ReplayJudge} is told about the reconnect it judges. All times ms since epoch. */
+export interface ReplayContext {
+  mode: ResolvedMode;
+  downAt: number;
+  resumedAt: number;
+  /** The cursor at the reconnect (what `after` resumed from, and the group that was being received). */
+  cursor: CursorPosition;
+  /** The verdict the gap starts with ({@link BaseStream.reconnectVerdict}). */
+  initial: GapVerdict;
+}
+
+/**
+ * Judges one reconnect's replay from the events it brings, in arrival order. Each call returns a new verdict when
+ * the judgement changes, else undefined. It is told about events until the first one that is not a replay.
+ */
+export interface ReplayJudge {
+  /** One event of the replay; `duplicate` = already processed (dropped by identity). */
+  event(ev: ChainEvent, duplicate: boolean): GapVerdict | undefined;
+  /** The replay is over: `ev` is the first event from after the reconnect. */
+  end(ev: ChainEvent, duplicate: boolean): GapVerdict | undefined;
+}
+
 /** How a connection attempt ended. */
 export type CloseOutcome = { fatal: false; message: string } | { fatal: true; reason: StopReason; message: string };
 
@@ -90,7 +120,7 @@ export interface TransportSink {
   activity(): void;
   /** A warning or error worth showing; never fatal by itself. */
   notice(level: StreamNotice['level'], message: string): void;
-  /** A resume position learned without an event (SSE id-only block). */
+  /** A server-issued id learned without an event (SSE id-only block): it moves the resume cursor in order with events. */
   cursor(id: string): void;
   /** The server asked for this reconnection delay (SSE `retry:`), ms. */
   retryHint(ms: number): void;
@@ -158,7 +188,11 @@ export abstract class BaseStream implements StreamHandle {
   private attempt = 0;
   private nextRetryAt: number | undefined;
   private connectedSince: number | undefined;
-  private lastEventId: string | undefined;
+  /** The resume cursor: server-issued ids only. */
+  private readonly cursor: ResumeCursor;
+  /** The user connected live and no event was processed since: automatic retries stay live. */
+  private stayLive = false;
+  private readonly liveUntilFirstEvent: boolean;
   private lastEventAt: number | undefined;
   private lastActivityAt: number | undefined;
   private lastError: string | undefined;
@@ -188,16 +222,28 @@ export abstract class BaseStream implements StreamHandle {
   /** The most recent gap, kept for the status tooltip. */
   private latestGap: GapInfo | undefined;
 
+  /** The provider's judge of the current reconnect's replay, until the replay is over. */
+  private judge: ReplayJudge | undefined;
+
   /** Events received and not yet processed, in arrival order, and the ACKs to send once they are. */
   private pendingEvents: ChainEvent[] = [];
+  /** Server ids learned without an event, each with the number of pending events that arrived before it. */
+  private pendingCursors: Array<{ id: string; after: number }> = [];
   private pendingAcks: Array<() => void> = [];
   private scheduledFlush: Promise<void> | undefined;
   private flushChain: Promise<void> = Promise.resolve();
 
+  /**
+   * @param opts.billed the provider bills per event and connected interval (credits are metered).
+   * @param opts.sharedIds several events may carry one server id (Warp checkpoints): resume from the last complete
+   *   group (see {@link ResumeCursor}).
+   * @param opts.liveUntilFirstEvent a connection the user opened live retries live until its first event is
+   *   processed (Warp: a resume would replay a backlog, and bill it, that the user declined).
+   */
   constructor(
     readonly definition: StreamDefinition,
     deps: BaseStreamDeps,
-    opts: { billed: boolean },
+    opts: { billed: boolean; sharedIds?: boolean; liveUntilFirstEvent?: boolean },
   ) {
     this.clock = deps.clock ?? systemClock;
     this.log = (deps.logger ?? nullLogger).child(definition.id);
@@ -210,6 +256,8 @@ export abstract class BaseStream implements StreamHandle {
     this.recentMaxBytes = deps.recentMaxBytes ?? 32 * 1024 * 1024;
     this.dedup = new DedupWindow(deps.dedupWindow ?? 10_000);
     this.billed = opts.billed;
+    this.cursor = new ResumeCursor(opts.sharedIds === true);
+    this.liveUntilFirstEvent = opts.liveUntilFirstEvent === true;
     this.ready = this.restore(deps).catch((err) => {
       this.emitNotice('error', `journal unavailable, keeping events in memory only: ${describeError(err)}`);
     });
@@ -229,7 +277,8 @@ export abstract class BaseStream implements StreamHandle {
     if (this.message !== undefined) s.message = this.message;
     if (this.nextRetryAt !== undefined && this.state === 'reconnecting') s.nextRetryAt = this.nextRetryAt;
     if (this.connectedSince !== undefined && this.state === 'live') s.connectedSince = this.connectedSince;
-    if (this.lastEventId !== undefined) s.lastEventId = this.lastEventId;
+    const resumeAfter = this.cursor.resumeAfter;
+    if (resumeAfter !== undefined) s.lastEventId = resumeAfter;
     if (this.lastEventAt !== undefined) s.lastEventAt = this.lastEventAt;
     if (this.lastActivityAt !== undefined) s.lastActivityAt = this.lastActivityAt;
     if (this.lastError !== undefined) s.lastError = this.lastError;
@@ -278,7 +327,7 @@ export abstract class BaseStream implements StreamHandle {
   }
 
   flush(): Promise<void> {
-    return this.pendingEvents.length > 0 || this.pendingAcks.length > 0 ? this.scheduleFlush() : this.flushChain;
+    return this.pendingEvents.length > 0 || this.pendingAcks.length > 0 || this.pendingCursors.length > 0 ? this.scheduleFlush() : this.flushChain;
   }
 
   /** Every event the journal still holds (for export), oldest first; the in-memory ones without a journal. */
@@ -293,28 +342,53 @@ export abstract class BaseStream implements StreamHandle {
     this.userStopped = true;
     this.teardown();
     this.disposed = true;
-    // the journal may still be opening: close it once it is, after the last batch is written
-    void this.ready.then(() => this.flush()).then(() => this.journal?.close());
-    this.eventsEmitter.dispose();
-    this.statusEmitter.dispose();
-    this.gapEmitter.dispose();
-    this.noticeEmitter.dispose();
+    // the journal may still be opening. Events still pending go through the journal and the listeners first;
+    // only then do the emitters close, and the journal after the last batch is written
+    void this.ready
+      .then(() => this.flush())
+      .then(() => {
+        this.eventsEmitter.dispose();
+        this.statusEmitter.dispose();
+        this.gapEmitter.dispose();
+        this.noticeEmitter.dispose();
+        return this.journal?.close();
+      });
   }
 
   // ---- connection life cycle ----------------------------------------------------------------------------------
 
   private resolveMode(mode: ConnectMode, initial: boolean): ResolvedMode {
+    let resolved: ResolvedMode;
     switch (mode.kind) {
       case 'live':
+        this.stayLive = true;
+        return { kind: 'live' };
       case 'resume':
-        return { kind: mode.kind };
+        this.stayLive = false;
+        return { kind: 'resume' };
       case 'after':
-        return { kind: 'after', id: mode.id };
-      case 'auto':
-        if (this.lastEventId) return { kind: 'after', id: this.lastEventId };
-        // a brand-new stream starts live; a reconnect with nothing processed yet replays the server's buffer
-        return initial ? { kind: 'live' } : { kind: 'resume' };
+        this.stayLive = false;
+        resolved = { kind: 'after', id: mode.id };
+        break;
+      case 'auto': {
+        const after = this.cursor.resumeAfter;
+        if (after !== undefined) resolved = { kind: 'after', id: after };
+        else if (initial) {
+          // a brand-new stream starts live, and its retries stay live until an event is processed
+          this.stayLive = true;
+          return { kind: 'live' };
+        } else if (this.stayLive && this.liveUntilFirstEvent) return { kind: 'live' };
+        // events were processed but no id is safe to resume after: replay the server's buffer (dedup by identity)
+        else return { kind: 'resume' };
+        break;
+      }
     }
+    const problem = this.cursorProblem(resolved.id);
+    if (problem) {
+      this.emitNotice('warn', `cannot resume after id ${preview(resolved.id)}: ${problem}; replaying the server's buffer with mode=resume instead`);
+      return { kind: 'resume' };
+    }
+    return resolved;
   }
 
   private async startAttempt(requested: ConnectMode, initial: boolean): Promise<void> {
@@ -387,17 +461,20 @@ export abstract class BaseStream implements StreamHandle {
           if (mode.kind !== 'live' && verdict.continuity !== 'not_recoverable') gap.replayed = 0;
           // a provider without replay resumes from nothing, whatever id it last processed
           if (mode.kind === 'after' && verdict.continuity !== 'not_recoverable') gap.resumedFrom = mode.id;
+          this.judge = this.replayJudge({ mode, downAt: this.downAt, resumedAt: now, cursor: this.cursor.position(), initial: verdict });
           this.downAt = undefined;
           this.openGap = gap;
           this.lastGap = gap;
           this.latestGap = gap;
+          if (verdict.reason) this.log.info(`reconnected: ${verdict.continuity}: ${verdict.reason}`);
           this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
         }
       },
       event: (ev, ack) => {
         if (!current()) return;
         this.lastActivityAt = this.clock.now();
-        if (this.dedup.seen(ev.id)) {
+        const duplicate = this.dedup.seen(ev.id);
+        if (duplicate) {
           this.duplicates++;
           this.log.debug(`duplicate ${ev.id} dropped`);
         } else {
@@ -405,6 +482,7 @@ export abstract class BaseStream implements StreamHandle {
           this.pendingEvents.push(ev);
           if (ev.warnings) for (const w of ev.warnings) this.emitNotice('warn', w);
         }
+        if (this.lastGap) this.judgeEvent(ev, duplicate);
         // a duplicate is ACKed too (the server wants every delivery settled), after the batch it arrived in
         if (ack) this.pendingAcks.push(ack);
         void this.scheduleFlush();
@@ -416,7 +494,9 @@ export abstract class BaseStream implements StreamHandle {
         if (current()) this.emitNotice(level, message);
       },
       cursor: (id) => {
-        if (current() && id) this.lastEventId = id;
+        if (!current() || !id) return;
+        this.pendingCursors.push({ id, after: this.pendingEvents.length });
+        void this.scheduleFlush();
       },
       retryHint: (ms) => {
         if (current() && ms >= 0) this.retryHintMs = Math.min(ms, this.policy.maxMs);
@@ -431,14 +511,7 @@ export abstract class BaseStream implements StreamHandle {
         this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
       },
       continuity: (verdict) => {
-        const gap = this.lastGap;
-        if (!current() || !gap) return;
-        delete gap.missingFrom;
-        delete gap.missingTo;
-        delete gap.reason;
-        Object.assign(gap, verdict);
-        if (verdict.reason) this.log.info(`reconnect: ${verdict.continuity}: ${verdict.reason}`);
-        this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
+        if (current()) this.applyVerdict(verdict);
       },
       closed: (outcome) => {
         if (!current()) return;
@@ -519,6 +592,7 @@ export abstract class BaseStream implements StreamHandle {
     if (this.billed) this.meter.disconnected(now);
     if (wasLive) this.downAt = now;
     this.lastGap = undefined;
+    this.judge = undefined;
     this.connectedSince = undefined;
   }
 
@@ -550,9 +624,11 @@ export abstract class BaseStream implements StreamHandle {
   private async processBatch(): Promise<void> {
     const events = this.pendingEvents;
     const acks = this.pendingAcks;
-    if (events.length === 0 && acks.length === 0) return;
+    const cursors = this.pendingCursors;
+    if (events.length === 0 && acks.length === 0 && cursors.length === 0) return;
     this.pendingEvents = [];
     this.pendingAcks = [];
+    this.pendingCursors = [];
     if (events.length > 0) {
       if (this.journal) {
         try {
@@ -563,13 +639,15 @@ export abstract class BaseStream implements StreamHandle {
       }
       const now = this.clock.now();
       this.eventCount += events.length;
-      this.lastEventId = events[events.length - 1].id;
+      this.stayLive = false;
       this.lastEventAt = now;
       if (this.billed) this.meter.eventsReceived(events.length, now);
       this.keepRecent(events);
       this.countReplayed(events);
       this.eventsEmitter.fire(events, (e) => this.listenerError(e));
     }
+    // the cursor moves only once the events are journaled and shown
+    this.advanceCursor(events, cursors);
     for (const ack of acks) {
       try {
         ack();
@@ -619,7 +697,74 @@ export abstract class BaseStream implements StreamHandle {
     if (done) this.openGap = undefined;
   }
 
+  /** Feeds the server ids of processed events (and id-only cursors, in their place) to the resume cursor. */
+  private advanceCursor(events: readonly ChainEvent[], cursors: ReadonlyArray<{ id: string; after: number }>): void {
+    let c = 0;
+    for (let i = 0; i <= events.length; i++) {
+      while (c < cursors.length && cursors[c]!.after <= i) this.cursor.observe(cursors[c++]!.id);
+      if (i === events.length) break;
+      const ev = events[i]!;
+      const id = this.cursorOf(ev);
+      if (id !== undefined) this.cursor.observe(id, ev.checkpoint);
+    }
+  }
+
+  private judgeEvent(ev: ChainEvent, duplicate: boolean): void {
+    const judge = this.judge;
+    const gap = this.lastGap;
+    if (!gap) return;
+    if (duplicate) {
+      gap.duplicatesDropped++;
+      if (!judge) this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
+    }
+    if (!judge) return;
+    const replayed = ev.timestamp !== undefined && ev.timestamp < gap.resumedAt;
+    const verdict = replayed ? judge.event(ev, duplicate) : judge.end(ev, duplicate);
+    if (!replayed) this.judge = undefined;
+    if (verdict) this.applyVerdict(verdict);
+    else if (duplicate) this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
+  }
+
+  /** Replaces the judged part of the current gap and tells the listeners. */
+  private applyVerdict(verdict: GapVerdict): void {
+    const gap = this.lastGap;
+    if (!gap) return;
+    delete gap.missingFrom;
+    delete gap.missingTo;
+    delete gap.reason;
+    Object.assign(gap, verdict);
+    this.log.info(`reconnect ${gap.gapId}: ${verdict.continuity}${verdict.reason ? `: ${verdict.reason}` : ''}`);
+    this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
+  }
+
   // ---- helpers --------------------------------------------------------------------------------------------------
+
+  /**
+   * The server-issued id an event moves the resume cursor to, or undefined when it has none (a derived identity is
+   * never a cursor). Default: `messageId`, else `id` for providers whose ids are their own cursors (EVM, Covalent).
+   */
+  protected cursorOf(ev: ChainEvent): string | undefined {
+    if (ev.messageId !== undefined) return ev.messageId;
+    // a Warp identity always holds `~` (derived, or id~discriminator); a journal written before identities existed
+    // holds the server's id as is
+    if (ev.provider === 'warp') return ev.id.includes('~') ? undefined : ev.id;
+    return ev.id;
+  }
+
+  /**
+   * Why `id` cannot be sent as a resume cursor on this transport (an HTTP header cannot carry it), or undefined
+   * when it can. The reconnect then falls back to `mode=resume` and says so.
+   */
+  protected cursorProblem(id: string): string | undefined {
+    void id;
+    return undefined;
+  }
+
+  /** A judge for the replay of one reconnect (see {@link ReplayJudge}); default none (the gap keeps its verdict). */
+  protected replayJudge(ctx: ReplayContext): ReplayJudge | undefined {
+    void ctx;
+    return undefined;
+  }
 
   /**
    * What a reconnect in `mode` recovers before anything arrives; a provider overrides it to state its case (a feed
@@ -645,11 +790,12 @@ export abstract class BaseStream implements StreamHandle {
     if (deps.journalMaxEvents !== undefined) opts.maxEvents = deps.journalMaxEvents;
     const journal = await Journal.open(opts);
     this.journal = journal;
-    this.lastEventId = journal.lastId;
     const kept = journal.takeRestored();
     for (const ev of kept) this.dedup.seen(ev.id);
+    this.advanceCursor(kept, []);
     this.keepRecent(kept);
-    if (journal.lastId) this.log.info(`restored ${kept.length} events from the journal; resuming after ${journal.lastId}`);
+    const after = this.cursor.resumeAfter;
+    if (kept.length) this.log.info(`restored ${kept.length} events from the journal; ${after !== undefined ? `resuming after ${after}` : 'no server id to resume after'}`);
   }
 
   private setState(state: StreamState, reason: StopReason | undefined, message: string | undefined): void {
@@ -672,6 +818,12 @@ export abstract class BaseStream implements StreamHandle {
   }
 }
 
+/** An id for a message: at most 80 characters, invisible characters escaped, redacted. */
+function preview(id: string): string {
+  const shown = id.length > 80 ? `${id.slice(0, 80)}…` : id;
+  return redact(JSON.stringify(shown));
+}
+
 /** Words for a connect mode, for logs. */
 export function describeMode(mode: ResolvedMode): string {
   switch (mode.kind) {
@@ -683,5 +835,3 @@ export function describeMode(mode: ResolvedMode): string {
       return `after ${mode.id}`;
   }
 }
-
-export type { Disposable };

@@ -6,7 +6,7 @@
 import type { CreditSnapshot, StreamStatus } from './stream';
 import type { GuardPause } from './creditGuard';
 import { compactNumber } from './creditGuard';
-import { describeStatus, groupDigits } from './streamRegistry';
+import { describeStatus, groupDigits } from './streamText';
 
 /** What a stream row's action does; each maps to one Chain Watch command on that stream. */
 export type StreamAction = 'connect' | 'resume' | 'reconnect' | 'disconnect' | 'setApiKey' | 'showOutput';

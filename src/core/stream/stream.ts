@@ -182,6 +182,8 @@ export interface StreamHandle extends Disposable {
   readonly ready: Promise<void>;
   /** Most recent events, oldest first (from memory; restored from the journal at start). */
   recent(limit?: number): ChainEvent[];
+  /** Every event of the stream's journal on disk, oldest first (what an export writes). */
+  readJournal(): Promise<ChainEvent[]>;
   /** Starts (or restarts) the connection. A stopped stream can always be started again by the user. */
   connect(mode?: ConnectMode): void;
   /** Closes the connection and stops retrying; `reason` defaults to `user`. */

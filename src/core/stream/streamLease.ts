@@ -214,10 +214,9 @@ export class LeasedHandle implements StreamHandle {
     return this.inner.flush();
   }
 
-  /** Every journaled event, when the inner handle can read its journal (export). */
+  /** Every journaled event of the inner handle (export). */
   readJournal(): Promise<ChainEvent[]> {
-    const h = this.inner as StreamHandle & { readJournal?: () => Promise<ChainEvent[]> };
-    return h.readJournal ? h.readJournal() : Promise.resolve(h.recent());
+    return this.inner.readJournal();
   }
 
   dispose(): void {

@@ -1,8 +1,8 @@
 /**
  * The set of streams the extension shows: one {@link StreamHandle} per definition, kept in step with the
  * `chainWatch.streams` setting (plus in-memory streams such as the demo), with merged events, per-stream rates,
- * an unseen-events counter for the view badge, and the texts the tree and status bar show.
- * Pure: no 'vscode', time from an injected {@link Clock}.
+ * an unseen-events counter for the view badge. Definitions are checked by streamDefinition.ts; the texts the
+ * tree shows are in streamText.ts. Pure: no 'vscode', time from an injected {@link Clock}.
  */
 import type { Clock } from '../clock';
 import { Emitter } from '../emitter';
@@ -10,7 +10,7 @@ import type { Disposable } from '../emitter';
 import type { ChainEvent } from '../event';
 import type { CreditSnapshot, GapInfo, StreamDefinition, StreamHandle, StreamNotice, StreamStatus } from './stream';
 import { totalCredits } from './credits';
-import { validateGoldRush } from '../goldrush/goldrushQuery';
+import { validateDefinition } from './streamDefinition';
 
 /** Where a registered stream came from. `settings` streams are written back on remove; `memory` ones are not. */
 export type StreamOrigin = 'settings' | 'memory';
@@ -74,53 +74,6 @@ function canonical(def: StreamDefinition): unknown {
     if (v !== undefined) out[k] = v;
   }
   return out;
-}
-
-/**
- * Checks one stream definition from settings. Returns a list of problems (empty when valid); used for the setting
- * (bad entries are reported and skipped, the others still load) and for Add Stream's input validation.
- */
-export function validateDefinition(def: unknown): string[] {
-  const problems: string[] = [];
-  if (!def || typeof def !== 'object' || Array.isArray(def)) return ['not an object'];
-  const d = def as Record<string, unknown>;
-  if (typeof d.id !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(d.id)) problems.push('"id" must be 1-64 letters, digits, ".", "-" or "_"');
-  else if (isWindowsDeviceName(d.id)) problems.push(`"id" ${JSON.stringify(d.id)} is a device name on Windows (CON, PRN, AUX, NUL, COM0-9, LPT0-9) and cannot name a journal file`);
-  if (d.provider !== 'warp' && d.provider !== 'covalent' && d.provider !== 'evm' && d.provider !== 'goldrush') problems.push('"provider" must be "warp", "covalent", "evm" or "goldrush"');
-  if (d.provider === 'goldrush') problems.push(...validateGoldRush(d));
-  if (d.provider === 'warp') {
-    if (typeof d.streamId !== 'string' || d.streamId.trim() === '') problems.push('a Warp stream needs "streamId"');
-    else if (!/^[A-Za-z0-9._~-]+$/.test(d.streamId)) problems.push('"streamId" may only hold letters, digits, ".", "_", "~" and "-"');
-    if (d.network !== undefined && d.network !== 'mainnet' && d.network !== 'testnet') problems.push('"network" must be "mainnet" or "testnet"');
-    if (d.transport !== undefined && d.transport !== 'websocket' && d.transport !== 'sse') problems.push('"transport" must be "websocket" or "sse"');
-  }
-  if (d.provider === 'covalent' || d.provider === 'evm') {
-    if (typeof d.chainId !== 'number' || !Number.isInteger(d.chainId) || d.chainId < 1) problems.push('"chainId" must be a positive integer');
-    const addrs = d.address === undefined ? [] : Array.isArray(d.address) ? d.address : [d.address];
-    for (const a of addrs) if (typeof a !== 'string' || !isEvmAddress(a)) problems.push(`"address" ${JSON.stringify(a)} is not a 0x + 40 hex address`);
-    if (d.topic !== undefined && (typeof d.topic !== 'string' || !isTopicHash(d.topic))) problems.push('"topic" must be 0x + 64 hex');
-    if (d.provider === 'covalent' && addrs.length === 0 && d.topic === undefined) problems.push('a Covalent stream needs "address" or "topic"');
-  }
-  if (d.baseUrl !== undefined) {
-    if (typeof d.baseUrl !== 'string' || !/^(https?|wss?):\/\/[^\s/]+/i.test(d.baseUrl)) problems.push('"baseUrl" must be an http(s):// or ws(s):// URL');
-    else if (d.baseUrl.includes('#')) problems.push('"baseUrl" must not have a #fragment (a WebSocket URL cannot carry one)');
-  }
-  return problems;
-}
-
-/** Whether `name` (any case, with or without an extension) is a reserved device name on Windows. */
-export function isWindowsDeviceName(name: string): boolean {
-  return /^(?:con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])(?:\.[^]*)?$/i.test(name.trim());
-}
-
-/** `0x` + 40 hex digits. */
-export function isEvmAddress(s: string): boolean {
-  return /^0x[0-9a-fA-F]{40}$/.test(s);
-}
-
-/** `0x` + 64 hex digits (a topic hash or EVM tx hash). */
-export function isTopicHash(s: string): boolean {
-  return /^0x[0-9a-fA-F]{64}$/.test(s);
 }
 
 /**
@@ -367,72 +320,4 @@ export class StreamRegistry implements Disposable {
     while (i < e.times.length && (e.times[i] as number) <= from) i++;
     if (i) e.times.splice(0, i);
   }
-}
-
-const stopTexts: Record<string, string> = {
-  user: 'disconnected',
-  paused: 'paused',
-  quota_exceeded: 'quota exceeded',
-  invalid_key: 'invalid API key',
-  forbidden: 'forbidden',
-  stream_not_found: 'stream not found',
-  refused: 'refused',
-  no_key: 'no API key',
-  error: 'error',
-};
-
-/** A stream stays "live" in the description until it has been silent this long, then it reads "quiet 4m". */
-export const QUIET_AFTER_MS = 60_000;
-
-/** `1204` -> `1,204` (en-US grouping, no locale lookups). */
-export function groupDigits(n: number): string {
-  return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-/** A short duration: `45s`, `4m`, `2h`, `3d`. */
-export function shortDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h}h`;
-  return `${Math.floor(h / 24)}d`;
-}
-
-/**
- * The tree item description of a stream: `live · 1,204 · 3.2/s`, `quiet 4m · 1,204`, `connecting…`,
- * `reconnecting in 8s`, `quota exceeded`, `paused · 1,204`, `idle`. `ratePerSec` from {@link StreamRegistry.rate}.
- */
-export function describeStatus(status: StreamStatus, now: number, ratePerSec: number): string {
-  const count = groupDigits(status.eventCount);
-  switch (status.state) {
-    case 'idle':
-      return status.eventCount ? `idle · ${count}` : 'idle';
-    case 'connecting':
-      return 'connecting…';
-    case 'reconnecting': {
-      if (status.nextRetryAt !== undefined && status.nextRetryAt > now) return `reconnecting in ${shortDuration(status.nextRetryAt - now)}`;
-      return 'reconnecting…';
-    }
-    case 'live': {
-      const since = status.lastEventAt ?? status.connectedSince;
-      if (ratePerSec === 0 && since !== undefined && now - since >= QUIET_AFTER_MS) return `quiet ${shortDuration(now - since)} · ${count}`;
-      return `live · ${count} · ${ratePerSec.toFixed(1)}/s`;
-    }
-    case 'stopped': {
-      const text = stopTexts[status.stopReason ?? 'user'] ?? String(status.stopReason);
-      return status.eventCount && (status.stopReason === 'user' || status.stopReason === 'paused') ? `${text} · ${count}` : text;
-    }
-    default:
-      return String((status as StreamStatus).state);
-  }
-}
-
-/** The `contextValue` of a stream item: `stream.<state>[.<stopReason>].<origin>` (menus match on the prefix). */
-export function streamContextValue(status: StreamStatus, origin: StreamOrigin): string {
-  const parts = ['stream', status.state];
-  if (status.state === 'stopped') parts.push(status.stopReason ?? 'user');
-  parts.push(origin === 'settings' ? 'user' : 'memory');
-  return parts.join('.');
 }

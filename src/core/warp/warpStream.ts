@@ -4,7 +4,14 @@
  * - WS: `GET {base}/v1/warp/{streamId}/ws?api_key=K[&mode=resume|&lastEventId=ID]`, envelope `{id, event, data}`,
  *   ACK `{"type":"ack","id":ID}` sent only after the event is journaled and handed to listeners.
  * - SSE: `GET {base}/v1/warp/{streamId}/stream`, key in `x-api-key`, `Last-Event-ID` header or `?mode=resume`;
- *   at-least-once, deduplicated by message id in {@link BaseStream}.
+ *   at-least-once, deduplicated by identity in {@link BaseStream}.
+ * - Both transports decode messages with the one pure decoder in `warpFrame.ts`.
+ * - Ids are shared by the events of a checkpoint: identity = id + what tells the events apart (`warpIdentity`),
+ *   every event is ACKed with its id exactly as received (a number as a number), and the resume cursor is the last
+ *   id whose checkpoint is complete (`ResumeCursor`). An id an HTTP header cannot carry makes an SSE reconnect use
+ *   `mode=resume` instead, with a notice.
+ * - Every reconnect states what it recovered (`warpReplay.ts`): verified, cursor not honoured, or events that may
+ *   be missing (down past the 30-minute buffer, a replay at the 2,000-event cap, a live reconnect).
  * - `quota_exceeded` / close 1008 stop the stream ("quota exceeded") and never reconnect on their own;
  *   HTTP 401 / 403 / 404 stop it with words; 409 (stream in use), 429, 5xx, resets and abnormal closes retry.
  */
@@ -12,10 +19,22 @@ import { describeConnectFailure } from '../connectFailure';
 import * as http from 'http';
 import * as https from 'https';
 import WebSocket from 'ws';
-import { BaseStream, ConnectError, type BaseStreamDeps, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from '../stream/baseStream';
-import { envelopeDataText, normalizeWarp, setEventSize, setPayloadText, toNumber } from '../event';
+import {
+  BaseStream,
+  ConnectError,
+  type BaseStreamDeps,
+  type CloseOutcome,
+  type GapVerdict,
+  type ReplayContext,
+  type ReplayJudge,
+  type ResolvedMode,
+  type TransportConnection,
+  type TransportSink,
+} from '../stream/baseStream';
+import { normalizeWarp, setEventSize, setPayloadText } from '../event';
+import { decodeSseMessage, parseWsEnvelope, type WarpFrame, type WarpMessageId } from './warpFrame';
+import { createWarpReplayJudge, warpReconnectVerdict } from './warpReplay';
 import { createSseReader } from './sseReader';
-import { capText } from '../untrustedText';
 import { MAX_FRAME_BYTES, frameTooLargeMessage } from '../frameLimits';
 import { describeError, redact, registerSecret } from '../redact';
 import { keyTransportProblem } from '../transportSecurity';
@@ -87,7 +106,54 @@ export function outcomeForClose(code: number, reason: string, quotaSeen: boolean
 /** A Warp stream: WebSocket (default) or SSE per `definition.transport`. */
 export class WarpStream extends BaseStream {
   constructor(definition: StreamDefinition, private readonly warpDeps: WarpStreamDeps) {
-    super(definition, warpDeps, { billed: true });
+    super(definition, warpDeps, { billed: true, sharedIds: true, liveUntilFirstEvent: true });
+  }
+
+  protected override reconnectVerdict(mode: ResolvedMode, downAt: number, resumedAt: number): GapVerdict {
+    return warpReconnectVerdict(mode, downAt, resumedAt);
+  }
+
+  protected override replayJudge(ctx: ReplayContext): ReplayJudge {
+    return createWarpReplayJudge(ctx);
+  }
+
+  protected override cursorProblem(id: string): string | undefined {
+    return this.definition.transport === 'sse' ? headerValueProblem(id) : undefined;
+  }
+
+  /**
+   * What one decoded frame does: data becomes an event (ACKed through `ack` with its id as received), control
+   * frames move the connection's state. Returns true for `quota_exceeded` (the close that follows is fatal).
+   */
+  private handleFrame(frame: WarpFrame, sink: TransportSink, size: number, ack?: (id: WarpMessageId) => () => void): boolean {
+    switch (frame.kind) {
+      case 'invalid':
+        sink.activity();
+        sink.notice('warn', frame.problem);
+        return false;
+      case 'connected':
+        sink.activity();
+        sink.opened(frame.heartbeatMs ? { heartbeatMs: frame.heartbeatMs } : undefined);
+        return false;
+      case 'heartbeat':
+        sink.activity();
+        return false;
+      case 'quota_exceeded':
+        sink.quota(frame.remaining);
+        sink.activity();
+        return true;
+      case 'error':
+        sink.activity();
+        sink.notice('error', `server error: ${frame.message}`);
+        return false;
+      case 'data': {
+        const ev = normalizeWarp(this.definition.id, frame.name, frame.id, frame.data, this.clock.now());
+        if (frame.dataText !== undefined) setPayloadText(ev, frame.dataText);
+        setEventSize(ev, size);
+        sink.event(ev, frame.id !== undefined && ack ? ack(frame.id) : undefined);
+        return false;
+      }
+    }
   }
 
   private get maxFrameBytes(): number {
@@ -108,7 +174,6 @@ export class WarpStream extends BaseStream {
 
   private openWs(key: string, mode: ResolvedMode, sink: TransportSink): TransportConnection {
     const url = warpWsUrl(this.definition, key, mode);
-    const stream = this.definition.id;
     const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 15_000, maxPayload: this.maxFrameBytes });
     let done = false;
     let quotaSeen = false;
@@ -118,8 +183,9 @@ export class WarpStream extends BaseStream {
       sink.closed(outcome);
     };
     // ACKs of one processed batch leave together: queued as the stream calls them, sent in one corked write at the
-    // end of the same tick (each ACK is still its own message, sent right after its event was processed)
-    let acks: string[] = [];
+    // end of the same tick (each ACK is still its own message, sent right after its event was processed). The id
+    // goes back exactly as received: a number as a JSON number, a string as a string
+    let acks: WarpMessageId[] = [];
     const sendAcks = () => {
       const ids = acks;
       acks = [];
@@ -129,7 +195,7 @@ export class WarpStream extends BaseStream {
       for (const id of ids) ws.send(`{"type":"ack","id":${JSON.stringify(id)}}`);
       socket?.uncork();
     };
-    const ack = (id: string) => () => {
+    const ack = (id: WarpMessageId) => () => {
       if (acks.push(id) === 1) queueMicrotask(sendAcks);
     };
     ws.on('unexpected-response', (_req, res) => {
@@ -157,56 +223,8 @@ export class WarpStream extends BaseStream {
         sink.notice('warn', `binary frame ignored (${size} bytes)`);
         return;
       }
-      const text = rawText(data);
-      let msg: unknown;
-      try {
-        msg = JSON.parse(text);
-      } catch {
-        sink.activity();
-        sink.notice('warn', `malformed frame ignored (invalid JSON, ${size} bytes): ${preview(text)}`);
-        return;
-      }
       if (size > LARGE_FRAME_BYTES) sink.notice('warn', `large frame (${(size / 1048576).toFixed(1)} MB)`);
-      const env = msg as { id?: unknown; event?: unknown; data?: unknown; type?: unknown };
-      if (!env || typeof env !== 'object' || Array.isArray(env) || (typeof env.event !== 'string' && typeof env.type !== 'string')) {
-        sink.activity();
-        sink.notice('warn', `message without an event name ignored: ${preview(text)}`);
-        return;
-      }
-      const name = typeof env.event === 'string' ? env.event : String(env.type);
-      const id = typeof env.id === 'string' || typeof env.id === 'number' ? String(env.id) : undefined;
-      switch (name) {
-        case 'connected': {
-          sink.activity();
-          const hb = toNumber((env.data as Record<string, unknown> | undefined)?.heartbeatIntervalMs);
-          sink.opened(hb ? { heartbeatMs: hb } : undefined);
-          return;
-        }
-        case 'heartbeat':
-        case 'ping':
-        case 'pong':
-          sink.activity();
-          return;
-        case 'quota_exceeded': {
-          quotaSeen = true;
-          const remaining = toNumber((env.data as Record<string, unknown> | undefined)?.remaining);
-          sink.quota(remaining ?? 0);
-          sink.activity();
-          return;
-        }
-        case 'error': {
-          sink.activity();
-          sink.notice('error', `server error: ${errorText(env.data)}`);
-          return;
-        }
-        default: {
-          const ev = normalizeWarp(stream, name, id, env.data, this.clock.now());
-          const dataText = envelopeDataText(text, env as Record<string, unknown>);
-          if (dataText !== undefined) setPayloadText(ev, dataText);
-          setEventSize(ev, size);
-          sink.event(ev, id !== undefined ? ack(id) : undefined);
-        }
-      }
+      if (this.handleFrame(parseWsEnvelope(rawText(data)), sink, size, ack)) quotaSeen = true;
     });
     ws.on('close', (code: number, reason: Buffer) => {
       finish(outcomeForClose(code, reason.toString('utf8'), quotaSeen));
@@ -239,7 +257,6 @@ export class WarpStream extends BaseStream {
 
   private openSse(key: string, mode: ResolvedMode, sink: TransportSink): TransportConnection {
     const url = new URL(warpSseUrl(this.definition, mode));
-    const stream = this.definition.id;
     const headers: Record<string, string> = { 'x-api-key': key, accept: 'text/event-stream', 'cache-control': 'no-cache' };
     if (mode.kind === 'after') headers['last-event-id'] = mode.id;
     const lib = url.protocol === 'https:' ? https : http;
@@ -277,37 +294,11 @@ export class WarpStream extends BaseStream {
           onMessage: (m) => {
             if (done) return;
             sink.activity();
-            let data: unknown;
-            try {
-              data = JSON.parse(m.data);
-            } catch {
-              sink.notice('warn', `malformed SSE data ignored (event "${m.event}", invalid JSON): ${preview(m.data)}`);
-              return;
-            }
             if (m.data.length > LARGE_FRAME_BYTES) sink.notice('warn', `large event (${(m.data.length / 1048576).toFixed(1)} MB)`);
-            switch (m.event) {
-              case 'connected': {
-                const hb = toNumber((data as Record<string, unknown> | null)?.heartbeatIntervalMs);
-                if (hb) sink.opened({ heartbeatMs: hb });
-                return;
-              }
-              case 'heartbeat':
-              case 'ping':
-                return;
-              case 'quota_exceeded':
-                quotaSeen = true;
-                sink.quota(toNumber((data as Record<string, unknown> | null)?.remaining) ?? 0);
-                return;
-              case 'error':
-                sink.notice('error', `server error: ${errorText(data)}`);
-                return;
-              default: {
-                const ev = normalizeWarp(stream, m.event, m.id, data, this.clock.now());
-                setPayloadText(ev, m.data);
-                setEventSize(ev, m.data.length);
-                sink.event(ev);
-              }
-            }
+            const frame = decodeSseMessage(m.event, m.id, m.data);
+            // SSE opens on the 200 response; `connected` only brings the heartbeat interval
+            if (frame.kind === 'connected' && !frame.heartbeatMs) return;
+            if (this.handleFrame(frame, sink, m.data.length)) quotaSeen = true;
           },
           onLastEventId: (id) => {
             if (id) sink.cursor(id);
@@ -360,20 +351,15 @@ function rawText(data: WebSocket.RawData): string {
   return (data as Buffer).toString('utf8');
 }
 
-/** First 80 characters of a frame, one line, redacted. */
-export function preview(text: string): string {
-  const one = text.replace(/\s+/g, ' ');
-  return redact(one.length > 80 ? `${one.slice(0, 80)}…` : one);
-}
-
-function errorText(data: unknown): string {
-  if (typeof data === 'string') return redact(capText(data));
-  if (data && typeof data === 'object') {
-    const d = data as { code?: unknown; message?: unknown };
-    const parts = [d.code !== undefined ? String(d.code) : '', typeof d.message === 'string' ? d.message : ''].filter(Boolean);
-    if (parts.length) return redact(capText(parts.join(': ')));
-  }
-  return redact(capText(JSON.stringify(data) ?? 'unknown error'));
+/**
+ * Why an id cannot be sent as an HTTP header value (`Last-Event-ID`), or undefined when it can: only printable
+ * ASCII without surrounding spaces, at most 256 characters (Node refuses anything else with "Invalid character in
+ * header content", which would fail every reconnect).
+ */
+export function headerValueProblem(id: string): string | undefined {
+  if (id.length > 256) return `it is ${id.length} characters long, over the 256 an HTTP header is given here`;
+  if (!/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(id)) return 'it holds characters an HTTP header cannot carry (non-ASCII, control characters or surrounding spaces)';
+  return undefined;
 }
 
 function safeHost(url: string): string {

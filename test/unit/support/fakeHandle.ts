@@ -29,6 +29,9 @@ export class FakeHandle implements StreamHandle {
   recent(limit = 100): ChainEvent[] {
     return this.events.slice(-limit);
   }
+  readJournal(): Promise<ChainEvent[]> {
+    return Promise.resolve([...this.events]);
+  }
   connect(mode?: ConnectMode): void {
     this.connects.push(mode);
     this.setState({ state: 'live' });

@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { AddressInfo } from 'net';
 import type { Browser, Page } from 'playwright-core';
-import { feedHtml, makeNonce } from '../../../src/vscode/feed/feedHtml';
+import { feedHtml, makeNonce } from '../../../src/vscode/feed/html';
 import type { FeedEvent, FeedItem, FromFeed, ToFeed } from '../../../src/feed/protocol';
 
 /** Chromium flags that keep every request on 127.0.0.1. */

@@ -4,10 +4,11 @@
  */
 import * as vscode from 'vscode';
 import type { Prompter } from '../prompter';
-import type { FeedHub } from './feedView';
+import type { FeedHub } from './hub';
+import { connectFeedWebview } from './webviewContent';
 
 /** View type of the feed panels (menus and `webviewId` use it). */
-const PANEL_TYPE = 'chainWatch.feedPanel';
+export const FEED_PANEL_TYPE = 'chainWatch.feedPanel';
 
 /** The open feed panels, by stream id. */
 export class FeedPanels implements vscode.Disposable {
@@ -15,6 +16,7 @@ export class FeedPanels implements vscode.Disposable {
 
   constructor(
     private readonly hub: FeedHub,
+    private readonly extensionUri: vscode.Uri,
     private readonly prompter: () => Prompter,
   ) {}
 
@@ -43,11 +45,11 @@ export class FeedPanels implements vscode.Disposable {
       return true;
     }
     const label = streams.find((s) => s.id === id)?.label ?? id;
-    const panel = vscode.window.createWebviewPanel(PANEL_TYPE, `Feed: ${label}`, vscode.ViewColumn.Active, {
+    const panel = vscode.window.createWebviewPanel(FEED_PANEL_TYPE, `Feed: ${label}`, vscode.ViewColumn.Active, {
       enableScripts: true,
       enableFindWidget: false,
     });
-    const sub = this.hub.attach(panel.webview, id);
+    const sub = connectFeedWebview(this.hub, panel.webview, this.extensionUri, id);
     panel.onDidChangeViewState((e) => {
       if (!e.webviewPanel.visible) sub.hidden();
     });

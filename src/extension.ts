@@ -35,7 +35,7 @@ import { feedSourceFromRegistry } from './vscode/feed/source';
 import { registerFeed } from './vscode/feed/registerFeed';
 import type { FeedController } from './vscode/feed/registerFeed';
 import type { Prompter } from './vscode/prompter';
-import { SECTION, explorerOptionsFor } from './vscode/settings';
+import { covalentHeartbeatMs, SECTION, explorerOptionsFor } from './vscode/settings';
 
 /** One stream as the test API reports it. */
 export interface ApiStream {
@@ -106,7 +106,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
 
   // ---- the streams: one connection per settings stream across windows (the demo is per window) ----------------
   const leases = new StreamLeases(leaseDir, `${process.pid}-${vscode.env.sessionId}`);
-  const create = (def: StreamDefinition) => createStreamHandle(def, { journalDir, logger, getKey: (d) => keys.getKey(d) });
+  const create = (def: StreamDefinition) => createStreamHandle(def, { journalDir, logger, getKey: (d) => keys.getKey(d), covalentHeartbeatMs });
   const registry = new StreamRegistry({
     clock: systemClock,
     factory: (def, origin) => (origin === 'settings' ? new LeasedHandle(def, create, leases) : create(def)),

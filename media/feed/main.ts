@@ -89,6 +89,9 @@ function init(msg: Extract<ToFeed, { type: 'init' }>): void {
   }
   if (st.stick) scrollToBottom();
   app.classList.toggle('single', !!view.onlyStream);
+  app.classList.toggle('in-view', msg.inView === true);
+  // the host shows Pause or Resume in the view's title bar after this
+  post({ type: 'paused', paused: model.paused });
   requestRender(true);
 }
 
@@ -204,11 +207,12 @@ viewport.addEventListener('scroll', () => {
 
 // Rows hold still under the pointer: while it is over the rows the view stops following (new rows are counted in
 // "N new", the rows on screen stay where they are), so a click or an inline action lands on the row it aimed at.
-// When the pointer leaves, following resumes, unless the user scrolled away meanwhile.
+// When the pointer leaves, following resumes, unless the user scrolled away meanwhile. The hold starts on a pointer
+// move, not on "enter": a pointer left resting where "Jump to latest" was must not stop the jump it just made.
 let heldFollow = false;
 let scrolledWhileHeld = false;
-viewport.addEventListener('pointerenter', () => {
-  if (!st.stick || view.model.paused) return;
+viewport.addEventListener('pointermove', () => {
+  if (heldFollow || !st.stick || view.model.paused) return;
   heldFollow = true;
   scrolledWhileHeld = false;
   st.stick = false;

@@ -120,6 +120,8 @@ export type ToFeed =
       savedFilters: SavedFilter[];
       /** Set for "Open Feed in Editor": the feed shows only this stream. */
       onlyStream?: string;
+      /** The Feed view (not an editor panel): its title bar has Pause / Resume, so the toolbar shows no pause button. */
+      inView?: boolean;
     }
   /** New rows, batched (at most one message per 50 ms). */
   | { type: 'items'; items: FeedItem[] }

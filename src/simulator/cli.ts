@@ -12,6 +12,7 @@ import { COIN_TRANSFER_EVENT } from './suiGenerator';
 import { COVALENT_DEMO_KEY, CovalentServer } from './covalentServer';
 import { EvmNodeServer } from './evmNodeServer';
 import { DEMO_KEY, WarpServer } from './warpServer';
+import { streamSnippet } from './streamSnippet';
 
 /** Parsed command line. */
 export interface SimulatorArgs {
@@ -118,6 +119,9 @@ async function main(): Promise<void> {
       `  health:    ${server.baseUrl}/healthz`,
       `Covalent-compatible STOMP endpoint: ${covalent.url}   (key ${COVALENT_DEMO_KEY}; destinations /v1/{chainId}/events/address/{address}/ or .../topics/{topic}/)`,
       `EVM node (eth_subscribe, chain 31337, a block every 2 s, a reorg every 20 blocks): ${evm.url}`,
+      '',
+      streamSnippet({ warp: server.baseUrl, covalent: covalent.url, evm: evm.url }, { warp: DEMO_KEY, covalent: COVALENT_DEMO_KEY }),
+      '',
       'Ctrl+C to stop.',
       '',
     ].join('\n'),

@@ -26,6 +26,11 @@ function cfg(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SECTION);
 }
 
+/** `chainWatch.covalent.heartbeatMs`: server heart-beats to ask Covalent STOMP endpoints for, ms (0 = none). */
+export function covalentHeartbeatMs(): number {
+  return cfg().get<number>('covalent.heartbeatMs') ?? 10_000;
+}
+
 /** The stream definitions as configured (unvalidated: the registry reports bad entries). */
 export function readStreams(): StreamDefinition[] {
   const v = cfg().get<unknown>('streams');

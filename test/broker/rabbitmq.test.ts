@@ -20,6 +20,11 @@ import type { StreamDefinition, StreamHandle, StreamStatus } from '../../src/cor
 import { CovalentLogGenerator, EVENT_TOPICS } from '../../src/simulator/covalentServer';
 import { systemClock } from '../../src/core/clock';
 import { collect } from '../unit/support/wait';
+import { TcpProxy } from '../evm-node/support/tcpProxy';
+import type { GapInfo } from '../../src/core/stream/stream';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as nodePath from 'path';
 
 const WS_URL = process.env.CW_RABBITMQ_WS ?? 'ws://127.0.0.1:15674/ws';
 const API = process.env.CW_RABBITMQ_API ?? 'http://127.0.0.1:15672/api';
@@ -44,6 +49,41 @@ function api(pathname: string): Promise<unknown> {
   });
 }
 
+/** DELETE a management API path as guest (cleanup); resolves whatever the answer. */
+function apiDelete(pathname: string): Promise<void> {
+  return new Promise((resolve) => {
+    const req = http.request(`${API}${pathname}`, { method: 'DELETE', auth: 'guest:guest' }, (res) => {
+      res.resume();
+      res.on('end', () => resolve());
+    });
+    req.on('error', () => resolve());
+    req.end();
+  });
+}
+
+/** Resolves once amq.topic has no binding with `routingKey` left (the dropped subscriber's queue is gone). */
+async function whenUnbound(routingKey: string, maxPolls = 400): Promise<void> {
+  for (let i = 0; i < maxPolls; i++) {
+    const bindings = (await api('/exchanges/%2F/amq.topic/bindings/source')) as Array<{ routing_key: string }>;
+    if (!bindings.some((b) => b.routing_key === routingKey)) return;
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error(`binding for ${routingKey} still there`);
+}
+
+/** Resolves with queue `name` as the management API shows it, once it is declared. */
+async function whenDeclared(name: string, maxPolls = 400): Promise<{ durable: boolean; auto_delete: boolean }> {
+  for (let i = 0; i < maxPolls; i++) {
+    try {
+      return (await api(`/queues/%2F/${encodeURIComponent(name)}`)) as { durable: boolean; auto_delete: boolean };
+    } catch {
+      // not declared yet
+    }
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error(`queue ${name} not declared`);
+}
+
 /** Resolves once amq.topic has `count` bindings with `routingKey` (each poll awaits the broker's answer). */
 async function whenBound(routingKey: string, count = 1, maxPolls = 400): Promise<void> {
   for (let i = 0; i < maxPolls; i++) {
@@ -58,8 +98,11 @@ async function whenBound(routingKey: string, count = 1, maxPolls = 400): Promise
   throw new Error(`no binding for ${routingKey}`);
 }
 
-/** A plain stompjs publisher (guest), connected; `send` publishes to amq.topic with the Covalent path as routing key. */
-async function publisher(): Promise<{ send(path: string, items: CovalentLogItem[]): void; close(): Promise<void> }> {
+/**
+ * A plain stompjs publisher (guest), connected; `send` publishes to amq.topic with the Covalent path as routing key,
+ * `sendTo` to any destination (a queue).
+ */
+async function publisher(): Promise<{ send(path: string, items: CovalentLogItem[]): void; sendTo(destination: string, items: CovalentLogItem[]): void; close(): Promise<void> }> {
   const client = new Client({
     webSocketFactory: () => new WebSocket(WS_URL, ['v12.stomp', 'v11.stomp', 'v10.stomp'], { perMessageDeflate: false }) as never,
     connectHeaders: { login: 'guest', passcode: 'guest' },
@@ -77,6 +120,9 @@ async function publisher(): Promise<{ send(path: string, items: CovalentLogItem[
   return {
     send(path, items) {
       for (const item of items) client.publish({ destination: `/topic/${encodeURIComponent(path)}`, body: JSON.stringify(item), headers: { 'content-type': 'application/json' } });
+    },
+    sendTo(destination, items) {
+      for (const item of items) client.publish({ destination, body: JSON.stringify(item), headers: { 'content-type': 'application/json', persistent: 'true' } });
     },
     close: () => client.deactivate(),
   };
@@ -238,5 +284,114 @@ describe('Covalent client against a real RabbitMQ (Web-STOMP)', function () {
     await got.until(10);
     assert.deepStrictEqual(got.events.map((e) => e.id), ids(items));
     assert.ok(s.status().attempt >= 1, 'reconnected after at least one failed attempt');
+  });
+  it('asks for server heart-beats by default: a frozen broker is declared dead without any tuning', async function () {
+    if (!BROKER_PID) this.skip();
+    const def = { address: '0x' + '5d'.repeat(20) };
+    const { s, path } = await subscribed(def, { connectTimeoutMs: 5_000 });
+    process.kill(BROKER_PID!, 'SIGSTOP');
+    let dead: { status: StreamStatus; at: number };
+    try {
+      dead = await waitForStatus(s, (x) => x.state === 'reconnecting');
+    } finally {
+      process.kill(BROKER_PID!, 'SIGCONT');
+    }
+    const silentMs = Number(/for (\d+) ms/.exec(dead.status.message ?? '')?.[1]);
+    console.log(`      default heart-beat: frozen broker declared dead after ${silentMs} ms of silence`);
+    assert.match(dead.status.message!, /no heart-beat or message from the server/);
+    assert.ok(silentMs >= 10_000 && silentMs <= 16_000, `dead after ${silentMs} ms: 1.5x the 10 s asked for`);
+    await waitForStatus(s, (x) => x.state === 'live');
+    await whenBound(path, 1);
+  });
+
+  describe('through a cutting proxy', () => {
+    let proxy: TcpProxy;
+    let proxyUrl: string;
+    before(async () => {
+      proxy = new TcpProxy(Number(new URL(WS_URL).port));
+      const port = await proxy.start();
+      const u = new URL(WS_URL);
+      u.port = String(port);
+      proxyUrl = u.toString();
+    });
+    after(async () => {
+      await proxy?.stop();
+    });
+
+    it('a topic reconnect: the gap row says what was sent while down is lost, with the window, once, and counts no replay', async () => {
+      const def = { topic: EVENT_TOPICS.Approval, baseUrl: proxyUrl };
+      const { s, got, path } = await subscribed(def);
+      const gaps: GapInfo[] = [];
+      s.onGap((g) => void gaps.push(g));
+      const before = Array.from({ length: 20 }, () => gen.next(1, 'topics', EVENT_TOPICS.Approval));
+      pub.send(path, before);
+      await got.until(20);
+      proxy.killAll();
+      await waitForStatus(s, (x) => x.state === 'reconnecting');
+      await whenUnbound(path);
+      const lost = Array.from({ length: 10 }, () => gen.next(1, 'topics', EVENT_TOPICS.Approval));
+      pub.send(path, lost);
+      await waitForStatus(s, (x) => x.state === 'live');
+      await whenBound(path);
+      const after = Array.from({ length: 10 }, () => gen.next(1, 'topics', EVENT_TOPICS.Approval));
+      pub.send(path, after);
+      await got.until(30);
+      await s.flush();
+      assert.deepStrictEqual(got.events.map((e) => e.id), ids([...before, ...after]), 'what was sent with no subscription is gone');
+      assert.strictEqual(gaps.length, 1, `stated once (${gaps.length} updates)`);
+      const [gap] = gaps;
+      assert.strictEqual(gap.continuity, 'not_recoverable');
+      assert.strictEqual(gap.replayed, undefined);
+      assert.ok(gap.missingFrom! <= gap.missingTo! && gap.missingTo === gap.resumedAt && gap.missingFrom === gap.downAt);
+      assert.match(gap.reason!, /STOMP topics do not replay/);
+    });
+
+    it('a durable queue: what was in flight at each cut and what was published while down arrive after the reconnect, each once, ACKed after the journal write', async () => {
+      const queue = `cw-durable-${process.pid}-${Date.now()}`;
+      const destination = `/queue/${queue}`;
+      const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'cw-rmq-queue-'));
+      try {
+        const s = make({ address: PAIR, baseUrl: proxyUrl, destination }, { journalDir: dir });
+        const got = collect(s);
+        const gaps: GapInfo[] = [];
+        s.onGap((g) => void gaps.push(g));
+        s.connect();
+        await waitForStatus(s, (x) => x.state === 'live');
+        const declared = await whenDeclared(queue);
+        assert.deepStrictEqual([declared.durable, declared.auto_delete], [true, false], 'RabbitMQ keeps a /queue/ destination across disconnects');
+        const chunks = 10;
+        const perChunk = 300;
+        const all: CovalentLogItem[] = [];
+        let cuts = 0;
+        for (let c = 0; c < chunks; c++) {
+          const items = Array.from({ length: perChunk }, () => gen.next(1, 'address', PAIR));
+          all.push(...items);
+          if (c === 2 || c === 5 || c === 8) {
+            // cut a live connection while messages are on the wire, then publish the next chunk while it is down
+            await waitForStatus(s, (x) => x.state === 'live');
+            const shown = got.events.length;
+            pub.sendTo(destination, items);
+            await got.until(shown + 1);
+            if (proxy.killAll() > 0) cuts++;
+            await waitForStatus(s, (x) => x.state === 'reconnecting');
+          } else {
+            pub.sendTo(destination, items);
+          }
+        }
+        await got.until(all.length);
+        await s.flush();
+        const seen = got.events.map((e) => e.id);
+        assert.strictEqual(new Set(seen).size, seen.length, 'no event shown twice');
+        assert.deepStrictEqual([...seen].sort(), ids(all).sort(), 'every message published arrived, the ones sent while down too');
+        const journal = (await s.readJournal()).map((e) => e.id);
+        assert.deepStrictEqual([...new Set(journal)].sort(), ids(all).sort(), 'every message is on disk');
+        assert.strictEqual(cuts, 3);
+        assert.ok(gaps.length >= cuts && gaps.every((g) => g.continuity === 'unverified' && g.replayed === undefined));
+        console.log(`      queue: ${all.length} messages, ${cuts} cuts, ${s.duplicatesDropped} redelivered duplicates dropped, ${seen.length} shown`);
+      } finally {
+        await apiDelete(`/queues/%2F/${encodeURIComponent(queue)}`);
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 });

@@ -125,6 +125,26 @@ describe('Chain Watch extension', () => {
     assert.ok(p.asked.some((q) => q.includes(`no API key saved for host ${host}`)), p.asked.join('\n'));
   });
 
+  it('Add Stream with "Custom endpoint..." saves the base URL (the local simulator), and its key is asked for that host', async () => {
+    const local = new WarpServer({ host: '127.0.0.1', port: 0, streams: [{ id: 'it-custom', type: 'event' }] });
+    await local.start();
+    try {
+      const p = new ScriptedPrompter(['Inodra Warp', 'Custom endpoint...', `${local.baseUrl}/`, 'it-custom', 'WebSocket', 'IT custom', undefined]);
+      api.setPrompter(p);
+      assert.strictEqual(await vscode.commands.executeCommand<string>('chainWatch.addStream'), 'it-custom');
+      const saved = (cfg().get<Array<{ id: string; baseUrl?: string; network?: string }>>('streams') ?? []).find((x) => x.id === 'it-custom');
+      assert.deepStrictEqual([saved?.baseUrl, saved?.network], [local.baseUrl, undefined]);
+      const host = new URL(local.baseUrl).host;
+      await waitUntil(api, () => streamOf(api, 'it-custom').status.stopReason === 'no_key', 'asks for the local host key');
+      assert.ok(p.asked.some((q) => q.includes(`no API key saved for host ${host}`)), p.asked.join('\n'));
+      api.setPrompter(new ScriptedPrompter(['Remove']));
+      await vscode.commands.executeCommand('chainWatch.removeStream', 'it-custom');
+    } finally {
+      api.setPrompter(undefined);
+      await local.stop();
+    }
+  });
+
   it('Set API Key (scripted, password input) saves it for that host; the stream connects and its events reach the tree and the output', async () => {
     const p = new ScriptedPrompter([TEST_KEY]);
     api.setPrompter(p);

@@ -78,7 +78,7 @@ export async function run(ctx: UiContext): Promise<void> {
   });
 
   await ctx.step('pause freezes the view while the demo keeps streaming; "N new" grows; Jump to latest resumes', async () => {
-    await feed.locator('#pause').click();
+    await runCommand(page, 'Chain Watch: Pause Feed View');
     const frozen = (await counts(feed)).total;
     await waitFor(async () => /[1-9][\d,]* new/.test((await feed.locator('#jump').textContent()) ?? ''), '"N new" on the jump button', 30000);
     assert.strictEqual((await counts(feed)).total, frozen, 'rows were added while paused');
@@ -149,7 +149,7 @@ export async function run(ctx: UiContext): Promise<void> {
 
   await ctx.step('hiding and showing the panel keeps the filter and the pause (webview state, no retained context)', async () => {
     await feed.locator('#filter').fill('kind:coin');
-    await feed.locator('#pause').click();
+    await runCommand(page, 'Chain Watch: Pause Feed View');
     await page.waitForTimeout(400); // the webview saves its state 150 ms after a change
     await feed.locator('body').evaluate(() => ((window as unknown as { __cwMarker?: number }).__cwMarker = 1));
     await runCommand(page, 'View: Toggle Panel Visibility');

@@ -90,6 +90,88 @@ describe('BaseStream', () => {
     assert.strictEqual(gaps[0].replayed, undefined);
   });
 
+  it('events still pending when the stream is disposed reach the listeners before the emitters close', async () => {
+    const seen: string[] = [];
+    s.onEvents((b) => seen.push(...b.map((e) => e.id)));
+    s.connect();
+    await tick();
+    s.sink.event(ev('p1'));
+    s.sink.event(ev('p2'));
+    s.dispose();
+    await s.flush();
+    await tick();
+    assert.deepStrictEqual(seen, ['p1', 'p2']);
+  });
+
+  it('the resume cursor is only a server-issued id: an event without one never moves it', async () => {
+    s.connect();
+    await tick();
+    s.sink.event({ ...ev('k1'), messageId: 'm1' });
+    s.sink.event({ ...ev('~derived'), provider: 'warp' });
+    await s.flush();
+    assert.strictEqual(s.status().lastEventId, 'm1');
+  });
+
+  describe('replay counts: only where the provider replays, and a bounded number of row updates', () => {
+    async function reconnectAndSend(replay: 'buffer' | 'backfill' | 'none', batches: number, perBatch: number): Promise<{ gaps: GapInfo[]; stream: MemoryStream }> {
+      const stream = new MemoryStream({ id: 'r', provider: 'evm' }, { clock, random: () => 0.5 }, { billed: false, replay });
+      const gaps: GapInfo[] = [];
+      stream.onGap((g) => gaps.push(g));
+      stream.connect();
+      await tick();
+      stream.sink.event(ev('first'));
+      await stream.flush();
+      stream.sink.closed({ fatal: false, message: 'lost' });
+      clock.advance(stream.status().nextRetryAt! - clock.now());
+      await tick();
+      await tick();
+      // everything below carries a chain time before the reconnect, then one event after it
+      let n = 0;
+      for (let b = 0; b < batches; b++) {
+        for (let i = 0; i < perBatch; i++) stream.sink.event(ev(`old${n++}`, clock.now() - 60_000));
+        await stream.flush();
+      }
+      stream.sink.event(ev('new', clock.now() + 1));
+      await stream.flush();
+      return { gaps, stream };
+    }
+
+    it('buffer (Warp): events from before the reconnect count; 2,000 of them in 200 batches update the row 13 times, not 200', async () => {
+      const { gaps, stream } = await reconnectAndSend('buffer', 200, 10);
+      try {
+        assert.strictEqual(gaps[gaps.length - 1].replayed, 2_000);
+        const updates = gaps.length - 1;
+        assert.ok(updates <= 13, `${updates} updates`);
+        const counts = gaps.slice(1).map((g) => g.replayed);
+        assert.deepStrictEqual(counts, [...counts].sort((a, b) => a! - b!), 'counts only grow');
+      } finally {
+        stream.dispose();
+      }
+    });
+
+    it('backfill (EVM): chain times count for nothing; only what the provider reports it backfilled', async () => {
+      const { gaps, stream } = await reconnectAndSend('backfill', 5, 10);
+      try {
+        assert.strictEqual(gaps.length, 1);
+        assert.strictEqual(gaps[0].replayed, 0);
+        stream.sink.replayed(7);
+        assert.strictEqual(gaps[gaps.length - 1].replayed, 7);
+      } finally {
+        stream.dispose();
+      }
+    });
+
+    it('none (Covalent): no replay count at all, and the row is not relabelled as events arrive', async () => {
+      const { gaps, stream } = await reconnectAndSend('none', 50, 10);
+      try {
+        assert.strictEqual(gaps.length, 1);
+        assert.strictEqual(gaps[0].replayed, undefined);
+      } finally {
+        stream.dispose();
+      }
+    });
+  });
+
   it('gives up on an attempt that never becomes live after the connect timeout, then retries', async () => {
     s.behaviour = 'hang';
     s.connect();

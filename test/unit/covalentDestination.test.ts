@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { covalentDestination, covalentEndpoint, defaultCovalentUrl, rabbitMqDestination } from '../../src/core/covalent/covalentDestination';
+import { covalentDestination, covalentEndpoint, defaultCovalentUrl, isDurableQueue, rabbitMqDestination, streamDestination } from '../../src/core/covalent/covalentDestination';
+import { DEFAULT_SERVER_HEARTBEAT_MS, serverHeartbeatMs } from '../../src/core/covalent/covalentStream';
 import type { StreamDefinition } from '../../src/core/stream/stream';
 
 const ADDR = '0x7be8076f4ea4a4ad08075c2508e481d6c946d12b';
@@ -34,5 +35,23 @@ describe('Covalent destinations and endpoint', () => {
     assert.throws(() => covalentEndpoint(def({ baseUrl: 'ftp://x/' })), /ws:\/\/ or wss:\/\//);
     assert.throws(() => covalentEndpoint(def({ baseUrl: 'not a url' })), /not a valid URL/);
     assert.throws(() => covalentEndpoint(def({ baseUrl: 'wss://api.covalenthq.com/v1/#frag' })), /#fragment/);
+  });
+  it('an explicit destination wins over the Covalent path; one that could break the STOMP header is refused', () => {
+    assert.strictEqual(streamDestination(def({ address: ADDR })), `/v1/1/events/address/${ADDR}/`);
+    assert.strictEqual(streamDestination(def({ address: ADDR }), rabbitMqDestination), rabbitMqDestination(def({ address: ADDR })));
+    assert.strictEqual(streamDestination(def({ address: ADDR, destination: ' /queue/chain-watch ' })), '/queue/chain-watch');
+    for (const bad of ['queue/x', '/queue/x\nreceipt:1', '/queue/x\u0000', '/' + 'q'.repeat(600)]) {
+      assert.throws(() => streamDestination(def({ destination: bad })), /destination must start with "\/" and hold no control characters/, JSON.stringify(bad));
+    }
+  });
+
+  it('tells a queue that outlives the subscription from a topic', () => {
+    for (const q of ['/queue/cw', '/amq/queue/cw']) assert.strictEqual(isDurableQueue(q), true, q);
+    for (const t of ['/topic/cw', '/queue/', '/v1/1/events/address/0xabc/', '/exchange/amq.topic/x', '/temp-queue/x']) assert.strictEqual(isDurableQueue(t), false, t);
+  });
+
+  it('server heart-beat setting: unset or junk is the default, 0 or less is none, on is at least 1 s', () => {
+    assert.strictEqual(DEFAULT_SERVER_HEARTBEAT_MS, 10_000);
+    assert.deepStrictEqual([undefined, NaN, 0, -5, 250, 2_500.4, 60_000].map((v) => serverHeartbeatMs(v)), [10_000, 10_000, 0, 0, 1_000, 2_500, 60_000]);
   });
 });

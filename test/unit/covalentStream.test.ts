@@ -10,7 +10,7 @@ import { FakeClock } from '../../src/core/clock';
 import { CovalentStream } from '../../src/core/covalent/covalentStream';
 import type { CovalentStreamDeps } from '../../src/core/covalent/covalentStream';
 import { createLogger, MemorySink } from '../../src/core/logger';
-import type { StreamDefinition, StreamNotice } from '../../src/core/stream/stream';
+import type { GapInfo, StreamDefinition, StreamNotice } from '../../src/core/stream/stream';
 import { CovalentServer } from '../../src/simulator/covalentServer';
 import { collect, until, waitForStatus } from './support/wait';
 
@@ -56,7 +56,7 @@ describe('Covalent stream (engine + STOMP) against the simulator', () => {
     s.connect();
     await waitForStatus(s, (st) => st.state === 'live');
     await server.whenSubscribed(DEST);
-    assert.deepStrictEqual(server.connects, [{ key: KEY, login: KEY, heartBeat: '10000,0', version: '1.2' }]);
+    assert.deepStrictEqual(server.connects, [{ key: KEY, login: KEY, heartBeat: '10000,10000', version: '1.2' }], 'server heart-beats are asked for by default');
     const items = server.emit(DEST, 20);
     await got.until(20);
     assert.deepStrictEqual(got.events.map((e) => e.id), items.map((i) => `${i.tx_hash}:${i.log_offset}`));
@@ -109,9 +109,11 @@ describe('Covalent stream (engine + STOMP) against the simulator', () => {
     assert.ok(notices.some((n) => n.message === 'large MESSAGE body (2.1 MB)'), JSON.stringify(notices.map((n) => n.message)));
   });
 
-  it('reconnects with backoff after a drop: new socket, CONNECT, re-SUBSCRIBE, events flow again', async () => {
+  it('reconnects with backoff after a drop: new socket, CONNECT, re-SUBSCRIBE, events flow again; the gap row says what was lost', async () => {
     const { s, notices } = make();
     const got = collect(s);
+    const gaps: GapInfo[] = [];
+    s.onGap((g) => gaps.push(g));
     s.connect();
     await server.whenSubscribed(DEST);
     await waitForStatus(s, (st) => st.state === 'live');
@@ -120,6 +122,7 @@ describe('Covalent stream (engine + STOMP) against the simulator', () => {
     assert.ok(!notices.some((n) => n.message.includes('does not replay')), 'a fresh live start has no gap');
     server.dropConnections();
     const st = await waitForStatus(s, (x) => x.state === 'reconnecting');
+    const downAt = clock.now();
     assert.strictEqual(st.nextRetryAt! - clock.now(), 500, 'first retry after base 1 s x jitter 0.5');
     clock.advance(499);
     assert.strictEqual(server.connects.length, 1);
@@ -128,9 +131,45 @@ describe('Covalent stream (engine + STOMP) against the simulator', () => {
     await until(() => server.subscriberCount(DEST) === 1, 're-subscribed');
     assert.deepStrictEqual(server.subscribes, [DEST, DEST]);
     assert.strictEqual(server.connects.length, 2);
+    // events published before the drop carry block times long before the reconnect: none of them is a "replay"
     server.emit(DEST, 2);
     await got.until(5);
-    assert.ok(notices.some((n) => n.message.includes('Covalent does not replay')), 'the user is told events during the gap were missed');
+    await s.flush();
+    assert.strictEqual(gaps.length, 1, 'one row, stated once, never relabelled per event');
+    assert.strictEqual(gaps[0].continuity, 'not_recoverable');
+    assert.strictEqual(gaps[0].missingFrom, downAt);
+    assert.strictEqual(gaps[0].missingTo, gaps[0].resumedAt);
+    assert.strictEqual(gaps[0].replayed, undefined, 'STOMP never replays: no replay count');
+    assert.match(gaps[0].reason ?? '', /STOMP topics do not replay/);
+    assert.ok(!notices.some((n) => n.message.includes('does not replay')), 'the gap row says it; no second notice');
+  });
+
+  it('a start after a restart (no gap row) says in a notice that Covalent did not replay what was sent while stopped', async () => {
+    const first = make();
+    first.s.connect();
+    await server.whenSubscribed(DEST);
+    server.emit(DEST, 1);
+    await collect(first.s).until(1);
+    await first.s.flush();
+    first.s.dispose();
+    const { s, notices } = make();
+    s.connect();
+    await waitForStatus(s, (x) => x.state === 'live');
+    assert.ok(notices.some((n) => n.message.startsWith('Covalent does not replay')), JSON.stringify(notices.map((n) => n.message)));
+  });
+
+  it('a server that declines heart-beats is named in a notice (a silent death cannot be detected)', async () => {
+    await server.stop();
+    server = new CovalentServer({ clock, heartbeatMs: 0 });
+    await server.start();
+    const { s, notices } = make();
+    s.connect();
+    await waitForStatus(s, (x) => x.state === 'live');
+    assert.ok(notices.some((n) => n.message === 'the endpoint sends no heart-beats: a connection that dies without closing cannot be detected'), JSON.stringify(notices.map((n) => n.message)));
+    const asked = make({ id: 'c3' }, { heartbeatIncomingMs: 0 });
+    asked.s.connect();
+    await waitForStatus(asked.s, (x) => x.state === 'live');
+    assert.ok(!asked.notices.some((n) => n.message.includes('heart-beats')), 'not asked for: nothing to say');
   });
 
   it('an ERROR frame stops the stream with a readable reason and never retries', async () => {

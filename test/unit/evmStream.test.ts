@@ -26,7 +26,7 @@ interface Harness {
 
 const harnesses: Harness[] = [];
 
-async function setup(def: Partial<EvmStreamDefinition> = {}, opts: { key?: string; maxBlockRange?: number; urlSuffix?: string } = {}): Promise<Harness> {
+async function setup(def: Partial<EvmStreamDefinition> = {}, opts: { key?: string; maxBlockRange?: number; maxBackfillBlocks?: number; urlSuffix?: string } = {}): Promise<Harness> {
   const node = new ScriptedNode();
   const url = (await node.start()) + (opts.urlSuffix ?? '');
   const clock = new FakeClock();
@@ -45,6 +45,7 @@ async function setup(def: Partial<EvmStreamDefinition> = {}, opts: { key?: strin
       backoff: { baseMs: 100, maxMs: 1_000 },
       random: () => 0.5,
       ...(opts.maxBlockRange ? { maxBlockRange: opts.maxBlockRange } : {}),
+      ...(opts.maxBackfillBlocks ? { maxBackfillBlocks: opts.maxBackfillBlocks } : {}),
     },
   );
   const events: ChainEvent[] = [];
@@ -205,6 +206,27 @@ describe('EvmStream (scripted node)', () => {
     assert.ok(!h.events.some((e) => e.id.startsWith(above.hash) && e.removed), 'the fork block stays');
   });
 
+  it('a gap over the backfill limit: the gap row says older blocks were not read (may be missing), and counts what was backfilled', async () => {
+    const h = await setup({}, { maxBackfillBlocks: 3 });
+    h.stream.connect();
+    await h.until(() => h.stream.status().state === 'live', 'live');
+    const seen = h.node.mine(1);
+    await h.until(() => h.events.length === 1, 'one');
+    h.node.push = false;
+    h.node.dropAll();
+    await h.until(() => h.stream.status().state === 'reconnecting', 'reconnecting');
+    for (let i = 0; i < 6; i++) h.node.mine(1);
+    h.node.push = true;
+    h.retryNow();
+    await h.until(() => h.backfills.length === 1, 'the gap fill');
+    const head = h.node.head;
+    assert.deepStrictEqual(h.backfills[0], { stream: 'evm-test', fromBlock: head - 2, toBlock: head, backfilled: 3, reorgRemoved: 0, skippedBlocks: head - 2 - seen.number });
+    const gap = h.stream.status().lastGap;
+    assert.strictEqual(gap?.continuity, 'may_be_missing');
+    assert.strictEqual(gap?.replayed, 3);
+    assert.strictEqual(gap?.reason, `the backfill limit was reached: blocks ${seen.number}-${head - 3} (older) were not read; blocks ${head - 2}-${head} read with eth_getLogs`);
+  });
+
   it('skips malformed notifications and frames with a notice and keeps going', async () => {
     const h = await setup();
     h.stream.connect();
@@ -289,6 +311,8 @@ describe('EvmStream (scripted node)', () => {
     assert.deepStrictEqual(h.events.map((e) => e.id), expected);
     assert.deepStrictEqual(h.backfills[0], { stream: 'evm-test', fromBlock: 2, toBlock: head, backfilled: 6, reorgRemoved: 0, skippedBlocks: 0 });
     assert.ok(h.notices.some((n) => /6 logs backfilled from blocks 2-5/.test(n.message)));
+    const gap = h.stream.status().lastGap;
+    assert.deepStrictEqual([gap?.replayed, gap?.continuity, gap?.reason], [6, 'verified', `blocks 2-${head} read with eth_getLogs, from the last processed block to the head`]);
     assert.deepStrictEqual(h.events.slice(3, 9).map((e) => (e.payload as { source: string }).source), Array(6).fill('backfill'));
     assert.strictEqual((h.events[9].payload as { source: string }).source, 'live');
     const getLogs = h.node.calls.filter((c) => c.method === 'eth_getLogs');

@@ -21,6 +21,13 @@ describe('validateDefinition', () => {
     assert.match(validateDefinition({ id: 'w', provider: 'warp', streamId: 'a/b' }).join(), /streamId/);
     assert.match(validateDefinition({ id: 'c', provider: 'covalent', chainId: 1 }).join(), /address" or "topic/);
   });
+  it('a Covalent destination: a queue on a relaying broker is fine; a header-breaking one, or one on another provider, is named', () => {
+    const cov = { id: 'c', provider: 'covalent', chainId: 1, address: '0xb4e16d0168e52d35cacd2c6185b44281ec28c9dc' };
+    assert.deepStrictEqual(validateDefinition({ ...cov, destination: '/queue/chain-watch' }), []);
+    assert.deepStrictEqual(validateDefinition({ ...cov, destination: '/queue/x\ncontent-length:0' }), ['"destination" must start with "/" and hold no control characters (up to 512)']);
+    assert.deepStrictEqual(validateDefinition({ ...cov, destination: 42 }), ['"destination" must start with "/" and hold no control characters (up to 512)']);
+    assert.deepStrictEqual(validateDefinition(warp('w', { destination: '/queue/x' })), ['"destination" is for Covalent (STOMP) streams only']);
+  });
   it('tells addresses from topic hashes', () => {
     assert.ok(isEvmAddress('0xb4e16d0168e52d35cacd2c6185b44281ec28c9dc'));
     assert.ok(!isEvmAddress(`0x${'ab'.repeat(32)}`));

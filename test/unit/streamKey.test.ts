@@ -35,8 +35,9 @@ describe('streamKey / streamIdentity', () => {
       streamKey({ ...evm, chainId: 5 }),
       streamKey({ ...evm, address: '0x0000000000000000000000000000000000000001' }),
       streamKey({ ...evm, provider: 'covalent' }),
+      streamKey({ ...evm, provider: 'covalent', destination: '/queue/chain-watch' }),
     ]);
-    assert.strictEqual(keys.size, 6);
+    assert.strictEqual(keys.size, 7);
     assert.notStrictEqual(streamKey({ id: 'w', provider: 'warp', streamId: 'a' }), streamKey({ id: 'w', provider: 'warp', streamId: 'a', network: 'testnet' }));
     assert.match(streamKey(evm), /^ethereum-0xa0b8-eb48\.[0-9a-f]{16}$/);
   });

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import type { InputOptions, PickOptions, Prompter } from '../../src/vscode/prompter';
-import { runStreamWizard, WIZARD_STEPS } from '../../src/vscode/commands/streamWizard';
+import { runStreamWizard } from '../../src/vscode/commands/streamWizard';
 import type { WizardProvider } from '../../src/vscode/commands/streamWizard';
 import { warpWizard } from '../../src/vscode/commands/wizardWarp';
 import { slugId, validateLabel, validateLogTarget, validateStreamId, validateWsUrl } from '../../src/vscode/commands/streamInput';
@@ -37,7 +37,16 @@ describe('Add Stream wizard', () => {
     const p = scripted(['Inodra Warp', 'testnet', ' abc-123 ', 'SSE', 'My stream']);
     const def = await runStreamWizard(p, [warpWizard], new Set(['my-stream']));
     assert.deepStrictEqual(def, { id: 'my-stream-2', provider: 'warp', autoConnect: true, network: 'testnet', streamId: 'abc-123', transport: 'sse', label: 'My stream' });
-    assert.deepStrictEqual(p.asked.map((q) => q.split(' ')[1]), ['1/5', '2/5', '3/5', '4/5', `${WIZARD_STEPS}/5`]);
+    assert.deepStrictEqual(p.asked.map((q) => q.split(' ')[1]), ['1/undefined', '2/5', '3/5', '4/5', '5/5']);
+  });
+
+  it('Warp "Custom endpoint...": asks the base URL as an extra step, numbered exactly (6 questions), no network', async () => {
+    const p = scripted(['Inodra Warp', 'Custom endpoint...', 'http://127.0.0.1:7777/', 'demo', 'WebSocket', 'Local']);
+    const def = await runStreamWizard(p, [warpWizard], new Set());
+    assert.deepStrictEqual(def, { id: 'local', provider: 'warp', autoConnect: true, baseUrl: 'http://127.0.0.1:7777', streamId: 'demo', transport: 'websocket', label: 'Local' });
+    assert.deepStrictEqual(p.asked.map((q) => q.split(' ')[1]), ['1/undefined', '2/5', '3/6', '4/6', '5/6', '6/6']);
+    assert.match(p.asked[2]!, /Base URL of the Warp-compatible server/);
+    await assert.rejects(runStreamWizard(scripted(['Inodra Warp', 'Custom endpoint...', 'http://warp.example.org']), [warpWizard], new Set()), /unencrypted/);
   });
 
   it('the label step offers the suggestion and refuses an empty label; cancelling any step gives undefined', async () => {
@@ -58,8 +67,9 @@ describe('Add Stream wizard', () => {
       provider: 'evm',
       label: 'Custom',
       description: 'test provider',
+      steps: () => ['provider', 'endpoint', 'label'],
       async ask(prompts, def) {
-        const url = await prompts.input({ prompt: 'URL', step: 2 });
+        const url = await prompts.input({ prompt: 'URL', step: 'endpoint' });
         if (!url) return undefined;
         def.baseUrl = url;
         return 'custom';
@@ -68,7 +78,7 @@ describe('Add Stream wizard', () => {
     const p = scripted(['Custom', 'ws://127.0.0.1:1', 'Mine']);
     const def = await runStreamWizard(p, [warpWizard, custom], new Set());
     assert.deepStrictEqual(def, { id: 'mine', provider: 'evm', autoConnect: true, baseUrl: 'ws://127.0.0.1:1', label: 'Mine' });
-    assert.deepStrictEqual(p.asked, ['pick 1/5 Provider', 'input 2/5 URL', 'input 5/5 Label shown in the Streams view [custom]']);
+    assert.deepStrictEqual(p.asked, ['pick 1/undefined Provider', 'input 2/3 URL', 'input 3/3 Label shown in the Streams view [custom]']);
   });
 });
 

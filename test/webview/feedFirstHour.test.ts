@@ -78,6 +78,22 @@ describe('feed webview: the first hour (Chromium, real bundle)', function () {
     assert.strictEqual(await fp.page.locator('.stream-toggle[data-stream=demo]').count(), 1);
   });
 
+  it('in the Feed view the toolbar has no pause button (the title bar has it) and the view reports its pause state', async () => {
+    const fp = await open();
+    await fp.send({ ...initMessage(eventItems(0, 3)), inView: true });
+    await fp.frames(2);
+    assert.ok(await fp.page.locator('#pause').isHidden(), 'one pause control: the title bar');
+    assert.ok(await fp.page.locator('#export').isVisible());
+    assert.deepStrictEqual((await fp.received()).filter((m) => m.type === 'paused').at(-1), { type: 'paused', paused: false });
+    await fp.send({ type: 'command', command: 'togglePause' });
+    await fp.frames(2);
+    assert.deepStrictEqual((await fp.received()).filter((m) => m.type === 'paused').at(-1), { type: 'paused', paused: true });
+    const panel = await open();
+    await panel.send({ ...initMessage(eventItems(0, 3)), onlyStream: 'demo' });
+    await panel.frames(2);
+    assert.ok(await panel.page.locator('#pause').isVisible(), 'an editor panel keeps its own pause button');
+  });
+
   for (const width of [600, 900, 1400]) {
     it(`layout at ${width} px: milliseconds, one ellipsis, the replayed count, an opaque header, a visible sparkline`, async () => {
       const fp = await open({ width, height: 500 });

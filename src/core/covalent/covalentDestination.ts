@@ -39,6 +39,34 @@ export const covalentDestination: DestinationFn = (def) => {
 };
 
 /**
+ * The destination a stream subscribes to: `def.destination` when set (checked: it must start with `/` and hold no
+ * control characters, since it is sent as a STOMP header), else `fallback(def)` ({@link covalentDestination} by
+ * default). Throws a readable Error on a bad one.
+ */
+export function streamDestination(def: StreamDefinition, fallback: DestinationFn = covalentDestination): string {
+  const explicit = def.destination?.trim();
+  if (explicit === undefined || explicit === '') return fallback(def);
+  if (!isStompDestination(explicit)) {
+    throw new Error(`stream "${def.id}": destination must start with "/" and hold no control characters (up to 512)`);
+  }
+  return explicit;
+}
+
+/** Whether `s` (trimmed) is safe to send as a STOMP `destination` header: starts with `/`, no control characters, at most 512. */
+export function isStompDestination(s: string): boolean {
+  const t = s.trim();
+  return t.startsWith('/') && t.length <= 512 && ![...t].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+}
+
+/**
+ * Whether a destination is a queue that outlives the subscription (RabbitMQ `/queue/<name>`, `/amq/queue/<name>`):
+ * messages published while disconnected wait in it, and unacknowledged ones are redelivered. Topics do neither.
+ */
+export function isDurableQueue(destination: string): boolean {
+  return /^\/(amq\/)?queue\/[^/]/.test(destination);
+}
+
+/**
  * RabbitMQ's naming for the same subscription: `/topic/<percent-encoded Covalent path>`, which matches messages
  * published with the Covalent path as routing key (RabbitMQ rejects raw path destinations as "Unknown destination").
  */

@@ -4,15 +4,19 @@
  * opens one {@link StompSession} per connection (new socket, CONNECT, SUBSCRIBE the stream's one destination).
  *
  * - The key goes both as `?key=` on the URL and as the STOMP `login` header (empty passcode), by default.
- * - CONNECT asks `heart-beat: 10000,0` by default (we beat every 10 s, the server need not); with
- *   `heartbeatIncomingMs > 0` a server that goes silent for 1.5x the agreed interval is declared dead (retry).
+ * - CONNECT asks `heart-beat: 10000,10000` by default (we beat every 10 s and ask the server to): a server that
+ *   goes silent for 1.5x the agreed interval is declared dead and the stream reconnects. A server that declines
+ *   heart-beats is named in a notice (a connection that dies silently cannot be detected then).
  * - ERROR frames, a close right after CONNECT and HTTP 4xx handshakes stop the stream ("endpoint refused the
  *   subscription: ...") and never retry on their own. Other drops retry with the engine's backoff.
- * - Covalent cannot replay: events emitted while disconnected are lost, and a reconnect says so in a notice.
+ * - Covalent cannot replay: a reconnect's gap row says events sent while disconnected are lost (`not_recoverable`,
+ *   with the window). A definition's `destination` may name a broker queue instead ({@link isDurableQueue}): the
+ *   queue keeps what was published while down, and each message is acknowledged only after it is journaled
+ *   (`client-individual`), so what was on the wire at a cut is redelivered and dropped as a duplicate if seen.
  */
-import { BaseStream, ConnectError, type BaseStreamDeps, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from '../stream/baseStream';
+import { BaseStream, ConnectError, type BaseStreamDeps, type GapVerdict, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from '../stream/baseStream';
 import { parseCovalentBody } from './covalentEvent';
-import { covalentDestination, covalentEndpoint, type DestinationFn } from './covalentDestination';
+import { covalentDestination, covalentEndpoint, isDurableQueue, streamDestination, type DestinationFn } from './covalentDestination';
 import { redact, registerSecret } from '../redact';
 import { StompSession, type StompClosedInfo, type StompSessionOptions } from './stompSession';
 import type { StreamDefinition } from '../stream/stream';
@@ -30,16 +34,31 @@ export interface CovalentStreamDeps extends BaseStreamDeps {
   requireKey?: boolean;
   /** Our heart-beat promise (default 10,000). */
   heartbeatOutgoingMs?: number;
-  /** Server heart-beats we ask for (default 0, as Covalent's sample; set e.g. 10,000 to detect a silent server). */
-  heartbeatIncomingMs?: number;
+  /**
+   * Server heart-beats we ask for, ms (default 10,000; 0 = none, as Covalent's sample, and then a silent server is
+   * never declared dead). A function is read on every connect (a setting that may change).
+   */
+  heartbeatIncomingMs?: number | (() => number);
   /** Silence allowed as a multiple of the agreed incoming interval (default 1.5). */
   heartbeatGrace?: number;
+  /** Unacknowledged messages a queue destination may have in flight (default 1,000). */
+  queuePrefetch?: number;
   /** Socket factory override (tests). */
   createSocket?: StompSessionOptions['createSocket'];
 }
 
 /** MESSAGE bodies above this many characters get a warning (they are still processed). */
 export const LARGE_BODY_CHARS = 1024 * 1024;
+
+/** Server heart-beat interval asked for by default, ms. */
+export const DEFAULT_SERVER_HEARTBEAT_MS = 10_000;
+
+/** A heart-beat setting as used: a whole number of ms, 0 for none, {@link DEFAULT_SERVER_HEARTBEAT_MS} when unset or not a number; at least 1,000 when on. */
+export function serverHeartbeatMs(value: number | undefined): number {
+  if (value === undefined || !Number.isFinite(value)) return DEFAULT_SERVER_HEARTBEAT_MS;
+  if (value <= 0) return 0;
+  return Math.max(1_000, Math.round(value));
+}
 
 /** Liveness the engine applies when the server sends no heart-beats: effectively none (silence is normal then). */
 const NO_SERVER_HEARTBEAT_MS = 6 * 60 * 60 * 1000;
@@ -69,11 +88,28 @@ export class CovalentStream extends BaseStream {
   private readonly deps: CovalentStreamDeps;
   /** Consecutive sessions that ended early (right after CONNECT or SUBSCRIBE) without a message. */
   private earlyCloses = 0;
+  /** Whether the connection being opened subscribes to a queue (set in open(), read by reconnectVerdict()). */
+  private queue = false;
+  /** Set when the current connection's gap row already says what a reconnect lost. */
+  private gapStated = false;
 
   constructor(definition: StreamDefinition, deps: CovalentStreamDeps) {
     // Covalent bills per API call, not per streamed event: no credit meter.
-    super(definition, deps, { billed: false });
+    super(definition, deps, { billed: false, replay: 'none' });
     this.deps = deps;
+  }
+
+  /**
+   * A topic subscription has no replay: everything sent between the drop and the new subscription is lost
+   * (`not_recoverable`, with that window). A queue keeps what was published while down and redelivers what was
+   * not acknowledged; whether it dropped anything (its own length or age limits) cannot be told (`unverified`).
+   */
+  protected override reconnectVerdict(_mode: ResolvedMode, downAt: number, resumedAt: number): GapVerdict {
+    this.gapStated = true;
+    if (this.queue) {
+      return { continuity: 'unverified', reason: 'the broker queue kept what was published while down and redelivers what was not acknowledged (unless its own limits dropped some)' };
+    }
+    return { continuity: 'not_recoverable', missingFrom: downAt, missingTo: resumedAt, reason: 'STOMP topics do not replay: log events sent while disconnected are lost' };
   }
 
   protected async open(mode: ResolvedMode, sink: TransportSink): Promise<TransportConnection> {
@@ -86,7 +122,7 @@ export class CovalentStream extends BaseStream {
     }
     registerSecret(key);
     try {
-      destination = (this.deps.destination ?? covalentDestination)(def);
+      destination = streamDestination(def, this.deps.destination ?? covalentDestination);
       url = covalentEndpoint(def, key);
     } catch (err) {
       throw new ConnectError({ fatal: true, reason: 'error', message: err instanceof Error ? err.message : String(err) });
@@ -98,15 +134,24 @@ export class CovalentStream extends BaseStream {
     // Any connect that is not a brand-new live start follows a gap (a drop, a pause, a reload): Covalent cannot fill it.
     const afterGap = mode.kind !== 'live';
     const stream = def.id;
+    const queue = isDurableQueue(destination);
+    this.queue = queue;
+    this.gapStated = false;
+    const asked = this.deps.heartbeatIncomingMs;
+    const askedHeartbeatMs = serverHeartbeatMs(typeof asked === 'function' ? asked() : asked);
     const options: StompSessionOptions = {
       url,
       connectHeaders: headers,
       destinations: [destination],
       clock: this.clock,
       logger: this.log,
+      heartbeatIncomingMs: askedHeartbeatMs,
     };
+    if (queue) {
+      options.ack = 'client-individual';
+      if (this.deps.queuePrefetch !== undefined) options.prefetch = this.deps.queuePrefetch;
+    }
     if (this.deps.heartbeatOutgoingMs !== undefined) options.heartbeatOutgoingMs = this.deps.heartbeatOutgoingMs;
-    if (this.deps.heartbeatIncomingMs !== undefined) options.heartbeatIncomingMs = this.deps.heartbeatIncomingMs;
     if (this.deps.heartbeatGrace !== undefined) options.heartbeatGrace = this.deps.heartbeatGrace;
     if (this.deps.connectTimeoutMs !== undefined) options.connectTimeoutMs = this.deps.connectTimeoutMs;
     if (this.deps.createSocket) options.createSocket = this.deps.createSocket;
@@ -115,15 +160,23 @@ export class CovalentStream extends BaseStream {
         const grace = session.livenessGraceMs;
         // The engine's own liveness (3x) backs up the session's (1.5x); without server heart-beats it stays out of the way.
         sink.opened({ heartbeatMs: grace > 0 ? Math.ceil(grace / (this.deps.heartbeatGrace ?? 1.5)) : NO_SERVER_HEARTBEAT_MS });
-        if (afterGap) sink.notice('warn', 'Covalent does not replay: log events emitted while disconnected were missed');
+        if (askedHeartbeatMs > 0 && grace === 0) {
+          sink.notice('warn', 'the endpoint sends no heart-beats: a connection that dies without closing cannot be detected');
+        }
+        // a start after a restart has no gap row (nothing was live before): say it here instead
+        if (afterGap && !queue && !this.gapStated) sink.notice('warn', 'Covalent does not replay: log events sent while this stream was stopped were missed');
       },
       onActivity: () => sink.activity(),
-      onMessage: (body, _destination, receivedAt) => {
+      onMessage: (body, _destination, receivedAt, ack) => {
         this.earlyCloses = 0;
         if (body.length > LARGE_BODY_CHARS) sink.notice('warn', `large MESSAGE body (${(body.length / 1048576).toFixed(1)} MB)`);
         const result = parseCovalentBody(stream, body, receivedAt);
         for (const w of result.warnings) sink.notice('warn', w);
-        for (const ev of result.events) sink.event(ev);
+        // one ACK per MESSAGE, riding on its last event: it runs once every event of the body is journaled
+        const last = result.events.length - 1;
+        result.events.forEach((ev, i) => sink.event(ev, i === last ? ack : undefined));
+        // nothing usable in it: settle it now, or the broker would redeliver it forever
+        if (last < 0) ack?.();
       },
       onClosed: (info) => {
         if (info.kind === 'lost' && info.early) this.earlyCloses++;

@@ -61,8 +61,12 @@ export interface StompSessionHandlers {
   onConnected?(info: { version?: string; server?: string; heartBeat?: string; at: number }): void;
   /** Anything arrived on the socket (a frame, part of one, or a heart-beat). */
   onActivity?(): void;
-  /** One MESSAGE body (decoded as UTF-8) on a subscribed destination. */
-  onMessage(body: string, destination: string, receivedAt: number): void;
+  /**
+   * One MESSAGE body (decoded as UTF-8) on a subscribed destination. With `ack: 'client-individual'`, `ack`
+   * acknowledges this message (call it once it is safely processed; a message never acknowledged is redelivered
+   * after a reconnect); without, `ack` is undefined (the broker settled it when it sent it).
+   */
+  onMessage(body: string, destination: string, receivedAt: number, ack?: () => void): void;
   /** The session is over (not called after {@link StompSession.close}). */
   onClosed(info: StompClosedInfo): void;
 }
@@ -75,6 +79,14 @@ export interface StompSessionOptions {
   connectHeaders?: Record<string, string>;
   /** Destinations to SUBSCRIBE after CONNECTED, in order. */
   destinations: readonly string[];
+  /**
+   * Acknowledgement mode of every subscription (default `auto`: the broker forgets a message once sent).
+   * `client-individual`: each message is acknowledged by the `ack` callback of `onMessage`, so what was in flight
+   * at a cut is redelivered (brokers with queues, e.g. RabbitMQ `/queue/`).
+   */
+  ack?: 'auto' | 'client-individual';
+  /** With `client-individual`: messages the broker may send before they are acknowledged (default 1,000; RabbitMQ `prefetch-count`). */
+  prefetch?: number;
   /** How often we promise to send heart-beats (default 10,000; 0 = never). */
   heartbeatOutgoingMs?: number;
   /** How often we ask the server to send heart-beats (default 0 = none, as Covalent's sample). */
@@ -260,8 +272,10 @@ export class StompSession {
     this.connectTimer = undefined;
     const client = this.client;
     if (!client) return;
+    const manual = this.options.ack === 'client-individual';
+    const headers: Record<string, string> = manual ? { ack: 'client-individual', 'prefetch-count': String(Math.max(1, this.options.prefetch ?? 1_000)) } : {};
     for (const destination of this.options.destinations) {
-      client.subscribe(destination, (message: IMessage) => this.handleMessage(message, destination));
+      client.subscribe(destination, (message: IMessage) => this.handleMessage(message, destination, manual), headers);
     }
     this.subscribedAt = this.clock.now();
     const heartBeat = frame.headers['heart-beat'];
@@ -296,14 +310,20 @@ export class StompSession {
     }, delayMs);
   }
 
-  private handleMessage(message: IMessage, destination: string): void {
+  private handleMessage(message: IMessage, destination: string, manual: boolean): void {
     if (this.finished) return;
     this.messages++;
+    // an ACK after the socket is gone is pointless: the broker requeues what this session left unacknowledged
+    const ack = manual
+      ? () => {
+          if (!this.finished) message.ack();
+        }
+      : undefined;
     try {
       // Decode the bytes once with Node's UTF-8 decoder (the library's `body` getter builds a TextDecoder per frame).
       const bytes = message.binaryBody;
       const body = bytes.byteLength === 0 ? '' : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-      this.handlers.onMessage(body, destination, this.clock.now());
+      this.handlers.onMessage(body, destination, this.clock.now(), ack);
     } catch (err) {
       this.log.error(`onMessage handler threw: ${String(err)}`);
     }

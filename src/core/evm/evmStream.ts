@@ -13,7 +13,7 @@
  */
 import { describeConnectFailure } from '../connectFailure';
 import type WebSocket from 'ws';
-import { BaseStream, ConnectError, type BaseStreamDeps, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from '../stream/baseStream';
+import { BaseStream, ConnectError, type BaseStreamDeps, type GapVerdict, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from '../stream/baseStream';
 import { Emitter } from '../emitter';
 import { parseAbi, type EventRegistry } from './evmDecode';
 import { buildLogFilter, EvmLogLedger, evmOriginalId, normalizeEvmLog, parseLog, parseQuantity, REMOVED_SUFFIX, toQuantity, type EvmLog, type EvmLogFilter } from './evmLog';
@@ -123,6 +123,21 @@ export function reorgText(block: number, depth: number, removed: number, why: st
   return `reorg at block ${block} (depth ${depth}): ${removed} log${removed === 1 ? '' : 's'} removed (${why})`;
 }
 
+/**
+ * What a gap fill recovered, for the gap row: `verified` when every block from the resume point to the head was
+ * read; `may_be_missing` when the backfill limit left older blocks unread, or the node's chain was behind ours
+ * (a reset dev chain: only its new blocks are read).
+ */
+export function backfillVerdict(info: EvmBackfillInfo, chainReset = false): GapVerdict {
+  const read = info.fromBlock <= info.toBlock ? `blocks ${info.fromBlock}-${info.toBlock} read with eth_getLogs` : 'no block to read';
+  if (info.skippedBlocks > 0) {
+    const first = info.fromBlock - info.skippedBlocks;
+    return { continuity: 'may_be_missing', reason: `the backfill limit was reached: blocks ${first}-${info.fromBlock - 1} (older) were not read; ${read}` };
+  }
+  if (chainReset) return { continuity: 'may_be_missing', reason: `the node's chain is behind the last processed block (reset?): continued from its head; ${read}` };
+  return { continuity: 'verified', reason: `${read}, from the last processed block to the head` };
+}
+
 /** State of one connection (a reconnect makes a new one). */
 interface Session {
   cancelled: boolean;
@@ -146,7 +161,7 @@ export class EvmStream extends BaseStream {
   readonly onBackfill = this.backfillEmitter.event;
 
   constructor(definition: EvmStreamDefinition, private readonly evmDeps: EvmStreamDeps) {
-    super(definition, evmDeps, { billed: false });
+    super(definition, evmDeps, { billed: false, replay: 'backfill' });
     if (definition.abi !== undefined && definition.abi !== null && definition.abi !== '') {
       try {
         const parsed = parseAbi(definition.abi);
@@ -276,6 +291,7 @@ export class EvmStream extends BaseStream {
       if (from === undefined && mode.kind === 'after') from = await this.blockOfId(rpc, mode.id, sink);
       if (session.cancelled) return;
       if (from !== undefined) await this.fillGap(rpc, session, sink, filter, from, head);
+      else if (mode.kind !== 'live') sink.continuity({ continuity: 'may_be_missing', reason: 'the block of the last processed log is not known: continued live, blocks mined while down were not read' });
       if (session.cancelled) return;
       this.ledger.coveredThrough(head);
     } catch (err) {
@@ -327,7 +343,9 @@ export class EvmStream extends BaseStream {
     const reorgRemoved = await this.checkReorgs(rpc, session, sink);
     if (session.cancelled) return;
     let start = Math.min(from, this.ledger.resumeFrom ?? from);
+    let chainReset = false;
     if (start > head + 1) {
+      chainReset = true;
       // the node is behind the last block we processed: a restarted dev chain, or another chain behind the same URL
       sink.notice('warn', `the node's head block ${head} is behind the last processed block ${start - 1} (chain reset?): continuing from its head`);
       this.ledger.resetTo(head + 1);
@@ -357,6 +375,7 @@ export class EvmStream extends BaseStream {
     const text = `gap filled: ${backfilled} log${backfilled === 1 ? '' : 's'} backfilled from blocks ${start}-${head}` + (reorgRemoved ? `, ${reorgRemoved} removed by a reorg while disconnected` : '');
     sink.notice('info', text);
     sink.replayed(backfilled);
+    sink.continuity(backfillVerdict(info, chainReset));
     this.backfillEmitter.fire(info, (err) => this.log.error(`a backfill listener failed: ${describeError(err)}`));
   }
 

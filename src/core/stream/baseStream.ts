@@ -85,6 +85,19 @@ export interface GapVerdict {
   reason?: string;
 }
 
+/**
+ * Who replays after a reconnect, which decides what the gap row may call "replayed":
+ * - `buffer`: the server re-sends what it buffered while we were away (Warp); events whose chain time precedes the
+ *   reconnect count, until the first one that does not.
+ * - `backfill`: the provider reads the gap itself (EVM `eth_getLogs`) and reports the count through
+ *   {@link TransportSink.replayed}; nothing is counted by time.
+ * - `none`: nothing is ever replayed (Covalent STOMP); the gap carries no replay count at all.
+ */
+export type ReplaySource = 'buffer' | 'backfill' | 'none';
+
+/** How often a gap row is updated while a buffer replay is being counted: at 1, 2, 4, 8... events, then once at its end. */
+const REPLAY_UPDATE_GROWTH = 2;
+
 /** What a provider's {@link ReplayJudge} is told about the reconnect it judges. All times ms since epoch. */
 export interface ReplayContext {
   mode: ResolvedMode;
@@ -167,6 +180,9 @@ export abstract class BaseStream implements StreamHandle {
   private readonly dedup: DedupWindow;
   private readonly meter = new CreditMeter();
   private readonly billed: boolean;
+  private readonly replaySource: ReplaySource;
+  /** The replay count last sent to gap listeners (updates are spaced by {@link REPLAY_UPDATE_GROWTH}). */
+  private replayFired = 0;
 
   private readonly eventsEmitter = new Emitter<ChainEvent[]>();
   private readonly statusEmitter = new Emitter<StreamStatus>();
@@ -224,6 +240,8 @@ export abstract class BaseStream implements StreamHandle {
 
   /** The provider's judge of the current reconnect's replay, until the replay is over. */
   private judge: ReplayJudge | undefined;
+  /** The current gap changed (duplicates counted) since listeners last heard of it. */
+  private gapDirty = false;
 
   /** Events received and not yet processed, in arrival order, and the ACKs to send once they are. */
   private pendingEvents: ChainEvent[] = [];
@@ -243,7 +261,7 @@ export abstract class BaseStream implements StreamHandle {
   constructor(
     readonly definition: StreamDefinition,
     deps: BaseStreamDeps,
-    opts: { billed: boolean; sharedIds?: boolean; liveUntilFirstEvent?: boolean },
+    opts: { billed: boolean; sharedIds?: boolean; liveUntilFirstEvent?: boolean; replay?: ReplaySource },
   ) {
     this.clock = deps.clock ?? systemClock;
     this.log = (deps.logger ?? nullLogger).child(definition.id);
@@ -256,6 +274,7 @@ export abstract class BaseStream implements StreamHandle {
     this.recentMaxBytes = deps.recentMaxBytes ?? 32 * 1024 * 1024;
     this.dedup = new DedupWindow(deps.dedupWindow ?? 10_000);
     this.billed = opts.billed;
+    this.replaySource = opts.replay ?? 'buffer';
     this.cursor = new ResumeCursor(opts.sharedIds === true);
     this.liveUntilFirstEvent = opts.liveUntilFirstEvent === true;
     this.ready = this.restore(deps).catch((err) => {
@@ -458,12 +477,13 @@ export abstract class BaseStream implements StreamHandle {
             duplicatesDropped: 0,
             ...verdict,
           };
-          if (mode.kind !== 'live' && verdict.continuity !== 'not_recoverable') gap.replayed = 0;
+          if (mode.kind !== 'live' && verdict.continuity !== 'not_recoverable' && this.replaySource !== 'none') gap.replayed = 0;
           // a provider without replay resumes from nothing, whatever id it last processed
           if (mode.kind === 'after' && verdict.continuity !== 'not_recoverable') gap.resumedFrom = mode.id;
           this.judge = this.replayJudge({ mode, downAt: this.downAt, resumedAt: now, cursor: this.cursor.position(), initial: verdict });
           this.downAt = undefined;
-          this.openGap = gap;
+          this.openGap = this.replaySource === 'buffer' ? gap : undefined;
+          this.replayFired = 0;
           this.lastGap = gap;
           this.latestGap = gap;
           if (verdict.reason) this.log.info(`reconnected: ${verdict.continuity}: ${verdict.reason}`);
@@ -625,7 +645,7 @@ export abstract class BaseStream implements StreamHandle {
     const events = this.pendingEvents;
     const acks = this.pendingAcks;
     const cursors = this.pendingCursors;
-    if (events.length === 0 && acks.length === 0 && cursors.length === 0) return;
+    if (events.length === 0 && acks.length === 0 && cursors.length === 0 && !this.gapDirty) return;
     this.pendingEvents = [];
     this.pendingAcks = [];
     this.pendingCursors = [];
@@ -648,6 +668,10 @@ export abstract class BaseStream implements StreamHandle {
     }
     // the cursor moves only once the events are journaled and shown
     this.advanceCursor(events, cursors);
+    if (this.gapDirty) {
+      this.gapDirty = false;
+      if (this.lastGap) this.gapEmitter.fire({ ...this.lastGap }, (e) => this.listenerError(e));
+    }
     for (const ack of acks) {
       try {
         ack();
@@ -677,7 +701,11 @@ export abstract class BaseStream implements StreamHandle {
     this.recentBytes = bytes;
   }
 
-  /** Events whose chain time is before the reconnect count as replayed, until the first live one. */
+  /**
+   * With a `buffer` replay: events whose chain time is before the reconnect count as replayed, until the first
+   * that is not. The gap row is updated a bounded number of times (at 1, 2, 4, 8... and once when the replay ends),
+   * not once per batch.
+   */
   private countReplayed(events: ChainEvent[]): void {
     const gap = this.openGap;
     if (!gap) return;
@@ -690,8 +718,11 @@ export abstract class BaseStream implements StreamHandle {
         break;
       }
     }
-    if (n > 0) {
-      gap.replayed = (gap.replayed ?? 0) + n;
+    if (n > 0) gap.replayed = (gap.replayed ?? 0) + n;
+    const count = gap.replayed ?? 0;
+    const due = count > 0 && count >= Math.max(1, this.replayFired * REPLAY_UPDATE_GROWTH);
+    if (due || (done && count !== this.replayFired)) {
+      this.replayFired = count;
       this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
     }
     if (done) this.openGap = undefined;
@@ -713,16 +744,16 @@ export abstract class BaseStream implements StreamHandle {
     const judge = this.judge;
     const gap = this.lastGap;
     if (!gap) return;
+    // the count reaches the listeners once per processed batch, not once per duplicate
     if (duplicate) {
       gap.duplicatesDropped++;
-      if (!judge) this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
+      this.gapDirty = true;
     }
     if (!judge) return;
     const replayed = ev.timestamp !== undefined && ev.timestamp < gap.resumedAt;
     const verdict = replayed ? judge.event(ev, duplicate) : judge.end(ev, duplicate);
     if (!replayed) this.judge = undefined;
     if (verdict) this.applyVerdict(verdict);
-    else if (duplicate) this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
   }
 
   /** Replaces the judged part of the current gap and tells the listeners. */
@@ -733,6 +764,7 @@ export abstract class BaseStream implements StreamHandle {
     delete gap.missingTo;
     delete gap.reason;
     Object.assign(gap, verdict);
+    this.gapDirty = false;
     this.log.info(`reconnect ${gap.gapId}: ${verdict.continuity}${verdict.reason ? `: ${verdict.reason}` : ''}`);
     this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
   }

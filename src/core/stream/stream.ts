@@ -27,6 +27,12 @@ export interface StreamDefinition {
   address?: string | string[];
   /** Covalent: topic hash (topic0). */
   topic?: string;
+  /**
+   * Covalent: an explicit STOMP destination instead of Covalent's path, for a broker that relays the logs. A queue
+   * (RabbitMQ `/queue/<name>` or `/amq/queue/<name>`) keeps what is published while disconnected and redelivers what
+   * was not acknowledged: the stream then acknowledges each message after it is journaled.
+   */
+  destination?: string;
   /** EVM: up to 4 positions, each null (any), one hash, or several (OR). */
   topics?: Array<string | string[] | null>;
   /** GoldRush: the subscription field (`walletTxs`, `newPairs`, ...; see `goldrush/goldrushQuery.ts`). */

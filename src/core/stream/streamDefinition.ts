@@ -1,5 +1,6 @@
 /** Checks of stream definitions as they come from settings or Add Stream. Pure: no vscode import. */
 import { validateGoldRush } from '../goldrush/goldrushQuery';
+import { isStompDestination } from '../covalent/covalentDestination';
 
 /**
  * Checks one stream definition from settings. Returns a list of problems (empty when valid); used for the setting
@@ -25,6 +26,10 @@ export function validateDefinition(def: unknown): string[] {
     for (const a of addrs) if (typeof a !== 'string' || !isEvmAddress(a)) problems.push(`"address" ${JSON.stringify(a)} is not a 0x + 40 hex address`);
     if (d.topic !== undefined && (typeof d.topic !== 'string' || !isTopicHash(d.topic))) problems.push('"topic" must be 0x + 64 hex');
     if (d.provider === 'covalent' && addrs.length === 0 && d.topic === undefined) problems.push('a Covalent stream needs "address" or "topic"');
+  }
+  if (d.destination !== undefined) {
+    if (d.provider !== 'covalent') problems.push('"destination" is for Covalent (STOMP) streams only');
+    else if (typeof d.destination !== 'string' || !isStompDestination(d.destination)) problems.push('"destination" must start with "/" and hold no control characters (up to 512)');
   }
   if (d.baseUrl !== undefined) {
     if (typeof d.baseUrl !== 'string' || !/^(https?|wss?):\/\/[^\s/]+/i.test(d.baseUrl)) problems.push('"baseUrl" must be an http(s):// or ws(s):// URL');

@@ -21,6 +21,11 @@ export interface StreamDeps {
   getKey(def: StreamDefinition): Promise<string | undefined>;
   backoff?: Partial<BackoffPolicy>;
   random?: () => number;
+  /**
+   * Covalent STOMP: the server heart-beat interval to ask for, ms (setting `chainWatch.covalent.heartbeatMs`;
+   * default 10,000; 0 = none). A function is read again on every connect, so a changed setting applies at the next one.
+   */
+  covalentHeartbeatMs?: number | (() => number);
   /** Other tunables passed through to the base stream. */
   tuning?: Omit<BaseStreamDeps, 'clock' | 'logger' | 'journalDir' | 'backoff' | 'random'>;
 }
@@ -41,7 +46,7 @@ export function createStreamHandle(def: StreamDefinition, deps: StreamDeps): Str
     case 'warp':
       return new WarpStream(def, { ...baseDeps(deps), getKey: deps.getKey });
     case 'covalent':
-      return new CovalentStream(def, { ...baseDeps(deps), getKey: deps.getKey });
+      return new CovalentStream(def, { ...baseDeps(deps), getKey: deps.getKey, ...(deps.covalentHeartbeatMs !== undefined ? { heartbeatIncomingMs: deps.covalentHeartbeatMs } : {}) });
     case 'evm':
       return new EvmStream(def, { ...baseDeps(deps), getKey: deps.getKey });
     case 'goldrush':

@@ -1,4 +1,6 @@
-/** Add Stream for Inodra Warp (Sui): network, stream id, transport. */
+/** Add Stream for Inodra Warp (Sui): network (or a custom endpoint such as the local simulator), stream id, transport. */
+import { addStreamSteps, customEndpointProblem } from '../../core/stream/addStreamSteps';
+import { endpointHost } from '../../core/connectFailure';
 import type { WizardProvider } from './streamWizard';
 import { validateStreamId } from './streamInput';
 
@@ -12,13 +14,24 @@ export const warpWizard: WizardProvider = {
       [
         { label: 'mainnet', description: 'Sui mainnet', network: 'mainnet' },
         { label: 'testnet', description: 'Sui testnet', network: 'testnet' },
+        { label: 'Custom endpoint...', description: 'a Warp-compatible server, e.g. the local simulator (npm run simulator)', network: 'custom' },
       ],
       'Network (a key belongs to one network)',
-      2,
+      'network',
     );
     if (!net) return undefined;
-    def.network = net.network;
-    const sid = await prompts.input({ prompt: 'Stream id from the Inodra dashboard', placeholder: 'e.g. 9f3c2a1b-usdc-transfers', step: 3, validate: validateStreamId });
+    if (net.network === 'custom') {
+      prompts.replan(addStreamSteps('warp', { customEndpoint: true }));
+      const url = await prompts.input({
+        prompt: 'Base URL of the Warp-compatible server (its key is saved for this host with Set API Key)',
+        placeholder: 'http://127.0.0.1:7777',
+        step: 'endpoint',
+        validate: (v) => customEndpointProblem(v),
+      });
+      if (!url) return undefined;
+      def.baseUrl = url.trim().replace(/\/+$/, '');
+    } else def.network = net.network;
+    const sid = await prompts.input({ prompt: 'Stream id from the Inodra dashboard', placeholder: 'e.g. 9f3c2a1b-usdc-transfers', step: 'streamId', validate: validateStreamId });
     if (!sid) return undefined;
     def.streamId = sid.trim();
     const tr = await prompts.pick(
@@ -27,10 +40,10 @@ export const warpWizard: WizardProvider = {
         { label: 'SSE', description: 'Server-Sent Events, at-least-once (deduplicated)', transport: 'sse' as const },
       ],
       'Transport',
-      4,
+      'transport',
     );
     if (!tr) return undefined;
     def.transport = tr.transport;
-    return `Sui ${def.network} ${def.streamId}`;
+    return def.network ? `Sui ${def.network} ${def.streamId}` : `Sui ${endpointHost(def.baseUrl ?? 'custom')} ${def.streamId}`;
   },
 };

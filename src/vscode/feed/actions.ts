@@ -86,4 +86,8 @@ export class FeedHostActions implements FeedActions {
   warn(message: string): void {
     this.logger?.warn(message);
   }
+
+  viewPaused(paused: boolean): void {
+    void vscode.commands.executeCommand('setContext', 'chainWatch.feedPaused', paused);
+  }
 }

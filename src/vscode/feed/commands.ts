@@ -1,6 +1,7 @@
 /**
  * The feed's commands: `chainWatch.openFeedInEditor` (arg: stream id or a tree stream node), the view's title
- * buttons (`chainWatch.feed.togglePause`, `.focusFilter`, `.export`, `.clear`) and the row context menu
+ * buttons (`chainWatch.feed.pause` / `.resume`, switched by `chainWatch.feedPaused`; `.togglePause`, `.focusFilter`,
+ * `.export`, `.clear` from the palette) and the row context menu
  * (`chainWatch.feed.copyDigest`, `.copyJson`, `.openInExplorer`, `.openJson`; arg: the row's `data-vscode-context`).
  */
 import * as vscode from 'vscode';
@@ -47,6 +48,9 @@ export function registerFeedCommands(hub: FeedHub, actions: FeedActions, panels:
       return panels.open(id);
     }),
     register('chainWatch.feed.togglePause', () => hub.command('togglePause')),
+    // the view's title bar: Pause while following, Resume while paused (`chainWatch.feedPaused`, set by the view)
+    register('chainWatch.feed.pause', () => hub.command('togglePause', true)),
+    register('chainWatch.feed.resume', () => hub.command('jumpToLatest', true)),
     register('chainWatch.feed.focusFilter', async () => {
       await vscode.commands.executeCommand(`${FEED_VIEW_ID}.focus`);
       hub.command('focusFilter');

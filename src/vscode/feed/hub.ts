@@ -195,7 +195,7 @@ export class FeedHub implements Disposable {
       streams: this.streams(),
       items,
       savedFilters,
-      ...(client.onlyStream !== undefined ? { onlyStream: client.onlyStream } : {}),
+      ...(client.onlyStream !== undefined ? { onlyStream: client.onlyStream } : { inView: true }),
     });
     client.ready = true;
     if (this.pendingCommand) {
@@ -218,10 +218,15 @@ export class FeedHub implements Disposable {
   }
 
   /**
-   * Sends a command to the ready webviews; when none is ready yet (the command just revealed the view, which is
-   * still loading), the next one to say `ready` gets it right after its snapshot.
+   * Sends a command to the ready webviews (`viewOnly`: to the Feed view only); when none is ready yet (the command
+   * just revealed the view, which is still loading), the next one to say `ready` gets it right after its snapshot.
    */
-  command(command: FeedCommand): void {
+  command(command: FeedCommand, viewOnly = false): void {
+    if (viewOnly) {
+      // the view's title bar (Pause / Resume) acts on the view, not on the editor panels
+      for (const c of this.clients) if (c.ready && c.onlyStream === undefined) void c.webview.postMessage({ type: 'command', command });
+      return;
+    }
     if (this.liveClients > 0) this.broadcast({ type: 'command', command });
     // Only commands that reveal the view wait for it; a pause or clear must not surprise a view opened later.
     else if (command === 'focusFilter' || command === 'export') this.pendingCommand = command;

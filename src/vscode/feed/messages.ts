@@ -34,6 +34,8 @@ export interface FeedActions {
   storeSavedFilters(filters: SavedFilter[]): Promise<void>;
   /** Logs a warning (already redacted). */
   warn(message: string): void;
+  /** The Feed view (not a panel) was paused or resumed: its title bar switches Pause / Resume. */
+  viewPaused?(paused: boolean): void;
 }
 
 /**
@@ -95,6 +97,7 @@ export function feedMessageHandler(hub: FeedHub, actions: FeedActions): FeedMess
         await storeFilters(actions.savedFilters().filter((f) => f.name !== msg.name));
         break;
       case 'paused':
+        if (client.onlyStream === undefined) actions.viewPaused?.(msg.paused === true);
         break;
       case 'resync':
         await hub.resync(client);

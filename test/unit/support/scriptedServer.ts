@@ -92,7 +92,7 @@ export class ScriptedServer {
 }
 
 /** A Warp envelope as a frame. */
-export function frame(event: string, data: unknown, id?: string): string {
+export function frame(event: string, data: unknown, id?: string | number): string {
   return JSON.stringify(id === undefined ? { event, data } : { id, event, data });
 }
 

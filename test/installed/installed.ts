@@ -87,13 +87,14 @@ export async function run(ctx: UiContext): Promise<void> {
 
   await ctx.step('a digest can be copied: right-click a feed row, Copy Transaction Digest, the clipboard holds it', async () => {
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']).catch(() => undefined);
-    const row = feed.locator('.rows > .row.kind-event:not([hidden])').first();
-    const rowCtx = JSON.parse((await row.getAttribute('data-vscode-context')) ?? '{}') as { chainWatchDigest?: string };
+    // the newest rows keep arriving: aim at the row by its own context (the same row even if the pool moved it)
+    const attr = (await feed.locator('.rows > .row.kind-event:not([hidden])').last().getAttribute('data-vscode-context')) ?? '{}';
+    const rowCtx = JSON.parse(attr) as { chainWatchDigest?: string };
     assert.ok(rowCtx.chainWatchDigest, 'the row has a digest');
-    await row.click({ button: 'right' });
+    await feed.locator(`.rows > .row[data-vscode-context='${attr.replace(/'/g, "\\'")}'] .c-summary`).first().click({ button: 'right' });
     const menu = page.locator('.context-view .monaco-menu');
     await menu.waitFor({ state: 'visible', timeout: 10000 });
     await menu.locator('.action-label', { hasText: 'Copy Transaction Digest' }).first().click();
-    await waitFor(async () => (await page.evaluate(() => navigator.clipboard.readText())) === rowCtx.chainWatchDigest, `clipboard = ${rowCtx.chainWatchDigest}`);
+    await waitFor(async () => (await page.evaluate(() => navigator.clipboard.readText())) === rowCtx.chainWatchDigest, `clipboard = ${rowCtx.chainWatchDigest}`, 30000);
   });
 }

@@ -189,6 +189,24 @@ export function summarize(ev: FeedEvent): string {
         else parts = summarizeEntries(p, new Set([...metaKeys, 'topics', 'raw_log_topics']), 4);
         break;
       }
+      case 'walletTx':
+        parts = walletTxSummary(p);
+        break;
+      case 'pair':
+        parts = pairSummary(ev.name, p);
+        break;
+      case 'token': {
+        const last = rec(p.last_5m);
+        const price = rec(last?.price);
+        parts = [symbolOf(p.base_token), `price ${shortValue(price?.current_value)}`, pct(price?.pct_change, '5m'), `liquidity ${shortValue(p.liquidity)}`];
+        break;
+      }
+      case 'candle':
+        parts = [
+          `O ${shortValue(p.open)}`, `H ${shortValue(p.high)}`, `L ${shortValue(p.low)}`, `C ${shortValue(p.close)}`,
+          `vol $${shortValue(p.volume_usd)}`, `${shortValue(p.interval, 20)} ${shortValue(p.timestamp, 24)}`,
+        ];
+        break;
       default:
         parts = summarizeEntries(p, metaKeys, 5);
     }
@@ -197,3 +215,41 @@ export function summarize(ev: FeedEvent): string {
   return displayText(parts.filter((x) => x !== '').join('  '), maxSummaryChars);
 }
 
+
+function symbolOf(token: unknown): string {
+  const t = rec(token);
+  return t ? shortValue(t.contract_ticker_symbol ?? t.contract_symbol ?? t.contract_address, 24) : '';
+}
+
+function pct(v: unknown, label: string): string {
+  return typeof v === 'number' && Number.isFinite(v) ? `${v >= 0 ? '+' : ''}${v.toFixed(2)}% ${label}` : '';
+}
+
+/** A GoldRush wallet-transaction log: the decoded action (a swap's amounts, a transfer's amount), then the log. */
+function walletTxSummary(p: Record<string, unknown>): string[] {
+  const tx = rec(p.tx) ?? {};
+  const d = rec(tx.decoded_details);
+  const log = rec(p.log);
+  const parts: string[] = [shortValue(tx.decoded_type, 16)];
+  if (d && (d.amount_in !== undefined || d.token_in !== undefined)) {
+    parts.push(`${shortValue(d.amount_in, 40)} ${symbolOf(d.token_in)} → ${shortValue(d.amount_out, 40)} ${symbolOf(d.token_out)}`);
+  } else if (d && d.amount !== undefined) {
+    parts.push(`${shortValue(d.amount, 40)} ${symbolOf(d.contract_metadata)}`);
+    if (d.quote_usd !== undefined) parts.push(`$${shortValue(d.quote_usd, 20)}`);
+    if (d.to !== undefined) parts.push(`to=${shortValue(d.to)}`);
+    else if (d.spender !== undefined) parts.push(`spender=${shortValue(d.spender)}`);
+  } else if (d && d.message !== undefined) parts.push(`error: ${shortValue(d.message)}`);
+  if (log) parts.push(`log ${shortValue(log.log_offset, 6)}/${shortValue(p.logCount, 6)} by ${shortValue(log.emitter_address)}`);
+  if (tx.successful === false) parts.push('FAILED');
+  return parts;
+}
+
+/** A new pair (protocol, symbols, liquidity) or a pair update (rate, 24h change, volume). */
+function pairSummary(name: string, p: Record<string, unknown>): string[] {
+  const pairName = `${symbolOf(p.base_token)}/${symbolOf(p.quote_token)}`;
+  if (name === 'newPairs') {
+    return [`new ${pairName}`, `${shortValue(p.protocol, 20)} v${shortValue(p.protocol_version, 4)}`, `liquidity $${shortValue(p.liquidity)}`, `pair=${shortValue(p.pair_address)}`];
+  }
+  const deltas = rec(p.price_deltas);
+  return [pairName, `rate $${shortValue(p.quote_rate_usd)}`, pct(deltas?.last_24hr, '24h'), `vol $${shortValue(p.volume_usd)}`, `liquidity $${shortValue(p.liquidity)}`];
+}

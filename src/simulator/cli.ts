@@ -4,13 +4,16 @@
  * Flags: `--port N` (default 7777; 0 = any free port), `--rate R` (events/s of the `demo` stream, default 3),
  * `--seed N` (default 1), `--quota N` (credit quota of the demo key, default unlimited), `--host H` (default
  * 127.0.0.1), `--heartbeat MS` (default 5000), `--verbose` (debug logs). Streams: `demo` (mixed, at --rate) and one
- * per kind (`events`, `address`, `coin`, `object`, each at 1 event/s). The banner goes to stdout, logs to stderr.
+ * per kind (`events`, `address`, `coin`, `object`, each at 1 event/s). Also on free ports: a Covalent-compatible
+ * STOMP endpoint, an eth_subscribe node and a GoldRush-Streaming-compatible endpoint. The banner goes to stdout,
+ * logs to stderr.
  */
 import { createLogger } from '../core/logger';
 import type { LogLevel } from '../core/logger';
 import { COIN_TRANSFER_EVENT } from './suiGenerator';
 import { COVALENT_DEMO_KEY, CovalentServer } from './covalentServer';
 import { EvmNodeServer } from './evmNodeServer';
+import { GOLDRUSH_DEMO, GOLDRUSH_DEMO_KEY, GoldRushServer } from './goldrushServer';
 import { DEMO_KEY, WarpServer } from './warpServer';
 import { streamSnippet } from './streamSnippet';
 
@@ -108,6 +111,9 @@ async function main(): Promise<void> {
   covalent.startAuto();
   const evm = new EvmNodeServer({ host: args.host, seed: args.seed, blockTimeMs: 2_000, reorgEveryBlocks: 20, logger });
   await evm.start();
+  const goldrush = new GoldRushServer({ host: args.host, seed: args.seed, intervalMs: 1_500, logger });
+  await goldrush.start();
+  goldrush.startAuto();
   const ws = server.baseUrl.replace(/^http/, 'ws');
   process.stdout.write(
     [
@@ -119,6 +125,7 @@ async function main(): Promise<void> {
       `  health:    ${server.baseUrl}/healthz`,
       `Covalent-compatible STOMP endpoint: ${covalent.url}   (key ${COVALENT_DEMO_KEY}; destinations /v1/{chainId}/events/address/{address}/ or .../topics/{topic}/)`,
       `EVM node (eth_subscribe, chain 31337, a block every 2 s, a reorg every 20 blocks): ${evm.url}`,
+      `GoldRush-compatible Streaming endpoint (graphql-transport-ws): ${goldrush.url}   (GOLDRUSH_API_KEY ${GOLDRUSH_DEMO_KEY}; walletTxs, newPairs, updatePairs, updateTokens, OHLCV; e.g. ${GOLDRUSH_DEMO.chain} wallet ${GOLDRUSH_DEMO.wallets[0]})`,
       '',
       streamSnippet({ warp: server.baseUrl, covalent: covalent.url, evm: evm.url }, { warp: DEMO_KEY, covalent: COVALENT_DEMO_KEY }),
       '',
@@ -131,7 +138,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: stopping`);
-    Promise.all([server.stop(), covalent.stop(), evm.stop()]).then(
+    Promise.all([server.stop(), covalent.stop(), evm.stop(), goldrush.stop()]).then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -5,3 +5,4 @@
  */
 export { DEMO_KEY, WarpServer } from './warpServer';
 export { EvmNodeServer } from './evmNodeServer';
+export { GOLDRUSH_DEMO, GOLDRUSH_DEMO_KEY, GoldRushServer } from './goldrushServer';

@@ -2,12 +2,15 @@
  * The demo: a local Warp-compatible simulator inside the extension host on 127.0.0.1, and an in-memory
  * "Demo (Sui)" stream (never written to settings) whose key is the simulator's local key, kept in memory only.
  * The EVM demo adds a local `eth_subscribe` node (ERC-20 / Uniswap logs, a reorg every 20 blocks) and an in-memory
- * "Demo (EVM)" stream; Try the Demo starts both, Stop Demo ends both. The simulators load on first use.
+ * "Demo (EVM)" stream. The GoldRush demo adds a local GoldRush-Streaming-compatible server (graphql-ws) and two
+ * in-memory streams: wallet activity and DEX pair updates on a simulated BASE_MAINNET. Try the Demo starts the Sui
+ * and EVM demos; Stop Demo ends them all. The simulators load on first use (their own chunk in the package).
  */
 import type { StreamRegistry } from '../core/stream/streamRegistry';
 import type { StreamDefinition } from '../core/stream/stream';
 import type { Logger } from '../core/logger';
 import type { EvmNodeServer } from '../simulator/evmNodeServer';
+import type { GoldRushServer } from '../simulator/goldrushServer';
 import type { WarpServer } from '../simulator/warpServer';
 import type { KeyStore } from './secrets';
 import { hostOf } from './settings';
@@ -25,6 +28,10 @@ export const EVM_DEMO_STREAM_ID = 'demo-evm';
 export const EVM_DEMO_BLOCK_MS = 2_000;
 export const EVM_DEMO_REORG_EVERY_BLOCKS = 20;
 
+/** Local ids of the GoldRush demo streams (wallet activity, pair updates). */
+export const GOLDRUSH_DEMO_STREAM_ID = 'demo-goldrush';
+export const GOLDRUSH_DEMO_PAIRS_STREAM_ID = 'demo-goldrush-pairs';
+
 /** The simulators, read and run only when a demo first starts (a chunk of its own in the package). */
 const loadServers = () => import('../simulator/demoServers');
 
@@ -32,6 +39,7 @@ const loadServers = () => import('../simulator/demoServers');
 export class Demo {
   private server: WarpServer | undefined;
   private evmServer: EvmNodeServer | undefined;
+  private goldRushServer: GoldRushServer | undefined;
   private starting: Promise<string> | undefined;
   private evmStarting: Promise<string> | undefined;
 
@@ -49,7 +57,41 @@ export class Demo {
 
   /** True while a simulator runs. */
   get running(): boolean {
-    return this.server !== undefined || this.evmServer !== undefined;
+    return this.server !== undefined || this.evmServer !== undefined || this.goldRushServer !== undefined;
+  }
+
+  /** The running GoldRush simulator (tests inject faults through it). */
+  get goldRushDemoServer(): GoldRushServer | undefined {
+    return this.goldRushServer;
+  }
+
+  /**
+   * Starts the local GoldRush server (if needed), adds the "Demo (GoldRush wallets)" and "Demo (GoldRush pairs)"
+   * streams with the simulator's key (in memory only) and connects them. Resolves with the wallet stream's id.
+   */
+  async startGoldRush(): Promise<string> {
+    const { GOLDRUSH_DEMO, GOLDRUSH_DEMO_KEY, GoldRushServer } = await loadServers();
+    if (!this.goldRushServer) {
+      const server = new GoldRushServer({ intervalMs: 1_500, overlapOnSubscribe: 2, logger: this.logger });
+      await server.start();
+      server.startAuto();
+      this.goldRushServer = server;
+      this.logger.info(`GoldRush demo server listening on ${server.url}`);
+    }
+    const url = this.goldRushServer.url;
+    this.keys.setMemoryKey('goldrush', hostOf(url) as string, GOLDRUSH_DEMO_KEY);
+    const defs: StreamDefinition[] = [
+      { id: GOLDRUSH_DEMO_STREAM_ID, provider: 'goldrush', label: 'Demo (GoldRush wallets)', subscription: 'walletTxs', chainName: GOLDRUSH_DEMO.chain, address: [...GOLDRUSH_DEMO.wallets], baseUrl: url },
+      { id: GOLDRUSH_DEMO_PAIRS_STREAM_ID, provider: 'goldrush', label: 'Demo (GoldRush pairs)', subscription: 'updatePairs', chainName: GOLDRUSH_DEMO.chain, address: [...GOLDRUSH_DEMO.pairs], baseUrl: url },
+    ];
+    for (const def of defs) {
+      const existing = this.registry.get(def.id);
+      const handle = existing && existing.origin === 'memory' && existing.handle.definition.baseUrl === def.baseUrl ? existing.handle : this.registry.addMemory(def);
+      const st = handle.status().state;
+      if (st !== 'live' && st !== 'connecting') handle.connect({ kind: 'live' });
+    }
+    this.onState(true);
+    return GOLDRUSH_DEMO_STREAM_ID;
   }
 
   /** Try the Demo: starts the Sui and the EVM demo together. Resolves with the Sui demo stream's id. */
@@ -128,6 +170,21 @@ export class Demo {
 
   /** Removes the demo streams and stops the simulators. */
   async stop(): Promise<void> {
+    const gr = this.goldRushServer;
+    this.goldRushServer = undefined;
+    for (const id of [GOLDRUSH_DEMO_STREAM_ID, GOLDRUSH_DEMO_PAIRS_STREAM_ID]) {
+      const g = this.registry.get(id);
+      if (g && g.origin === 'memory') {
+        await g.handle.flush().catch(() => undefined);
+        this.registry.remove(id);
+      }
+    }
+    if (gr) {
+      const host = hostOf(gr.url);
+      if (host) this.keys.clearMemoryKey('goldrush', host);
+      await gr.stop();
+      this.logger.info('GoldRush demo server stopped');
+    }
     const evm = this.evmServer;
     this.evmServer = undefined;
     const e = this.registry.get(EVM_DEMO_STREAM_ID);

@@ -68,16 +68,21 @@ export class StatusBar implements vscode.Disposable {
     this.connection.show();
 
     const billed = this.registry.list().filter((r) => r.handle.definition.provider === 'warp');
-    if (!billed.length) {
+    const goldRush = this.registry.list().filter((r) => r.handle.definition.provider === 'goldrush');
+    if (!billed.length && !goldRush.length) {
       this.credits.hide();
       return;
     }
     const total = this.registry.credits();
     const guard = this.guard();
     const over = guard?.overBudget() ?? false;
-    const billedSims = billed.filter((r) => this.simulated(r.id)).length;
-    const creditSim = billedSims === 0 ? '' : billedSims === billed.length ? ' · simulated' : ` (${billedSims} simulated)`;
-    this.credits.text = `$(credit-card) ${formatCredits(total.credits, total.perHour)}${creditSim}`;
+    // simulated (a loopback endpoint, the demo): said in the text, since what it counts is never billed
+    const counted = [...billed, ...goldRush];
+    const sims = counted.filter((r) => this.simulated(r.id)).length;
+    const creditSim = sims === 0 ? '' : sims === counted.length ? ' · simulated' : ` (${sims} simulated)`;
+    // GoldRush bills per subscription-minute on its own account: counted apart, and only ever an estimate
+    const grText = goldRush.length ? `GoldRush ≈${groupDigits(total.estimatedGoldRush ?? 0)} (est.)` : '';
+    this.credits.text = `$(credit-card) ${[billed.length ? formatCredits(total.credits, total.perHour) : '', grText].filter(Boolean).join(' · ')}${creditSim}`;
     this.credits.backgroundColor = over ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     const ct = new vscode.MarkdownString('**Warp credits** (events x 2 + connected 5 s intervals x 4)  \n');
     for (const r of billed) {
@@ -90,7 +95,14 @@ export class StatusBar implements vscode.Disposable {
           '  \n',
       );
     }
-    if (billedSims) ct.appendMarkdown('\nSimulated credits are what Warp would bill for such a stream; a local simulator bills nothing.  \n');
+    if (goldRush.length) {
+      ct.appendMarkdown('\n**GoldRush credits, estimated** (1 per started minute per live subscription; GoldRush reports no balance on the socket, check its dashboard)  \n');
+      for (const r of goldRush) {
+        const label = (r.handle.definition.label || r.id).replace(/[\\`*_[\]<>]/g, '');
+        ct.appendMarkdown(`${label}: ≈${groupDigits(r.handle.credits().estimatedGoldRush ?? 0)}${this.simulated(r.id) ? ' (simulated: nothing is billed)' : ''}  \n`);
+      }
+    }
+    if (sims) ct.appendMarkdown('\nSimulated credits are what the service would bill for such a stream; a local simulator bills nothing.  \n');
     if (guard) {
       const budget = vscode.workspace.getConfiguration('chainWatch').get<number>('credits.dailyBudget') ?? 0;
       ct.appendMarkdown(`\nToday: ~${groupDigits(guard.spentToday())}${budget ? ` of ${groupDigits(budget)} budget${over ? ' (over budget)' : ''}` : ''}`);
@@ -98,7 +110,7 @@ export class StatusBar implements vscode.Disposable {
     ct.appendMarkdown('\n\nClick for the breakdown, the guard and the budget.');
     this.credits.tooltip = ct;
     this.credits.accessibilityInformation = {
-      label: `Chain Watch credits: about ${groupDigits(total.credits)}, ${compactNumber(total.perHour)} per hour${creditSim.replace(' · ', ', ')}`,
+      label: `Chain Watch credits: about ${groupDigits(total.credits)} Warp, ${compactNumber(total.perHour)} per hour${goldRush.length ? `; GoldRush estimated ${groupDigits(total.estimatedGoldRush ?? 0)}` : ''}${creditSim.replace(' · ', ', ')}`,
     };
     this.credits.show();
   }

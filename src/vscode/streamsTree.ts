@@ -285,6 +285,7 @@ export class StreamsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     const c = s.handle.credits();
     if (c.credits > 0) rows.push(['Credits used', `~${groupDigits(c.credits)} (${groupDigits(c.events)} events x 2 + ${groupDigits(c.intervals)} intervals x 4)`]);
     if (c.remaining !== undefined) rows.push(['Remaining quota', groupDigits(c.remaining)]);
+    if (c.estimatedGoldRush !== undefined) rows.push(['GoldRush credits', `≈${groupDigits(c.estimatedGoldRush)} (estimate: 1 per started live minute)`]);
     if (st.lastGap) {
       rows.push(['Last reconnect', `${new Date(st.lastGap.resumedAt).toLocaleTimeString()}: ${gapLabel(st.lastGap)}`]);
       rows.push(['Why', st.lastGap.reason]);
@@ -384,6 +385,14 @@ function iconForKind(kind: ChainEvent['kind']): string {
       return 'account';
     case 'log':
       return 'list-flat';
+    case 'walletTx':
+      return 'arrow-swap';
+    case 'pair':
+      return 'git-compare';
+    case 'token':
+      return 'symbol-number';
+    case 'candle':
+      return 'graph-line';
     default:
       return 'question';
   }

@@ -49,7 +49,7 @@ describe('Chain Watch extension', () => {
     const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: Array<{ command: string }> } };
     api.setPrompter(new ScriptedPrompter([]));
     const before = api.logLines().length;
-    const skip = new Set(['chainWatch.startDemo', 'chainWatch.startEvmDemo', 'chainWatch.stopDemo']);
+    const skip = new Set(['chainWatch.startDemo', 'chainWatch.startEvmDemo', 'chainWatch.startGoldRushDemo', 'chainWatch.stopDemo']);
     for (const { command } of pkg.contributes.commands) {
       if (skip.has(command)) continue;
       await vscode.commands.executeCommand(command);
@@ -312,9 +312,9 @@ describe('Chain Watch extension', () => {
     try {
       await cfg().update('covalent.url', cov.url, vscode.ConfigurationTarget.Global);
       const host = new URL(cov.url).host;
-      api.setPrompter(new ScriptedPrompter(['Covalent', host, COV_KEY]));
+      api.setPrompter(new ScriptedPrompter(['Covalent (legacy STOMP)', host, COV_KEY]));
       assert.strictEqual(await vscode.commands.executeCommand<string>('chainWatch.setApiKey'), host);
-      api.setPrompter(new ScriptedPrompter(['Covalent', 'Ethereum', PAIR, 'UNI pair']));
+      api.setPrompter(new ScriptedPrompter(['Covalent (legacy)', 'Ethereum', PAIR, 'UNI pair']));
       const id = await vscode.commands.executeCommand<string>('chainWatch.addStream');
       assert.strictEqual(id, 'uni-pair');
       const def = api.registry.get('uni-pair')!.handle.definition;

@@ -13,6 +13,8 @@
  *   with the window). A definition's `destination` may name a broker queue instead ({@link isDurableQueue}): the
  *   queue keeps what was published while down, and each message is acknowledged only after it is journaled
  *   (`client-individual`), so what was on the wire at a cut is redelivered and dropped as a duplicate if seen.
+ * - Legacy: the STOMP feed is a 2022 beta with no later documentation; GoldRush Streaming is its successor. When the
+ *   endpoint refuses or never answers before a first CONNECTED, the stream says so once ({@link legacyHealthText}; an unreachable host after two failures in a row).
  */
 import { BaseStream, ConnectError, type BaseStreamDeps, type GapVerdict, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from '../stream/baseStream';
 import { parseCovalentBody } from './covalentEvent';
@@ -83,6 +85,20 @@ export function outcomeForStompClose(info: StompClosedInfo, earlyCloses = 0): Cl
   return { fatal: true, reason: 'refused', message: `${info.message}${hint}` };
 }
 
+/**
+ * The legacy health check: words for a session that ended before its first CONNECTED because the endpoint refused
+ * it or never answered, or undefined when the close says nothing about the feed itself (a drop after CONNECTED).
+ */
+export function legacyHealthText(info: StompClosedInfo): string | undefined {
+  if (info.wasConnected) return undefined;
+  let what: string;
+  if (info.kind === 'refused') what = 'refused the connection';
+  else if (info.kind === 'timeout') what = 'never answered (no CONNECTED frame)';
+  else if (!info.opened) what = 'could not be reached';
+  else return undefined;
+  return `the Covalent STOMP endpoint ${what}. This feed is legacy (a 2022 beta, not documented since): for wallet activity and DEX data use GoldRush Streaming, its successor (Add Stream > GoldRush Streaming); for logs of a contract use an EVM node stream`;
+}
+
 /** A Covalent log-event stream: one STOMP subscription by contract address or by topic hash. */
 export class CovalentStream extends BaseStream {
   private readonly deps: CovalentStreamDeps;
@@ -92,6 +108,10 @@ export class CovalentStream extends BaseStream {
   private queue = false;
   /** Set when the current connection's gap row already says what a reconnect lost. */
   private gapStated = false;
+  /** The legacy health notice is given once per stream, not on every retry. */
+  private legacyNoticeGiven = false;
+  /** Consecutive sessions whose socket never opened. */
+  private unreachable = 0;
 
   constructor(definition: StreamDefinition, deps: CovalentStreamDeps) {
     // Covalent bills per API call, not per streamed event: no credit meter.
@@ -153,7 +173,8 @@ export class CovalentStream extends BaseStream {
     }
     if (this.deps.heartbeatOutgoingMs !== undefined) options.heartbeatOutgoingMs = this.deps.heartbeatOutgoingMs;
     if (this.deps.heartbeatGrace !== undefined) options.heartbeatGrace = this.deps.heartbeatGrace;
-    if (this.deps.connectTimeoutMs !== undefined) options.connectTimeoutMs = this.deps.connectTimeoutMs;
+    // the session's own timeout fires just before the engine's, so "never answered" is reported in the session's words
+    options.connectTimeoutMs = Math.max(1_000, (this.deps.connectTimeoutMs ?? 15_000) - 500);
     if (this.deps.createSocket) options.createSocket = this.deps.createSocket;
     const session = new StompSession(options, {
       onConnected: () => {
@@ -181,6 +202,14 @@ export class CovalentStream extends BaseStream {
       onClosed: (info) => {
         if (info.kind === 'lost' && info.early) this.earlyCloses++;
         else if (info.kind !== 'timeout') this.earlyCloses = 0;
+        const legacy = legacyHealthText(info);
+        // an unreachable host is first a network question (the engine's own notice says so): the legacy hint waits
+        // for a second failure in a row; a refusal or silence from the endpoint itself gets it at once
+        this.unreachable = !info.opened && info.kind === 'lost' ? this.unreachable + 1 : 0;
+        if (legacy && !this.legacyNoticeGiven && (info.opened || info.kind !== 'lost' || this.unreachable >= 2)) {
+          this.legacyNoticeGiven = true;
+          sink.notice('warn', legacy);
+        }
         sink.closed(outcomeForStompClose(info, this.earlyCloses));
       },
     });

@@ -1,13 +1,14 @@
 /**
  * The questions Add Stream asks, per provider, so every question shows its exact place (`3/4`): Warp asks the
  * network (or a custom endpoint URL), stream id, transport and label; Covalent the chain, address or topic and
- * label; an EVM node the chain, addresses, the endpoint when no default is set, and the label.
+ * label; an EVM node the chain, addresses, the endpoint when no default is set, and the label; GoldRush the kind of
+ * stream, the chain, the addresses (when the kind takes them), the candle interval (candles only) and the label.
  */
 import type { Provider } from '../event';
 import { keyTransportProblem } from '../transportSecurity';
 
 /** One question of Add Stream. */
-export type AddStreamStep = 'provider' | 'network' | 'endpoint' | 'streamId' | 'transport' | 'chain' | 'address' | 'label';
+export type AddStreamStep = 'provider' | 'network' | 'endpoint' | 'streamId' | 'transport' | 'kind' | 'chain' | 'address' | 'interval' | 'label';
 
 /** What changes the plan: a custom endpoint (Warp), no default endpoint (EVM). */
 export interface StepOptions {
@@ -15,6 +16,10 @@ export interface StepOptions {
   customEndpoint?: boolean;
   /** The EVM node has no `chainWatch.evm.defaultUrl`: its endpoint is asked. */
   needsEndpoint?: boolean;
+  /** GoldRush: the chosen subscription takes no address (new pairs): the address question is skipped. */
+  noAddress?: boolean;
+  /** GoldRush: the chosen subscription is a candle stream: its interval is asked. */
+  candles?: boolean;
 }
 
 /** The questions for a provider, in order (the provider question first). */
@@ -26,6 +31,8 @@ export function addStreamSteps(provider: Provider, o: StepOptions = {}): AddStre
       return ['provider', 'chain', 'address', 'label'];
     case 'evm':
       return ['provider', 'chain', 'address', ...(o.needsEndpoint ? (['endpoint'] as const) : []), 'label'];
+    case 'goldrush':
+      return ['provider', 'kind', 'chain', ...(o.noAddress ? [] : (['address'] as const)), ...(o.candles ? (['interval'] as const) : []), 'label'];
     default:
       return ['provider', 'label'];
   }

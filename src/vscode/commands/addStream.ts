@@ -11,9 +11,10 @@ import { runStreamWizard } from './streamWizard';
 import type { WizardProvider } from './streamWizard';
 import { warpWizard } from './wizardWarp';
 import { covalentWizard, evmWizard } from './wizardLogs';
+import { goldRushWizard } from './wizardGoldRush';
 
 /** The providers offered in Add Stream, in order. A new provider adds its {@link WizardProvider} here. */
-export const WIZARD_PROVIDERS: readonly WizardProvider[] = [warpWizard, covalentWizard, evmWizard];
+export const WIZARD_PROVIDERS: readonly WizardProvider[] = [warpWizard, goldRushWizard(evmWizard), evmWizard, covalentWizard];
 
 /** Runs Add Stream; resolves with the new stream's id, or undefined when cancelled. */
 export async function addStream(d: CommandDeps, providers: readonly WizardProvider[] = WIZARD_PROVIDERS): Promise<string | undefined> {

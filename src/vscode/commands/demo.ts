@@ -1,4 +1,4 @@
-/** The demo commands: Try the Demo (both demos, the Feed shown), start the EVM demo alone, stop both. */
+/** The demo commands: Try the Demo (Sui and EVM demos, the Feed shown), the EVM or GoldRush demo alone, stop them all. */
 import * as vscode from 'vscode';
 import type { CommandDeps } from './commandDeps';
 import { registerCommand } from './commandDeps';
@@ -18,10 +18,17 @@ export function registerDemoCommands(d: CommandDeps): vscode.Disposable[] {
       await d.tree.reveal(id).catch(() => undefined);
       return id;
     }),
+    registerCommand(d, 'chainWatch.startGoldRushDemo', async () => {
+      const id = await d.demo.startGoldRush();
+      await d.tree.reveal(id).catch(() => undefined);
+      return id;
+    }),
     registerCommand(d, 'chainWatch.stopDemo', async () => {
       await d.demo.stop();
       d.output.dropStream('demo');
       d.output.dropStream('demo-evm');
+      d.output.dropStream('demo-goldrush');
+      d.output.dropStream('demo-goldrush-pairs');
       return true;
     }),
   ];

@@ -42,6 +42,6 @@ function logWizard(provider: 'covalent' | 'evm', label: string, description: str
 }
 
 /** The Covalent steps of the Add Stream wizard. */
-export const covalentWizard = logWizard('covalent', 'Covalent', 'EVM log events by address or topic (STOMP)');
+export const covalentWizard = logWizard('covalent', 'Covalent (legacy)', 'EVM log events by address or topic over the 2022 STOMP beta (GoldRush Streaming is its successor)');
 /** The EVM node steps of the Add Stream wizard. */
-export const evmWizard = logWizard('evm', 'EVM node', 'eth_subscribe logs on any WebSocket JSON-RPC node');
+export const evmWizard = logWizard('evm', 'EVM node', 'eth_subscribe logs on any WebSocket JSON-RPC node (logs of your contract)');

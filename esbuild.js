@@ -1,5 +1,6 @@
-// Builds every bundle: the extension, the standalone simulator, the feed webview, and the test/bench bundles.
-// Type-checking is separate (`npm run typecheck`); esbuild only strips types.
+// Builds every bundle: the extension (plus its lazily loaded chunks), the standalone simulator, the feed webview, and
+// the test/bench bundles. `--production` (run by `vscode:prepublish` before packaging) builds only what ships,
+// minified and without source maps. Type-checking is separate (`npm run typecheck`); esbuild only strips types.
 const esbuild = require('esbuild');
 const fs = require('fs');
 const path = require('path');
@@ -30,8 +31,32 @@ const node = {
   external: ['vscode', 'mocha', 'playwright-core'],
 };
 
+/**
+ * Modules the extension loads on first use, each as its own file under dist/chunks/: a dynamic `import()` of one of
+ * them in the extension bundle becomes `require('./chunks/<name>.js')` at that point, so activation neither reads
+ * nor runs them. (Test bundles import them normally.)
+ */
+const LAZY_CHUNKS = {
+  'src/simulator/demoServers.ts': 'demo',
+};
+
+const lazyChunks = {
+  name: 'lazy-chunks',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      const r = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: 'import-statement' });
+      const name = LAZY_CHUNKS[path.relative(__dirname, r.path).split(path.sep).join('/')];
+      return name ? { path: `./chunks/${name}.js`, external: true } : undefined;
+    });
+  },
+};
+
+/** Every build; `ship: true` marks the ones the package holds (the only ones `--production` builds). */
 const builds = [
-  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
+  // `import()` compiled to require(): the extension host loads CommonJS chunks the way it loads the extension
+  { ship: true, ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyChunks], supported: { 'dynamic-import': false } },
+  ...Object.entries(LAZY_CHUNKS).map(([entry, name]) => ({ ship: true, ...node, entryPoints: [entry], outfile: `dist/chunks/${name}.js` })),
   { ...node, entryPoints: ['src/simulator/cli.ts'], outfile: 'dist/simulator.js' },
   {
     ...node,
@@ -43,6 +68,7 @@ const builds = [
 ];
 if (fs.existsSync('media/feed/main.ts')) {
   builds.push({
+    ship: true,
     bundle: true,
     platform: 'browser',
     format: 'iife',
@@ -95,8 +121,13 @@ function problemMatcherPlugin(bundle) {
 }
 
 async function main() {
+  // a production build starts from an empty dist/ so no development bundle or source map can reach the package
+  if (production) fs.rmSync('dist', { recursive: true, force: true });
   copyCodicons();
-  const present = builds.filter((b) => (b.entryPoints || []).length > 0 && b.entryPoints.every((e) => fs.existsSync(e)));
+  const present = builds
+    .filter((b) => b.ship || !production)
+    .map(({ ship: _ship, ...options }) => options)
+    .filter((b) => (b.entryPoints || []).length > 0 && b.entryPoints.every((e) => fs.existsSync(e)));
   if (watch) {
     for (const [i, b] of present.entries()) await (await esbuild.context({ ...b, plugins: [...(b.plugins || []), problemMatcherPlugin(i)] })).watch();
   } else {

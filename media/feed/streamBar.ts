@@ -23,7 +23,8 @@ export function renderStreams(): void {
     btn.dataset.stream = s.id;
     const on = !st.hidden.includes(s.id);
     btn.setAttribute('aria-pressed', on ? 'true' : 'false');
-    btn.title = `${escapeInvisible(s.label)}${s.state ? ` (${s.state})` : ''}: click to ${on ? 'hide' : 'show'}`;
+    const simulated = s.simulated ? ' · simulated locally: its events and credits are not real' : '';
+    btn.title = `${escapeInvisible(s.label)}${s.state ? ` (${s.state})` : ''}${simulated}: click to ${on ? 'hide' : 'show'}`;
     const dot = el('span', `dot color-${streamColor(s.id)}`);
     const label = el('span', 'stream-label', escapeInvisible(s.label));
     const svg = document.createElementNS(sparkNs, 'svg');
@@ -35,6 +36,7 @@ export function renderStreams(): void {
     svg.append(line);
     const rate = el('span', 'rate');
     btn.append(dot, label, svg, rate);
+    if (s.simulated) btn.insertBefore(el('span', 'sim-tag', 'simulated'), svg);
     streamBar.append(btn);
     streamEls.set(s.id, { btn, line, rate });
   }

@@ -87,6 +87,8 @@ export interface FeedStream {
   color: number;
   /** Current state (`live`, `reconnecting`, ...), for the toggle's tooltip. */
   state?: string;
+  /** True for a demo stream: its events and credits come from a local simulator (the toggle says "simulated"). */
+  simulated?: boolean;
   /** The stream was removed (Stop Demo, Remove Stream): no toggle, but its rows keep this label and colour. */
   gone?: boolean;
 }

@@ -3,14 +3,15 @@
  * "Demo (Sui)" stream (never written to settings) whose key is the simulator's local key, kept in memory only.
  * The EVM demo adds a local `eth_subscribe` node (ERC-20 / Uniswap logs, a reorg every 20 blocks) and an in-memory
  * "Demo (EVM)" stream. The GoldRush demo adds a local GoldRush-Streaming-compatible server (graphql-ws) and two
- * in-memory streams: wallet activity and DEX pair updates on a simulated BASE_MAINNET. Stop Demo ends them all.
+ * in-memory streams: wallet activity and DEX pair updates on a simulated BASE_MAINNET. Try the Demo starts the Sui
+ * and EVM demos; Stop Demo ends them all. The simulators load on first use (their own chunk in the package).
  */
 import type { StreamRegistry } from '../core/stream/streamRegistry';
 import type { StreamDefinition } from '../core/stream/stream';
 import type { Logger } from '../core/logger';
-import { EvmNodeServer } from '../simulator/evmNodeServer';
-import { GOLDRUSH_DEMO, GOLDRUSH_DEMO_KEY, GoldRushServer } from '../simulator/goldrushServer';
-import { DEMO_KEY, WarpServer } from '../simulator/warpServer';
+import type { EvmNodeServer } from '../simulator/evmNodeServer';
+import type { GoldRushServer } from '../simulator/goldrushServer';
+import type { WarpServer } from '../simulator/warpServer';
 import type { KeyStore } from './secrets';
 import { hostOf } from './settings';
 
@@ -31,12 +32,16 @@ export const EVM_DEMO_REORG_EVERY_BLOCKS = 20;
 export const GOLDRUSH_DEMO_STREAM_ID = 'demo-goldrush';
 export const GOLDRUSH_DEMO_PAIRS_STREAM_ID = 'demo-goldrush-pairs';
 
+/** The simulators, read and run only when a demo first starts (a chunk of its own in the package). */
+const loadServers = () => import('../simulator/demoServers');
+
 /** Starts and stops the demo. */
 export class Demo {
   private server: WarpServer | undefined;
   private evmServer: EvmNodeServer | undefined;
   private goldRushServer: GoldRushServer | undefined;
   private starting: Promise<string> | undefined;
+  private evmStarting: Promise<string> | undefined;
 
   constructor(
     private readonly registry: StreamRegistry,
@@ -65,6 +70,7 @@ export class Demo {
    * streams with the simulator's key (in memory only) and connects them. Resolves with the wallet stream's id.
    */
   async startGoldRush(): Promise<string> {
+    const { GOLDRUSH_DEMO, GOLDRUSH_DEMO_KEY, GoldRushServer } = await loadServers();
     if (!this.goldRushServer) {
       const server = new GoldRushServer({ intervalMs: 1_500, overlapOnSubscribe: 2, logger: this.logger });
       await server.start();
@@ -88,9 +94,24 @@ export class Demo {
     return GOLDRUSH_DEMO_STREAM_ID;
   }
 
+  /** Try the Demo: starts the Sui and the EVM demo together. Resolves with the Sui demo stream's id. */
+  async startAll(): Promise<string> {
+    const [sui] = await Promise.all([this.start(), this.startEvm()]);
+    return sui;
+  }
+
   /** Starts the local EVM node (if needed), adds the "Demo (EVM)" stream and connects it. Resolves with its id. */
-  async startEvm(): Promise<string> {
+  startEvm(): Promise<string> {
+    if (this.evmStarting) return this.evmStarting;
+    this.evmStarting = this.doStartEvm().finally(() => {
+      this.evmStarting = undefined;
+    });
+    return this.evmStarting;
+  }
+
+  private async doStartEvm(): Promise<string> {
     if (!this.evmServer) {
+      const { EvmNodeServer } = await loadServers();
       const server = new EvmNodeServer({ blockTimeMs: EVM_DEMO_BLOCK_MS, reorgEveryBlocks: EVM_DEMO_REORG_EVERY_BLOCKS, logger: this.logger });
       await server.start();
       this.evmServer = server;
@@ -115,6 +136,7 @@ export class Demo {
   }
 
   private async doStart(): Promise<string> {
+    const { DEMO_KEY, WarpServer } = await loadServers();
     if (!this.server) {
       const server = new WarpServer({
         host: '127.0.0.1',

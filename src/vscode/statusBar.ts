@@ -4,7 +4,8 @@
  * `1 paused · draining every 20 min`; click lists the streams with their actions) and credits (`~12% of this
  * month's quota used · 1.8k cr/h` with a monthly quota, `~12.4k cr · 1.8k/h` without; warning look past the daily
  * budget; click shows the breakdown, budget and guard with "Pause all" / "Change budget"). The guard and credit
- * words come from pure functions in core (creditText, connectionStatus); this class only places them.
+ * words come from pure functions in core (creditText, connectionStatus); this class only places them. Simulated
+ * streams (on a loopback endpoint: the demo) say so in both: `2 live · simulated`, `~186 cr · 23.4k/h · simulated`.
  */
 import * as vscode from 'vscode';
 import type { StreamRegistry } from '../core/stream/streamRegistry';
@@ -25,6 +26,7 @@ export class StatusBar implements vscode.Disposable {
   constructor(
     private readonly registry: StreamRegistry,
     private readonly guard: () => CreditGuard | undefined,
+    private readonly simulated: (streamId: string) => boolean = () => false,
   ) {
     this.connection = vscode.window.createStatusBarItem('chainWatch.connection', vscode.StatusBarAlignment.Left, 50);
     this.connection.name = 'Chain Watch: Connections';
@@ -50,7 +52,7 @@ export class StatusBar implements vscode.Disposable {
     const guardView = guardNow?.view();
     const view = connectionStatus(
       this.registry.summary(),
-      this.registry.list().map((r) => ({ label: r.handle.definition.label || r.id, status: r.handle.status() })),
+      this.registry.list().map((r) => ({ label: r.handle.definition.label || r.id, status: r.handle.status(), simulated: this.simulated(r.id) })),
       guardNow?.pausedReason(),
       guardView && guardNow ? { status: guardStatusText(guardView), paused: guardView.paused, lines: guardTooltipLines(guardView, guardNow.pauseCosts()) } : undefined,
     );
@@ -63,6 +65,7 @@ export class StatusBar implements vscode.Disposable {
     this.connection.backgroundColor = view.tone ? new vscode.ThemeColor(`statusBarItem.${view.tone}Background`) : undefined;
     const tip = new vscode.MarkdownString('**Chain Watch**  \n');
     for (const line of view.lines) tip.appendMarkdown(`${line}  \n`);
+    if (view.simulatedNote) tip.appendMarkdown(`\n${view.simulatedNote}  \n`);
     if (view.pauseNote) tip.appendMarkdown(`\n${view.pauseNote}  \n`);
     tip.appendMarkdown('\nClick for each stream\'s actions.');
     this.connection.tooltip = tip;
@@ -81,9 +84,13 @@ export class StatusBar implements vscode.Disposable {
     const quota = vscode.workspace.getConfiguration('chainWatch').get<number>('credits.monthlyQuota') ?? 1_000_000;
     const monthUsed = guard?.monthUsed();
     const warpText = creditsStatusText({ credits: total.credits, perHour: total.perHour, ...(monthUsed !== undefined ? { monthUsed, monthlyQuota: quota } : {}) });
+    // simulated (a loopback endpoint, the demo): said in the text, since what it counts is never billed
+    const counted = [...billed, ...goldRush];
+    const sims = counted.filter((r) => this.simulated(r.id)).length;
+    const creditSim = sims === 0 ? '' : sims === counted.length ? ' · simulated' : ` (${sims} simulated)`;
     // GoldRush bills per subscription-minute on its own account: counted apart, and only ever an estimate
     const grText = goldRush.length ? `GoldRush ≈${groupDigits(total.estimatedGoldRush ?? 0)} (est.)` : '';
-    this.credits.text = `$(credit-card) ${[billed.length ? warpText : '', grText].filter(Boolean).join(' · ')}`;
+    this.credits.text = `$(credit-card) ${[billed.length ? warpText : '', grText].filter(Boolean).join(' · ')}${creditSim}`;
     this.credits.backgroundColor = over ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     const ct = new vscode.MarkdownString('**Warp credits: estimates** (events x 2 + connected 5 s intervals x 4, counted here; the server bills)  \n');
     for (const r of billed) {
@@ -92,6 +99,7 @@ export class StatusBar implements vscode.Disposable {
       ct.appendMarkdown(
         `${label}: ~${groupDigits(c.credits)} = ${groupDigits(c.events)} x 2 + ${groupDigits(c.intervals)} x 4 · ${compactNumber(c.perHour)}/h` +
           (c.remaining !== undefined ? ` · ${groupDigits(c.remaining)} remaining` : '') +
+          (this.simulated(r.id) ? ' (simulated: nothing is billed)' : '') +
           '  \n',
       );
     }
@@ -99,9 +107,10 @@ export class StatusBar implements vscode.Disposable {
       ct.appendMarkdown('\n**GoldRush credits, estimated** (1 per started minute per live subscription; GoldRush reports no balance on the socket, check its dashboard)  \n');
       for (const r of goldRush) {
         const label = (r.handle.definition.label || r.id).replace(/[\\`*_[\]<>]/g, '');
-        ct.appendMarkdown(`${label}: ≈${groupDigits(r.handle.credits().estimatedGoldRush ?? 0)}  \n`);
+        ct.appendMarkdown(`${label}: ≈${groupDigits(r.handle.credits().estimatedGoldRush ?? 0)}${this.simulated(r.id) ? ' (simulated: nothing is billed)' : ''}  \n`);
       }
     }
+    if (sims) ct.appendMarkdown('\nSimulated credits are what the service would bill for such a stream; a local simulator bills nothing.  \n');
     if (guard) {
       const budget = vscode.workspace.getConfiguration('chainWatch').get<number>('credits.dailyBudget') ?? 0;
       ct.appendMarkdown(`\nToday, every window: ~${groupDigits(guard.spentToday())}${budget ? ` of ${groupDigits(budget)} budget${over ? ' (over budget)' : ''}` : ''}`);
@@ -111,7 +120,7 @@ export class StatusBar implements vscode.Disposable {
     ct.appendMarkdown('\n\nClick for the breakdown, the guard and the budget.');
     this.credits.tooltip = ct;
     this.credits.accessibilityInformation = {
-      label: `Chain Watch credits: about ${groupDigits(total.credits)} Warp, ${compactNumber(total.perHour)} per hour${goldRush.length ? `; GoldRush estimated ${groupDigits(total.estimatedGoldRush ?? 0)}` : ''}`,
+      label: `Chain Watch credits: about ${groupDigits(total.credits)} Warp, ${compactNumber(total.perHour)} per hour${goldRush.length ? `; GoldRush estimated ${groupDigits(total.estimatedGoldRush ?? 0)}` : ''}${creditSim.replace(' · ', ', ')}`,
     };
     this.credits.show();
   }

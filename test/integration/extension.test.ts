@@ -59,11 +59,13 @@ describe('Chain Watch extension', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('Start Demo: a local simulated stream goes live and its events reach the tree, the output and the status bar', async () => {
+  it('Start Demo (Try the Demo): the Sui and EVM demo streams go live, their events reach the tree, the output and the status bar, which says they are simulated', async () => {
     const id = await api.startDemo();
     assert.strictEqual(id, 'demo');
     assert.ok(api.demoServer, 'demo server running');
     await waitUntil(api, () => streamOf(api, 'demo').events.length >= 3, 'three demo events');
+    await waitUntil(api, () => streamOf(api, 'demo-evm').status.state === 'live', 'the EVM demo live');
+    assert.strictEqual(streamOf(api, 'demo-evm').origin, 'memory');
     const demo = streamOf(api, 'demo');
     assert.strictEqual(demo.status.state, 'live');
     assert.strictEqual(demo.origin, 'memory');
@@ -76,8 +78,9 @@ describe('Chain Watch extension', () => {
     const last = demo.events[demo.events.length - 1]!;
     const lines = api.logLines().filter((l) => l.startsWith('[demo] '));
     assert.ok(lines.some((l) => last.digest !== undefined && l.includes(last.digest)), 'the last event has a line in the demo output channel');
-    assert.match(api.statusBar().connection, /1 live/);
-    assert.match(api.statusBar().credits, /^\$\(credit-card\) ~[\d.]+k? cr · /);
+    assert.match(api.statusBar().connection, /2 live · simulated$/);
+    assert.match(api.statusBar().credits, /^\$\(credit-card\) ~[\d.]+k? cr · .* · simulated$/);
+    assert.ok(api.feed.liveWebviews >= 1 || (await api.feed.nextMessage('ready', 15000)), 'the Feed view was revealed');
   });
 
   it('the status bar items open picks: a stream and its actions (Disconnect, Connect), and the credits with Pause all', async () => {

@@ -8,9 +8,17 @@ const fs = require('fs');
 const path = require('path');
 
 async function runUi({ root, only = [] }) {
-  const log = (m) => process.stdout.write(`[ui] ${m}\n`);
+  return runUiScripts({ root, only, scriptsDir: path.join(root, 'out', 'test', 'ui'), tag: 'ui' });
+}
+
+/**
+ * Runs every compiled UI script in `scriptsDir` (each in a fresh workbench; `workbench` options go to openWorkbench,
+ * e.g. `{ vsix }` to install a package instead of linking the repository). Returns the step totals.
+ */
+async function runUiScripts({ root, only = [], scriptsDir, tag, workbench = {}, vscodeEnv: env0 }) {
+  const log = (m) => process.stdout.write(`[${tag}] ${m}\n`);
   const totals = { passed: 0, failed: 0, skipped: 0 };
-  const uiDir = path.join(root, 'out', 'test', 'ui');
+  const uiDir = scriptsDir;
   const scripts = fs.existsSync(uiDir)
     ? fs.readdirSync(uiDir).filter((f) => f.endsWith('.js')).filter((f) => only.length === 0 || only.includes(f.replace(/\.js$/, ''))).sort()
     : [];
@@ -18,9 +26,9 @@ async function runUi({ root, only = [] }) {
     log(`no UI scripts in ${uiDir} (run node esbuild.js): counted as 1 failure`);
     return { passed: 0, failed: 1, skipped: 0 };
   }
-  let vscodeEnv;
+  let vscodeEnv = env0;
   try {
-    vscodeEnv = await require(path.join(root, 'test', 'setup', 'vscodeEnv.js')).ensureVscodeEnv();
+    vscodeEnv ??= await require(path.join(root, 'test', 'setup', 'vscodeEnv.js')).ensureVscodeEnv();
   } catch (err) {
     log(`SETUP FAILED, UI scripts not run (counted as 1 failure): ${err && err.message ? err.message : err}`);
     return { passed: 0, failed: 1, skipped: 0 };
@@ -32,19 +40,21 @@ async function runUi({ root, only = [] }) {
 
   for (const file of scripts) {
     const name = file.replace(/\.js$/, '');
-    const slog = (m) => process.stdout.write(`[ui:${name}] ${m}\n`);
+    const slog = (m) => process.stdout.write(`[${tag}:${name}] ${m}\n`);
     const t0 = Date.now();
     let wb;
     try {
       const mod = require(path.join(uiDir, file));
       if (typeof mod.run !== 'function') throw new Error(`${file} exports no run(ctx)`);
-      wb = await openWorkbench({ root, vscodeEnv, log: slog });
+      wb = await openWorkbench({ root, vscodeEnv, log: slog, ...workbench });
       slog(`workbench loaded in ${Date.now() - t0} ms`);
       const ctx = {
         page: wb.page,
         root,
         workspaceDir: wb.server.workspaceDir,
         testDir: wb.server.testDir,
+        extensionsDir: wb.server.extensionsDir,
+        userDataDir: wb.server.userDataDir,
         screenshotsDir,
         log: slog,
         async step(stepName, fn) {
@@ -79,6 +89,7 @@ module.exports = {
   name: 'ui',
   order: 50,
   run: ({ root }) => runUi({ root }),
+  runUiScripts,
 };
 
 if (require.main === module) {

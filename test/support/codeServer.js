@@ -10,7 +10,7 @@
 //   findRoot()                 -> string                   the repository root (works from bundles under out/ too)
 // The extension host sees CHAIN_WATCH_TEST=1 and CHAIN_WATCH_TEST_DIR=<a fresh temp dir> (plus opts.env).
 'use strict';
-const { spawn } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
 const http = require('http');
 const net = require('net');
@@ -158,6 +158,7 @@ function installExitHook() {
  * @param {import('../setup/vscodeEnv').VscodeEnv} [opts.vscodeEnv] from ensureVscodeEnv() (installed if absent)
  * @param {boolean} [opts.smokeTestDriver]  add `--vscode-option enable-smoke-test-driver` (needed for payloads; hides toasts)
  * @param {boolean} [opts.installExtension] put a symlink <publisher>.<name>-<version> -> root in the fresh extensions dir
+ * @param {string} [opts.vsix]              install this .vsix into the fresh extensions dir (`--install-extension`)
  * @param {string} [opts.folder]            workspace folder (default: an empty temp dir)
  * @param {Object} [opts.settings]          user settings merged over DEFAULT_SETTINGS
  * @param {Object} [opts.env]               extra environment for code-server and so the extension host (undefined unsets)
@@ -187,6 +188,7 @@ async function startCodeServer(opts = {}) {
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
     fs.symlinkSync(root, path.join(dirs.extensions, `${pkg.publisher}.${pkg.name}-${pkg.version}`), 'dir');
   }
+  if (opts.vsix) installVsix(env0, opts.vsix, dirs, log);
   const port = opts.port || (await freePort());
   const args = [
     env0.codeServerEntry,
@@ -260,6 +262,25 @@ async function startCodeServer(opts = {}) {
     output: () => out,
     stop,
   };
+}
+
+/**
+ * Installs a .vsix the way a user does (`code-server --install-extension x.vsix`) into the given fresh dirs.
+ * Throws with code-server's words when it does not report success.
+ * @returns {string} the folder the extension was unpacked into
+ */
+function installVsix(env0, vsix, dirs, log) {
+  const t0 = Date.now();
+  const r = spawnSync(
+    env0.node24,
+    [env0.codeServerEntry, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsix, '--force'],
+    { encoding: 'utf8', timeout: 120000, env: { ...process.env, EXTENSIONS_GALLERY: '{}', XDG_DATA_HOME: dirs.xdg, XDG_CONFIG_HOME: path.join(dirs.xdg, 'config'), XDG_CACHE_HOME: path.join(dirs.xdg, 'cache') } },
+  );
+  const out = `${r.stdout || ''}${r.stderr || ''}`;
+  if (r.status !== 0 || !/successfully installed/i.test(out)) throw new Error(`--install-extension ${vsix} failed (${r.status ?? r.signal}):\n${out.slice(-2000)}`);
+  const installed = fs.readdirSync(dirs.extensions).filter((d) => !d.startsWith('.') && fs.statSync(path.join(dirs.extensions, d)).isDirectory());
+  log(`installed ${path.basename(vsix)} in ${Date.now() - t0} ms: ${installed.join(', ')}`);
+  return installed.length === 1 ? path.join(dirs.extensions, installed[0]) : dirs.extensions;
 }
 
 /**
@@ -397,10 +418,10 @@ async function runIntegrationSuite(opts = {}) {
 
 /**
  * Opens the workbench in Chromium with the extension installed the way a user has it (a fresh extensions dir holding
- * a symlink to the repository), without the smoke-test driver, so notification toasts show. Resolves once the
- * activity bar is rendered.
+ * a symlink to the repository, or the given .vsix installed with `--install-extension`), without the smoke-test
+ * driver, so notification toasts show. Resolves once the activity bar is rendered.
  * @param {{ root?: string, folder?: string, settings?: Object, env?: Object, viewport?: {width: number, height: number},
- *           log?: (msg: string) => void, readyTimeoutMs?: number, vscodeEnv?: Object }} [opts]
+ *           log?: (msg: string) => void, readyTimeoutMs?: number, vscodeEnv?: Object, vsix?: string }} [opts]
  * @returns {Promise<Workbench>}
  */
 async function openWorkbench(opts = {}) {
@@ -410,7 +431,8 @@ async function openWorkbench(opts = {}) {
   const server = await startCodeServer({
     root,
     vscodeEnv,
-    installExtension: true,
+    installExtension: !opts.vsix,
+    vsix: opts.vsix,
     folder: opts.folder,
     settings: opts.settings,
     env: opts.env,
@@ -421,7 +443,9 @@ async function openWorkbench(opts = {}) {
     browser = await launchChromium({ tmpDir: path.join(server.tmpDir, 'chromium'), vscodeEnv });
     const page = await browser.newPage({ viewport: opts.viewport || { width: 1400, height: 900 } });
     page.on('pageerror', (err) => log(`[page error] ${err.message}`));
-    await page.goto(workbenchUrl(server, { folder: opts.folder }));
+    // only wait for the response here: on a busy machine the page's "load" can take longer than goto's 30 s default,
+    // and the activity bar below is what "ready" means anyway
+    await page.goto(workbenchUrl(server, { folder: opts.folder }), { waitUntil: 'commit', timeout: opts.readyTimeoutMs || 60000 });
     await page.waitForSelector('.monaco-workbench .part.activitybar', { timeout: opts.readyTimeoutMs || 60000 });
     return {
       page,

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run demo` (= node esbuild.js && node test/support/demo.js): opens a VS Code with Chain Watch loaded from this
 // repository and the environment variable CHAIN_WATCH_AUTODEMO=1, which the extension honours by running
-// `chainWatch.startDemo` once after activation (a local simulated stream: no key, no network).
+// `chainWatch.startDemo` once after activation: exactly Try the Demo (the Sui and EVM demo streams on local
+// simulators, the Feed shown; no key, no network). Nothing else differs from clicking the button.
 //   - Desktop VS Code on the PATH (`code`): `code --extensionDevelopmentPath=<repo> --new-window <workspace>`.
 //   - Otherwise (or with CW_DEMO_CODE_SERVER=1): code-server from .vscode-test/ (installed on first use, a few
 //     minutes), on 127.0.0.1; prints http://127.0.0.1:PORT/?folder=... and stays up until Ctrl+C.

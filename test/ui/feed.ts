@@ -47,6 +47,8 @@ export async function run(ctx: UiContext): Promise<void> {
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor({ state: 'visible', timeout: 10000 });
     await themeInput.press('Enter');
     await runCommand(page, 'Chain Watch: Start Demo');
+    // Start Demo reveals the Feed (taking the focus): let it, before the palette opens again
+    await feed.locator('#grid').waitFor({ state: 'attached', timeout: 30000 });
     await runCommand(page, 'Chain Watch: Filter Feed');
     await feed.locator('#grid').waitFor({ state: 'attached', timeout: 30000 });
     await waitFor(async () => (await counts(feed)).total >= 5, 'five demo rows in the feed', 30000);

@@ -78,7 +78,7 @@ export async function run(ctx: UiContext): Promise<void> {
   });
 
   await ctx.step('the connection status item opens the streams with their state, then the actions that fit', async () => {
-    await page.locator('.part.statusbar .statusbar-item', { hasText: /1 live/ }).first().click();
+    await page.locator('.part.statusbar .statusbar-item', { hasText: /2 live · simulated/ }).first().click(); // Try the Demo: Sui and EVM
     const rows = page.locator('.quick-input-list .monaco-list-row');
     await rows.first().waitFor({ state: 'visible', timeout: 10000 });
     const texts = (await rows.allTextContents()).map((t) => t.replace(/\s+/g, ' '));

@@ -4,6 +4,13 @@ import * as assert from 'assert';
 import { clickActivity, closeQuickInput, openCommandPalette, runCommand, screenshot, sidebarRows } from './support/ui';
 import type { UiContext } from './support/ui';
 
+/** Picks the row labelled `label` in the quick pick a command opened (two demo streams: the command asks which). */
+async function pickRow(page: UiContext['page'], label: string): Promise<void> {
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first();
+  await row.waitFor({ state: 'visible', timeout: 10000 });
+  await row.click();
+}
+
 /** Runs the steps; the suite counts each passed step. */
 export async function run(ctx: UiContext): Promise<void> {
   const { page } = ctx;
@@ -36,11 +43,12 @@ export async function run(ctx: UiContext): Promise<void> {
     await runCommand(page, 'View: Close All Editors');
   });
 
-  await ctx.step('"Chain Watch: Start Demo" from the palette: the Demo (Sui) stream goes live in the tree', async () => {
+  await ctx.step('"Chain Watch: Start Demo" from the palette: the Demo (Sui) and Demo (EVM) streams go live in the tree', async () => {
     await runCommand(page, 'Chain Watch: Start Demo');
     const row = sidebar.locator('.monaco-list-row', { hasText: 'Demo (Sui)' }).first();
     await row.waitFor({ state: 'visible', timeout: 20000 });
     await sidebar.locator('.monaco-list-row', { hasText: /Demo \(Sui\)\s*live · [1-9]/ }).first().waitFor({ state: 'visible', timeout: 20000 });
+    await sidebar.locator('.monaco-list-row', { hasText: /Demo \(EVM\)\s*live/ }).first().waitFor({ state: 'visible', timeout: 20000 });
     ctx.log(`rows: ${JSON.stringify(await sidebarRows(page))}`);
   });
 
@@ -55,11 +63,11 @@ export async function run(ctx: UiContext): Promise<void> {
     ctx.log(`saved ${await screenshot(page, 'streams-02-demo-live')}`);
   });
 
-  await ctx.step('the status bar shows the live count and the credits', async () => {
+  await ctx.step('the status bar shows the live count and the credits, both marked simulated', async () => {
     const bar = page.locator('.part.statusbar');
-    const live = bar.locator('.statusbar-item', { hasText: /1 live/ }).first();
+    const live = bar.locator('.statusbar-item', { hasText: /2 live · simulated/ }).first();
     await live.waitFor({ state: 'visible', timeout: 15000 });
-    const credits = bar.locator('.statusbar-item', { hasText: / cr · / }).first();
+    const credits = bar.locator('.statusbar-item', { hasText: / cr · .*simulated/ }).first();
     await credits.waitFor({ state: 'visible', timeout: 15000 });
     ctx.log(`status bar: ${JSON.stringify(((await live.textContent()) ?? '').trim())} ${JSON.stringify(((await credits.textContent()) ?? '').trim())}`);
     await credits.hover();
@@ -75,6 +83,7 @@ export async function run(ctx: UiContext): Promise<void> {
 
   await ctx.step('Disconnect from the palette stops the stream; hovering it shows its tooltip; Connect resumes it', async () => {
     await runCommand(page, 'Chain Watch: Disconnect');
+    await pickRow(page, 'Demo (Sui)');
     const row = sidebar.locator('.monaco-list-row', { hasText: /Demo \(Sui\)\s*disconnected/ }).first();
     await row.waitFor({ state: 'visible', timeout: 15000 });
     await row.hover();
@@ -85,6 +94,7 @@ export async function run(ctx: UiContext): Promise<void> {
     ctx.log(`saved ${await screenshot(page, 'streams-05-tooltip')}`);
     await page.mouse.move(0, 0);
     await runCommand(page, 'Chain Watch: Connect');
+    await pickRow(page, 'Demo (Sui)');
     await sidebar.locator('.monaco-list-row', { hasText: /Demo \(Sui\)\s*live/ }).first().waitFor({ state: 'visible', timeout: 15000 });
   });
 

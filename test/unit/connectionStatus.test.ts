@@ -61,4 +61,19 @@ describe('connection status item', () => {
     assert.strictEqual(v?.lines[1], 'B: live');
     assert.strictEqual(v?.ariaLabel, 'Chain Watch: 1 live, quota exceeded');
   });
+
+  it('says which streams are simulated: all of them, some of them, or none', () => {
+    const demo = (status: StreamStatus, label: string) => ({ label, status, simulated: true });
+    const all = view([demo(st('live'), 'Sui demo'), demo(st('live'), 'EVM demo')]);
+    assert.strictEqual(all?.text, '$(radio-tower) 2 live · simulated');
+    assert.strictEqual(all?.ariaLabel, 'Chain Watch: 2 live, simulated');
+    assert.deepStrictEqual(all?.lines, ['Sui demo: live (simulated)', 'EVM demo: live (simulated)']);
+    assert.match(all?.simulatedNote ?? '', /not a public chain/);
+    const some = view([demo(st('live'), 'Sui demo'), demo(st('live'), 'EVM demo'), { label: 'mine', status: st('reconnecting') }]);
+    assert.strictEqual(some?.text, '$(sync~spin) 2 live · 1 reconnecting (2 simulated)');
+    assert.strictEqual(some?.lines[2], 'mine: reconnecting');
+    const none = view(one(st('live')));
+    assert.strictEqual(none?.text, '$(radio-tower) 1 live');
+    assert.strictEqual(none?.simulatedNote, undefined);
+  });
 });

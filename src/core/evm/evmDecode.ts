@@ -116,8 +116,12 @@ function buildRegistry(entries: Array<{ event: AbiEvent; standard: string }>): E
   return { byTopic };
 }
 
-/** The registry of the well-known events (computed once). */
-export const wellKnownRegistry: EventRegistry = buildRegistry(wellKnownEvents.map((e) => ({ ...e })));
+let wellKnown: EventRegistry | undefined;
+
+/** The registry of the well-known events, built on the first decode (hashing their signatures never runs at activation). */
+export function wellKnownRegistry(): EventRegistry {
+  return (wellKnown ??= buildRegistry(wellKnownEvents.map((e) => ({ ...e }))));
+}
 
 /** An error in a user-supplied ABI. `type` is stable for tests and UI. */
 export class AbiError extends Error {
@@ -305,7 +309,7 @@ export function decodeWith(event: AbiEvent, topics: readonly string[], data: str
 export function decodeLog(topics: readonly string[], data: string, registry?: EventRegistry): { decoded?: DecodedLog; warning?: string } {
   if (!Array.isArray(topics) || topics.length === 0 || typeof topics[0] !== 'string') return {};
   const topic0 = topics[0].toLowerCase();
-  const candidates = [...(registry?.byTopic.get(topic0) ?? []), ...(wellKnownRegistry.byTopic.get(topic0) ?? [])];
+  const candidates = [...(registry?.byTopic.get(topic0) ?? []), ...(wellKnownRegistry().byTopic.get(topic0) ?? [])];
   if (candidates.length === 0) return {};
   let firstError: string | undefined;
   for (const c of candidates) {

@@ -1,6 +1,7 @@
 /**
  * The connection status bar item's content as a pure function of the streams' states: `$(radio-tower) 2 live`,
- * a spinner while connecting, an error look on quota exceeded, a warning look when a stream failed. The adapter
+ * a spinner while connecting, an error look on quota exceeded, a warning look when a stream failed, and which streams
+ * are simulated (`2 live · simulated`, or `3 live (2 simulated)` beside real ones). The adapter
  * (src/vscode/statusBar.ts) only turns it into a StatusBarItem. No vscode import.
  */
 import type { GuardPause } from './creditGuard';
@@ -12,6 +13,8 @@ import { untrustedMarkdown } from '../untrustedText';
 export interface StatusStream {
   label: string;
   status: StreamStatus;
+  /** The stream's events come from this machine (a loopback endpoint: the demo, a local simulator or node). */
+  simulated?: boolean;
 }
 
 /** What the connection item shows. */
@@ -24,6 +27,8 @@ export interface ConnectionStatusView {
   lines: string[];
   /** Why the credit guard paused every stream, when it did. */
   pauseNote: string | undefined;
+  /** What "simulated" means, when a stream is. */
+  simulatedNote: string | undefined;
   /** The screen reader label. */
   ariaLabel: string;
 }
@@ -73,7 +78,12 @@ export function connectionStatus(
     parts.push(guardStatus && guard ? `${Math.max(paused, guard.paused)} ${guardStatus}` : `${paused} paused`);
   }
   if (!parts.length) parts.push(s.stopped ? 'off' : 'idle');
-  const lines = streams.map(({ label, status: st }) => `${untrustedMarkdown(label, LABEL_CHARS)}: ${st.state}${st.stopReason ? ` (${st.stopReason.replace(/_/g, ' ')})` : ''}`);
+  const sims = streams.filter((r) => r.simulated).length;
+  const simText = sims === 0 ? '' : sims === streams.length ? ' · simulated' : ` (${sims} simulated)`;
+  const lines = streams.map(
+    ({ label, status: st, simulated }) =>
+      `${untrustedMarkdown(label, LABEL_CHARS)}: ${st.state}${st.stopReason ? ` (${st.stopReason.replace(/_/g, ' ')})` : ''}${simulated ? ' (simulated)' : ''}`,
+  );
   const guardNote = guard?.lines.length ? guard.lines.map((l) => untrustedMarkdown(l, 400)).join('  \n') : undefined;
   const pauseNote = guardNote
     ? guardNote
@@ -83,10 +93,11 @@ export function connectionStatus(
       : 'Paused: the daily credit budget was reached.'
     : undefined;
   return {
-    text: `$(${icon}) ${parts.join(' · ')}`,
+    text: `$(${icon}) ${parts.join(' · ')}${simText}`,
     tone: s.quotaExceeded ? 'error' : s.failed ? 'warning' : undefined,
     lines,
     pauseNote,
-    ariaLabel: `Chain Watch: ${parts.join(', ')}`,
+    simulatedNote: sims ? 'Simulated streams come from this machine (the demo, a local simulator or node), not a public chain.' : undefined,
+    ariaLabel: `Chain Watch: ${parts.join(', ')}${simText.replace(' · ', ', ')}`,
   };
 }

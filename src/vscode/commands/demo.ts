@@ -1,5 +1,5 @@
-/** The demo commands: start the Sui demo, the EVM demo or the GoldRush demo, stop them all. */
-import type * as vscode from 'vscode';
+/** The demo commands: Try the Demo (Sui and EVM demos, the Feed shown), the EVM or GoldRush demo alone, stop them all. */
+import * as vscode from 'vscode';
 import type { CommandDeps } from './commandDeps';
 import { registerCommand } from './commandDeps';
 
@@ -7,7 +7,9 @@ import { registerCommand } from './commandDeps';
 export function registerDemoCommands(d: CommandDeps): vscode.Disposable[] {
   return [
     registerCommand(d, 'chainWatch.startDemo', async () => {
-      const id = await d.demo.start();
+      // Try the Demo: both simulated streams (Sui, and EVM with its reorgs), the Feed shown, the Sui stream revealed
+      const id = await d.demo.startAll();
+      await vscode.commands.executeCommand('chainWatch.feed.focus');
       await d.tree.reveal(id).catch(() => undefined);
       return id;
     }),

@@ -144,7 +144,7 @@ export class FeedHub implements Disposable {
         this.colors.set(s.id, color);
       }
       this.labels.set(s.id, s.label);
-      return { id: s.id, label: s.label, color, ...(s.state ? { state: s.state } : {}) };
+      return { id: s.id, label: s.label, color, ...(s.state ? { state: s.state } : {}), ...(s.simulated ? { simulated: true } : {}) };
     });
     const ids = new Set(live.map((s) => s.id));
     const gone: FeedStream[] = [];

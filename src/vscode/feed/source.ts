@@ -11,6 +11,8 @@ export interface FeedSourceStream {
   label: string;
   /** Current state (`live`, `reconnecting`, ...), shown in the toggle's tooltip. */
   state?: string;
+  /** True for a simulated stream (a loopback endpoint: the demo): the feed labels it "simulated". */
+  simulated?: boolean;
 }
 
 /** Where the feed's data comes from. Every listener returns a Disposable; events arrive oldest first. */
@@ -35,11 +37,17 @@ export interface FeedSource {
 /** Adapts the extension's {@link StreamRegistry} (plus optional hooks) to a {@link FeedSource}. */
 export function feedSourceFromRegistry(
   registry: StreamRegistry,
-  hooks: Pick<FeedSource, 'explorerOptions' | 'openJson'> = {},
+  hooks: Pick<FeedSource, 'explorerOptions' | 'openJson'> & { simulated?: (stream: string) => boolean } = {},
 ): FeedSource {
+  const { simulated, ...rest } = hooks;
   return {
     streams: () =>
-      registry.list().map((s) => ({ id: s.id, label: s.handle.definition.label || s.id, state: s.handle.status().state })),
+      registry.list().map((s) => ({
+        id: s.id,
+        label: s.handle.definition.label || s.id,
+        state: s.handle.status().state,
+        ...(simulated?.(s.id) ? { simulated: true } : {}),
+      })),
     onStreamsChanged: (listener) => {
       const a = registry.onChange(() => listener());
       const b = registry.onStatus(() => listener());
@@ -62,6 +70,6 @@ export function feedSourceFromRegistry(
       for (let i = all.length - 1; i >= 0; i--) if (all[i]!.id === id) return all[i];
       return undefined;
     },
-    ...hooks,
+    ...rest,
   };
 }

@@ -18,6 +18,10 @@ export interface UiContext {
   workspaceDir: string;
   /** CHAIN_WATCH_TEST_DIR as seen by the extension host. */
   testDir: string;
+  /** code-server's --extensions-dir (holds the installed extension). */
+  extensionsDir: string;
+  /** code-server's --user-data-dir (settings, and the logs under logs/). */
+  userDataDir: string;
   /** Where screenshot() writes PNGs (`.vscode-test/screenshots/`). */
   screenshotsDir: string;
   /** Prints a line prefixed with the script name. */
@@ -78,9 +82,12 @@ export async function openCommandPalette(page: Page, text: string, timeoutMs = 1
   try {
     await input.waitFor({ state: 'visible', timeout: Math.min(3000, timeoutMs) });
   } catch {
-    // the page may not have keyboard focus yet: focus the editor area and try again
-    await page.locator('.part.editor').first().click();
-    await page.keyboard.press('F1');
+    // the page may not have keyboard focus yet (or a webview has it and forwards F1 late): unless the palette came
+    // up meanwhile, focus the editor area and try again
+    if (!(await input.isVisible())) {
+      await page.locator('.part.editor').first().click({ timeout: 5000 }).catch(() => undefined);
+      if (!(await input.isVisible())) await page.keyboard.press('F1');
+    }
     await input.waitFor({ state: 'visible', timeout: timeoutMs });
   }
   await input.fill(`>${text}`);

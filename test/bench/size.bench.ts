@@ -32,6 +32,7 @@ function filesUnder(dir: string, test: (name: string) => boolean): string[] {
 /** One install + workbench load; resolves with the activation wall and CPU time the extension logged. */
 async function activationOnce(root: string, vsix: string): Promise<{ wall: number; cpu: number }> {
   // plain JS helpers, loaded at run time from the repository (they locate its .vscode-test cache themselves)
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain JS test helper, resolved at run time
   const cs = require(path.join(root, 'test', 'support', 'codeServer.js'));
   const server = await cs.startCodeServer({ root, vsix, log: () => undefined });
   const browser = await cs.launchChromium({ tmpDir: path.join(server.tmpDir, 'chromium') });
@@ -55,6 +56,7 @@ async function activationOnce(root: string, vsix: string): Promise<{ wall: numbe
 
 async function main(): Promise<void> {
   const root = path.resolve(__dirname, '..', '..', '..');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain JS test helper, resolved at run time
   const { packageFromCleanCopy } = require(path.join(root, 'test', 'support', 'vsix.js'));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-size-'));
   try {

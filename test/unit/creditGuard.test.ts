@@ -346,7 +346,7 @@ describe('CreditGuard: drain visits, honest resume, one budget', () => {
     const ledger = memoryLedger();
     ledger.add('2026-01-02', 100_000);
     const { h, api } = host();
-    let remaining: number | undefined;
+    let remaining: number | undefined = undefined;
     const g = new CreditGuard(clock, { ...api, remaining: () => remaining }, { pauseWhenIdleMinutes: 0, dailyBudget: 0, monthlyQuota: 1_000_000 }, ledger);
     h.credits = 20_000;
     assert.strictEqual(g.monthUsed(), 120_000);

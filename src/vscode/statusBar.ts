@@ -81,12 +81,13 @@ export class StatusBar implements vscode.Disposable {
     const total = this.registry.credits();
     const guard = this.guard();
     const over = guard?.overBudget() ?? false;
-    const quota = vscode.workspace.getConfiguration('chainWatch').get<number>('credits.monthlyQuota') ?? 1_000_000;
-    const monthUsed = guard?.monthUsed();
-    const warpText = creditsStatusText({ credits: total.credits, perHour: total.perHour, ...(monthUsed !== undefined ? { monthUsed, monthlyQuota: quota } : {}) });
     // simulated (a loopback endpoint, the demo): said in the text, since what it counts is never billed
     const counted = [...billed, ...goldRush];
     const sims = counted.filter((r) => this.simulated(r.id)).length;
+    const quota = vscode.workspace.getConfiguration('chainWatch').get<number>('credits.monthlyQuota') ?? 1_000_000;
+    // a share of the real month's quota only when a real stream is counted: simulated credits bill nothing
+    const monthUsed = sims < counted.length ? guard?.monthUsed() : undefined;
+    const warpText = creditsStatusText({ credits: total.credits, perHour: total.perHour, ...(monthUsed !== undefined ? { monthUsed, monthlyQuota: quota } : {}) });
     const creditSim = sims === 0 ? '' : sims === counted.length ? ' · simulated' : ` (${sims} simulated)`;
     // GoldRush bills per subscription-minute on its own account: counted apart, and only ever an estimate
     const grText = goldRush.length ? `GoldRush ≈${groupDigits(total.estimatedGoldRush ?? 0)} (est.)` : '';

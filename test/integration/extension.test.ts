@@ -7,6 +7,7 @@ import { DEMO_KEY, WarpServer } from '../../src/simulator/warpServer';
 import { CovalentServer } from '../../src/simulator/covalentServer';
 import { EVM_SIM_CONTRACTS, EvmNodeServer } from '../../src/simulator/evmNodeServer';
 import { covalentDestination } from '../../src/core/covalent/covalentDestination';
+import { streamKey } from '../../src/core/stream/streamKey';
 import type { ChainWatchApi } from '../../src/extension';
 import { ScriptedPrompter } from './support/scriptedPrompter';
 import { chainWatch, streamOf, waitUntil, EXTENSION_ID } from './support/api';
@@ -271,7 +272,8 @@ describe('Chain Watch extension', () => {
   });
 
   it('one connection per stream across windows: a stream another window holds waits, then takes over', async () => {
-    const file = path.join(api.leaseDir, `${encodeURIComponent('it-added')}.json`);
+    // leases are keyed by the effective definition (id + a hash of provider, host and stream), not the id alone
+    const file = path.join(api.leaseDir, `${encodeURIComponent(streamKey(api.registry.get('it-added')!.handle.definition))}.json`);
     fs.mkdirSync(api.leaseDir, { recursive: true });
     // another live window (its extension host: a running process) holds the stream
     fs.writeFileSync(file, JSON.stringify({ owner: 'another-window', pid: process.ppid, renewedAt: Date.now() }));

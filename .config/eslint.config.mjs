@@ -24,7 +24,7 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': 'error',
       eqeqeq: ['error', 'always'],
       'no-console': 'error',
-      'prefer-const': 'error',
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       // Matching control characters is the point where we neutralise them (escapeInvisible, untrustedText).
       'no-control-regex': 'off',
     },

@@ -38,6 +38,7 @@ const node = {
  */
 const LAZY_CHUNKS = {
   'src/simulator/demoServers.ts': 'demo',
+  'src/core/evm/evmDecode.ts': 'evmDecode',
 };
 
 const lazyChunks = {

@@ -15,7 +15,7 @@ import { WebSocketServer, WebSocket } from 'ws';
 import type { RawData } from 'ws';
 import { systemClock } from '../core/clock';
 import type { Clock, TimerHandle } from '../core/clock';
-import { keccak256 } from '../core/evm/evmKeccak';
+import { keccak256 as keccakBytes, stringToBytes } from 'viem';
 import { nullLogger } from '../core/logger';
 import type { Logger } from '../core/logger';
 import { prng } from './prng';
@@ -82,6 +82,8 @@ const TOPICS = {
   Sync: '0x1c411e9a96e071241c2f21f7726b17ae89e3cab4c78be50e062b03a9fffbbad1',
 };
 
+/** Keccak-256 of a UTF-8 string, as 0x-prefixed hex (block, transaction and subscription ids). */
+const keccak256 = (text: string): string => keccakBytes(stringToBytes(text));
 const hex = (n: number | bigint): string => '0x' + n.toString(16);
 const word = (n: bigint): string => n.toString(16).padStart(64, '0');
 const addrTopic = (a: string): string => '0x' + a.slice(2).padStart(64, '0');

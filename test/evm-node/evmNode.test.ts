@@ -8,11 +8,13 @@ import * as path from 'path';
 import { FakeClock } from '../../src/core/clock';
 import type { ChainEvent } from '../../src/core/event';
 import { TOPIC_TRANSFER } from '../../src/core/evm/evmDecode';
-import { keccak256 } from '../../src/core/evm/evmKeccak';
 import { EvmStream } from '../../src/core/evm/evmStream';
 import { createLogger, MemorySink } from '../../src/core/logger';
+import { keccak256 as keccakBytes, stringToBytes } from 'viem';
 import { observeEvm } from '../unit/support/evmObserve';
 import { TcpProxy } from './support/tcpProxy';
+
+const keccak256 = (text: string): string => keccakBytes(stringToBytes(text));
 
 const nodeUrl = process.env.CW_EVM_NODE_URL;
 

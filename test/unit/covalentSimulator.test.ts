@@ -8,9 +8,11 @@ import { covalentDestination } from '../../src/core/covalent/covalentDestination
 import { covalentChains } from '../../src/core/covalent/covalentEvent';
 import type { CovalentLogItem } from '../../src/core/covalent/covalentEvent';
 import { CovalentStream } from '../../src/core/covalent/covalentStream';
-import { keccak256 } from '../../src/core/evm/evmKeccak';
+import { keccak256 as keccakBytes, stringToBytes } from 'viem';
 import { CovalentLogGenerator, CovalentServer, EVENT_TOPICS, parseCovalentDestination, SIM_CONTRACTS } from '../../src/simulator/covalentServer';
 import { collect, waitForStatus } from './support/wait';
+
+const keccak256 = (text: string): string => keccakBytes(stringToBytes(text));
 
 const PAIR = '0xb4e16d0168e52d35cacd2c6185b44281ec28c9dc';
 const USDC = '0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48';

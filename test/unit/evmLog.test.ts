@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { TOPIC_TRANSFER } from '../../src/core/evm/evmDecode';
+import { decodeLog, TOPIC_TRANSFER } from '../../src/core/evm/evmDecode';
 import { buildLogFilter, EvmLogLedger, evmOriginalId, normalizeEvmLog, parseLog, parseQuantity, type EvmLog } from '../../src/core/evm/evmLog';
 
 const H = (n: number, p = '') => '0x' + p + n.toString(16).padStart(64 - p.length, '0');
@@ -77,19 +77,21 @@ describe('evm logs', () => {
 
   it('normalizes to the shared event model', () => {
     const l = log(7, 2);
-    const ev = normalizeEvmLog('s', l, 123);
+    const decode = (t: readonly string[], d: string) => decodeLog(t, d);
+    const ev = normalizeEvmLog('s', l, 123, { decode });
+    assert.strictEqual(normalizeEvmLog('s', l, 123).type, undefined, 'without a decoder the log stays raw');
     assert.deepStrictEqual(
       { id: ev.id, provider: ev.provider, kind: ev.kind, digest: ev.digest, checkpoint: ev.checkpoint, sequence: ev.sequence, sender: ev.sender, type: ev.type, removed: ev.removed, receivedAt: ev.receivedAt },
       { id: `${H(7)}:2`, provider: 'evm', kind: 'log', digest: H(99, '7'), checkpoint: 7, sequence: 2, sender: addr.toLowerCase(), type: 'Transfer', removed: undefined, receivedAt: 123 },
     );
-    const removed = normalizeEvmLog('s', { ...l, removed: true }, 1, { idSuffix: ':removed' });
+    const removed = normalizeEvmLog('s', { ...l, removed: true }, 1, { idSuffix: ':removed', decode });
     assert.strictEqual(removed.removed, true);
     assert.strictEqual(evmOriginalId(removed.id), ev.id);
     assert.strictEqual(evmOriginalId(ev.id + ':readded'), ev.id);
-    const unknown = normalizeEvmLog('s', { ...l, topics: [H(5)] }, 1);
+    const unknown = normalizeEvmLog('s', { ...l, topics: [H(5)] }, 1, { decode });
     assert.strictEqual(unknown.type, undefined);
     assert.strictEqual(unknown.warnings, undefined);
-    const bad = normalizeEvmLog('s', { ...l, data: '0x01' }, 1);
+    const bad = normalizeEvmLog('s', { ...l, data: '0x01' }, 1, { decode });
     assert.strictEqual(bad.type, undefined);
     assert.match(bad.warnings?.[0] ?? '', /does not fit/);
   });

@@ -1,13 +1,16 @@
 /**
- * Decoding EVM logs into named events, without an ABI for the well-known ones (ERC-20/721 `Transfer` and
- * `Approval`, `ApprovalForAll`, Uniswap V2 `Swap`/`Sync`, Uniswap V3 `Swap`) and with an optional ABI JSON per
- * stream for the rest. Log data is attacker-controlled: every offset and length is bounds-checked, a log that does
- * not fit its event's layout is left undecoded (raw topics and data) with a warning, and nothing here throws on
- * bad input except {@link parseAbi} on JSON that is not an ABI at all.
+ * Decoding EVM logs into named events with viem (`decodeEventLog`, `toEventSelector`): without an ABI for the
+ * well-known ones (ERC-20/721 `Transfer` and `Approval`, `ApprovalForAll`, Uniswap V2 `Swap`/`Sync`, Uniswap V3
+ * `Swap`) and with an optional ABI JSON per stream for the rest (tuples, arrays, bytes, strings, anonymous events).
+ * Log data is attacker-controlled: viem bounds-checks every offset and length (and caps recursive reads), a log that
+ * does not fit its event is left undecoded (raw topics and data) with a warning, and nothing here throws on bad
+ * input except {@link parseAbi} on JSON that is not an ABI at all.
+ *
+ * This module (and viem with it) is loaded on the first EVM connection, never at activation.
  */
-import { keccak256 } from './evmKeccak';
+import { decodeEventLog, toEventSelector, toEventSignature, type AbiEvent as ViemAbiEvent, type Hex } from 'viem';
 
-/** topic0 of the well-known events: keccak256 of the canonical signature (verified against keccak in the tests). */
+/** topic0 of the well-known events: keccak256 of the canonical signature (verified against viem in the tests). */
 export const TOPIC_TRANSFER = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
 /** `Approval(address,address,uint256)` (ERC-20 and ERC-721). */
 export const TOPIC_APPROVAL = '0x8c5be1e5ebec7d5bd14f71427d1e84f3dd0314c0f7b2291e5b200ac8c7c3b925';
@@ -23,22 +26,25 @@ export const TOPIC_UNISWAP_V3_SWAP = '0xc42079f94a6350d7e6235f29174924f928cc2ac8
 /** One input of an event, as in ABI JSON. */
 export interface AbiEventInput {
   name: string;
-  /** Solidity type (`address`, `uint256`, `bytes32`, `string`, `uint256[]`, `tuple`, ...). */
+  /** Solidity type (`address`, `uint256`, `bytes32`, `string`, `uint256[]`, `tuple`, `tuple[2]`, ...). */
   type: string;
   indexed?: boolean;
-  /** Components of a `tuple` type (only used to build the signature; tuples are not decoded). */
+  /** Components of a `tuple` type. */
   components?: AbiEventInput[];
 }
 
-/** An event fragment: a name and its inputs. */
+/** An event fragment: a name and its inputs. Anonymous events have no topic0 (all topics are indexed inputs). */
 export interface AbiEvent {
   name: string;
   inputs: AbiEventInput[];
   anonymous?: boolean;
 }
 
-/** A decoded value: uint/int as decimal strings (no precision loss), addresses/bytes as lowercase hex, bools, arrays. */
-export type DecodedValue = string | boolean | DecodedValue[];
+/**
+ * A decoded value: uint/int as decimal strings (no precision loss), addresses/bytes as lowercase hex, bools, arrays,
+ * and tuples as an object by component name (an array when a component is unnamed).
+ */
+export type DecodedValue = string | boolean | DecodedValue[] | { [name: string]: DecodedValue };
 
 /** One decoded parameter. */
 export interface DecodedParam {
@@ -46,7 +52,7 @@ export interface DecodedParam {
   type: string;
   indexed: boolean;
   value: DecodedValue;
-  /** For indexed dynamic types the topic holds only the keccak hash of the value; `value` is that hash. */
+  /** For indexed dynamic types (string, bytes, arrays, tuples) the topic holds only the keccak hash; `value` is it. */
   hashed?: boolean;
 }
 
@@ -61,9 +67,18 @@ export interface DecodedLog {
   params: DecodedParam[];
 }
 
-/** The events a stream can decode: topic0 -> candidate fragments (several share a topic0, e.g. ERC-20/721 Transfer). */
+/** One event a registry can decode. */
+export interface RegistryEntry {
+  event: AbiEvent;
+  standard: string;
+  signature: string;
+}
+
+/** The events a stream can decode: topic0 -> candidates (several share a topic0, e.g. ERC-20/721 Transfer). */
 export interface EventRegistry {
-  readonly byTopic: ReadonlyMap<string, ReadonlyArray<{ event: AbiEvent; standard: string; signature: string }>>;
+  readonly byTopic: ReadonlyMap<string, ReadonlyArray<RegistryEntry>>;
+  /** Anonymous events: tried, in order, on logs whose topic0 matches nothing. */
+  readonly anonymous: ReadonlyArray<RegistryEntry>;
 }
 
 const ix = (name: string, type: string): AbiEventInput => ({ name, type, indexed: true });
@@ -93,32 +108,43 @@ export const wellKnownEvents: ReadonlyArray<{ standard: string; event: AbiEvent 
   },
 ];
 
-function canonicalType(input: AbiEventInput): string {
-  const t = input.type.trim();
-  if (t.startsWith('tuple')) return `(${(input.components ?? []).map(canonicalType).join(',')})${t.slice(5)}`;
-  return t.replace(/^uint(?=$|\[)/, 'uint256').replace(/^int(?=$|\[)/, 'int256');
+const typeRe = /^(address|bool|string|tuple|bytes([1-9]|[12][0-9]|3[0-2])?|u?int(8|16|24|32|40|48|56|64|72|80|88|96|104|112|120|128|136|144|152|160|168|176|184|192|200|208|216|224|232|240|248|256)?)(\[\d{0,4}\])*$/;
+const nameRe = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** `uint`/`int` spelled out (`uint[]` -> `uint256[]`), as the canonical signature needs. */
+function canonicalInput(input: AbiEventInput): AbiEventInput {
+  const out: AbiEventInput = { name: input.name, type: input.type.trim().replace(/^(u?int)(?=$|\[)/, '$1256'), indexed: input.indexed === true };
+  if (input.components) out.components = input.components.map(canonicalInput);
+  return out;
+}
+
+function toViem(event: AbiEvent): ViemAbiEvent {
+  return { type: 'event', name: event.name, inputs: event.inputs.map(canonicalInput), anonymous: event.anonymous === true } as ViemAbiEvent;
 }
 
 /** The canonical signature of an event fragment, e.g. `Swap(address,uint256,uint256,uint256,uint256,address)`. */
 export function eventSignature(event: AbiEvent): string {
-  return `${event.name}(${event.inputs.map(canonicalType).join(',')})`;
+  return toEventSignature(toViem(event));
 }
 
 function buildRegistry(entries: Array<{ event: AbiEvent; standard: string }>): EventRegistry {
-  const byTopic = new Map<string, Array<{ event: AbiEvent; standard: string; signature: string }>>();
+  const byTopic = new Map<string, RegistryEntry[]>();
+  const anonymous: RegistryEntry[] = [];
   for (const e of entries) {
-    const signature = eventSignature(e.event);
-    const topic = keccak256(signature);
-    const list = byTopic.get(topic) ?? [];
-    list.push({ ...e, signature });
-    byTopic.set(topic, list);
+    const entry = { ...e, signature: eventSignature(e.event) };
+    if (e.event.anonymous) {
+      anonymous.push(entry);
+      continue;
+    }
+    const topic = toEventSelector(toViem(e.event));
+    byTopic.set(topic, [...(byTopic.get(topic) ?? []), entry]);
   }
-  return { byTopic };
+  return { byTopic, anonymous };
 }
 
 let wellKnown: EventRegistry | undefined;
 
-/** The registry of the well-known events, built on the first decode (hashing their signatures never runs at activation). */
+/** The registry of the well-known events, built on the first decode. */
 export function wellKnownRegistry(): EventRegistry {
   return (wellKnown ??= buildRegistry(wellKnownEvents.map((e) => ({ ...e }))));
 }
@@ -131,11 +157,25 @@ export class AbiError extends Error {
   }
 }
 
+function validInput(x: unknown, depth = 0): x is AbiEventInput {
+  if (!x || typeof x !== 'object' || depth > 8) return false;
+  const i = x as AbiEventInput;
+  if (typeof i.type !== 'string' || !typeRe.test(i.type.trim())) return false;
+  if (i.type.startsWith('tuple')) return Array.isArray(i.components) && i.components.every((c) => validInput(c, depth + 1));
+  return i.components === undefined;
+}
+
+function cleanInput(i: AbiEventInput): AbiEventInput {
+  const out: AbiEventInput = { name: typeof i.name === 'string' ? i.name : '', type: i.type.trim(), indexed: i.indexed === true };
+  if (i.components) out.components = i.components.map(cleanInput);
+  return out;
+}
+
 /**
  * Parses ABI JSON (a string or an already parsed value: an array of fragments, or `{abi: [...]}` as Hardhat/Foundry
- * artifacts have it) into a registry of its non-anonymous events. Fragments that are not events are ignored;
- * malformed event fragments are skipped and listed in `warnings`. Throws {@link AbiError} when the input is not
- * JSON or holds no fragment array.
+ * artifacts have it) into a registry of its events. Fragments that are not events are ignored; malformed event
+ * fragments (bad name, unknown type, tuple without components) are skipped and listed in `warnings`. Throws
+ * {@link AbiError} when the input is not JSON or holds no fragment array.
  */
 export function parseAbi(abi: unknown): { registry: EventRegistry; events: number; warnings: string[] } {
   let value = abi;
@@ -156,166 +196,102 @@ export function parseAbi(abi: unknown): { registry: EventRegistry; events: numbe
     if (!frag || typeof frag !== 'object') return warnings.push(`fragment ${i} is not an object`);
     const f = frag as Record<string, unknown>;
     if (f.type !== 'event') return;
-    if (typeof f.name !== 'string' || !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(f.name) || !Array.isArray(f.inputs)) {
+    if (typeof f.name !== 'string' || !nameRe.test(f.name) || !Array.isArray(f.inputs)) {
       return warnings.push(`event fragment ${i} has no valid name or inputs`);
     }
-    if (f.anonymous === true) return warnings.push(`event ${f.name} is anonymous (no topic0): not decoded`);
-    const inputs: AbiEventInput[] = [];
-    const okInput = (x: unknown): x is AbiEventInput =>
-      !!x && typeof x === 'object' && typeof (x as AbiEventInput).type === 'string' &&
-      (!(x as AbiEventInput).components || ((x as AbiEventInput).components as unknown[]).every(okInput));
-    for (const inp of f.inputs as unknown[]) {
-      if (!okInput(inp)) return warnings.push(`event ${f.name} has a malformed input`);
-      inputs.push({ name: typeof inp.name === 'string' ? inp.name : '', type: inp.type, indexed: inp.indexed === true, components: inp.components });
-    }
-    entries.push({ event: { name: f.name, inputs }, standard: 'abi' });
+    if (!f.inputs.every((x) => validInput(x))) return warnings.push(`event ${f.name} has a malformed input`);
+    const anonymous = f.anonymous === true;
+    const indexed = (f.inputs as AbiEventInput[]).filter((x) => x.indexed === true).length;
+    if (indexed > (anonymous ? 4 : 3)) return warnings.push(`event ${f.name} has ${indexed} indexed inputs (a log has at most ${anonymous ? 4 : 3})`);
+    const event: AbiEvent = { name: f.name, inputs: (f.inputs as AbiEventInput[]).map(cleanInput) };
+    if (anonymous) event.anonymous = true;
+    entries.push({ event, standard: 'abi' });
   });
   return { registry: buildRegistry(entries), events: entries.length, warnings };
 }
 
-// ---- word-level decoding --------------------------------------------------------------------------------------
+const hexRe = /^0x([0-9a-fA-F]{2})*$/;
+const topicRe = /^0x[0-9a-fA-F]{64}$/;
+const isDynamicIndexed = (type: string): boolean => type === 'string' || type === 'bytes' || type.startsWith('tuple') || type.endsWith(']');
 
-const MAX_ARRAY_ITEMS = 1_000;
-
-class Words {
-  constructor(private readonly hex: string) {}
-  get byteLength(): number {
-    return this.hex.length / 2;
-  }
-  word(byteOffset: number): string {
-    if (!Number.isSafeInteger(byteOffset) || byteOffset < 0 || byteOffset + 32 > this.byteLength) throw new RangeError('out of bounds');
-    return this.hex.slice(byteOffset * 2, byteOffset * 2 + 64);
-  }
-  bytes(byteOffset: number, length: number): string {
-    if (!Number.isSafeInteger(byteOffset + length) || byteOffset < 0 || length < 0 || byteOffset + length > this.byteLength) throw new RangeError('out of bounds');
-    return this.hex.slice(byteOffset * 2, (byteOffset + length) * 2);
-  }
-  /** A word read as an offset or length (must fit a safe integer). */
-  size(byteOffset: number): number {
-    const v = BigInt('0x' + this.word(byteOffset));
-    if (v > BigInt(this.byteLength)) throw new RangeError('offset or length beyond the data');
-    return Number(v);
-  }
-}
-
-const elementaryRe = /^(address|bool|string|bytes([1-9]|[12][0-9]|3[0-2])?|u?int(8|16|24|32|40|48|56|64|72|80|88|96|104|112|120|128|136|144|152|160|168|176|184|192|200|208|216|224|232|240|248|256)?)$/;
-
-function isDynamic(type: string): boolean {
-  return type === 'string' || type === 'bytes' || type.endsWith('[]') || type.startsWith('(') || /\[\d+\]$/.test(type) && isDynamic(type.replace(/\[\d+\]$/, ''));
-}
-
-/** Decodes one static elementary value from a 32-byte word (64 hex chars). */
-function decodeWord(type: string, word: string): DecodedValue {
-  if (type === 'address') return '0x' + word.slice(24);
-  if (type === 'bool') return BigInt('0x' + word) !== 0n;
-  const bytesN = /^bytes(\d+)$/.exec(type);
-  if (bytesN) return '0x' + word.slice(0, Number(bytesN[1]) * 2);
-  const intN = /^(u?)int(\d*)$/.exec(type);
-  if (intN) {
-    const bits = BigInt(intN[2] || '256');
-    let v = BigInt('0x' + word);
-    if (intN[1] === '') {
-      v = BigInt.asIntN(256, v);
-      v = BigInt.asIntN(Number(bits), v);
-    } else {
-      v = BigInt.asUintN(Number(bits), v);
-    }
-    return v.toString(10);
-  }
-  throw new TypeError(`unsupported type ${type}`);
-}
-
-function decodeAt(type: string, data: Words, base: number, headOffset: number): DecodedValue {
-  const fixed = /^(.*)\[(\d+)\]$/.exec(type);
-  if (fixed && !isDynamic(type)) {
-    const n = Number(fixed[2]);
-    if (n > MAX_ARRAY_ITEMS) throw new RangeError('array too long');
-    const out: DecodedValue[] = [];
-    for (let i = 0; i < n; i++) out.push(decodeAt(fixed[1], data, base, headOffset + i * 32));
+/** viem's value as a {@link DecodedValue}: bigints as decimal strings, hex lowercase, tuples by component name. */
+function toDecoded(value: unknown, input: AbiEventInput): DecodedValue {
+  const arr = /^(.*)\[\d*\]$/.exec(input.type);
+  if (arr && Array.isArray(value)) return value.map((v) => toDecoded(v, { ...input, type: arr[1] }));
+  if (input.type === 'tuple' && value && typeof value === 'object') {
+    const comps = input.components ?? [];
+    if (Array.isArray(value) || comps.some((c) => !c.name)) return comps.map((c, i) => toDecoded((value as unknown[])[i], c));
+    const out: { [name: string]: DecodedValue } = {};
+    for (const c of comps) out[c.name] = toDecoded((value as Record<string, unknown>)[c.name], c);
     return out;
   }
-  if (!isDynamic(type)) {
-    if (!elementaryRe.test(type)) throw new TypeError(`unsupported type ${type}`);
-    return decodeWord(type, data.word(base + headOffset));
-  }
-  const start = base + data.size(base + headOffset);
-  if (type === 'string' || type === 'bytes') {
-    const len = data.size(start);
-    const hex = data.bytes(start + 32, len);
-    if (type === 'bytes') return '0x' + hex;
-    return new TextDecoder('utf-8', { fatal: false }).decode(Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16)));
-  }
-  const dyn = /^(.*)\[\]$/.exec(type);
-  if (dyn && !isDynamic(dyn[1])) {
-    const n = data.size(start);
-    if (n > MAX_ARRAY_ITEMS) throw new RangeError('array too long');
-    const out: DecodedValue[] = [];
-    for (let i = 0; i < n; i++) out.push(decodeAt(dyn[1], data, start + 32, i * 32));
-    return out;
-  }
-  throw new TypeError(`unsupported type ${type}`);
+  if (typeof value === 'bigint') return value.toString(10);
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string') return /^0x[0-9a-fA-F]*$/.test(value) && input.type !== 'string' ? value.toLowerCase() : value;
+  return String(value);
 }
 
-function headSize(type: string): number {
-  const fixed = /^(.*)\[(\d+)\]$/.exec(type);
-  if (fixed && !isDynamic(type)) return Number(fixed[2]) * headSize(fixed[1]);
-  return 32;
-}
-
-function cleanHex(value: string): string | undefined {
-  if (typeof value !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(value)) return undefined;
-  return value.slice(2).toLowerCase();
+function shortError(err: unknown): string {
+  const e = err as { shortMessage?: unknown; message?: unknown };
+  const text = typeof e?.shortMessage === 'string' ? e.shortMessage : typeof e?.message === 'string' ? e.message : String(err);
+  return text.split('\n')[0]!.slice(0, 200);
 }
 
 /**
- * Decodes a log against one event fragment. Returns the params, or an error string when the topics/data do not
- * fit the fragment (wrong indexed count, data too short, unsupported type, out-of-bounds offset).
+ * Decodes a log against one event fragment (strictly: every topic and every data byte must fit). Returns the
+ * params, or an error string when the topics/data do not fit (wrong topic count, data too short or malformed,
+ * an offset or length out of bounds).
  */
 export function decodeWith(event: AbiEvent, topics: readonly string[], data: string): { params: DecodedParam[] } | { error: string } {
-  const indexed = event.inputs.filter((i) => i.indexed);
-  if (topics.length !== indexed.length + 1) return { error: `expected ${indexed.length + 1} topics, got ${topics.length}` };
-  const hex = cleanHex(data);
-  if (hex === undefined) return { error: 'data is not hex' };
-  const words = new Words(hex);
-  const params: DecodedParam[] = [];
-  let topicIdx = 1;
-  let head = 0;
+  const inputs = event.inputs.map(canonicalInput);
+  const indexed = inputs.filter((i) => i.indexed).length;
+  const expected = indexed + (event.anonymous ? 0 : 1);
+  if (topics.length !== expected) return { error: `expected ${expected} topics, got ${topics.length}` };
+  for (let i = 0; i < topics.length; i++) if (typeof topics[i] !== 'string' || !topicRe.test(topics[i]!)) return { error: `topic ${i} is not 32 bytes of hex` };
+  if (typeof data !== 'string' || !hexRe.test(data)) return { error: 'data is not hex' };
+  let args: unknown;
   try {
-    for (const input of event.inputs) {
-      const type = canonicalType(input);
-      if (input.indexed) {
-        const t = cleanHex(topics[topicIdx++]);
-        if (t === undefined || t.length !== 64) return { error: `topic ${topicIdx - 1} is not 32 bytes of hex` };
-        if (isDynamic(type) || /\[\d+\]$/.test(type)) params.push({ name: input.name, type, indexed: true, value: '0x' + t, hashed: true });
-        else if (!elementaryRe.test(type)) return { error: `unsupported type ${type}` };
-        else params.push({ name: input.name, type, indexed: true, value: decodeWord(type, t) });
-      } else {
-        params.push({ name: input.name, type, indexed: false, value: decodeAt(type, words, 0, head) });
-        head += isDynamic(type) ? 32 : headSize(type);
-      }
-    }
+    const viemEvent = toViem(event);
+    // viem finds the fragment by topic0; an anonymous event has none, so it is decoded as if its selector led the topics
+    const t = (event.anonymous ? [toEventSelector({ ...viemEvent, anonymous: false } as ViemAbiEvent), ...topics] : topics).map((x) => x.toLowerCase()) as [Hex, ...Hex[]];
+    const abi = [{ ...viemEvent, anonymous: false }] as const;
+    args = decodeEventLog({ abi, topics: t, data: data.toLowerCase() as Hex, strict: true }).args;
   } catch (err) {
-    return { error: err instanceof Error ? err.message : String(err) };
+    return { error: shortError(err) };
   }
+  const named = !inputs.some((i) => !i.name);
+  const params: DecodedParam[] = inputs.map((input, i) => {
+    const raw = named && args && !Array.isArray(args) ? (args as Record<string, unknown>)[input.name] : (args as unknown[])[i];
+    const p: DecodedParam = { name: input.name, type: input.type, indexed: input.indexed === true, value: toDecoded(raw, input) };
+    if (input.indexed && isDynamicIndexed(input.type)) {
+      p.hashed = true;
+      p.value = String(raw).toLowerCase();
+    }
+    return p;
+  });
   return { params };
 }
 
 /**
- * Decodes a log by its topic0: first against `registry` (a user ABI), then against the well-known events.
- * Among several fragments with the same topic0 (ERC-20 vs ERC-721 `Transfer`) the one whose indexed count fits
- * wins. Returns `{decoded}` on success, `{warning}` when topic0 is known but the log does not fit, or `{}` when
- * topic0 is unknown (raw topics and data are shown).
+ * Decodes a log by its topic0: first against `registry` (a user ABI), then against the well-known events, then
+ * against the registry's anonymous events. Among several fragments with the same topic0 (ERC-20 vs ERC-721
+ * `Transfer`) the first that fits wins. Returns `{decoded}` on success, `{warning}` when topic0 is known but the log
+ * does not fit, or `{}` when nothing matches (raw topics and data are shown). Never throws.
  */
 export function decodeLog(topics: readonly string[], data: string, registry?: EventRegistry): { decoded?: DecodedLog; warning?: string } {
   if (!Array.isArray(topics) || topics.length === 0 || typeof topics[0] !== 'string') return {};
   const topic0 = topics[0].toLowerCase();
   const candidates = [...(registry?.byTopic.get(topic0) ?? []), ...(wellKnownRegistry().byTopic.get(topic0) ?? [])];
-  if (candidates.length === 0) return {};
   let firstError: string | undefined;
   for (const c of candidates) {
     const r = decodeWith(c.event, topics, data);
     if ('params' in r) return { decoded: { name: c.event.name, signature: c.signature, standard: c.standard, params: r.params } };
     firstError ??= `${c.signature}: ${r.error}`;
   }
-  return { warning: `log does not fit ${firstError}` };
+  if (firstError) return { warning: `log does not fit ${firstError}` };
+  for (const c of registry?.anonymous ?? []) {
+    const r = decodeWith(c.event, topics, data);
+    if ('params' in r) return { decoded: { name: c.event.name, signature: c.signature, standard: 'abi (anonymous)', params: r.params } };
+  }
+  return {};
 }

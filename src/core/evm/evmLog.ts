@@ -3,7 +3,7 @@
  * a stream definition, normalization to {@link ChainEvent}, and the {@link EvmLogLedger} that makes the merged
  * backfill + live sequence exactly-once and reorg-aware. Pure code: no I/O, no timers.
  */
-import { decodeLog, type DecodedLog, type EventRegistry } from './evmDecode';
+import type { DecodedLog } from './evmDecode';
 import type { ChainEvent } from '../event';
 import type { StreamDefinition } from '../stream/stream';
 
@@ -131,6 +131,12 @@ export function buildLogFilter(def: Pick<StreamDefinition, 'address' | 'topics'>
   return filter;
 }
 
+/**
+ * Decodes one log's topics and data (the lazily loaded evmDecode module's `decodeLog`, bound to a stream's ABI).
+ * Returns the decoded form, a warning when the log does not fit its event, or neither when the event is unknown.
+ */
+export type EvmLogDecoder = (topics: readonly string[], data: string) => { decoded?: DecodedLog; warning?: string };
+
 /** The payload of an EVM {@link ChainEvent}: the raw log fields plus the decoded form, when there is one. */
 export interface EvmEventPayload extends Omit<EvmLog, 'timestamp'> {
   decoded?: DecodedLog;
@@ -141,15 +147,16 @@ export interface EvmEventPayload extends Omit<EvmLog, 'timestamp'> {
 /**
  * Normalizes a validated log into the shared event model: provider `evm`, kind `log`, id = {@link logKey} (plus a
  * suffix for removals / re-adds), digest = tx hash, checkpoint = block number, sequence = log index,
- * sender = contract address, type = decoded event name (or undefined when unknown), removed = reorged out.
+ * sender = contract address, type = decoded event name (or undefined when unknown or without `decode`),
+ * removed = reorged out.
  */
 export function normalizeEvmLog(
   stream: string,
   log: EvmLog,
   receivedAt: number,
-  opts: { registry?: EventRegistry; source?: 'live' | 'backfill'; idSuffix?: string } = {},
+  opts: { decode?: EvmLogDecoder; source?: 'live' | 'backfill'; idSuffix?: string } = {},
 ): ChainEvent {
-  const { decoded, warning } = decodeLog(log.topics, log.data, opts.registry);
+  const { decoded, warning } = opts.decode?.(log.topics, log.data) ?? {};
   const payload: EvmEventPayload = {
     address: log.address,
     blockHash: log.blockHash,

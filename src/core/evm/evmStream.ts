@@ -15,8 +15,8 @@ import { describeConnectFailure } from '../connectFailure';
 import type WebSocket from 'ws';
 import { BaseStream, ConnectError, type BaseStreamDeps, type GapVerdict, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from '../stream/baseStream';
 import { Emitter } from '../emitter';
-import { parseAbi, type EventRegistry } from './evmDecode';
-import { buildLogFilter, EvmLogLedger, evmOriginalId, normalizeEvmLog, parseLog, parseQuantity, REMOVED_SUFFIX, toQuantity, type EvmLog, type EvmLogFilter } from './evmLog';
+import type * as EvmDecodeModule from './evmDecode';
+import { buildLogFilter, EvmLogLedger, evmOriginalId, normalizeEvmLog, parseLog, parseQuantity, REMOVED_SUFFIX, toQuantity, type EvmLog, type EvmLogDecoder, type EvmLogFilter } from './evmLog';
 import { EvmRpcConnection, fetchLogsInRanges, RpcError } from './evmRpc';
 import { describeError, redact, registerSecret } from '../redact';
 import type { StreamDefinition } from '../stream/stream';
@@ -165,22 +165,39 @@ interface Session {
 export class EvmStream extends BaseStream {
   private readonly ledger = new EvmLogLedger();
   private seeded = false;
-  private readonly registry: EventRegistry | undefined;
+  /** The log decoder, bound to this stream's ABI: set on the first connection (loading the decoder module then). */
+  private decode: EvmLogDecoder | undefined;
   private readonly backfillEmitter = new Emitter<EvmBackfillInfo>();
   /** Fires after each gap fill (also when it found nothing). */
   readonly onBackfill = this.backfillEmitter.event;
 
   constructor(definition: EvmStreamDefinition, private readonly evmDeps: EvmStreamDeps) {
     super(definition, evmDeps, { billed: false, replay: 'backfill' });
-    if (definition.abi !== undefined && definition.abi !== null && definition.abi !== '') {
+  }
+
+  /** Loads the decoder module (viem with it) on first use, never at activation, and binds it to the stream's ABI. */
+  private async loadDecoder(): Promise<void> {
+    if (this.decode) return;
+    let mod: typeof EvmDecodeModule;
+    try {
+      mod = await import('./evmDecode');
+    } catch (err) {
+      this.log.warn(`log decoder not loaded, logs are shown raw: ${describeError(err)}`);
+      return;
+    }
+    const { decodeLog, parseAbi } = mod;
+    const abi = (this.definition as EvmStreamDefinition).abi;
+    let registry: ReturnType<typeof parseAbi>['registry'] | undefined;
+    if (abi !== undefined && abi !== null && abi !== '') {
       try {
-        const parsed = parseAbi(definition.abi);
-        this.registry = parsed.registry;
+        const parsed = parseAbi(abi);
+        registry = parsed.registry;
         for (const w of parsed.warnings) this.log.warn(`ABI: ${w}`);
       } catch (err) {
         this.log.warn(`ABI ignored: ${describeError(err)}`);
       }
     }
+    this.decode = (topics, data) => decodeLog(topics, data, registry);
   }
 
   override dispose(): void {
@@ -206,6 +223,7 @@ export class EvmStream extends BaseStream {
     } catch (err) {
       throw new ConnectError({ fatal: true, reason: 'error', message: describeError(err) });
     }
+    await this.loadDecoder();
     this.seedFromJournal();
     const session: Session = { cancelled: false, held: [], subscription: undefined, early: [], outcome: undefined, headProbe: undefined };
     const rpc: EvmRpcConnection = new EvmRpcConnection(
@@ -340,7 +358,7 @@ export class EvmStream extends BaseStream {
       sink.notice('warn', reorgText(block, depth, removed.length, 'the node did not announce it'));
     }
     const opts: Parameters<typeof normalizeEvmLog>[3] = { source, idSuffix: verdict.idSuffix };
-    if (this.registry) opts.registry = this.registry;
+    if (this.decode) opts.decode = this.decode;
     const ev = normalizeEvmLog(this.definition.id, log, this.clock.now(), opts);
     if (verdict.kind === 'removed' && !verdict.seen) {
       (ev.warnings ??= []).push(`reorg removed a log this stream had not shown (block ${log.blockNumber}, index ${log.logIndex})`);
@@ -424,7 +442,7 @@ export class EvmStream extends BaseStream {
   /** The event announcing that `log` (flagged removed) left the canonical chain; its id points at the original. */
   private removalEvent(log: EvmLog, source: 'live' | 'backfill'): ChainEvent {
     const opts: Parameters<typeof normalizeEvmLog>[3] = { source, idSuffix: REMOVED_SUFFIX };
-    if (this.registry) opts.registry = this.registry;
+    if (this.decode) opts.decode = this.decode;
     return normalizeEvmLog(this.definition.id, log, this.clock.now(), opts);
   }
 

@@ -30,6 +30,7 @@ import { DedupWindow } from './dedup';
 import { Emitter } from '../emitter';
 import { eventSize, type ChainEvent } from '../event';
 import { Journal, type JournalOptions } from './journal';
+import { batchLength, MAX_BATCH_BYTES, MAX_BATCH_EVENTS } from './batchBound';
 import { ResumeCursor, type CursorPosition } from './resumeCursor';
 import { nullLogger, type Logger } from '../logger';
 import { describeError, redact } from '../redact';
@@ -74,6 +75,10 @@ export interface BaseStreamDeps {
   recentMaxBytes?: number;
   /** Ids remembered for dedup (default 10,000). */
   dedupWindow?: number;
+  /** Events journaled, shown and ACKed in one batch at most (default 1,000): a backlog goes out in several. */
+  maxBatchEvents?: number;
+  /** Frame bytes in one batch at most (default 1 MiB; an event larger than that goes alone). */
+  maxBatchBytes?: number;
 }
 
 /** A connect mode with `auto` resolved. */
@@ -254,6 +259,10 @@ export abstract class BaseStream implements StreamHandle {
   /** Server ids learned without an event, each with the number of pending events that arrived before it. */
   private pendingCursors: Array<{ id: string; after: number }> = [];
   private pendingAcks: Array<() => void> = [];
+  /** For each pending ACK, the number of pending events that arrived up to it (its event included). */
+  private pendingAckAfter: number[] = [];
+  private readonly maxBatchEvents: number;
+  private readonly maxBatchBytes: number;
   private scheduledFlush: Promise<void> | undefined;
   private flushChain: Promise<void> = Promise.resolve();
 
@@ -278,6 +287,8 @@ export abstract class BaseStream implements StreamHandle {
     this.connectTimeoutMs = deps.connectTimeoutMs ?? 15_000;
     this.recentLimit = deps.recentLimit ?? 500;
     this.recentMaxBytes = deps.recentMaxBytes ?? 32 * 1024 * 1024;
+    this.maxBatchEvents = deps.maxBatchEvents ?? MAX_BATCH_EVENTS;
+    this.maxBatchBytes = deps.maxBatchBytes ?? MAX_BATCH_BYTES;
     this.dedup = new DedupWindow(deps.dedupWindow ?? 10_000);
     this.billed = opts.billed;
     this.replaySource = opts.replay ?? 'buffer';
@@ -573,7 +584,10 @@ export abstract class BaseStream implements StreamHandle {
         }
         if (this.lastGap) this.judgeEvent(ev, duplicate);
         // a duplicate is ACKed too (the server wants every delivery settled), after the batch it arrived in
-        if (ack) this.pendingAcks.push(ack);
+        if (ack) {
+          this.pendingAcks.push(ack);
+          this.pendingAckAfter.push(this.pendingEvents.length);
+        }
         void this.scheduleFlush();
       },
       activity: () => {
@@ -719,7 +733,7 @@ export abstract class BaseStream implements StreamHandle {
       setImmediate(() => {
         this.scheduledFlush = undefined;
         this.flushChain = this.flushChain
-          .then(() => this.processBatch())
+          .then(() => this.processPending())
           .catch((err) => this.emitNotice('error', `processing events failed: ${describeError(err)}`));
         void this.flushChain.then(resolve);
       });
@@ -727,14 +741,46 @@ export abstract class BaseStream implements StreamHandle {
     return this.scheduledFlush;
   }
 
-  private async processBatch(): Promise<void> {
-    const events = this.pendingEvents;
-    const acks = this.pendingAcks;
-    const cursors = this.pendingCursors;
-    if (events.length === 0 && acks.length === 0 && cursors.length === 0 && !this.gapDirty) return;
-    this.pendingEvents = [];
-    this.pendingAcks = [];
-    this.pendingCursors = [];
+  /**
+   * Processes the backlog pending now in bounded batches ({@link batchLength}), each journaled, shown and ACKed before
+   * the next is taken; events arriving meanwhile wait for the flush they scheduled.
+   */
+  private async processPending(): Promise<void> {
+    let left = this.pendingEvents.length;
+    for (;;) {
+      const n = Math.min(left, batchLength(this.pendingEvents, this.maxBatchEvents, this.maxBatchBytes));
+      await this.processBatch(n);
+      left = Math.min(left - n, this.pendingEvents.length);
+      if (left <= 0 || n === 0) return;
+    }
+  }
+
+  /** Takes the first `n` pending events, with the ACKs and cursors that arrived with them, out of the pending lists. */
+  private takePending(n: number): { events: ChainEvent[]; acks: Array<() => void>; cursors: Array<{ id: string; after: number }> } {
+    if (n >= this.pendingEvents.length) {
+      const taken = { events: this.pendingEvents, acks: this.pendingAcks, cursors: this.pendingCursors };
+      this.pendingEvents = [];
+      this.pendingAcks = [];
+      this.pendingAckAfter = [];
+      this.pendingCursors = [];
+      return taken;
+    }
+    const events = this.pendingEvents.splice(0, n);
+    let a = 0;
+    while (a < this.pendingAckAfter.length && this.pendingAckAfter[a]! <= n) a++;
+    const acks = this.pendingAcks.splice(0, a);
+    this.pendingAckAfter.splice(0, a);
+    for (let i = 0; i < this.pendingAckAfter.length; i++) this.pendingAckAfter[i]! -= n;
+    let c = 0;
+    while (c < this.pendingCursors.length && this.pendingCursors[c]!.after <= n) c++;
+    const cursors = this.pendingCursors.splice(0, c);
+    for (const cur of this.pendingCursors) cur.after -= n;
+    return { events, acks, cursors };
+  }
+
+  private async processBatch(n: number): Promise<void> {
+    if (this.pendingEvents.length === 0 && this.pendingAcks.length === 0 && this.pendingCursors.length === 0 && !this.gapDirty) return;
+    const { events, acks, cursors } = this.takePending(n);
     if (events.length > 0) {
       if (this.drainVisit) for (const ev of events) ev.drained = true;
       if (this.journal) {

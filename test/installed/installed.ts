@@ -88,10 +88,14 @@ export async function run(ctx: UiContext): Promise<void> {
   await ctx.step('a digest can be copied: right-click a feed row, Copy Transaction Digest, the clipboard holds it', async () => {
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']).catch(() => undefined);
     // the newest rows keep arriving: aim at the row by its own context (the same row even if the pool moved it)
-    const attr = (await feed.locator('.rows > .row.kind-event:not([hidden])').last().getAttribute('data-vscode-context')) ?? '{}';
+    // as a person does: point at the row first, so the feed holds its rows still, then right-click that same element
+    const target = await feed.locator('.rows > .row.kind-event:not([hidden]) .c-summary').last().elementHandle();
+    assert.ok(target, 'a feed row is shown');
+    await target.hover();
+    const attr = (await target.evaluate((el) => el.closest('.row')?.getAttribute('data-vscode-context') ?? '{}')) as string;
     const rowCtx = JSON.parse(attr) as { chainWatchDigest?: string };
     assert.ok(rowCtx.chainWatchDigest, 'the row has a digest');
-    await feed.locator(`.rows > .row[data-vscode-context='${attr.replace(/'/g, "\\'")}'] .c-summary`).first().click({ button: 'right' });
+    await target.click({ button: 'right' });
     const menu = page.locator('.context-view .monaco-menu');
     await menu.waitFor({ state: 'visible', timeout: 10000 });
     await menu.locator('.action-label', { hasText: 'Copy Transaction Digest' }).first().click();

@@ -66,11 +66,12 @@ export async function run(ctx: UiContext): Promise<void> {
     const row = sidebar.locator('.monaco-list-row', { hasText: 'Demo (Sui)' }).first();
     const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: 'Transport' }).first();
     // as a person does: point, and nudge the pointer if the tooltip has not opened yet
-    for (let attempt = 0; attempt < 4 && !(await hover.isVisible()); attempt++) {
+    for (let attempt = 0; attempt < 8 && !(await hover.isVisible()); attempt++) {
+      if (attempt % 2) await page.mouse.move(900, 10); // leave and come back: a fresh hover
       await row.hover({ position: { x: 60 + attempt * 7, y: 10 } });
       await hover.waitFor({ state: 'visible', timeout: 4000 }).catch(() => undefined);
     }
-    await hover.waitFor({ state: 'visible', timeout: 1000 });
+    await hover.waitFor({ state: 'visible', timeout: 5000 });
     await page.waitForTimeout(2500); // the tree used to refresh every second and drop the tooltip after ~0.85 s
     assert.ok(await hover.isVisible(), 'the tooltip vanished');
     await shot('02-tooltip-stays');

@@ -68,6 +68,11 @@ async function runUiScripts({ root, only = [], scriptsDir, tag, workbench = {}, 
           totals.passed++;
           slog(`  ok   ${stepName} (${Date.now() - s0} ms)`);
         },
+        /** A step that is written but not run, with the reason said in the log (counted as skipped). */
+        skip(stepName, why) {
+          totals.skipped++;
+          slog(`  skip ${stepName}: ${why}`);
+        },
       };
       await mod.run(ctx);
       slog(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -85,8 +85,7 @@ export async function run(ctx: UiContext): Promise<void> {
     ctx.log(`saved ${await screenshot(page, 'installed-01-demo')}`);
   });
 
-  ctx.skip('a digest can be copied: right-click a feed row, Copy Transaction Digest, the clipboard holds it', 'the clipboard never receives the digest in the installed copy (under investigation); the dev-path integration suite covers the row menu copy');
-  if (Date.now() < 0) await ctx.step('a digest can be copied: right-click a feed row, Copy Transaction Digest, the clipboard holds it', async () => {
+  ctx.skip('a digest can be copied: right-click a feed row, Copy Transaction Digest, the clipboard holds it', 'the clipboard never receives the digest in the installed copy (under investigation); the dev-path integration suite covers the row menu copy', async () => {
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']).catch(() => undefined);
     // the newest rows keep arriving: aim at the row by its own context (the same row even if the pool moved it)
     // as a person does: point at the row first, so the feed holds its rows still, then right-click that same element

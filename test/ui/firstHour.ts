@@ -102,8 +102,7 @@ export async function run(ctx: UiContext): Promise<void> {
     await closeQuickInput(page);
   });
 
-  ctx.skip('the Feed view title has Pause, which turns into Resume; the webview toolbar has no second pause button', 'not yet passing reliably in the workbench run (the webview layout checks cover it in the feed suite)');
-  if (Date.now() < 0) await ctx.step('the Feed view title has Pause, which turns into Resume; the webview toolbar has no second pause button', async () => {
+  ctx.skip('the Feed view title has Pause, which turns into Resume; the webview toolbar has no second pause button', 'not yet passing reliably in the workbench run (the webview layout checks cover it in the feed suite)', async () => {
     await runCommand(page, 'Chain Watch: Filter Feed');
     const feed = feedFrame(page);
     await feed.locator('#grid').waitFor({ state: 'attached', timeout: 30000 });
@@ -122,8 +121,7 @@ export async function run(ctx: UiContext): Promise<void> {
     await pause.waitFor({ state: 'visible', timeout: 10000 });
   });
 
-  ctx.skip('Add Stream counts Covalent as 4 steps and offers "Custom endpoint..." for Warp', 'not yet passing reliably in the workbench run (the webview layout checks cover it in the feed suite)');
-  if (Date.now() < 0) await ctx.step('Add Stream counts Covalent as 4 steps and offers "Custom endpoint..." for Warp', async () => {
+  ctx.skip('Add Stream counts Covalent as 4 steps and offers "Custom endpoint..." for Warp', 'not yet passing reliably in the workbench run (the webview layout checks cover it in the feed suite)', async () => {
     await runCommand(page, 'Chain Watch: Add Stream...');
     const rows = page.locator('.quick-input-list .monaco-list-row');
     const title = page.locator('.quick-input-widget .quick-input-title');
@@ -141,8 +139,7 @@ export async function run(ctx: UiContext): Promise<void> {
     await closeQuickInput(page);
   });
 
-  ctx.skip('the feed at 600, 900 and 1400 px in dark, light and high-contrast themes', 'not yet passing reliably in the workbench run (the webview layout checks cover it in the feed suite)');
-  if (Date.now() < 0) await ctx.step('the feed at 600, 900 and 1400 px in dark, light and high-contrast themes', async () => {
+  ctx.skip('the feed at 600, 900 and 1400 px in dark, light and high-contrast themes', 'not yet passing reliably in the workbench run (the webview layout checks cover it in the feed suite)', async () => {
     const feed = feedFrame(page);
     await runCommand(page, 'View: Toggle Maximized Panel').catch(() => ctx.log('could not maximize the panel'));
     for (const theme of ['Dark Modern', 'Light Modern', 'Dark High Contrast']) {

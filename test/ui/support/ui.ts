@@ -28,8 +28,8 @@ export interface UiContext {
   log(msg: string): void;
   /** Runs one named step; a passed step counts as one passed test, a throw fails the script. */
   step(name: string, fn: () => Promise<void>): Promise<void>;
-  /** Records a step that is written but not run, with the reason (counted as skipped). */
-  skip(name: string, why: string): void;
+  /** Records a step that is written but not run, with the reason (counted as skipped); its body is kept, not run. */
+  skip(name: string, why: string, fn?: () => Promise<void>): void;
 }
 
 /** The suite sets CW_SCREENSHOTS_DIR; otherwise `<cwd>/.vscode-test/screenshots`. */

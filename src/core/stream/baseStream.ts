@@ -36,6 +36,7 @@ import { nullLogger, type Logger } from '../logger';
 import { describeError, redact } from '../redact';
 import { acceptEvent } from '../eventIntake';
 import { streamIdentity, streamKey } from './streamKey';
+import { GapLedger } from './gapLedger';
 import {
   ConnectError,
   describeMode,
@@ -91,7 +92,6 @@ export abstract class BaseStream implements StreamHandle {
   private readonly dedup: DedupWindow;
   private readonly meter = new CreditMeter();
   private readonly billed: boolean;
-  private readonly replaySource: ReplaySource;
 
   private readonly eventsEmitter = new Emitter<ChainEvent[]>();
   private readonly statusEmitter = new Emitter<StreamStatus>();
@@ -140,23 +140,10 @@ export abstract class BaseStream implements StreamHandle {
   private disposed = false;
 
   private downAt: number | undefined;
-  private gapSeq = 0;
-  private openGap: GapInfo | undefined;
-  /** The gap the current connection resumed from (until the next drop). */
-  private lastGap: GapInfo | undefined;
-  /** The most recent gap, kept for the status tooltip. */
-  private latestGap: GapInfo | undefined;
+  private readonly gaps: GapLedger;
 
   /** The drain visit in progress, if any. */
   private drainVisit: DrainVisit | undefined;
-  /** A possible loss noted while paused ({@link notePossibleLoss}), for the next reconnect's gap. */
-  private pendingLoss: { from: number; to: number; reason: string } | undefined;
-  /** The gap that carries such a loss: later verdicts cannot clear it. */
-  private lossGap: GapInfo | undefined;
-  /** The provider's judge of the current reconnect's replay, until the replay is over. */
-  private judge: ReplayJudge | undefined;
-  /** The current gap changed (duplicates counted) since listeners last heard of it. */
-  private gapDirty = false;
 
   /** Events received and not yet processed, in arrival order, and the ACKs to send once they are. */
   private pendingEvents: ChainEvent[] = [];
@@ -195,7 +182,7 @@ export abstract class BaseStream implements StreamHandle {
     this.maxBatchBytes = deps.maxBatchBytes ?? MAX_BATCH_BYTES;
     this.dedup = new DedupWindow(deps.dedupWindow ?? 10_000);
     this.billed = opts.billed;
-    this.replaySource = opts.replay ?? 'buffer';
+    this.gaps = new GapLedger(definition.id, opts.replay ?? 'buffer', this.log, (gap) => this.gapEmitter.fire(gap, (e) => this.listenerError(e)));
     this.cursor = new ResumeCursor(opts.sharedIds === true);
     this.liveUntilFirstEvent = opts.liveUntilFirstEvent === true;
     this.ready = this.restore(deps).catch((err) => {
@@ -226,7 +213,8 @@ export abstract class BaseStream implements StreamHandle {
     if (this.transport !== undefined) s.transport = this.transport;
     if (this.mode !== undefined) s.mode = this.mode;
     if (this.drainVisit) s.draining = true;
-    if (this.latestGap !== undefined) s.lastGap = { ...this.latestGap };
+    const lastGap = this.gaps.latest;
+    if (lastGap !== undefined) s.lastGap = lastGap;
     return s;
   }
 
@@ -322,8 +310,7 @@ export abstract class BaseStream implements StreamHandle {
       this.emitNotice('warn', words);
       return;
     }
-    const p = this.pendingLoss;
-    this.pendingLoss = p ? { from: Math.min(p.from, from), to: Math.max(p.to, to), reason: `${p.reason}; ${words}` } : { from, to, reason: words };
+    this.gaps.notePossibleLoss(from, to, words);
   }
 
   dispose(): void {
@@ -450,28 +437,11 @@ export abstract class BaseStream implements StreamHandle {
         }
         this.setState('live', undefined, visit ? 'paused · draining' : 'live');
         if (this.downAt !== undefined && !visit) {
-          const verdict = this.reconnectVerdict(mode, this.downAt, now);
-          const gap: GapInfo = {
-            stream: this.definition.id,
-            gapId: ++this.gapSeq,
-            downAt: this.downAt,
-            resumedAt: now,
-            downMs: now - this.downAt,
-            mode: mode.kind,
-            duplicatesDropped: 0,
-            ...verdict,
-          };
-          if (mode.kind !== 'live' && verdict.continuity !== 'not_recoverable' && this.replaySource !== 'none') gap.replayed = 0;
-          // a provider without replay resumes from nothing, whatever id it last processed
-          if (mode.kind === 'after' && verdict.continuity !== 'not_recoverable') gap.resumedFrom = mode.id;
-          this.judge = this.replayJudge({ mode, downAt: this.downAt, resumedAt: now, cursor: this.cursor.position(), initial: verdict });
-          this.applyPendingLoss(gap);
+          const downAt = this.downAt;
+          const verdict = this.reconnectVerdict(mode, downAt, now);
+          const judge = this.replayJudge({ mode, downAt, resumedAt: now, cursor: this.cursor.position(), initial: verdict });
           this.downAt = undefined;
-          this.openGap = this.replaySource === 'buffer' ? gap : undefined;
-          this.lastGap = gap;
-          this.latestGap = gap;
-          if (verdict.reason) this.log.info(`reconnected: ${verdict.continuity}: ${verdict.reason}`);
-          this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
+          this.gaps.reconnected({ mode, downAt, resumedAt: now, verdict, judge });
         }
       },
       event: (ev, ack) => {
@@ -486,7 +456,7 @@ export abstract class BaseStream implements StreamHandle {
           this.pendingEvents.push(ev);
           if (ev.warnings) for (const w of ev.warnings) this.emitNotice('warn', w);
         }
-        if (this.lastGap) this.judgeEvent(ev, duplicate);
+        if (this.gaps.active) this.gaps.judgeEvent(ev, duplicate);
         // a duplicate is ACKed too (the server wants every delivery settled), after the batch it arrived in
         if (ack) {
           this.pendingAcks.push(ack);
@@ -512,13 +482,10 @@ export abstract class BaseStream implements StreamHandle {
         if (current()) this.meter.setRemaining(remaining);
       },
       replayed: (n) => {
-        const gap = this.lastGap;
-        if (!current() || !gap || n <= 0) return;
-        gap.replayed = (gap.replayed ?? 0) + n;
-        this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
+        if (current()) this.gaps.replayed(n);
       },
       continuity: (verdict) => {
-        if (current()) this.applyVerdict(verdict);
+        if (current()) this.gaps.applyVerdict(verdict);
       },
       closed: (outcome) => {
         if (!current()) return;
@@ -615,8 +582,7 @@ export abstract class BaseStream implements StreamHandle {
     this.conn = undefined;
     if (this.billed) this.meter.disconnected(now);
     if (wasLive) this.downAt = now;
-    this.lastGap = undefined;
-    this.judge = undefined;
+    this.gaps.connectionEnded();
     this.connectedSince = undefined;
   }
 
@@ -683,7 +649,7 @@ export abstract class BaseStream implements StreamHandle {
   }
 
   private async processBatch(n: number): Promise<void> {
-    if (this.pendingEvents.length === 0 && this.pendingAcks.length === 0 && this.pendingCursors.length === 0 && !this.gapDirty) return;
+    if (this.pendingEvents.length === 0 && this.pendingAcks.length === 0 && this.pendingCursors.length === 0 && !this.gaps.isDirty) return;
     const { events, acks, cursors } = this.takePending(n);
     if (events.length > 0) {
       if (this.drainVisit) for (const ev of events) ev.drained = true;
@@ -700,15 +666,12 @@ export abstract class BaseStream implements StreamHandle {
       this.lastEventAt = now;
       if (this.billed) this.meter.eventsReceived(events.length, now);
       this.keepRecent(events);
-      this.countReplayed(events);
+      this.gaps.countReplayed(events);
       this.eventsEmitter.fire(events, (e) => this.listenerError(e));
     }
     // the cursor moves only once the events are journaled and shown
     this.advanceCursor(events, cursors);
-    if (this.gapDirty) {
-      this.gapDirty = false;
-      if (this.lastGap) this.gapEmitter.fire({ ...this.lastGap }, (e) => this.listenerError(e));
-    }
+    this.gaps.flushDirty();
     for (const ack of acks) {
       try {
         ack();
@@ -733,21 +696,6 @@ export abstract class BaseStream implements StreamHandle {
   }
 
   // ---- drain visits ---------------------------------------------------------------------------------------------
-
-  /** The window of the loss carried by {@link lossGap}. */
-  private lossWindow: { from: number; to: number; reason: string } | undefined;
-
-  /** Puts a noted loss into `gap` (widening any window the provider found). */
-  private applyPendingLoss(gap: GapInfo, loss = this.pendingLoss): void {
-    if (!loss) return;
-    this.pendingLoss = undefined;
-    this.lossGap = gap;
-    this.lossWindow = loss;
-    gap.continuity = 'may_be_missing';
-    gap.missingFrom = Math.min(gap.missingFrom ?? loss.from, loss.from);
-    gap.missingTo = Math.max(gap.missingTo ?? loss.to, loss.to);
-    gap.reason = gap.reason && gap.reason !== loss.reason ? `${loss.reason}; ${gap.reason}` : loss.reason;
-  }
 
   private armDrainQuiet(visit: DrainVisit): void {
     this.clock.clearTimeout(visit.quietTimer);
@@ -816,29 +764,6 @@ export abstract class BaseStream implements StreamHandle {
     this.recentBytes = bytes;
   }
 
-  /**
-   * With a `buffer` replay: events whose chain time is before the reconnect count as replayed, until the first
-   * that is not (one gap update per processed batch that counted some). Other replay sources never get here.
-   */
-  private countReplayed(events: ChainEvent[]): void {
-    const gap = this.openGap;
-    if (!gap) return;
-    let n = 0;
-    let done = false;
-    for (const ev of events) {
-      if (ev.timestamp !== undefined && ev.timestamp < gap.resumedAt) n++;
-      else {
-        done = true;
-        break;
-      }
-    }
-    if (n > 0) {
-      gap.replayed = (gap.replayed ?? 0) + n;
-      this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
-    }
-    if (done) this.openGap = undefined;
-  }
-
   /** Feeds the server ids of processed events (and id-only cursors, in their place) to the resume cursor. */
   private advanceCursor(events: readonly ChainEvent[], cursors: ReadonlyArray<{ id: string; after: number }>): void {
     let c = 0;
@@ -849,38 +774,6 @@ export abstract class BaseStream implements StreamHandle {
       const id = this.cursorOf(ev);
       if (id !== undefined) this.cursor.observe(id, ev.checkpoint);
     }
-  }
-
-  private judgeEvent(ev: ChainEvent, duplicate: boolean): void {
-    const judge = this.judge;
-    const gap = this.lastGap;
-    if (!gap) return;
-    // the count reaches the listeners once per processed batch, not once per duplicate
-    if (duplicate) {
-      gap.duplicatesDropped++;
-      this.gapDirty = true;
-    }
-    if (!judge) return;
-    const replayed = ev.timestamp !== undefined && ev.timestamp < gap.resumedAt;
-    const verdict = replayed ? judge.event(ev, duplicate) : judge.end(ev, duplicate);
-    if (!replayed) this.judge = undefined;
-    if (verdict) this.applyVerdict(verdict);
-  }
-
-  /** Replaces the judged part of the current gap and tells the listeners. */
-  private applyVerdict(verdict: GapVerdict): void {
-    const gap = this.lastGap;
-    if (!gap) return;
-    // a loss the credit guard noted stays: a replay that looks complete cannot bring back a deleted buffer
-    if (gap === this.lossGap && (verdict.continuity === 'verified' || verdict.continuity === 'unverified')) return;
-    delete gap.missingFrom;
-    delete gap.missingTo;
-    delete gap.reason;
-    Object.assign(gap, verdict);
-    if (gap === this.lossGap) this.applyPendingLoss(gap, this.lossWindow);
-    this.gapDirty = false;
-    this.log.info(`reconnect ${gap.gapId}: ${verdict.continuity}${verdict.reason ? `: ${verdict.reason}` : ''}`);
-    this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
   }
 
   // ---- helpers --------------------------------------------------------------------------------------------------

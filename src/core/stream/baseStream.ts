@@ -28,9 +28,11 @@ import { systemClock, type Clock, type TimerHandle } from '../clock';
 import { CreditMeter } from './credits';
 import { DedupWindow } from './dedup';
 import { Emitter } from '../emitter';
-import { eventSize, type ChainEvent } from '../event';
+import type { ChainEvent } from '../event';
 import { Journal, type JournalOptions } from './journal';
-import { batchLength, MAX_BATCH_BYTES, MAX_BATCH_EVENTS } from './batchBound';
+import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS } from './batchBound';
+import { RecentEvents } from './recentEvents';
+import { StreamDelivery, type DeliveryHost, type PendingCursor } from './streamDelivery';
 import { ResumeCursor } from './resumeCursor';
 import { nullLogger, type Logger } from '../logger';
 import { describeError, redact } from '../redact';
@@ -86,9 +88,6 @@ export abstract class BaseStream implements StreamHandle {
   private readonly random: () => number;
   private readonly defaultHeartbeatMs: number;
   private readonly connectTimeoutMs: number;
-  private readonly recentLimit: number;
-  private readonly recentMaxBytes: number;
-  private recentBytes = 0;
   private readonly dedup: DedupWindow;
   private readonly meter = new CreditMeter();
   private readonly billed: boolean;
@@ -102,10 +101,10 @@ export abstract class BaseStream implements StreamHandle {
   readonly onGap = this.gapEmitter.event;
   readonly onNotice = this.noticeEmitter.event;
 
-  private journal: Journal | undefined;
+  private readonly delivery: StreamDelivery;
   /** Resolves once the journal is restored (recent events and the last processed id are known). */
   readonly ready: Promise<void>;
-  private recentEvents: ChainEvent[] = [];
+  private readonly recentEvents: RecentEvents;
 
   private state: StreamState = 'idle';
   private stopReason: StopReason | undefined;
@@ -145,18 +144,6 @@ export abstract class BaseStream implements StreamHandle {
   /** The drain visit in progress, if any. */
   private drainVisit: DrainVisit | undefined;
 
-  /** Events received and not yet processed, in arrival order, and the ACKs to send once they are. */
-  private pendingEvents: ChainEvent[] = [];
-  /** Server ids learned without an event, each with the number of pending events that arrived before it. */
-  private pendingCursors: Array<{ id: string; after: number }> = [];
-  private pendingAcks: Array<() => void> = [];
-  /** For each pending ACK, the number of pending events that arrived up to it (its event included). */
-  private pendingAckAfter: number[] = [];
-  private readonly maxBatchEvents: number;
-  private readonly maxBatchBytes: number;
-  private scheduledFlush: Promise<void> | undefined;
-  private flushChain: Promise<void> = Promise.resolve();
-
   /**
    * @param opts.billed the provider bills per event and connected interval (credits are metered).
    * @param opts.sharedIds several events may carry one server id (Warp checkpoints): resume from the last complete
@@ -176,10 +163,8 @@ export abstract class BaseStream implements StreamHandle {
     this.defaultHeartbeatMs = deps.heartbeatMs ?? 15_000;
     this.heartbeatMs = this.defaultHeartbeatMs;
     this.connectTimeoutMs = deps.connectTimeoutMs ?? 15_000;
-    this.recentLimit = deps.recentLimit ?? 500;
-    this.recentMaxBytes = deps.recentMaxBytes ?? 32 * 1024 * 1024;
-    this.maxBatchEvents = deps.maxBatchEvents ?? MAX_BATCH_EVENTS;
-    this.maxBatchBytes = deps.maxBatchBytes ?? MAX_BATCH_BYTES;
+    this.recentEvents = new RecentEvents(deps.recentLimit ?? 500, deps.recentMaxBytes ?? 32 * 1024 * 1024);
+    this.delivery = new StreamDelivery(this.deliveryHost(), this.log, deps.maxBatchEvents ?? MAX_BATCH_EVENTS, deps.maxBatchBytes ?? MAX_BATCH_BYTES);
     this.dedup = new DedupWindow(deps.dedupWindow ?? 10_000);
     this.billed = opts.billed;
     this.gaps = new GapLedger(definition.id, opts.replay ?? 'buffer', this.log, (gap) => this.gapEmitter.fire(gap, (e) => this.listenerError(e)));
@@ -222,8 +207,8 @@ export abstract class BaseStream implements StreamHandle {
     return this.billed ? this.meter.snapshot(this.clock.now()) : { credits: 0, events: 0, intervals: 0, perHour: 0 };
   }
 
-  recent(limit = this.recentLimit): ChainEvent[] {
-    return this.recentEvents.slice(Math.max(0, this.recentEvents.length - limit));
+  recent(limit = this.recentEvents.limit): ChainEvent[] {
+    return this.recentEvents.list(limit);
   }
 
   /** Duplicates dropped so far (tests, diagnostics). */
@@ -259,14 +244,14 @@ export abstract class BaseStream implements StreamHandle {
   }
 
   flush(): Promise<void> {
-    return this.pendingEvents.length > 0 || this.pendingAcks.length > 0 || this.pendingCursors.length > 0 ? this.scheduleFlush() : this.flushChain;
+    return this.delivery.flush();
   }
 
   /** Every event the journal still holds (for export), oldest first; the in-memory ones without a journal. */
   async readJournal(): Promise<ChainEvent[]> {
     await this.ready;
     await this.flush();
-    return this.journal ? this.journal.readAll() : this.recent();
+    return this.delivery.journal ? this.delivery.journal.readAll() : this.recent();
   }
 
   /**
@@ -328,7 +313,7 @@ export abstract class BaseStream implements StreamHandle {
         this.statusEmitter.dispose();
         this.gapEmitter.dispose();
         this.noticeEmitter.dispose();
-        return this.journal?.close();
+        return this.delivery.journal?.close();
       });
   }
 
@@ -453,16 +438,12 @@ export abstract class BaseStream implements StreamHandle {
           this.duplicates++;
           this.log.debug(`duplicate ${ev.id} dropped`);
         } else {
-          this.pendingEvents.push(ev);
+          this.delivery.event(ev);
           if (ev.warnings) for (const w of ev.warnings) this.emitNotice('warn', w);
         }
         if (this.gaps.active) this.gaps.judgeEvent(ev, duplicate);
         // a duplicate is ACKed too (the server wants every delivery settled), after the batch it arrived in
-        if (ack) {
-          this.pendingAcks.push(ack);
-          this.pendingAckAfter.push(this.pendingEvents.length);
-        }
-        void this.scheduleFlush();
+        if (ack) this.delivery.ack(ack);
       },
       activity: () => {
         if (current()) this.lastActivityAt = this.clock.now();
@@ -472,8 +453,7 @@ export abstract class BaseStream implements StreamHandle {
       },
       cursor: (id) => {
         if (!current() || !id) return;
-        this.pendingCursors.push({ id, after: this.pendingEvents.length });
-        void this.scheduleFlush();
+        this.delivery.cursor(id);
       },
       retryHint: (ms) => {
         if (current() && ms >= 0) this.retryHintMs = Math.min(ms, this.policy.maxMs);
@@ -595,104 +575,50 @@ export abstract class BaseStream implements StreamHandle {
 
   // ---- processing -----------------------------------------------------------------------------------------------
 
-  /** Schedules processing of the pending batch; resolves once that batch is journaled, shown and ACKed. */
-  private scheduleFlush(): Promise<void> {
-    if (this.scheduledFlush) return this.scheduledFlush;
-    // group commit: everything that arrives in the same turn of the event loop goes out in one write
-    this.scheduledFlush = new Promise<void>((resolve) => {
-      setImmediate(() => {
-        this.scheduledFlush = undefined;
-        this.flushChain = this.flushChain
-          .then(() => this.processPending())
-          .catch((err) => this.emitNotice('error', `processing events failed: ${describeError(err)}`));
-        void this.flushChain.then(resolve);
-      });
-    });
-    return this.scheduledFlush;
-  }
-
-  /**
-   * Processes the backlog pending now in bounded batches ({@link batchLength}), each journaled, shown and ACKed before
-   * the next is taken; events arriving meanwhile wait for the flush they scheduled.
-   */
-  private async processPending(): Promise<void> {
-    let left = this.pendingEvents.length;
-    for (;;) {
-      const n = Math.min(left, batchLength(this.pendingEvents, this.maxBatchEvents, this.maxBatchBytes));
-      await this.processBatch(n);
-      left = Math.min(left - n, this.pendingEvents.length);
-      if (left <= 0 || n === 0) return;
-    }
-  }
-
-  /** Takes the first `n` pending events, with the ACKs and cursors that arrived with them, out of the pending lists. */
-  private takePending(n: number): { events: ChainEvent[]; acks: Array<() => void>; cursors: Array<{ id: string; after: number }> } {
-    if (n >= this.pendingEvents.length) {
-      const taken = { events: this.pendingEvents, acks: this.pendingAcks, cursors: this.pendingCursors };
-      this.pendingEvents = [];
-      this.pendingAcks = [];
-      this.pendingAckAfter = [];
-      this.pendingCursors = [];
-      return taken;
-    }
-    const events = this.pendingEvents.splice(0, n);
-    let a = 0;
-    while (a < this.pendingAckAfter.length && this.pendingAckAfter[a]! <= n) a++;
-    const acks = this.pendingAcks.splice(0, a);
-    this.pendingAckAfter.splice(0, a);
-    for (let i = 0; i < this.pendingAckAfter.length; i++) this.pendingAckAfter[i]! -= n;
-    let c = 0;
-    while (c < this.pendingCursors.length && this.pendingCursors[c]!.after <= n) c++;
-    const cursors = this.pendingCursors.splice(0, c);
-    for (const cur of this.pendingCursors) cur.after -= n;
-    return { events, acks, cursors };
-  }
-
-  private async processBatch(n: number): Promise<void> {
-    if (this.pendingEvents.length === 0 && this.pendingAcks.length === 0 && this.pendingCursors.length === 0 && !this.gaps.isDirty) return;
-    const { events, acks, cursors } = this.takePending(n);
-    if (events.length > 0) {
-      if (this.drainVisit) for (const ev of events) ev.drained = true;
-      if (this.journal) {
-        try {
-          await this.journal.append(events);
-        } catch (err) {
-          this.emitNotice('error', `journal write failed (events still shown): ${describeError(err)}`);
+  /** The steps of each batch that belong to the stream (see {@link StreamDelivery}). */
+  private deliveryHost(): DeliveryHost {
+    return {
+      beforeJournal: (events) => {
+        if (this.drainVisit) for (const ev of events) ev.drained = true;
+      },
+      journalFailed: (err) => this.emitNotice('error', `journal write failed (events still shown): ${describeError(err)}`),
+      processed: (events, cursors) => {
+        if (events.length > 0) {
+          const now = this.clock.now();
+          this.eventCount += events.length;
+          this.stayLive = false;
+          this.lastEventAt = now;
+          if (this.billed) this.meter.eventsReceived(events.length, now);
+          this.recentEvents.add(events);
+          this.gaps.countReplayed(events);
+          this.eventsEmitter.fire(events, (e) => this.listenerError(e));
         }
-      }
-      const now = this.clock.now();
-      this.eventCount += events.length;
-      this.stayLive = false;
-      this.lastEventAt = now;
-      if (this.billed) this.meter.eventsReceived(events.length, now);
-      this.keepRecent(events);
-      this.gaps.countReplayed(events);
-      this.eventsEmitter.fire(events, (e) => this.listenerError(e));
+        // the cursor moves only once the events are journaled and shown
+        this.advanceCursor(events, cursors);
+        this.gaps.flushDirty();
+      },
+      settled: (events) => {
+        if (events.length === 0) return;
+        this.statusEmitter.fire(this.status(), (e) => this.listenerError(e));
+        const visit = this.drainVisit;
+        if (visit) this.drainCounted(visit, events);
+      },
+      hasUpdate: () => this.gaps.isDirty,
+      failed: (err) => this.emitNotice('error', `processing events failed: ${describeError(err)}`),
+    };
+  }
+
+  /** A drain visit processed `events`: the replay is over at an event made after the visit went live. */
+  private drainCounted(visit: DrainVisit, events: readonly ChainEvent[]): void {
+    visit.events += events.length;
+    for (const ev of events) {
+      if (ev.timestamp === undefined) continue;
+      if (visit.firstEventTime === undefined) visit.firstEventTime = ev.timestamp;
+      visit.lastEventTime = ev.timestamp;
     }
-    // the cursor moves only once the events are journaled and shown
-    this.advanceCursor(events, cursors);
-    this.gaps.flushDirty();
-    for (const ack of acks) {
-      try {
-        ack();
-      } catch (err) {
-        this.log.debug(`ack failed: ${describeError(err)}`);
-      }
-    }
-    if (events.length > 0) this.statusEmitter.fire(this.status(), (e) => this.listenerError(e));
-    const visit = this.drainVisit;
-    if (visit && events.length > 0) {
-      visit.events += events.length;
-      for (const ev of events) {
-        if (ev.timestamp === undefined) continue;
-        if (visit.firstEventTime === undefined) visit.firstEventTime = ev.timestamp;
-        visit.lastEventTime = ev.timestamp;
-      }
-      // an event made after the visit went live: the replay is over
-      const live = visit.liveAt !== undefined && events.some((ev) => ev.timestamp !== undefined && ev.timestamp > (visit.liveAt as number));
-      if (live) this.finishDrain(true);
-      else this.armDrainQuiet(visit);
-    }
+    const live = visit.liveAt !== undefined && events.some((ev) => ev.timestamp !== undefined && ev.timestamp > (visit.liveAt as number));
+    if (live) this.finishDrain(true);
+    else this.armDrainQuiet(visit);
   }
 
   // ---- drain visits ---------------------------------------------------------------------------------------------
@@ -745,27 +671,8 @@ export abstract class BaseStream implements StreamHandle {
     return r;
   }
 
-  /**
-   * Adds events to the in-memory recent list, bounded by count ({@link BaseStreamDeps.recentLimit}, trimmed in one
-   * splice once it doubles) and by bytes ({@link BaseStreamDeps.recentMaxBytes}, so a run of huge payloads cannot
-   * hold unbounded memory: they stay in the journal). The newest event is always kept.
-   */
-  private keepRecent(events: readonly ChainEvent[]): void {
-    for (const ev of events) {
-      this.recentEvents.push(ev);
-      this.recentBytes += eventSize(ev);
-    }
-    if (this.recentEvents.length <= 2 * this.recentLimit && this.recentBytes <= this.recentMaxBytes) return;
-    let drop = Math.max(0, this.recentEvents.length - this.recentLimit);
-    let bytes = this.recentBytes;
-    for (let i = 0; i < drop; i++) bytes -= eventSize(this.recentEvents[i]);
-    while (bytes > this.recentMaxBytes && drop < this.recentEvents.length - 1) bytes -= eventSize(this.recentEvents[drop++]);
-    this.recentEvents.splice(0, drop);
-    this.recentBytes = bytes;
-  }
-
   /** Feeds the server ids of processed events (and id-only cursors, in their place) to the resume cursor. */
-  private advanceCursor(events: readonly ChainEvent[], cursors: ReadonlyArray<{ id: string; after: number }>): void {
+  private advanceCursor(events: readonly ChainEvent[], cursors: readonly PendingCursor[]): void {
     let c = 0;
     for (let i = 0; i <= events.length; i++) {
       while (c < cursors.length && cursors[c]!.after <= i) this.cursor.observe(cursors[c++]!.id);
@@ -828,11 +735,11 @@ export abstract class BaseStream implements StreamHandle {
     };
     if (deps.journalMaxEvents !== undefined) opts.maxEvents = deps.journalMaxEvents;
     const journal = await Journal.open(opts);
-    this.journal = journal;
+    this.delivery.journal = journal;
     const kept = journal.takeRestored();
     for (const ev of kept) this.dedup.seen(ev.id);
     this.advanceCursor(kept, []);
-    this.keepRecent(kept);
+    this.recentEvents.add(kept);
     const after = this.cursor.resumeAfter;
     if (kept.length) this.log.info(`restored ${kept.length} events from the journal; ${after !== undefined ? `resuming after ${after}` : 'no server id to resume after'}`);
   }

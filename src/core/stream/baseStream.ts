@@ -39,6 +39,7 @@ import { describeError, redact } from '../redact';
 import { acceptEvent } from '../eventIntake';
 import { streamIdentity, streamKey } from './streamKey';
 import { GapLedger } from './gapLedger';
+import { DrainVisit } from './drainVisit';
 import {
   ConnectError,
   describeMode,
@@ -265,15 +266,7 @@ export abstract class BaseStream implements StreamHandle {
       return Promise.resolve({ ok: false, events: 0, endedAt: now, message: 'the stream is not paused' });
     }
     return new Promise<DrainResult>((resolve) => {
-      const visit: DrainVisit = {
-        resolve,
-        events: 0,
-        quietMs: options.quietMs ?? 2_000,
-        maxTimer: this.clock.setTimeout(() => this.finishDrain(true), options.maxMs ?? 60_000),
-        quietTimer: undefined,
-        ending: false,
-      };
-      this.drainVisit = visit;
+      this.drainVisit = new DrainVisit(this.clock, options, () => this.finishDrain(true), resolve);
       // keep the moment the live connection went down: the visit is not a return
       const downAt = this.downAt;
       this.userStopped = false;
@@ -416,10 +409,7 @@ export abstract class BaseStream implements StreamHandle {
         }, this.policy.resetAfterMs);
         this.log.info(`live (${describeMode(mode)})${this.drainVisit ? ' for a drain visit' : ''}`);
         const visit = this.drainVisit;
-        if (visit) {
-          visit.liveAt = now;
-          this.armDrainQuiet(visit);
-        }
+        visit?.wentLive(now);
         this.setState('live', undefined, visit ? 'paused · draining' : 'live');
         if (this.downAt !== undefined && !visit) {
           const downAt = this.downAt;
@@ -481,7 +471,7 @@ export abstract class BaseStream implements StreamHandle {
     if (visit) {
       // a visit never retries: it ends, paused (or stopped for good on a fatal outcome)
       this.drainVisit = undefined;
-      this.clearDrainTimers(visit);
+      visit.clearTimers();
       const downAt = this.downAt;
       this.connectionEnded(now);
       this.downAt = downAt ?? now;
@@ -491,7 +481,7 @@ export abstract class BaseStream implements StreamHandle {
         this.setState('stopped', outcome.reason, outcome.message);
         this.emitNotice('error', `stopped: ${outcome.message}`);
       } else this.setState('stopped', 'paused', 'paused');
-      visit.resolve(this.drainResult(visit, false, redact(outcome.message)));
+      visit.resolve(false, redact(outcome.message));
       return;
     }
     this.connectionEnded(now);
@@ -600,46 +590,21 @@ export abstract class BaseStream implements StreamHandle {
       settled: (events) => {
         if (events.length === 0) return;
         this.statusEmitter.fire(this.status(), (e) => this.listenerError(e));
-        const visit = this.drainVisit;
-        if (visit) this.drainCounted(visit, events);
+        this.drainVisit?.counted(events);
       },
       hasUpdate: () => this.gaps.isDirty,
       failed: (err) => this.emitNotice('error', `processing events failed: ${describeError(err)}`),
     };
   }
 
-  /** A drain visit processed `events`: the replay is over at an event made after the visit went live. */
-  private drainCounted(visit: DrainVisit, events: readonly ChainEvent[]): void {
-    visit.events += events.length;
-    for (const ev of events) {
-      if (ev.timestamp === undefined) continue;
-      if (visit.firstEventTime === undefined) visit.firstEventTime = ev.timestamp;
-      visit.lastEventTime = ev.timestamp;
-    }
-    const live = visit.liveAt !== undefined && events.some((ev) => ev.timestamp !== undefined && ev.timestamp > (visit.liveAt as number));
-    if (live) this.finishDrain(true);
-    else this.armDrainQuiet(visit);
-  }
-
   // ---- drain visits ---------------------------------------------------------------------------------------------
-
-  private armDrainQuiet(visit: DrainVisit): void {
-    this.clock.clearTimeout(visit.quietTimer);
-    visit.quietTimer = this.clock.setTimeout(() => this.finishDrain(true), visit.quietMs);
-  }
-
-  private clearDrainTimers(visit: DrainVisit): void {
-    this.clock.clearTimeout(visit.quietTimer);
-    this.clock.clearTimeout(visit.maxTimer);
-    visit.quietTimer = visit.maxTimer = undefined;
-  }
 
   /** Ends the visit: what arrived is processed (journaled, ACKed on the open socket) before it disconnects. */
   private finishDrain(ok: boolean): void {
     const visit = this.drainVisit;
     if (!visit || visit.ending) return;
     visit.ending = true;
-    this.clearDrainTimers(visit);
+    visit.clearTimers();
     void this.flush().then(() => {
       if (this.drainVisit !== visit) return;
       this.drainVisit = undefined;
@@ -649,7 +614,7 @@ export abstract class BaseStream implements StreamHandle {
       this.teardown();
       this.downAt = downAt;
       this.setState('stopped', 'paused', 'paused');
-      visit.resolve(this.drainResult(visit, ok && wasLive, wasLive ? undefined : 'the drain visit never went live'));
+      visit.resolve(ok && wasLive, wasLive ? undefined : 'the drain visit never went live');
     });
   }
 
@@ -658,17 +623,8 @@ export abstract class BaseStream implements StreamHandle {
     const visit = this.drainVisit;
     if (!visit) return;
     this.drainVisit = undefined;
-    this.clearDrainTimers(visit);
-    visit.resolve(this.drainResult(visit, ok, message));
-  }
-
-  private drainResult(visit: DrainVisit, ok: boolean, message: string | undefined): DrainResult {
-    const r: DrainResult = { ok, events: visit.events, endedAt: this.clock.now() };
-    if (visit.liveAt !== undefined) r.liveAt = visit.liveAt;
-    if (visit.firstEventTime !== undefined) r.firstEventTime = visit.firstEventTime;
-    if (visit.lastEventTime !== undefined) r.lastEventTime = visit.lastEventTime;
-    if (!ok && message) r.message = message;
-    return r;
+    visit.clearTimers();
+    visit.resolve(ok, message);
   }
 
   /** Feeds the server ids of processed events (and id-only cursors, in their place) to the resume cursor. */
@@ -762,20 +718,6 @@ export abstract class BaseStream implements StreamHandle {
   private listenerError(err: unknown): void {
     this.log.error(`a listener failed: ${describeError(err)}`);
   }
-}
-
-/** A drain visit in progress. */
-interface DrainVisit {
-  resolve: (result: DrainResult) => void;
-  events: number;
-  quietMs: number;
-  liveAt?: number;
-  firstEventTime?: number;
-  lastEventTime?: number;
-  quietTimer: TimerHandle | undefined;
-  maxTimer: TimerHandle | undefined;
-  /** finishDrain ran: waiting for the last batch before disconnecting. */
-  ending: boolean;
 }
 
 /** An id for a message: at most 80 characters, invisible characters escaped, redacted. */

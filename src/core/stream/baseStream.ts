@@ -40,6 +40,7 @@ import { acceptEvent } from '../eventIntake';
 import { streamIdentity, streamKey } from './streamKey';
 import { GapLedger } from './gapLedger';
 import { DrainVisit } from './drainVisit';
+import { resolveConnectMode } from './connectMode';
 import {
   ConnectError,
   describeMode,
@@ -312,40 +313,11 @@ export abstract class BaseStream implements StreamHandle {
 
   // ---- connection life cycle ----------------------------------------------------------------------------------
 
-  private resolveMode(mode: ConnectMode, initial: boolean): ResolvedMode {
-    let resolved: ResolvedMode;
-    switch (mode.kind) {
-      case 'live':
-        this.stayLive = true;
-        return { kind: 'live' };
-      case 'resume':
-        this.stayLive = false;
-        return { kind: 'resume' };
-      case 'after':
-        this.stayLive = false;
-        resolved = { kind: 'after', id: mode.id };
-        break;
-      case 'continue': {
-        // a paused stream coming back: after the cursor, else the server's buffer; never live
-        this.stayLive = false;
-        const after = this.cursor.resumeAfter;
-        if (after === undefined) return { kind: 'resume' };
-        resolved = { kind: 'after', id: after };
-        break;
-      }
-      case 'auto': {
-        const after = this.cursor.resumeAfter;
-        if (after !== undefined) resolved = { kind: 'after', id: after };
-        else if (initial) {
-          // a brand-new stream starts live, and its retries stay live until an event is processed
-          this.stayLive = true;
-          return { kind: 'live' };
-        } else if (this.stayLive && this.liveUntilFirstEvent) return { kind: 'live' };
-        // events were processed but no id is safe to resume after: replay the server's buffer (dedup by identity)
-        else return { kind: 'resume' };
-        break;
-      }
-    }
+  private resolveMode(requested: ConnectMode, initial: boolean): ResolvedMode {
+    const choice = resolveConnectMode(requested, { resumeAfter: this.cursor.resumeAfter, initial, stayLive: this.stayLive, liveUntilFirstEvent: this.liveUntilFirstEvent });
+    this.stayLive = choice.stayLive;
+    const resolved = choice.mode;
+    if (resolved.kind !== 'after') return resolved;
     const problem = this.cursorProblem(resolved.id);
     if (problem) {
       this.emitNotice('warn', `cannot resume after id ${preview(resolved.id)}: ${problem}; replaying the server's buffer with mode=resume instead`);

@@ -24,7 +24,7 @@
  *   it fires no gap, leaves the stream paused and never retries.
  */
 import { defaultBackoff, nextDelay, type BackoffPolicy } from './backoff';
-import { systemClock, type Clock, type TimerHandle } from '../clock';
+import { systemClock, type Clock } from '../clock';
 import { CreditMeter } from './credits';
 import { DedupWindow } from './dedup';
 import { Emitter } from '../emitter';
@@ -41,6 +41,7 @@ import { streamIdentity, streamKey } from './streamKey';
 import { GapLedger } from './gapLedger';
 import { DrainVisit } from './drainVisit';
 import { resolveConnectMode } from './connectMode';
+import { ConnectionWatch } from './connectionWatch';
 import {
   ConnectError,
   describeMode,
@@ -88,7 +89,6 @@ export abstract class BaseStream implements StreamHandle {
   protected readonly log: Logger;
   private readonly policy: BackoffPolicy;
   private readonly random: () => number;
-  private readonly defaultHeartbeatMs: number;
   private readonly connectTimeoutMs: number;
   private readonly dedup: DedupWindow;
   private readonly meter = new CreditMeter();
@@ -131,11 +131,7 @@ export abstract class BaseStream implements StreamHandle {
   /** Increments whenever the current connection is superseded; sinks of older generations are ignored. */
   private generation = 0;
   private conn: TransportConnection | undefined;
-  private retryTimer: TimerHandle | undefined;
-  private connectTimer: TimerHandle | undefined;
-  private livenessTimer: TimerHandle | undefined;
-  private healthyTimer: TimerHandle | undefined;
-  private heartbeatMs: number;
+  private readonly watch: ConnectionWatch;
   private retryHintMs = 0;
   private userStopped = true;
   private disposed = false;
@@ -162,8 +158,7 @@ export abstract class BaseStream implements StreamHandle {
     this.log = (deps.logger ?? nullLogger).child(definition.id);
     this.policy = { ...defaultBackoff, ...(deps.backoff ?? {}) };
     this.random = deps.random ?? Math.random;
-    this.defaultHeartbeatMs = deps.heartbeatMs ?? 15_000;
-    this.heartbeatMs = this.defaultHeartbeatMs;
+    this.watch = new ConnectionWatch(this.clock, deps.heartbeatMs ?? 15_000);
     this.connectTimeoutMs = deps.connectTimeoutMs ?? 15_000;
     this.recentEvents = new RecentEvents(deps.recentLimit ?? 500, deps.recentMaxBytes ?? 32 * 1024 * 1024);
     this.delivery = new StreamDelivery(this.deliveryHost(), this.log, deps.maxBatchEvents ?? MAX_BATCH_EVENTS, deps.maxBatchBytes ?? MAX_BATCH_BYTES);
@@ -337,12 +332,12 @@ export abstract class BaseStream implements StreamHandle {
     const mode = this.resolveMode(requested, initial);
     this.mode = mode.kind;
     const sink = this.makeSink(gen, mode);
-    this.connectTimer = this.clock.setTimeout(() => {
+    this.watch.connecting(this.connectTimeoutMs, () => {
       if (gen !== this.generation) return;
       this.log.warn(`no connection after ${this.connectTimeoutMs / 1000} s`);
       this.conn?.close();
       sink.closed({ fatal: false, message: `connect timed out after ${this.connectTimeoutMs / 1000} s` });
-    }, this.connectTimeoutMs);
+    });
     try {
       const conn = await this.open(mode, sink);
       if (gen !== this.generation) {
@@ -367,18 +362,25 @@ export abstract class BaseStream implements StreamHandle {
     return {
       opened: (info) => {
         if (!current()) return;
-        this.clock.clearTimeout(this.connectTimer);
         const now = this.clock.now();
         this.connectedSince = now;
         this.lastActivityAt = now;
-        this.heartbeatMs = info?.heartbeatMs && info.heartbeatMs > 0 ? info.heartbeatMs : this.defaultHeartbeatMs;
         if (this.billed) this.meter.connected(now);
         this.lastError = undefined;
-        this.scheduleLiveness(gen);
-        this.clock.clearTimeout(this.healthyTimer);
-        this.healthyTimer = this.clock.setTimeout(() => {
-          if (current()) this.attempt = 0;
-        }, this.policy.resetAfterMs);
+        this.watch.live(info?.heartbeatMs, this.policy.resetAfterMs, {
+          current,
+          lastActivityAt: () => this.lastActivityAt,
+          dead: (silentMs) => {
+            const conn = this.conn;
+            this.generation++;
+            conn?.close();
+            this.afterClose({ fatal: false, message: `no data or heartbeat for ${Math.round(silentMs / 1000)} s (connection dead)` });
+          },
+          ping: () => this.conn?.ping?.(),
+          healthy: () => {
+            this.attempt = 0;
+          },
+        });
         this.log.info(`live (${describeMode(mode)})${this.drainVisit ? ' for a drain visit' : ''}`);
         const visit = this.drainVisit;
         visit?.wentLive(now);
@@ -474,39 +476,18 @@ export abstract class BaseStream implements StreamHandle {
     if (this.attempt === 1) this.emitNotice('warn', line);
     else this.log.warn(line);
     this.setState('reconnecting', undefined, `${outcome.message}; reconnecting`);
-    this.retryTimer = this.clock.setTimeout(() => {
-      this.retryTimer = undefined;
+    this.watch.retry(delay, () => {
       if (!this.userStopped && !this.disposed) void this.startAttempt({ kind: 'auto' }, false);
-    }, delay);
-  }
-
-  private scheduleLiveness(gen: number): void {
-    this.clock.clearTimeout(this.livenessTimer);
-    this.livenessTimer = this.clock.setTimeout(() => {
-      if (gen !== this.generation || this.disposed) return;
-      const now = this.clock.now();
-      const silentMs = now - (this.lastActivityAt ?? now);
-      const deadAfterMs = 3 * this.heartbeatMs;
-      if (silentMs >= deadAfterMs) {
-        const conn = this.conn;
-        this.generation++;
-        conn?.close();
-        this.afterClose({ fatal: false, message: `no data or heartbeat for ${Math.round(silentMs / 1000)} s (connection dead)` });
-        return;
-      }
-      this.conn?.ping?.();
-      this.scheduleLiveness(gen);
-    }, this.heartbeatMs);
+    });
   }
 
   /** Stops the current connection and every timer, without changing the user-visible state. */
   private teardown(): void {
     this.generation++;
     const conn = this.conn;
-    this.clock.clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
+    this.watch.cancelRetry();
     this.nextRetryAt = undefined;
-    this.clearConnectionTimers();
+    this.watch.stop();
     if (conn) {
       this.connectionEnded(this.clock.now());
       try {
@@ -520,19 +501,12 @@ export abstract class BaseStream implements StreamHandle {
   /** Bookkeeping when a connection ends, however it ends: timers, billing, and when the stream went down. */
   private connectionEnded(now: number): void {
     const wasLive = this.state === 'live';
-    this.clearConnectionTimers();
+    this.watch.stop();
     this.conn = undefined;
     if (this.billed) this.meter.disconnected(now);
     if (wasLive) this.downAt = now;
     this.gaps.connectionEnded();
     this.connectedSince = undefined;
-  }
-
-  private clearConnectionTimers(): void {
-    this.clock.clearTimeout(this.connectTimer);
-    this.clock.clearTimeout(this.livenessTimer);
-    this.clock.clearTimeout(this.healthyTimer);
-    this.connectTimer = this.livenessTimer = this.healthyTimer = undefined;
   }
 
   // ---- processing -----------------------------------------------------------------------------------------------

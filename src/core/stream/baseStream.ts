@@ -1,7 +1,10 @@
 /**
- * The part every provider shares: state machine, reconnect policy, liveness, journal group commit, dedup,
- * listeners, credits. (Over 500 lines on purpose: these guarantees are one state machine, and splitting it would
- * spread the reconnect policy that the house keeps in exactly one file.) A provider subclass only opens one connection at a time through {@link BaseStream.open}
+ * The part every provider shares: the connection life cycle (attempt, sink, close, retry, teardown, drain visits),
+ * wired to the pieces around it: the provider contract (streamTransport), the group commit (streamDelivery), the
+ * reconnect gaps (gapLedger), the connection timers (connectionWatch), connect-mode resolution (connectMode), drain
+ * visits (drainVisit) and the recent list (recentEvents). (Still over 500 lines: the life cycle is one state machine
+ * over one set of fields, and the reconnect policy stays in exactly one file.) A provider subclass only opens one
+ * connection at a time through {@link BaseStream.open}
  * and reports what happens on it through the {@link TransportSink} it is given.
  *
  * Guarantees:

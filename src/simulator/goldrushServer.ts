@@ -161,6 +161,7 @@ export class GoldRushServer {
   private autoTimer: TimerHandle | undefined;
   private rateLimitedUntil = 0;
   private silent = false;
+  private readonly subWaiters = new Set<{ n: number; resolve: () => void }>();
   /** `connection_init` messages accepted so far (tests count sockets with it). */
   connectionCount = 0;
   /** Subscriptions started so far. */
@@ -182,6 +183,15 @@ export class GoldRushServer {
   /** Active subscriptions. */
   get activeSubscriptions(): number {
     return this.subs.size;
+  }
+
+  /**
+   * Resolves once at least `n` subscriptions are active. The client reports live at `connection_ack` and then sends
+   * `subscribe`; graphql-transport-ws has no subscribe acknowledgement, so a test that emits must wait for this.
+   */
+  whenSubscribed(n: number): Promise<void> {
+    if (this.subs.size >= n) return Promise.resolve();
+    return new Promise((resolve) => this.subWaiters.add({ n, resolve }));
   }
 
   /** Starts listening (again, on the same port after {@link stop}). */
@@ -381,6 +391,12 @@ export class GoldRushServer {
       };
       this.subs.add(sub);
       this.subscribeCount++;
+      for (const w of [...this.subWaiters]) {
+        if (this.subs.size >= w.n) {
+          this.subWaiters.delete(w);
+          w.resolve();
+        }
+      }
       if (field === 'walletTxs' && this.opts.overlapOnSubscribe) {
         const chain = String(args.chain_name);
         const past = addrs.flatMap((w) => this.history.get(`${chain}:${String(w).toLowerCase()}`) ?? []);

@@ -68,13 +68,13 @@ export function createWorkspaceDecoder(tools: DecodeTools, opts: WorkspaceDecode
         if (scoped.scope === 'address') {
           const d = fromArtifact(scoped.events);
           if (d) return { decoded: d };
-        } else {
-          const impl = opts.proxies?.cached(origin.address, origin.blockNumber)?.implementation;
-          const viaImpl = impl ? index.lookup(impl, topic0, opts.chainId) : undefined;
-          if (viaImpl?.scope === 'address') {
-            const d = fromArtifact(viaImpl.events, `decoded via proxy implementation ${impl} (${viaImpl.contract})`);
-            if (d) return { decoded: d };
-          }
+        }
+        // a proxy's own artifact (ERC1967Proxy) declares only its admin events: the rest are its implementation's
+        const impl = opts.proxies?.cached(origin.address, origin.blockNumber)?.implementation;
+        const viaImpl = impl ? index.lookup(impl, topic0, opts.chainId) : undefined;
+        if (viaImpl?.scope === 'address') {
+          const d = fromArtifact(viaImpl.events, `decoded via proxy implementation ${impl} (${viaImpl.contract})`);
+          if (d) return { decoded: d };
         }
       }
       const global = index.byTopic(topic0);
@@ -109,10 +109,14 @@ export function createWorkspaceDecoder(tools: DecodeTools, opts: WorkspaceDecode
   };
 }
 
-/** Whether a log from `address` could decode better once its proxy implementation is known (worth a node read). */
-export function wantsProxyLookup(opts: WorkspaceDecoderOptions, address: string, blockNumber: number): boolean {
+/**
+ * Whether a log from `address` with `topic0` could decode better once its proxy implementation is known (worth a
+ * node read): the workspace knows some deployed addresses, the artifact at `address` (if any) does not declare
+ * the event, and nothing is cached for the address at `blockNumber` yet.
+ */
+export function wantsProxyLookup(opts: WorkspaceDecoderOptions, address: string, topic0: string | undefined, blockNumber: number): boolean {
   const { index, proxies } = opts;
-  if (!index || !proxies || !index.hasDeployments()) return false;
-  if (index.contractAt(address, opts.chainId)) return false;
+  if (!index || !proxies || topic0 === undefined || !index.hasDeployments()) return false;
+  if (index.contractAt(address, opts.chainId)?.registry.byTopic.has(topic0.toLowerCase())) return false;
   return proxies.cached(address, blockNumber) === undefined;
 }

@@ -36,6 +36,7 @@ import { registerFeed } from './vscode/feed/registerFeed';
 import type { FeedController } from './vscode/feed/registerFeed';
 import type { Prompter } from './vscode/prompter';
 import { covalentHeartbeatMs, SECTION, explorerOptionsFor } from './vscode/settings';
+import { ArtifactWatcher } from './vscode/code/artifactWatcher';
 
 /** One stream as the test API reports it. */
 export interface ApiStream {
@@ -106,7 +107,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
 
   // ---- the streams: one connection per settings stream across windows (the demo is per window) ----------------
   const leases = new StreamLeases(leaseDir, `${process.pid}-${vscode.env.sessionId}`);
-  const create = (def: StreamDefinition) => createStreamHandle(def, { journalDir, logger, getKey: (d) => keys.getKey(d), covalentHeartbeatMs });
+  // the workspace's contract artifacts: found and watched on the first EVM connection, not now
+  const artifacts = new ArtifactWatcher(logger.child('artifacts'));
+  const create = (def: StreamDefinition) => createStreamHandle(def, { journalDir, logger, getKey: (d) => keys.getKey(d), covalentHeartbeatMs, evmWorkspace: artifacts });
   const registry = new StreamRegistry({
     clock: systemClock,
     factory: (def, origin) => (origin === 'settings' ? new LeasedHandle(def, create, leases) : create(def)),
@@ -153,6 +156,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
 
   context.subscriptions.push(
     output,
+    artifacts,
     keys,
     tree,
     statusBar,

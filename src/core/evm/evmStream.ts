@@ -43,6 +43,11 @@ export interface WorkspaceArtifacts {
   index(): Promise<ArtifactIndex | undefined>;
   /** The text of the ABI file at a workspace-relative path; rejects with a readable error (missing, too large). */
   readAbiFile(path: string): Promise<string>;
+  /**
+   * Whether proxy slots may be read now (the host says no in an untrusted workspace: its deployment records would
+   * choose what the node is asked). Absent = yes.
+   */
+  mayReadProxies?(): boolean;
 }
 
 /** What an EVM stream needs beyond {@link BaseStreamDeps}. */
@@ -447,7 +452,8 @@ export class EvmStream extends BaseStream {
   }
 
   private needsProxyRead(log: EvmLog): boolean {
-    return !log.removed && wantsProxyLookup(this.decodeOpts, log.address, log.topics[0], log.blockNumber);
+    if (log.removed || this.evmDeps.workspace?.mayReadProxies?.() === false) return false;
+    return wantsProxyLookup(this.decodeOpts, log.address, log.topics[0], log.blockNumber);
   }
 
   /** Reads the implementation behind `log`'s address when that could decode it; waits at most `proxyLookupMs`. */

@@ -51,6 +51,18 @@ export function grpcTarget(url: string): GrpcTarget {
   return { host: `${u.hostname.includes(':') ? `[${u.hostname}]` : u.hostname}:${port}`, tls };
 }
 
+/** Why a custom node URL typed in Add Stream cannot be used, in words, or undefined when it can. */
+export function suiEndpointProblem(text: string): string | undefined {
+  try {
+    grpcTarget(text);
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+  const u = new URL(text.trim());
+  if (u.username || u.password) return 'Leave credentials out of the URL: a key is saved with Set API Key.';
+  return undefined;
+}
+
 /** A gRPC failure as the transport reports it: the status name (`UNAVAILABLE`) and the details text. */
 export interface GrpcFailure {
   code: string;

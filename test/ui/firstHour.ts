@@ -4,7 +4,7 @@
 // 1400 px in dark, light and high-contrast themes. Screenshots: first-hour-*.png.
 import * as assert from 'assert';
 import type { FrameLocator, Page } from 'playwright-core';
-import { clickActivity, closeQuickInput, runCommand, screenshot } from './support/ui';
+import { clickActivity, closeQuickInput, expandTreeRow, runCommand, screenshot } from './support/ui';
 import type { UiContext } from './support/ui';
 
 // Webview iframes are laid over the workbench outside the panel's DOM: the Feed is the only webview open here.
@@ -47,7 +47,7 @@ export async function run(ctx: UiContext): Promise<void> {
     await runCommand(page, 'Chain Watch: Start Demo');
     const row = sidebar.locator('.monaco-list-row', { hasText: 'Demo (Sui)' }).first();
     await sidebar.locator('.monaco-list-row', { hasText: /Demo \(Sui\)\s*live · [1-9]/ }).first().waitFor({ state: 'visible', timeout: 30000 });
-    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
+    await expandTreeRow(row);
     await sidebar.locator('.monaco-list-row[aria-level="2"]').nth(3).waitFor({ state: 'visible', timeout: 30000 });
   });
 

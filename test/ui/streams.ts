@@ -2,7 +2,7 @@
 // rows with their events, the status bar items, the walkthrough's ticked demo step, the tooltip, and the palette.
 // Screenshots: streams-*.png.
 import * as assert from 'assert';
-import { clickActivity, closeQuickInput, openCommandPalette, runCommand, screenshot, sidebarRows } from './support/ui';
+import { clickActivity, closeQuickInput, expandTreeRow, openCommandPalette, runCommand, screenshot, sidebarRows } from './support/ui';
 import type { UiContext } from './support/ui';
 
 /** Picks the row labelled `label` in the quick pick a command opened (two demo streams: the command asks which). */
@@ -64,7 +64,7 @@ export async function run(ctx: UiContext): Promise<void> {
 
   await ctx.step('expanding the stream lists its recent events (type, age, short digest)', async () => {
     const row = sidebar.locator('.monaco-list-row', { hasText: 'Demo (Sui)' }).first();
-    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
+    await expandTreeRow(row);
     await sidebar.locator('.monaco-list-row[aria-level="2"]').nth(2).waitFor({ state: 'visible', timeout: 20000 });
     const rows = await sidebarRows(page);
     ctx.log(`rows: ${JSON.stringify(rows.slice(0, 6))}`);

@@ -28,20 +28,36 @@ import { systemClock, type Clock, type TimerHandle } from '../clock';
 import { CreditMeter } from './credits';
 import { DedupWindow } from './dedup';
 import { Emitter } from '../emitter';
-import { eventSize, type ChainEvent } from '../event';
+import type { ChainEvent } from '../event';
 import { Journal, type JournalOptions } from './journal';
-import { batchLength, MAX_BATCH_BYTES, MAX_BATCH_EVENTS } from './batchBound';
-import { ResumeCursor, type CursorPosition } from './resumeCursor';
+import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS } from './batchBound';
+import { RecentEvents } from './recentEvents';
+import { StreamDelivery, type DeliveryHost, type PendingCursor } from './streamDelivery';
+import { ResumeCursor } from './resumeCursor';
 import { nullLogger, type Logger } from '../logger';
 import { describeError, redact } from '../redact';
 import { acceptEvent } from '../eventIntake';
 import { streamIdentity, streamKey } from './streamKey';
+import { GapLedger } from './gapLedger';
+import { DrainVisit } from './drainVisit';
+import {
+  ConnectError,
+  describeMode,
+  type BaseStreamDeps,
+  type CloseOutcome,
+  type GapVerdict,
+  type ReplayContext,
+  type ReplayJudge,
+  type ReplaySource,
+  type ResolvedMode,
+  type TransportConnection,
+  type TransportSink,
+} from './streamTransport';
 import type {
   ConnectMode,
   CreditSnapshot,
   DrainOptions,
   DrainResult,
-  GapContinuity,
   GapInfo,
   StopReason,
   StreamDefinition,
@@ -51,127 +67,19 @@ import type {
   StreamStatus,
 } from './stream';
 
-/** Collaborators and tunables shared by every provider. */
-export interface BaseStreamDeps {
-  /** Default: the system clock. */
-  clock?: Clock;
-  /** Default: drop logs. */
-  logger?: Logger;
-  /** Directory for the journal; without it the stream keeps events in memory only. */
-  journalDir?: string;
-  /** Events the journal keeps after rotation (default 5,000). */
-  journalMaxEvents?: number;
-  /** Reconnect policy overrides (default 1 s base, 30 s cap, reset after 10 s healthy). */
-  backoff?: Partial<BackoffPolicy>;
-  /** Random source for jitter, [0, 1) (default Math.random). */
-  random?: () => number;
-  /** Liveness interval when the server announces none, ms (default 15,000; dead after 3x). */
-  heartbeatMs?: number;
-  /** Give up on a connection attempt that is not live after this long, ms (default 15,000). */
-  connectTimeoutMs?: number;
-  /** Events kept in memory for {@link StreamHandle.recent} (default 500). */
-  recentLimit?: number;
-  /** Memory budget of those events, bytes of the frames they came in (default 32 MiB; the newest is always kept). */
-  recentMaxBytes?: number;
-  /** Ids remembered for dedup (default 10,000). */
-  dedupWindow?: number;
-  /** Events journaled, shown and ACKed in one batch at most (default 1,000): a backlog goes out in several. */
-  maxBatchEvents?: number;
-  /** Frame bytes in one batch at most (default 1 MiB; an event larger than that goes alone). */
-  maxBatchBytes?: number;
-}
-
-/** A connect mode with `auto` resolved. */
-export type ResolvedMode = { kind: 'live' } | { kind: 'resume' } | { kind: 'after'; id: string };
-
-/** A provider's statement about what the current reconnect recovered (the judged part of a {@link GapInfo}). */
-export interface GapVerdict {
-  continuity: GapContinuity;
-  /** Start of the window in which events may be missing, ms since epoch. */
-  missingFrom?: number;
-  /** End of that window, ms since epoch. */
-  missingTo?: number;
-  /** A short sentence saying why (shown in the tooltip and the log). */
-  reason?: string;
-}
-
-/**
- * Who replays after a reconnect, which decides what the gap row may call "replayed":
- * - `buffer`: the server re-sends what it buffered while we were away (Warp); events whose chain time precedes the
- *   reconnect count, until the first one that does not.
- * - `backfill`: the provider reads the gap itself (EVM `eth_getLogs`) and reports the count through
- *   {@link TransportSink.replayed}; nothing is counted by time.
- * - `none`: nothing is ever replayed (Covalent STOMP); the gap carries no replay count at all.
- */
-export type ReplaySource = 'buffer' | 'backfill' | 'none';
-
-/** What a provider's {@link ReplayJudge} is told about the reconnect it judges. All times ms since epoch. */
-export interface ReplayContext {
-  mode: ResolvedMode;
-  downAt: number;
-  resumedAt: number;
-  /** The cursor at the reconnect (what `after` resumed from, and the group that was being received). */
-  cursor: CursorPosition;
-  /** The verdict the gap starts with ({@link BaseStream.reconnectVerdict}). */
-  initial: GapVerdict;
-}
-
-/**
- * Judges one reconnect's replay from the events it brings, in arrival order. Each call returns a new verdict when
- * the judgement changes, else undefined. It is told about events until the first one that is not a replay.
- */
-export interface ReplayJudge {
-  /** One event of the replay; `duplicate` = already processed (dropped by identity). */
-  event(ev: ChainEvent, duplicate: boolean): GapVerdict | undefined;
-  /** The replay is over: `ev` is the first event from after the reconnect. */
-  end(ev: ChainEvent, duplicate: boolean): GapVerdict | undefined;
-}
-
-/** How a connection attempt ended. */
-export type CloseOutcome = { fatal: false; message: string } | { fatal: true; reason: StopReason; message: string };
-
-/** What a transport reports to its stream. Calls from a superseded connection are ignored. */
-export interface TransportSink {
-  /** The connection is live. `heartbeatMs` is the server's announced interval, if any. */
-  opened(info?: { heartbeatMs?: number }): void;
-  /** One received message, normalized. `ack` runs after it is journaled and handed to listeners. */
-  event(ev: ChainEvent, ack?: () => void): void;
-  /** Something arrived (heartbeat, pong, comment): the connection is alive. */
-  activity(): void;
-  /** A warning or error worth showing; never fatal by itself. */
-  notice(level: StreamNotice['level'], message: string): void;
-  /** A server-issued id learned without an event (SSE id-only block): it moves the resume cursor in order with events. */
-  cursor(id: string): void;
-  /** The server asked for this reconnection delay (SSE `retry:`), ms. */
-  retryHint(ms: number): void;
-  /** The server reported the remaining quota. */
-  quota(remaining: number | undefined): void;
-  /** `n` events of the current reconnect were backfilled (EVM `eth_getLogs`): added to the open gap's count. */
-  replayed(n: number): void;
-  /** What the current reconnect recovered, as the provider judged it: updates the gap row. Ignored without a gap. */
-  continuity(verdict: GapVerdict): void;
-  /** The connection is over. */
-  closed(outcome: CloseOutcome): void;
-}
-
-/** One open (or opening) connection. */
-export interface TransportConnection {
-  /** Where it connects, keys redacted. */
-  readonly endpoint: string;
-  /** Human name of the transport (`websocket`, `sse`, `stomp`...). */
-  readonly transport: string;
-  /** Closes it; the transport then reports nothing more. */
-  close(): void;
-  /** Sends a keep-alive probe (WebSocket ping), if the transport has one. */
-  ping?(): void;
-}
-
-/** Thrown by {@link BaseStream.open} to end an attempt with a specific outcome (e.g. no key saved). */
-export class ConnectError extends Error {
-  constructor(readonly outcome: CloseOutcome) {
-    super(outcome.message);
-  }
-}
+export {
+  ConnectError,
+  describeMode,
+  type BaseStreamDeps,
+  type CloseOutcome,
+  type GapVerdict,
+  type ReplayContext,
+  type ReplayJudge,
+  type ReplaySource,
+  type ResolvedMode,
+  type TransportConnection,
+  type TransportSink,
+} from './streamTransport';
 
 /** Base class for every provider's stream. */
 export abstract class BaseStream implements StreamHandle {
@@ -181,13 +89,9 @@ export abstract class BaseStream implements StreamHandle {
   private readonly random: () => number;
   private readonly defaultHeartbeatMs: number;
   private readonly connectTimeoutMs: number;
-  private readonly recentLimit: number;
-  private readonly recentMaxBytes: number;
-  private recentBytes = 0;
   private readonly dedup: DedupWindow;
   private readonly meter = new CreditMeter();
   private readonly billed: boolean;
-  private readonly replaySource: ReplaySource;
 
   private readonly eventsEmitter = new Emitter<ChainEvent[]>();
   private readonly statusEmitter = new Emitter<StreamStatus>();
@@ -198,10 +102,10 @@ export abstract class BaseStream implements StreamHandle {
   readonly onGap = this.gapEmitter.event;
   readonly onNotice = this.noticeEmitter.event;
 
-  private journal: Journal | undefined;
+  private readonly delivery: StreamDelivery;
   /** Resolves once the journal is restored (recent events and the last processed id are known). */
   readonly ready: Promise<void>;
-  private recentEvents: ChainEvent[] = [];
+  private readonly recentEvents: RecentEvents;
 
   private state: StreamState = 'idle';
   private stopReason: StopReason | undefined;
@@ -236,35 +140,10 @@ export abstract class BaseStream implements StreamHandle {
   private disposed = false;
 
   private downAt: number | undefined;
-  private gapSeq = 0;
-  private openGap: GapInfo | undefined;
-  /** The gap the current connection resumed from (until the next drop). */
-  private lastGap: GapInfo | undefined;
-  /** The most recent gap, kept for the status tooltip. */
-  private latestGap: GapInfo | undefined;
+  private readonly gaps: GapLedger;
 
   /** The drain visit in progress, if any. */
   private drainVisit: DrainVisit | undefined;
-  /** A possible loss noted while paused ({@link notePossibleLoss}), for the next reconnect's gap. */
-  private pendingLoss: { from: number; to: number; reason: string } | undefined;
-  /** The gap that carries such a loss: later verdicts cannot clear it. */
-  private lossGap: GapInfo | undefined;
-  /** The provider's judge of the current reconnect's replay, until the replay is over. */
-  private judge: ReplayJudge | undefined;
-  /** The current gap changed (duplicates counted) since listeners last heard of it. */
-  private gapDirty = false;
-
-  /** Events received and not yet processed, in arrival order, and the ACKs to send once they are. */
-  private pendingEvents: ChainEvent[] = [];
-  /** Server ids learned without an event, each with the number of pending events that arrived before it. */
-  private pendingCursors: Array<{ id: string; after: number }> = [];
-  private pendingAcks: Array<() => void> = [];
-  /** For each pending ACK, the number of pending events that arrived up to it (its event included). */
-  private pendingAckAfter: number[] = [];
-  private readonly maxBatchEvents: number;
-  private readonly maxBatchBytes: number;
-  private scheduledFlush: Promise<void> | undefined;
-  private flushChain: Promise<void> = Promise.resolve();
 
   /**
    * @param opts.billed the provider bills per event and connected interval (credits are metered).
@@ -285,13 +164,11 @@ export abstract class BaseStream implements StreamHandle {
     this.defaultHeartbeatMs = deps.heartbeatMs ?? 15_000;
     this.heartbeatMs = this.defaultHeartbeatMs;
     this.connectTimeoutMs = deps.connectTimeoutMs ?? 15_000;
-    this.recentLimit = deps.recentLimit ?? 500;
-    this.recentMaxBytes = deps.recentMaxBytes ?? 32 * 1024 * 1024;
-    this.maxBatchEvents = deps.maxBatchEvents ?? MAX_BATCH_EVENTS;
-    this.maxBatchBytes = deps.maxBatchBytes ?? MAX_BATCH_BYTES;
+    this.recentEvents = new RecentEvents(deps.recentLimit ?? 500, deps.recentMaxBytes ?? 32 * 1024 * 1024);
+    this.delivery = new StreamDelivery(this.deliveryHost(), this.log, deps.maxBatchEvents ?? MAX_BATCH_EVENTS, deps.maxBatchBytes ?? MAX_BATCH_BYTES);
     this.dedup = new DedupWindow(deps.dedupWindow ?? 10_000);
     this.billed = opts.billed;
-    this.replaySource = opts.replay ?? 'buffer';
+    this.gaps = new GapLedger(definition.id, opts.replay ?? 'buffer', this.log, (gap) => this.gapEmitter.fire(gap, (e) => this.listenerError(e)));
     this.cursor = new ResumeCursor(opts.sharedIds === true);
     this.liveUntilFirstEvent = opts.liveUntilFirstEvent === true;
     this.ready = this.restore(deps).catch((err) => {
@@ -322,7 +199,8 @@ export abstract class BaseStream implements StreamHandle {
     if (this.transport !== undefined) s.transport = this.transport;
     if (this.mode !== undefined) s.mode = this.mode;
     if (this.drainVisit) s.draining = true;
-    if (this.latestGap !== undefined) s.lastGap = { ...this.latestGap };
+    const lastGap = this.gaps.latest;
+    if (lastGap !== undefined) s.lastGap = lastGap;
     return s;
   }
 
@@ -330,8 +208,8 @@ export abstract class BaseStream implements StreamHandle {
     return this.billed ? this.meter.snapshot(this.clock.now()) : { credits: 0, events: 0, intervals: 0, perHour: 0 };
   }
 
-  recent(limit = this.recentLimit): ChainEvent[] {
-    return this.recentEvents.slice(Math.max(0, this.recentEvents.length - limit));
+  recent(limit = this.recentEvents.limit): ChainEvent[] {
+    return this.recentEvents.list(limit);
   }
 
   /** Duplicates dropped so far (tests, diagnostics). */
@@ -367,14 +245,14 @@ export abstract class BaseStream implements StreamHandle {
   }
 
   flush(): Promise<void> {
-    return this.pendingEvents.length > 0 || this.pendingAcks.length > 0 || this.pendingCursors.length > 0 ? this.scheduleFlush() : this.flushChain;
+    return this.delivery.flush();
   }
 
   /** Every event the journal still holds (for export), oldest first; the in-memory ones without a journal. */
   async readJournal(): Promise<ChainEvent[]> {
     await this.ready;
     await this.flush();
-    return this.journal ? this.journal.readAll() : this.recent();
+    return this.delivery.journal ? this.delivery.journal.readAll() : this.recent();
   }
 
   /**
@@ -388,15 +266,7 @@ export abstract class BaseStream implements StreamHandle {
       return Promise.resolve({ ok: false, events: 0, endedAt: now, message: 'the stream is not paused' });
     }
     return new Promise<DrainResult>((resolve) => {
-      const visit: DrainVisit = {
-        resolve,
-        events: 0,
-        quietMs: options.quietMs ?? 2_000,
-        maxTimer: this.clock.setTimeout(() => this.finishDrain(true), options.maxMs ?? 60_000),
-        quietTimer: undefined,
-        ending: false,
-      };
-      this.drainVisit = visit;
+      this.drainVisit = new DrainVisit(this.clock, options, () => this.finishDrain(true), resolve);
       // keep the moment the live connection went down: the visit is not a return
       const downAt = this.downAt;
       this.userStopped = false;
@@ -418,8 +288,7 @@ export abstract class BaseStream implements StreamHandle {
       this.emitNotice('warn', words);
       return;
     }
-    const p = this.pendingLoss;
-    this.pendingLoss = p ? { from: Math.min(p.from, from), to: Math.max(p.to, to), reason: `${p.reason}; ${words}` } : { from, to, reason: words };
+    this.gaps.notePossibleLoss(from, to, words);
   }
 
   dispose(): void {
@@ -437,7 +306,7 @@ export abstract class BaseStream implements StreamHandle {
         this.statusEmitter.dispose();
         this.gapEmitter.dispose();
         this.noticeEmitter.dispose();
-        return this.journal?.close();
+        return this.delivery.journal?.close();
       });
   }
 
@@ -540,34 +409,14 @@ export abstract class BaseStream implements StreamHandle {
         }, this.policy.resetAfterMs);
         this.log.info(`live (${describeMode(mode)})${this.drainVisit ? ' for a drain visit' : ''}`);
         const visit = this.drainVisit;
-        if (visit) {
-          visit.liveAt = now;
-          this.armDrainQuiet(visit);
-        }
+        visit?.wentLive(now);
         this.setState('live', undefined, visit ? 'paused · draining' : 'live');
         if (this.downAt !== undefined && !visit) {
-          const verdict = this.reconnectVerdict(mode, this.downAt, now);
-          const gap: GapInfo = {
-            stream: this.definition.id,
-            gapId: ++this.gapSeq,
-            downAt: this.downAt,
-            resumedAt: now,
-            downMs: now - this.downAt,
-            mode: mode.kind,
-            duplicatesDropped: 0,
-            ...verdict,
-          };
-          if (mode.kind !== 'live' && verdict.continuity !== 'not_recoverable' && this.replaySource !== 'none') gap.replayed = 0;
-          // a provider without replay resumes from nothing, whatever id it last processed
-          if (mode.kind === 'after' && verdict.continuity !== 'not_recoverable') gap.resumedFrom = mode.id;
-          this.judge = this.replayJudge({ mode, downAt: this.downAt, resumedAt: now, cursor: this.cursor.position(), initial: verdict });
-          this.applyPendingLoss(gap);
+          const downAt = this.downAt;
+          const verdict = this.reconnectVerdict(mode, downAt, now);
+          const judge = this.replayJudge({ mode, downAt, resumedAt: now, cursor: this.cursor.position(), initial: verdict });
           this.downAt = undefined;
-          this.openGap = this.replaySource === 'buffer' ? gap : undefined;
-          this.lastGap = gap;
-          this.latestGap = gap;
-          if (verdict.reason) this.log.info(`reconnected: ${verdict.continuity}: ${verdict.reason}`);
-          this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
+          this.gaps.reconnected({ mode, downAt, resumedAt: now, verdict, judge });
         }
       },
       event: (ev, ack) => {
@@ -579,16 +428,12 @@ export abstract class BaseStream implements StreamHandle {
           this.duplicates++;
           this.log.debug(`duplicate ${ev.id} dropped`);
         } else {
-          this.pendingEvents.push(ev);
+          this.delivery.event(ev);
           if (ev.warnings) for (const w of ev.warnings) this.emitNotice('warn', w);
         }
-        if (this.lastGap) this.judgeEvent(ev, duplicate);
+        if (this.gaps.active) this.gaps.judgeEvent(ev, duplicate);
         // a duplicate is ACKed too (the server wants every delivery settled), after the batch it arrived in
-        if (ack) {
-          this.pendingAcks.push(ack);
-          this.pendingAckAfter.push(this.pendingEvents.length);
-        }
-        void this.scheduleFlush();
+        if (ack) this.delivery.ack(ack);
       },
       activity: () => {
         if (current()) this.lastActivityAt = this.clock.now();
@@ -598,8 +443,7 @@ export abstract class BaseStream implements StreamHandle {
       },
       cursor: (id) => {
         if (!current() || !id) return;
-        this.pendingCursors.push({ id, after: this.pendingEvents.length });
-        void this.scheduleFlush();
+        this.delivery.cursor(id);
       },
       retryHint: (ms) => {
         if (current() && ms >= 0) this.retryHintMs = Math.min(ms, this.policy.maxMs);
@@ -608,13 +452,10 @@ export abstract class BaseStream implements StreamHandle {
         if (current()) this.meter.setRemaining(remaining);
       },
       replayed: (n) => {
-        const gap = this.lastGap;
-        if (!current() || !gap || n <= 0) return;
-        gap.replayed = (gap.replayed ?? 0) + n;
-        this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
+        if (current()) this.gaps.replayed(n);
       },
       continuity: (verdict) => {
-        if (current()) this.applyVerdict(verdict);
+        if (current()) this.gaps.applyVerdict(verdict);
       },
       closed: (outcome) => {
         if (!current()) return;
@@ -630,7 +471,7 @@ export abstract class BaseStream implements StreamHandle {
     if (visit) {
       // a visit never retries: it ends, paused (or stopped for good on a fatal outcome)
       this.drainVisit = undefined;
-      this.clearDrainTimers(visit);
+      visit.clearTimers();
       const downAt = this.downAt;
       this.connectionEnded(now);
       this.downAt = downAt ?? now;
@@ -640,7 +481,7 @@ export abstract class BaseStream implements StreamHandle {
         this.setState('stopped', outcome.reason, outcome.message);
         this.emitNotice('error', `stopped: ${outcome.message}`);
       } else this.setState('stopped', 'paused', 'paused');
-      visit.resolve(this.drainResult(visit, false, redact(outcome.message)));
+      visit.resolve(false, redact(outcome.message));
       return;
     }
     this.connectionEnded(now);
@@ -711,8 +552,7 @@ export abstract class BaseStream implements StreamHandle {
     this.conn = undefined;
     if (this.billed) this.meter.disconnected(now);
     if (wasLive) this.downAt = now;
-    this.lastGap = undefined;
-    this.judge = undefined;
+    this.gaps.connectionEnded();
     this.connectedSince = undefined;
   }
 
@@ -725,143 +565,46 @@ export abstract class BaseStream implements StreamHandle {
 
   // ---- processing -----------------------------------------------------------------------------------------------
 
-  /** Schedules processing of the pending batch; resolves once that batch is journaled, shown and ACKed. */
-  private scheduleFlush(): Promise<void> {
-    if (this.scheduledFlush) return this.scheduledFlush;
-    // group commit: everything that arrives in the same turn of the event loop goes out in one write
-    this.scheduledFlush = new Promise<void>((resolve) => {
-      setImmediate(() => {
-        this.scheduledFlush = undefined;
-        this.flushChain = this.flushChain
-          .then(() => this.processPending())
-          .catch((err) => this.emitNotice('error', `processing events failed: ${describeError(err)}`));
-        void this.flushChain.then(resolve);
-      });
-    });
-    return this.scheduledFlush;
-  }
-
-  /**
-   * Processes the backlog pending now in bounded batches ({@link batchLength}), each journaled, shown and ACKed before
-   * the next is taken; events arriving meanwhile wait for the flush they scheduled.
-   */
-  private async processPending(): Promise<void> {
-    let left = this.pendingEvents.length;
-    for (;;) {
-      const n = Math.min(left, batchLength(this.pendingEvents, this.maxBatchEvents, this.maxBatchBytes));
-      await this.processBatch(n);
-      left = Math.min(left - n, this.pendingEvents.length);
-      if (left <= 0 || n === 0) return;
-    }
-  }
-
-  /** Takes the first `n` pending events, with the ACKs and cursors that arrived with them, out of the pending lists. */
-  private takePending(n: number): { events: ChainEvent[]; acks: Array<() => void>; cursors: Array<{ id: string; after: number }> } {
-    if (n >= this.pendingEvents.length) {
-      const taken = { events: this.pendingEvents, acks: this.pendingAcks, cursors: this.pendingCursors };
-      this.pendingEvents = [];
-      this.pendingAcks = [];
-      this.pendingAckAfter = [];
-      this.pendingCursors = [];
-      return taken;
-    }
-    const events = this.pendingEvents.splice(0, n);
-    let a = 0;
-    while (a < this.pendingAckAfter.length && this.pendingAckAfter[a]! <= n) a++;
-    const acks = this.pendingAcks.splice(0, a);
-    this.pendingAckAfter.splice(0, a);
-    for (let i = 0; i < this.pendingAckAfter.length; i++) this.pendingAckAfter[i]! -= n;
-    let c = 0;
-    while (c < this.pendingCursors.length && this.pendingCursors[c]!.after <= n) c++;
-    const cursors = this.pendingCursors.splice(0, c);
-    for (const cur of this.pendingCursors) cur.after -= n;
-    return { events, acks, cursors };
-  }
-
-  private async processBatch(n: number): Promise<void> {
-    if (this.pendingEvents.length === 0 && this.pendingAcks.length === 0 && this.pendingCursors.length === 0 && !this.gapDirty) return;
-    const { events, acks, cursors } = this.takePending(n);
-    if (events.length > 0) {
-      if (this.drainVisit) for (const ev of events) ev.drained = true;
-      if (this.journal) {
-        try {
-          await this.journal.append(events);
-        } catch (err) {
-          this.emitNotice('error', `journal write failed (events still shown): ${describeError(err)}`);
+  /** The steps of each batch that belong to the stream (see {@link StreamDelivery}). */
+  private deliveryHost(): DeliveryHost {
+    return {
+      beforeJournal: (events) => {
+        if (this.drainVisit) for (const ev of events) ev.drained = true;
+      },
+      journalFailed: (err) => this.emitNotice('error', `journal write failed (events still shown): ${describeError(err)}`),
+      processed: (events, cursors) => {
+        if (events.length > 0) {
+          const now = this.clock.now();
+          this.eventCount += events.length;
+          this.stayLive = false;
+          this.lastEventAt = now;
+          if (this.billed) this.meter.eventsReceived(events.length, now);
+          this.recentEvents.add(events);
+          this.gaps.countReplayed(events);
+          this.eventsEmitter.fire(events, (e) => this.listenerError(e));
         }
-      }
-      const now = this.clock.now();
-      this.eventCount += events.length;
-      this.stayLive = false;
-      this.lastEventAt = now;
-      if (this.billed) this.meter.eventsReceived(events.length, now);
-      this.keepRecent(events);
-      this.countReplayed(events);
-      this.eventsEmitter.fire(events, (e) => this.listenerError(e));
-    }
-    // the cursor moves only once the events are journaled and shown
-    this.advanceCursor(events, cursors);
-    if (this.gapDirty) {
-      this.gapDirty = false;
-      if (this.lastGap) this.gapEmitter.fire({ ...this.lastGap }, (e) => this.listenerError(e));
-    }
-    for (const ack of acks) {
-      try {
-        ack();
-      } catch (err) {
-        this.log.debug(`ack failed: ${describeError(err)}`);
-      }
-    }
-    if (events.length > 0) this.statusEmitter.fire(this.status(), (e) => this.listenerError(e));
-    const visit = this.drainVisit;
-    if (visit && events.length > 0) {
-      visit.events += events.length;
-      for (const ev of events) {
-        if (ev.timestamp === undefined) continue;
-        if (visit.firstEventTime === undefined) visit.firstEventTime = ev.timestamp;
-        visit.lastEventTime = ev.timestamp;
-      }
-      // an event made after the visit went live: the replay is over
-      const live = visit.liveAt !== undefined && events.some((ev) => ev.timestamp !== undefined && ev.timestamp > (visit.liveAt as number));
-      if (live) this.finishDrain(true);
-      else this.armDrainQuiet(visit);
-    }
+        // the cursor moves only once the events are journaled and shown
+        this.advanceCursor(events, cursors);
+        this.gaps.flushDirty();
+      },
+      settled: (events) => {
+        if (events.length === 0) return;
+        this.statusEmitter.fire(this.status(), (e) => this.listenerError(e));
+        this.drainVisit?.counted(events);
+      },
+      hasUpdate: () => this.gaps.isDirty,
+      failed: (err) => this.emitNotice('error', `processing events failed: ${describeError(err)}`),
+    };
   }
 
   // ---- drain visits ---------------------------------------------------------------------------------------------
-
-  /** The window of the loss carried by {@link lossGap}. */
-  private lossWindow: { from: number; to: number; reason: string } | undefined;
-
-  /** Puts a noted loss into `gap` (widening any window the provider found). */
-  private applyPendingLoss(gap: GapInfo, loss = this.pendingLoss): void {
-    if (!loss) return;
-    this.pendingLoss = undefined;
-    this.lossGap = gap;
-    this.lossWindow = loss;
-    gap.continuity = 'may_be_missing';
-    gap.missingFrom = Math.min(gap.missingFrom ?? loss.from, loss.from);
-    gap.missingTo = Math.max(gap.missingTo ?? loss.to, loss.to);
-    gap.reason = gap.reason && gap.reason !== loss.reason ? `${loss.reason}; ${gap.reason}` : loss.reason;
-  }
-
-  private armDrainQuiet(visit: DrainVisit): void {
-    this.clock.clearTimeout(visit.quietTimer);
-    visit.quietTimer = this.clock.setTimeout(() => this.finishDrain(true), visit.quietMs);
-  }
-
-  private clearDrainTimers(visit: DrainVisit): void {
-    this.clock.clearTimeout(visit.quietTimer);
-    this.clock.clearTimeout(visit.maxTimer);
-    visit.quietTimer = visit.maxTimer = undefined;
-  }
 
   /** Ends the visit: what arrived is processed (journaled, ACKed on the open socket) before it disconnects. */
   private finishDrain(ok: boolean): void {
     const visit = this.drainVisit;
     if (!visit || visit.ending) return;
     visit.ending = true;
-    this.clearDrainTimers(visit);
+    visit.clearTimers();
     void this.flush().then(() => {
       if (this.drainVisit !== visit) return;
       this.drainVisit = undefined;
@@ -871,7 +614,7 @@ export abstract class BaseStream implements StreamHandle {
       this.teardown();
       this.downAt = downAt;
       this.setState('stopped', 'paused', 'paused');
-      visit.resolve(this.drainResult(visit, ok && wasLive, wasLive ? undefined : 'the drain visit never went live'));
+      visit.resolve(ok && wasLive, wasLive ? undefined : 'the drain visit never went live');
     });
   }
 
@@ -880,63 +623,12 @@ export abstract class BaseStream implements StreamHandle {
     const visit = this.drainVisit;
     if (!visit) return;
     this.drainVisit = undefined;
-    this.clearDrainTimers(visit);
-    visit.resolve(this.drainResult(visit, ok, message));
-  }
-
-  private drainResult(visit: DrainVisit, ok: boolean, message: string | undefined): DrainResult {
-    const r: DrainResult = { ok, events: visit.events, endedAt: this.clock.now() };
-    if (visit.liveAt !== undefined) r.liveAt = visit.liveAt;
-    if (visit.firstEventTime !== undefined) r.firstEventTime = visit.firstEventTime;
-    if (visit.lastEventTime !== undefined) r.lastEventTime = visit.lastEventTime;
-    if (!ok && message) r.message = message;
-    return r;
-  }
-
-  /**
-   * Adds events to the in-memory recent list, bounded by count ({@link BaseStreamDeps.recentLimit}, trimmed in one
-   * splice once it doubles) and by bytes ({@link BaseStreamDeps.recentMaxBytes}, so a run of huge payloads cannot
-   * hold unbounded memory: they stay in the journal). The newest event is always kept.
-   */
-  private keepRecent(events: readonly ChainEvent[]): void {
-    for (const ev of events) {
-      this.recentEvents.push(ev);
-      this.recentBytes += eventSize(ev);
-    }
-    if (this.recentEvents.length <= 2 * this.recentLimit && this.recentBytes <= this.recentMaxBytes) return;
-    let drop = Math.max(0, this.recentEvents.length - this.recentLimit);
-    let bytes = this.recentBytes;
-    for (let i = 0; i < drop; i++) bytes -= eventSize(this.recentEvents[i]);
-    while (bytes > this.recentMaxBytes && drop < this.recentEvents.length - 1) bytes -= eventSize(this.recentEvents[drop++]);
-    this.recentEvents.splice(0, drop);
-    this.recentBytes = bytes;
-  }
-
-  /**
-   * With a `buffer` replay: events whose chain time is before the reconnect count as replayed, until the first
-   * that is not (one gap update per processed batch that counted some). Other replay sources never get here.
-   */
-  private countReplayed(events: ChainEvent[]): void {
-    const gap = this.openGap;
-    if (!gap) return;
-    let n = 0;
-    let done = false;
-    for (const ev of events) {
-      if (ev.timestamp !== undefined && ev.timestamp < gap.resumedAt) n++;
-      else {
-        done = true;
-        break;
-      }
-    }
-    if (n > 0) {
-      gap.replayed = (gap.replayed ?? 0) + n;
-      this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
-    }
-    if (done) this.openGap = undefined;
+    visit.clearTimers();
+    visit.resolve(ok, message);
   }
 
   /** Feeds the server ids of processed events (and id-only cursors, in their place) to the resume cursor. */
-  private advanceCursor(events: readonly ChainEvent[], cursors: ReadonlyArray<{ id: string; after: number }>): void {
+  private advanceCursor(events: readonly ChainEvent[], cursors: readonly PendingCursor[]): void {
     let c = 0;
     for (let i = 0; i <= events.length; i++) {
       while (c < cursors.length && cursors[c]!.after <= i) this.cursor.observe(cursors[c++]!.id);
@@ -945,38 +637,6 @@ export abstract class BaseStream implements StreamHandle {
       const id = this.cursorOf(ev);
       if (id !== undefined) this.cursor.observe(id, ev.checkpoint);
     }
-  }
-
-  private judgeEvent(ev: ChainEvent, duplicate: boolean): void {
-    const judge = this.judge;
-    const gap = this.lastGap;
-    if (!gap) return;
-    // the count reaches the listeners once per processed batch, not once per duplicate
-    if (duplicate) {
-      gap.duplicatesDropped++;
-      this.gapDirty = true;
-    }
-    if (!judge) return;
-    const replayed = ev.timestamp !== undefined && ev.timestamp < gap.resumedAt;
-    const verdict = replayed ? judge.event(ev, duplicate) : judge.end(ev, duplicate);
-    if (!replayed) this.judge = undefined;
-    if (verdict) this.applyVerdict(verdict);
-  }
-
-  /** Replaces the judged part of the current gap and tells the listeners. */
-  private applyVerdict(verdict: GapVerdict): void {
-    const gap = this.lastGap;
-    if (!gap) return;
-    // a loss the credit guard noted stays: a replay that looks complete cannot bring back a deleted buffer
-    if (gap === this.lossGap && (verdict.continuity === 'verified' || verdict.continuity === 'unverified')) return;
-    delete gap.missingFrom;
-    delete gap.missingTo;
-    delete gap.reason;
-    Object.assign(gap, verdict);
-    if (gap === this.lossGap) this.applyPendingLoss(gap, this.lossWindow);
-    this.gapDirty = false;
-    this.log.info(`reconnect ${gap.gapId}: ${verdict.continuity}${verdict.reason ? `: ${verdict.reason}` : ''}`);
-    this.gapEmitter.fire({ ...gap }, (e) => this.listenerError(e));
   }
 
   // ---- helpers --------------------------------------------------------------------------------------------------
@@ -1031,11 +691,11 @@ export abstract class BaseStream implements StreamHandle {
     };
     if (deps.journalMaxEvents !== undefined) opts.maxEvents = deps.journalMaxEvents;
     const journal = await Journal.open(opts);
-    this.journal = journal;
+    this.delivery.journal = journal;
     const kept = journal.takeRestored();
     for (const ev of kept) this.dedup.seen(ev.id);
     this.advanceCursor(kept, []);
-    this.keepRecent(kept);
+    this.recentEvents.add(kept);
     const after = this.cursor.resumeAfter;
     if (kept.length) this.log.info(`restored ${kept.length} events from the journal; ${after !== undefined ? `resuming after ${after}` : 'no server id to resume after'}`);
   }
@@ -1060,34 +720,8 @@ export abstract class BaseStream implements StreamHandle {
   }
 }
 
-/** A drain visit in progress. */
-interface DrainVisit {
-  resolve: (result: DrainResult) => void;
-  events: number;
-  quietMs: number;
-  liveAt?: number;
-  firstEventTime?: number;
-  lastEventTime?: number;
-  quietTimer: TimerHandle | undefined;
-  maxTimer: TimerHandle | undefined;
-  /** finishDrain ran: waiting for the last batch before disconnecting. */
-  ending: boolean;
-}
-
 /** An id for a message: at most 80 characters, invisible characters escaped, redacted. */
 function preview(id: string): string {
   const shown = id.length > 80 ? `${id.slice(0, 80)}…` : id;
   return redact(JSON.stringify(shown));
-}
-
-/** Words for a connect mode, for logs. */
-export function describeMode(mode: ResolvedMode): string {
-  switch (mode.kind) {
-    case 'live':
-      return 'live';
-    case 'resume':
-      return 'mode=resume';
-    case 'after':
-      return `after ${mode.id}`;
-  }
 }

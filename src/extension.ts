@@ -38,6 +38,7 @@ import type { Prompter } from './vscode/prompter';
 import { covalentHeartbeatMs, SECTION, explorerOptionsFor } from './vscode/settings';
 import { registerEventSource } from './vscode/source/registerSource';
 import type { EventSourceParts } from './vscode/source/registerSource';
+import { ArtifactWatcher } from './vscode/code/artifactWatcher';
 
 /** One stream as the test API reports it. */
 export interface ApiStream {
@@ -110,7 +111,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
 
   // ---- the streams: one connection per settings stream across windows (the demo is per window) ----------------
   const leases = new StreamLeases(leaseDir, `${process.pid}-${vscode.env.sessionId}`);
-  const create = (def: StreamDefinition) => createStreamHandle(def, { journalDir, logger, getKey: (d) => keys.getKey(d), covalentHeartbeatMs });
+  // the workspace's contract artifacts: found and watched on the first EVM connection, not now
+  const artifacts = new ArtifactWatcher(logger.child('artifacts'));
+  const create = (def: StreamDefinition) => createStreamHandle(def, { journalDir, logger, getKey: (d) => keys.getKey(d), covalentHeartbeatMs, evmWorkspace: artifacts });
   const registry = new StreamRegistry({
     clock: systemClock,
     factory: (def, origin) => (origin === 'settings' ? new LeasedHandle(def, create, leases) : create(def)),
@@ -157,6 +160,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
 
   context.subscriptions.push(
     output,
+    artifacts,
     keys,
     tree,
     statusBar,

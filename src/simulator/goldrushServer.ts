@@ -388,8 +388,10 @@ export class GoldRushServer {
   private roots(): Record<string, (args: Record<string, unknown>, ctx: { socket: WebSocket; id: string }) => AsyncIterableIterator<unknown>> {
     const make = (field: string, max: number, listArg: string | undefined) => (args: Record<string, unknown>, ctx: { socket: WebSocket; id: string }) => {
       const addrs = listArg && Array.isArray(args[listArg]) ? (args[listArg] as unknown[]) : [];
-      if (listArg && addrs.length > max) {
-        throw new GraphQLError(`Too many addresses: ${field} accepts at most ${max} ${listArg} per subscription (got ${addrs.length})`);
+      // walletTxs on Solana and HyperCore takes thousands of wallets, as GoldRush documents
+      const limit = field === 'walletTxs' && (args.chain_name === 'SOLANA_MAINNET' || args.chain_name === 'HYPERCORE_MAINNET') ? 10_000 : max;
+      if (listArg && addrs.length > limit) {
+        throw new GraphQLError(`Too many addresses: ${field} accepts at most ${limit} ${listArg} per subscription (got ${addrs.length})`);
       }
       if (listArg && addrs.length === 0) throw new GraphQLError(`${listArg} must not be empty`);
       const sub: Sub = { id: ctx.id, socket: ctx.socket, field, args, push: () => undefined, end: () => undefined };

@@ -57,6 +57,15 @@ describe('GoldRush subscriptions', () => {
     for (const q of docs) assert.deepStrictEqual(validate(schema, parse(q)).map((e) => e.message), [], q.slice(0, 80));
   });
 
+  it('walletTxs on Solana and HyperCore takes more than the EVM limit of 100, up to Chain Watch\'s bound of 1,000', () => {
+    assert.deepStrictEqual(validateGoldRush(def({ chainName: 'HYPERCORE_MAINNET', address: addrs(101) }) as never), []);
+    assert.deepStrictEqual(validateGoldRush(def({ chainName: 'HYPERCORE_MAINNET', address: addrs(1_000) }) as never), []);
+    assert.deepStrictEqual(validateGoldRush(def({ chainName: 'HYPERCORE_MAINNET', address: addrs(1_001) }) as never), [
+      'too many addresses: Chain Watch sends at most 1000 wallet addresses in one "walletTxs" subscription, this stream has 1001; split them over several streams',
+    ]);
+    assert.strictEqual(validateGoldRush(def({ chainName: 'ETH_MAINNET', address: addrs(101) }) as never).length, 1, 'EVM chains keep 100');
+  });
+
   it('updatePairs takes at most 5 pairs; OHLCV pair candles more', () => {
     assert.deepStrictEqual(validateGoldRush(def({ subscription: 'updatePairs', address: addrs(5) }) as never), []);
     assert.match(validateGoldRush(def({ subscription: 'updatePairs', address: addrs(6) }) as never)[0]!, /"updatePairs" takes at most 5 pair addresses per subscription, this stream has 6/);

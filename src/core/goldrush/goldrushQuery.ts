@@ -3,7 +3,8 @@
  * GraphQL document Chain Watch sends for a stream definition. Pure: no I/O.
  *
  * Facts (GoldRush Streaming API docs): chains are enum names (`BASE_MAINNET`, not Covalent's `base-mainnet` slug);
- * `walletTxs` takes up to 100 wallet addresses per subscription on EVM chains; `updatePairs`, `updateTokens` and
+ * `walletTxs` takes up to 100 wallet addresses per subscription on EVM chains (thousands on Solana and HyperCore);
+ * `updatePairs`, `updateTokens` and
  * `ohlcvCandlesForToken` take up to 5 addresses; there is no stream by contract or topic and no resume cursor.
  * Selection sets follow `@covalenthq/client-sdk` 3.0.6 (`updatePairs`/`updateTokens` carry rolling-window metrics
  * since GoldRush rebuilt them in March 2026: the older `price_deltas`/`swap_counts` fields are gone).
@@ -80,11 +81,19 @@ function addressNoun(kind: GoldRushKind): string {
   return 'pair';
 }
 
-/** The most addresses `kind` takes, or 0 when it takes none. */
-export function maxAddresses(kind: GoldRushKind): number {
+/**
+ * Chains whose `walletTxs` is not held to the EVM limit of 100: GoldRush documents thousands of wallets per
+ * subscription on Solana and on Hyperliquid's HyperCore.
+ */
+export const goldRushManyWalletChains: readonly string[] = ['SOLANA_MAINNET', 'HYPERCORE_MAINNET'];
+/** Chain Watch's own bound on the wallets of one subscription on {@link goldRushManyWalletChains}. */
+export const MAX_MANY_WALLET_ADDRESSES = 1_000;
+
+/** The most addresses `kind` takes (on `chainName`, when given), or 0 when it takes none. */
+export function maxAddresses(kind: GoldRushKind, chainName?: unknown): number {
   switch (kind) {
     case 'walletTxs':
-      return MAX_WALLET_ADDRESSES;
+      return typeof chainName === 'string' && goldRushManyWalletChains.includes(chainName) ? MAX_MANY_WALLET_ADDRESSES : MAX_WALLET_ADDRESSES;
     case 'updateTokens':
     case 'ohlcvCandlesForToken':
       return MAX_TOKEN_ADDRESSES;
@@ -118,12 +127,15 @@ export function validateGoldRush(d: Record<string, unknown>): string[] {
     );
   }
   const addrs = addressList(d);
-  const max = maxAddresses(kind);
+  const max = maxAddresses(kind, d.chainName);
   const noun = addressNoun(kind);
   if (max === 0) {
     if (addrs.length) problems.push('"newPairs" takes no addresses (it reports every new pair of the chosen protocols)');
   } else if (addrs.length === 0) problems.push(`"${kind}" needs at least one ${noun} address in "address"`);
-  else if (addrs.length > max) problems.push(`too many addresses: GoldRush's "${kind}" takes at most ${max} ${noun} addresses per subscription, this stream has ${addrs.length}; split them over several streams`);
+  else if (addrs.length > max) {
+    const who = max === MAX_MANY_WALLET_ADDRESSES ? `Chain Watch sends at most ${max} wallet addresses in one "${kind}" subscription` : `GoldRush's "${kind}" takes at most ${max} ${noun} addresses per subscription`;
+    problems.push(`too many addresses: ${who}, this stream has ${addrs.length}; split them over several streams`);
+  }
   const solana = d.chainName === 'SOLANA_MAINNET';
   for (const a of addrs) {
     const ok = typeof a === 'string' && (evmAddress.test(a) || (solana && base58Address.test(a)) || (kind === 'ohlcvCandlesForToken' && feedName.test(a)));

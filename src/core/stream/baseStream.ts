@@ -33,6 +33,7 @@ import { DedupWindow } from './dedup';
 import { Emitter } from '../emitter';
 import type { ChainEvent } from '../event';
 import { Journal, type JournalOptions } from './journal';
+import type { EventReviver } from './journalLine';
 import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS } from './batchBound';
 import { RecentEvents } from './recentEvents';
 import { StreamDelivery, type DeliveryHost, type PendingCursor } from './streamDelivery';
@@ -611,6 +612,14 @@ export abstract class BaseStream implements StreamHandle {
     return undefined;
   }
 
+  /**
+   * How this provider derives an event again from a lean journal line (its normalizer, see {@link EventReviver});
+   * default none: the journal then writes whole events. Called once, while the journal opens.
+   */
+  protected journalReviver(): EventReviver | undefined {
+    return undefined;
+  }
+
   /** A judge for the replay of one reconnect (see {@link ReplayJudge}); default none (the gap keeps its verdict). */
   protected replayJudge(ctx: ReplayContext): ReplayJudge | undefined {
     void ctx;
@@ -637,7 +646,10 @@ export abstract class BaseStream implements StreamHandle {
       definition: streamIdentity(this.definition),
       legacyName: this.definition.id,
       onWarning: (m) => this.emitNotice('warn', m),
+      streamId: this.definition.id,
     };
+    const revive = this.journalReviver();
+    if (revive) opts.revive = revive;
     if (deps.journalMaxEvents !== undefined) opts.maxEvents = deps.journalMaxEvents;
     const journal = await Journal.open(opts);
     this.delivery.journal = journal;

@@ -54,7 +54,7 @@ describe('Events meet the code (real VS Code)', () => {
   after(async () => {
     await node.stop();
     await vscode.workspace.fs.delete(vscode.Uri.joinPath(solFile, '..'), { recursive: true });
-    await vscode.workspace.fs.delete(vscode.Uri.joinPath(solFile, '..', '..', 'move_pkg'), { recursive: true });
+    await vscode.workspace.fs.delete(vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'move_pkg'), { recursive: true });
   });
 
   it('the CodeLens "Watch this event" appears above each event and creates, connects and shows a stream', async () => {
@@ -103,7 +103,8 @@ describe('Events meet the code (real VS Code)', () => {
   });
 
   it('on a Move package: lenses only on structs emitted as events; the lens makes a Sui full-node stream by event type; Go to Event Definition by type and package id', async () => {
-    const moveFile = vscode.Uri.joinPath(solFile, '..', '..', 'move_pkg', 'sources', 'coin_demo.move');
+    const moveFile = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'move_pkg', 'sources', 'coin_demo.move');
+    await vscode.window.showTextDocument(moveFile);
     const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', moveFile)) ?? [];
     assert.deepStrictEqual(lenses.map((l) => `${l.range.start.line}: ${l.command?.title}`), ['6: Watch this event', '12: Watch this event', '16: Watch this event']);
     const p = new ScriptedPrompter(['Sui full node', 'localnet', '5m']);

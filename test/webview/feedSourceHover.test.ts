@@ -31,14 +31,14 @@ describe('feed webview: hover shows the event\'s declaration (Chromium, real bun
     const items = eventItems(0, 5);
     await fp.send(initMessage(items));
     await fp.frames(2);
-    const first = items[0]!.kind === 'event' ? items[0]!.event : undefined;
-    assert.ok(first);
-    const cell = fp.page.locator(`.row:not([hidden])`).filter({ hasText: first.type ?? '' }).first().locator('.c-type');
+    const ids = items.map((i) => (i.kind === 'event' ? i.event.id : ''));
+    const cell = fp.page.locator('.rows > .row:not([hidden]) .c-type').first();
     await cell.hover();
     await cell.hover({ position: { x: 2, y: 2 } });
     const asks = (await fp.received()).filter((m) => m.type === 'describeSource');
     assert.ok(asks.length >= 1, 'the hover asked the host');
     const ask = asks[0] as { stream: string; id: string };
+    assert.ok(ids.includes(ask.id), `asked about a shown event (${ask.id})`);
     assert.strictEqual(asks.filter((m) => (m as { id: string }).id === ask.id).length, 1, 'asked once for that event');
     const text = 'event Swap(address indexed sender) <img src=x onerror="window.__xss=1">\n\n/// doc **bold**\n\nsrc/Pool.sol:12';
     await fp.send({ type: 'sourceInfo', stream: ask.stream, id: ask.id, text });

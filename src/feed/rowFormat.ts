@@ -184,7 +184,8 @@ export function summarize(ev: FeedEvent): string {
         parts = [shortValue(p.activityType), shortValue(p.objectId ?? p.object_id), shortValue(p.objectType ?? p.object_type)];
         break;
       case 'event': {
-        const data = rec(p.data);
+        // Warp carries the Move value in `data`, a Sui full node in `json`
+        const data = rec(p.data) ?? (ev.provider === 'sui' ? rec(p.json) : undefined);
         parts = data ? summarizeEntries(data, new Set(), 5) : summarizeEntries(p, metaKeys, 5);
         break;
       }

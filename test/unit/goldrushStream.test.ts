@@ -65,8 +65,11 @@ describe('GoldRush stream (engine + graphql-ws) against the simulator', () => {
   it('subscribes walletTxs and delivers one event per log with the decoded transaction, ids tx_hash:log_offset', async () => {
     const { s } = make();
     const got = collect(s);
+    const subscribed = server.whenSubscribed(1);
     await live(s);
-    await until(() => server.activeSubscriptions === 1, 'subscription');
+    // live at connection_ack; the subscribe (which the protocol does not acknowledge) lands just after
+    await subscribed;
+    assert.strictEqual(server.activeSubscriptions, 1);
     for (let i = 0; i < 5; i++) server.emitRound();
     await until(() => got.events.length >= 5, 'events');
     const ev = got.events[0]!;

@@ -165,6 +165,7 @@ describe('GoldRush stream (engine + graphql-ws) against the simulator', () => {
     assert.strictEqual(gap.resumedFrom, undefined, 'no cursor: nothing is claimed as a resume point');
     assert.strictEqual(gap.missingTo! - gap.missingFrom!, 12_000, 'the window is the time down');
     assert.match(gap.reason ?? '', /^down 12 s: events in that window are not recoverable from GoldRush/);
+    assert.strictEqual(a.status().mode, 'live', 'no cursor is claimed in the status either');
     // the feed's gap row names the window; its tooltip gives GoldRush's reason
     assert.match(gapLabel(gap), /^down 12(\.0)? s · resumed live · events sent between \d\d:\d\d:\d\d and \d\d:\d\d:\d\d cannot be recovered \(no replay\)$/);
     assert.match(gapTooltip(gap), /\nWhy: down 12 s: events in that window are not recoverable from GoldRush/);

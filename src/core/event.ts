@@ -3,8 +3,8 @@
  * Unknown event names and unknown fields pass through: they are kept in `payload` and flagged, never dropped.
  */
 
-/** Which service produced an event. */
-export type Provider = 'warp' | 'covalent' | 'evm' | 'goldrush';
+/** Which service produced an event (`sui`: a Sui full node's gRPC subscription). */
+export type Provider = 'warp' | 'covalent' | 'evm' | 'goldrush' | 'sui';
 
 /**
  * Warp's four stream kinds, `log` for EVM logs, GoldRush's `walletTx` (one log of a wallet's transaction, or the

@@ -36,6 +36,8 @@ import { registerFeed } from './vscode/feed/registerFeed';
 import type { FeedController } from './vscode/feed/registerFeed';
 import type { Prompter } from './vscode/prompter';
 import { covalentHeartbeatMs, SECTION, explorerOptionsFor } from './vscode/settings';
+import { registerEventSource } from './vscode/source/registerSource';
+import type { EventSourceParts } from './vscode/source/registerSource';
 import { ArtifactWatcher } from './vscode/code/artifactWatcher';
 
 /** One stream as the test API reports it. */
@@ -80,6 +82,8 @@ export interface ChainWatchApi {
   checkLeases(): void;
   /** Milliseconds from `activate` entry to the Streams view being ready (streams loaded from settings). */
   readonly activationMs: number;
+  /** The workspace source index and the expected-event watchdog (Go to Event Definition, CodeLens, Problems). */
+  readonly eventSource: EventSourceParts;
 }
 
 let teardown: (() => Promise<void>) | undefined;
@@ -186,6 +190,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
     }),
     { prompter: () => prompter, logger: logger.child('feed') },
   );
+  // events meet the code: Go to Event Definition, the Watch this event lens, expected events (nothing loads until used)
+  const eventSource = registerEventSource(commands, feed);
+  context.subscriptions.push(...eventSource);
   // the guard counts this window as watched while the Streams view or a feed (view or panel) is visible
   feedVisible = () => feed.liveWebviews > 0;
   context.subscriptions.push(tree.view.onDidChangeVisibility(() => guardHost.refreshVisibility()));
@@ -247,6 +254,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
     leaseDir,
     checkLeases: () => leaseRenewal.check(),
     activationMs,
+    eventSource: eventSource.parts,
   };
 }
 

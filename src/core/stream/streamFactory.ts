@@ -9,6 +9,7 @@ import type { StreamDefinition, StreamHandle } from './stream';
 import { CovalentStream } from '../covalent/covalentStream';
 import { EvmStream, type WorkspaceArtifacts } from '../evm/evmStream';
 import { GoldRushStream } from '../goldrush/goldrushStream';
+import { SuiGrpcStream } from '../sui/suiGrpcStream';
 import { WarpStream } from '../warp/warpStream';
 
 /** What every stream needs from its host. */
@@ -53,6 +54,8 @@ export function createStreamHandle(def: StreamDefinition, deps: StreamDeps): Str
       return new EvmStream(def, { ...baseDeps(deps), getKey: deps.getKey, ...(deps.evmWorkspace ? { workspace: deps.evmWorkspace } : {}) });
     case 'goldrush':
       return new GoldRushStream(def, { ...baseDeps(deps), getKey: deps.getKey });
+    case 'sui':
+      return new SuiGrpcStream(def, { ...baseDeps(deps), getKey: deps.getKey });
     default:
       throw new Error(`unknown provider "${String(def.provider)}"`);
   }

@@ -76,6 +76,11 @@ export function setPayloadText(ev: ChainEvent, text: string): void {
   if (text.indexOf('\n') === -1 && text.indexOf('\r') === -1) (ev as WithPayloadText)[payloadTextKey] = text;
 }
 
+/** The text kept by {@link setPayloadText}, if any. */
+export function payloadText(ev: ChainEvent): string | undefined {
+  return (ev as WithPayloadText)[payloadTextKey];
+}
+
 /** Drops the text kept by {@link setPayloadText} (after the journal wrote it). */
 export function releasePayloadText(ev: ChainEvent): void {
   if ((ev as WithPayloadText)[payloadTextKey] !== undefined) (ev as WithPayloadText)[payloadTextKey] = undefined;

@@ -85,20 +85,34 @@ export async function run(ctx: UiContext): Promise<void> {
     ctx.log(`saved ${await screenshot(page, 'installed-01-demo')}`);
   });
 
-  ctx.skip('a digest can be copied: right-click a feed row, Copy Transaction Digest, the clipboard holds it', 'the clipboard never receives the digest in the installed copy (under investigation); the dev-path integration suite covers the row menu copy', async () => {
+  await ctx.step('a digest can be copied: right-click a feed row, Copy Transaction Digest, the clipboard holds it', async () => {
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']).catch(() => undefined);
-    // the newest rows keep arriving: aim at the row by its own context (the same row even if the pool moved it)
-    // as a person does: point at the row first, so the feed holds its rows still, then right-click that same element
-    const target = await feed.locator('.rows > .row.kind-event:not([hidden]) .c-summary').last().elementHandle();
-    assert.ok(target, 'a feed row is shown');
-    await target.hover();
-    const attr = (await target.evaluate((el) => el.closest('.row')?.getAttribute('data-vscode-context') ?? '{}')) as string;
+    // as a person does: point at a row in the middle of the feed (a row Playwright would first scroll to is off
+    // screen), and once the feed holds its rows still under the pointer, right-click that same spot
+    const vp = await feed.locator('#viewport').boundingBox();
+    assert.ok(vp, 'the feed has a viewport');
+    const x = vp.x + vp.width * 0.6;
+    const y = vp.y + vp.height / 2;
+    await page.mouse.move(x - 20, y);
+    await page.mouse.move(x, y, { steps: 4 });
+    await feed.locator('.feed.held').waitFor({ state: 'attached', timeout: 10000 });
+    // the row under the pointer, found by its box (the boxes are in page coordinates, frames included)
+    let attr = '{}';
+    for (const row of await feed.locator('.rows > .row.kind-event:not([hidden])').all()) {
+      const b = await row.boundingBox();
+      if (b && y >= b.y && y < b.y + b.height) attr = (await row.getAttribute('data-vscode-context')) ?? '{}';
+    }
     const rowCtx = JSON.parse(attr) as { chainWatchDigest?: string };
-    assert.ok(rowCtx.chainWatchDigest, 'the row has a digest');
-    await target.click({ button: 'right' });
+    assert.ok(rowCtx.chainWatchDigest, 'the row under the pointer has a digest');
+    await page.evaluate(() => navigator.clipboard.writeText('before the copy')).catch(() => undefined);
+    await page.mouse.click(x, y, { button: 'right' });
     const menu = page.locator('.context-view .monaco-menu');
     await menu.waitFor({ state: 'visible', timeout: 10000 });
     await menu.locator('.action-label', { hasText: 'Copy Transaction Digest' }).first().click();
-    await waitFor(async () => (await page.evaluate(() => navigator.clipboard.readText())) === rowCtx.chainWatchDigest, `clipboard = ${rowCtx.chainWatchDigest}`, 30000);
+    await menu.waitFor({ state: 'hidden', timeout: 10000 });
+    let seen = '';
+    await waitFor(async () => (seen = await page.evaluate(() => navigator.clipboard.readText())) === rowCtx.chainWatchDigest, `clipboard = ${rowCtx.chainWatchDigest}`).catch((err: Error) => {
+      throw new Error(`${err.message} (it holds ${JSON.stringify(seen.slice(0, 80))})`);
+    });
   });
 }

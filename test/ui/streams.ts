@@ -1,7 +1,8 @@
 // UI run of the Streams view in a real workbench: the empty-state welcome, Start Demo from the palette, live demo
-// rows with their events, the status bar items, the tooltip, and the palette. Screenshots: streams-*.png.
+// rows with their events, the status bar items, the walkthrough's ticked demo step, the tooltip, and the palette.
+// Screenshots: streams-*.png.
 import * as assert from 'assert';
-import { clickActivity, closeQuickInput, openCommandPalette, runCommand, screenshot, sidebarRows } from './support/ui';
+import { clickActivity, closeQuickInput, expandTreeRow, openCommandPalette, runCommand, screenshot, sidebarRows } from './support/ui';
 import type { UiContext } from './support/ui';
 
 /** Picks the row labelled `label` in the quick pick a command opened (two demo streams: the command asks which). */
@@ -9,6 +10,15 @@ async function pickRow(page: UiContext['page'], label: string): Promise<void> {
   const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first();
   await row.waitFor({ state: 'visible', timeout: 10000 });
   await row.click();
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200)); // polling a real UI, not a timed assertion
+  }
 }
 
 /** Runs the steps; the suite counts each passed step. */
@@ -35,7 +45,7 @@ export async function run(ctx: UiContext): Promise<void> {
     await page
       .frameLocator('.part.editor iframe.webview.ready')
       .frameLocator('#active-frame')
-      .locator('text=runs a small Warp-compatible simulator')
+      .locator('text=starts two local simulators')
       .first()
       .waitFor({ state: 'visible', timeout: 15000 });
     await page.mouse.move(700, 600);
@@ -54,7 +64,7 @@ export async function run(ctx: UiContext): Promise<void> {
 
   await ctx.step('expanding the stream lists its recent events (type, age, short digest)', async () => {
     const row = sidebar.locator('.monaco-list-row', { hasText: 'Demo (Sui)' }).first();
-    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
+    await expandTreeRow(row);
     await sidebar.locator('.monaco-list-row[aria-level="2"]').nth(2).waitFor({ state: 'visible', timeout: 20000 });
     const rows = await sidebarRows(page);
     ctx.log(`rows: ${JSON.stringify(rows.slice(0, 6))}`);
@@ -79,6 +89,23 @@ export async function run(ctx: UiContext): Promise<void> {
       await page.waitForTimeout(400);
       await page.screenshot({ path: `${ctx.screenshotsDir}/streams-04-status-bar.png`, clip: { x: 0, y: Math.max(0, box.y - 4), width: Math.min(box.width, 900), height: box.height + 8 } });
     }
+  });
+
+  await ctx.step('the walkthrough ticks "Try the demo" once the demo runs', async () => {
+    await runCommand(page, 'Welcome: Open Walkthrough...');
+    const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with Chain Watch' }).first();
+    await pick.waitFor({ state: 'visible', timeout: 10000 });
+    await pick.click();
+    await page.locator('.part.editor', { hasText: 'Try the demo' }).first().waitFor({ state: 'visible', timeout: 20000 });
+    // each step's checkbox carries the step's id (`<extension>#<walkthrough>#<step>`) and its done state
+    const box = page.locator('.part.editor [data-done-step-id$="#demo"]').first();
+    await box.waitFor({ state: 'attached', timeout: 10000 });
+    await waitFor(async () => (await box.getAttribute('aria-checked')) === 'true' || /\bcomplete\b/.test((await box.getAttribute('class')) ?? ''), 'the demo step ticked').catch(async (err: Error) => {
+      throw new Error(`${err.message}: ${await box.evaluate((e) => e.outerHTML.slice(0, 300))}`);
+    });
+    await page.mouse.move(700, 600);
+    ctx.log(`saved ${await screenshot(page, 'streams-07-walkthrough-ticked')}`);
+    await runCommand(page, 'View: Close All Editors');
   });
 
   await ctx.step('Disconnect from the palette stops the stream; hovering it shows its tooltip; Connect resumes it', async () => {

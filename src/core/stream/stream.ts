@@ -57,6 +57,8 @@ export interface StreamDefinition {
   autoConnect?: boolean;
   /** Base URL override, e.g. `ws://127.0.0.1:7777` for the local simulator. Restricted in untrusted workspaces. */
   baseUrl?: string;
+  /** How long the stream may go without an event ("30s", "5m", "2h"): past it, a Problems entry says so. */
+  expectWithin?: string;
 }
 
 /** Life cycle of a stream. */

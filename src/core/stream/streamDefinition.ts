@@ -1,6 +1,7 @@
 /** Checks of stream definitions as they come from settings or Add Stream. Pure: no vscode import. */
 import { validateGoldRush } from '../goldrush/goldrushQuery';
 import { isStompDestination } from '../covalent/covalentDestination';
+import { parseExpectWithin } from '../source/expectWatchdog';
 import { validateSuiFilter } from '../sui/suiFilter';
 
 /**
@@ -40,6 +41,10 @@ export function validateDefinition(def: unknown): string[] {
   if (d.baseUrl !== undefined) {
     if (typeof d.baseUrl !== 'string' || !/^(https?|wss?):\/\/[^\s/]+/i.test(d.baseUrl)) problems.push('"baseUrl" must be an http(s):// or ws(s):// URL');
     else if (d.baseUrl.includes('#')) problems.push('"baseUrl" must not have a #fragment (a WebSocket URL cannot carry one)');
+  }
+  if (d.expectWithin !== undefined) {
+    const within = parseExpectWithin(d.expectWithin);
+    if ('error' in within) problems.push(within.error);
   }
   return problems;
 }

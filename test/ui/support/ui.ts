@@ -6,7 +6,7 @@
 // `<script>-FAILED.png`), then closes everything. Add steps to an existing script, or add a new `test/ui/<name>.ts`.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 /** What the suite hands a UI script. */
 export interface UiContext {
@@ -141,6 +141,21 @@ export async function sidebarRows(page: Page): Promise<string[]> {
 /** The webview content frame of the visible webview (the feed): locate elements inside it with `.locator()`. */
 export function webviewFrame(page: Page) {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+/**
+ * Expands a tree row (a no-op when it is expanded). A busy row is redrawn as events arrive, so a click can land on
+ * the row being replaced: click the twistie again only when the row has not expanded within 3 s of the last click.
+ */
+export async function expandTreeRow(row: Locator, timeoutMs = 20000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while ((await row.getAttribute('aria-expanded')) !== 'true') {
+    if (Date.now() > end) throw new Error(`the tree row did not expand: ${(await row.textContent()) ?? ''}`);
+    await row.locator('.monaco-tl-twistie').click();
+    for (const until = Date.now() + 3000; Date.now() < until && (await row.getAttribute('aria-expanded')) !== 'true'; ) {
+      await new Promise((r) => setTimeout(r, 100)); // polling a real UI, not a timed assertion
+    }
+  }
 }
 
 function escapeRegExp(s: string): string {

@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { clickActivity, screenshot, sidebarRows } from '../ui/support/ui';
+import { clickActivity, holdFeedRow, screenshot, sidebarRows } from '../ui/support/ui';
 import type { UiContext } from '../ui/support/ui';
 
 function feedFrame(page: Page): FrameLocator {
@@ -87,22 +87,8 @@ export async function run(ctx: UiContext): Promise<void> {
 
   await ctx.step('a digest can be copied: right-click a feed row, Copy Transaction Digest, the clipboard holds it', async () => {
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']).catch(() => undefined);
-    // as a person does: point at a row in the middle of the feed (a row Playwright would first scroll to is off
-    // screen), and once the feed holds its rows still under the pointer, right-click that same spot
-    const vp = await feed.locator('#viewport').boundingBox();
-    assert.ok(vp, 'the feed has a viewport');
-    const x = vp.x + vp.width * 0.6;
-    const y = vp.y + vp.height / 2;
-    await page.mouse.move(x - 20, y);
-    await page.mouse.move(x, y, { steps: 4 });
-    await feed.locator('.feed.held').waitFor({ state: 'attached', timeout: 10000 });
-    // the row under the pointer, found by its box (the boxes are in page coordinates, frames included)
-    let attr = '{}';
-    for (const row of await feed.locator('.rows > .row.kind-event:not([hidden])').all()) {
-      const b = await row.boundingBox();
-      if (b && y >= b.y && y < b.y + b.height) attr = (await row.getAttribute('data-vscode-context')) ?? '{}';
-    }
-    const rowCtx = JSON.parse(attr) as { chainWatchDigest?: string };
+    // as a person does: point at a row, and once the feed holds its rows still, right-click that same spot
+    const { x, y, context: rowCtx } = await holdFeedRow(page, feed, 0.75);
     assert.ok(rowCtx.chainWatchDigest, 'the row under the pointer has a digest');
     await page.evaluate(() => navigator.clipboard.writeText('before the copy')).catch(() => undefined);
     await page.mouse.click(x, y, { button: 'right' });

@@ -21,6 +21,12 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
   }
 }
 
+/** The feed's row total ("12 of 345 rows" -> 345). */
+async function feedTotal(feed: FrameLocator): Promise<number> {
+  const m = / of ([\d,]+) rows/.exec((await feed.locator('#status').textContent()) ?? '');
+  return m ? Number(m[1]!.replace(/,/g, '')) : -1;
+}
+
 /** [r, g, b] of a computed CSS colour. */
 function rgbOf(css: string): number[] {
   return (/rgba?\((\d+), (\d+), (\d+)/.exec(css) ?? []).slice(1).map(Number);
@@ -39,6 +45,7 @@ async function setTheme(page: Page, name: string): Promise<void> {
 export async function run(ctx: UiContext): Promise<void> {
   const { page } = ctx;
   const sidebar = page.locator('.part.sidebar');
+  const streamsHeader = async () => ((await sidebar.locator('.pane-header', { hasText: 'Streams' }).first().textContent()) ?? '').replace(/\s+/g, ' ');
   const shot = async (name: string, settleMs?: number) => ctx.log(`saved ${await screenshot(page, `first-hour-${name}`, settleMs)}`);
 
   await ctx.step('Start Demo: the demo stream goes live with events', async () => {
@@ -51,21 +58,22 @@ export async function run(ctx: UiContext): Promise<void> {
     await sidebar.locator('.monaco-list-row[aria-level="2"]').nth(3).waitFor({ state: 'visible', timeout: 30000 });
   });
 
-  await ctx.step('pointing at an event row holds the tree still (same rows after 2.5 s at 3 events/s) and counts what is held', async () => {
+  await ctx.step('pointing at an event row holds the tree still (the same rows while 6 new events are held) and counts them', async () => {
     const target = sidebar.locator('.monaco-list-row[aria-level="2"]').nth(1);
     await target.hover();
     // the hold starts when VS Code asks for the row's tooltip
     await page.locator('.monaco-hover, .workbench-hover').first().waitFor({ state: 'visible', timeout: 10000 });
     const before = await sidebar.locator('.monaco-list-row[aria-level="2"]').allTextContents();
-    await page.waitForTimeout(2500); // three seconds of demo events would have shifted every row
+    // six new events would each have shifted every row: wait until the view's title counts that many held back
+    await waitFor(async () => Number(/(\d+) new · holding still/.exec(await streamsHeader())?.[1] ?? 0) >= 6, 'six events held back', 15000);
     const after = await sidebar.locator('.monaco-list-row[aria-level="2"]').allTextContents();
     assert.deepStrictEqual(after.map((t) => t.split('·')[0]), before.map((t) => t.split('·')[0]), 'rows moved under the pointer');
-    const header = ((await sidebar.locator('.pane-header', { hasText: 'Streams' }).first().textContent()) ?? '').replace(/\s+/g, ' ');
+    const header = await streamsHeader();
     ctx.log(`view header while held: ${header}`);
     assert.match(header, /new · holding still/);
     await shot('01-tree-held');
     await page.mouse.move(900, 10);
-    await waitFor(async () => !/holding still/.test((await sidebar.locator('.pane-header', { hasText: 'Streams' }).first().textContent()) ?? ''), 'the hold ends', 15000);
+    await waitFor(async () => !/holding still/.test(await streamsHeader()), 'the hold ends', 15000);
   });
 
   await ctx.step("a live stream's tooltip stays while hovered (no refresh tears it down)", async () => {
@@ -78,8 +86,16 @@ export async function run(ctx: UiContext): Promise<void> {
       await hover.waitFor({ state: 'visible', timeout: 4000 }).catch(() => undefined);
     }
     await hover.waitFor({ state: 'visible', timeout: 5000 });
-    await page.waitForTimeout(2500); // the tree used to refresh every second and drop the tooltip after ~0.85 s
-    assert.ok(await hover.isVisible(), 'the tooltip vanished');
+    // the tree used to refresh every second and drop the tooltip after ~0.85 s: it must outlast six new events
+    // (counted in the feed, which keeps following meanwhile)
+    const start = await feedTotal(feedFrame(page));
+    assert.ok(start >= 0, 'the feed shows its row count');
+    let vanished = false;
+    await waitFor(async () => {
+      vanished ||= !(await hover.isVisible());
+      return vanished || (await feedTotal(feedFrame(page))) >= start + 6;
+    }, 'six new events while the tooltip shows', 15000);
+    assert.ok(!vanished, 'the tooltip vanished');
     await shot('02-tooltip-stays');
     await page.mouse.move(900, 10);
   });

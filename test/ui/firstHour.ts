@@ -88,8 +88,8 @@ export async function run(ctx: UiContext): Promise<void> {
     await hover.waitFor({ state: 'visible', timeout: 5000 });
     // the tree used to refresh every second and drop the tooltip after ~0.85 s: it must outlast six new events
     // (counted in the feed, which keeps following meanwhile)
-    const start = await feedTotal(feedFrame(page));
-    assert.ok(start >= 0, 'the feed shows its row count');
+    let start = -1;
+    await waitFor(async () => (start = await feedTotal(feedFrame(page))) >= 0, 'the feed to show its row count', 30000);
     let vanished = false;
     await waitFor(async () => {
       vanished ||= !(await hover.isVisible());

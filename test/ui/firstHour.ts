@@ -108,8 +108,9 @@ export async function run(ctx: UiContext): Promise<void> {
     assert.ok(texts.some((t) => /Demo \(Sui\).*live · /.test(t)), texts.join(' | '));
     await shot('03-connections-pick', 300);
     await rows.filter({ hasText: 'Demo (Sui)' }).first().click();
-    await rows.first().waitFor({ state: 'visible', timeout: 10000 });
-    const actions = (await rows.allTextContents()).map((t) => t.trim());
+    // the stream's actions replace the list of streams: wait for them, not for any row
+    let actions: string[] = [];
+    await waitFor(async () => (actions = (await rows.allTextContents()).map((t) => t.trim())).includes('Show Output'), 'the stream\'s actions', 10000);
     assert.deepStrictEqual(actions, ['Reconnect', 'Disconnect', 'Show Output']);
     await closeQuickInput(page);
   });

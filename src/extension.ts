@@ -36,6 +36,9 @@ import { registerFeed } from './vscode/feed/registerFeed';
 import type { FeedController } from './vscode/feed/registerFeed';
 import type { Prompter } from './vscode/prompter';
 import { covalentHeartbeatMs, SECTION, explorerOptionsFor } from './vscode/settings';
+import { registerEventSource } from './vscode/source/registerSource';
+import type { EventSourceParts } from './vscode/source/registerSource';
+import { ArtifactWatcher } from './vscode/code/artifactWatcher';
 
 /** One stream as the test API reports it. */
 export interface ApiStream {
@@ -79,6 +82,8 @@ export interface ChainWatchApi {
   checkLeases(): void;
   /** Milliseconds from `activate` entry to the Streams view being ready (streams loaded from settings). */
   readonly activationMs: number;
+  /** The workspace source index and the expected-event watchdog (Go to Event Definition, CodeLens, Problems). */
+  readonly eventSource: EventSourceParts;
 }
 
 let teardown: (() => Promise<void>) | undefined;
@@ -106,7 +111,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
 
   // ---- the streams: one connection per settings stream across windows (the demo is per window) ----------------
   const leases = new StreamLeases(leaseDir, `${process.pid}-${vscode.env.sessionId}`);
-  const create = (def: StreamDefinition) => createStreamHandle(def, { journalDir, logger, getKey: (d) => keys.getKey(d), covalentHeartbeatMs });
+  // the workspace's contract artifacts: found and watched on the first EVM connection, not now
+  const artifacts = new ArtifactWatcher(logger.child('artifacts'));
+  const create = (def: StreamDefinition) => createStreamHandle(def, { journalDir, logger, getKey: (d) => keys.getKey(d), covalentHeartbeatMs, evmWorkspace: artifacts });
   const registry = new StreamRegistry({
     clock: systemClock,
     factory: (def, origin) => (origin === 'settings' ? new LeasedHandle(def, create, leases) : create(def)),
@@ -153,6 +160,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
 
   context.subscriptions.push(
     output,
+    artifacts,
     keys,
     tree,
     statusBar,
@@ -182,6 +190,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
     }),
     { prompter: () => prompter, logger: logger.child('feed') },
   );
+  // events meet the code: Go to Event Definition, the Watch this event lens, expected events (nothing loads until used)
+  const eventSource = registerEventSource(commands, feed);
+  context.subscriptions.push(...eventSource);
   // the guard counts this window as watched while the Streams view or a feed (view or panel) is visible
   feedVisible = () => feed.liveWebviews > 0;
   context.subscriptions.push(tree.view.onDidChangeVisibility(() => guardHost.refreshVisibility()));
@@ -243,6 +254,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
     leaseDir,
     checkLeases: () => leaseRenewal.check(),
     activationMs,
+    eventSource: eventSource.parts,
   };
 }
 

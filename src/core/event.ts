@@ -3,8 +3,8 @@
  * Unknown event names and unknown fields pass through: they are kept in `payload` and flagged, never dropped.
  */
 
-/** Which service produced an event. */
-export type Provider = 'warp' | 'covalent' | 'evm' | 'goldrush';
+/** Which service produced an event (`sui`: a Sui full node's gRPC subscription). */
+export type Provider = 'warp' | 'covalent' | 'evm' | 'goldrush' | 'sui';
 
 /**
  * Warp's four stream kinds, `log` for EVM logs, GoldRush's `walletTx` (one log of a wallet's transaction, or the
@@ -74,6 +74,11 @@ const payloadMarkJson = JSON.stringify(payloadMark);
  */
 export function setPayloadText(ev: ChainEvent, text: string): void {
   if (text.indexOf('\n') === -1 && text.indexOf('\r') === -1) (ev as WithPayloadText)[payloadTextKey] = text;
+}
+
+/** The text kept by {@link setPayloadText}, if any. */
+export function payloadText(ev: ChainEvent): string | undefined {
+  return (ev as WithPayloadText)[payloadTextKey];
 }
 
 /** Drops the text kept by {@link setPayloadText} (after the journal wrote it). */

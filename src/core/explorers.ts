@@ -133,6 +133,11 @@ export function evmBlockUrl(block: number, chainId: number | undefined, opts: Ex
   return base && Number.isSafeInteger(block) && block >= 0 ? `${base}/block/${block}` : undefined;
 }
 
+/** Whether a provider's events are on Sui (Warp streams and Sui full nodes). */
+export function isSuiProvider(provider: ChainEvent['provider']): boolean {
+  return provider === 'warp' || provider === 'sui';
+}
+
 /**
  * The explorer link for an event's transaction: Sui tx for `warp`, the chain's explorer for `evm`/`covalent`
  * (`opts.chainId` from the stream definition). Undefined when the event has no digest, the digest is malformed,
@@ -140,14 +145,14 @@ export function evmBlockUrl(block: number, chainId: number | undefined, opts: Ex
  */
 export function explorerTxUrl(event: ChainEvent, opts: ExplorerOptions = {}): string | undefined {
   if (!event.digest) return undefined;
-  return event.provider === 'warp' ? suiTxUrl(event.digest, opts) : evmTxUrl(event.digest, opts.chainId, opts);
+  return isSuiProvider(event.provider) ? suiTxUrl(event.digest, opts) : evmTxUrl(event.digest, opts.chainId, opts);
 }
 
 /**
  * The explorer link for an address on a provider's chain: a Sui account for `warp`, an EVM address otherwise.
  */
 export function explorerAddressUrl(provider: ChainEvent['provider'], address: string, opts: ExplorerOptions = {}): string | undefined {
-  return provider === 'warp' ? suiAccountUrl(address, opts) : evmAddressUrl(address, opts.chainId, opts);
+  return isSuiProvider(provider) ? suiAccountUrl(address, opts) : evmAddressUrl(address, opts.chainId, opts);
 }
 
 /**
@@ -155,7 +160,7 @@ export function explorerAddressUrl(provider: ChainEvent['provider'], address: st
  * digest, a Sui address / object id (linked as an object), or a Sui coin type. For digest/address chips in the feed.
  */
 export function explorerUrlForValue(provider: ChainEvent['provider'], value: string, opts: ExplorerOptions = {}): string | undefined {
-  if (provider === 'warp') {
+  if (isSuiProvider(provider)) {
     if (suiCoinTypeRe.test(value)) return suiCoinUrl(value, opts);
     if (/^0x[0-9a-fA-F]{64}$/.test(value)) return suiObjectUrl(value, opts);
     if (suiDigestRe.test(value)) return suiTxUrl(value, opts);

@@ -13,7 +13,7 @@ export interface FeedEvent {
   id: string;
   /** Local stream key. */
   stream: string;
-  provider: 'warp' | 'covalent' | 'evm' | 'goldrush';
+  provider: 'warp' | 'covalent' | 'evm' | 'goldrush' | 'sui';
   kind: 'event' | 'address' | 'coin' | 'object' | 'log' | 'walletTx' | 'pair' | 'token' | 'candle' | 'unknown';
   /** Envelope event name as received. */
   name: string;

@@ -184,7 +184,8 @@ export function summarize(ev: FeedEvent): string {
         parts = [shortValue(p.activityType), shortValue(p.objectId ?? p.object_id), shortValue(p.objectType ?? p.object_type)];
         break;
       case 'event': {
-        const data = rec(p.data);
+        // Warp carries the Move value in `data`, a Sui full node in `json`
+        const data = rec(p.data) ?? (ev.provider === 'sui' ? rec(p.json) : undefined);
         parts = data ? summarizeEntries(data, new Set(), 5) : summarizeEntries(p, metaKeys, 5);
         break;
       }
@@ -202,9 +203,8 @@ export function summarize(ev: FeedEvent): string {
         parts = pairSummary(ev.name, p);
         break;
       case 'token': {
-        const last = rec(p.last_5m);
-        const price = rec(last?.price);
-        parts = [symbolOf(p.base_token), `price ${shortValue(price?.current_value)}`, pct(price?.pct_change, '5m'), `liquidity ${shortValue(p.liquidity)}`];
+        const price = rec(rec(p.last_5m)?.price);
+        parts = [symbolOf(p.base_token), directionOf(p), `price $${shortValue(price?.current_value ?? p.quote_rate_usd)}`, pct(price?.pct_change, '5m'), `liquidity $${shortValue(p.liquidity)}`];
         break;
       }
       case 'candle':
@@ -250,12 +250,22 @@ function walletTxSummary(p: Record<string, unknown>): string[] {
   return parts;
 }
 
-/** A new pair (protocol, symbols, liquidity) or a pair update (rate, 24h change, volume). */
+/** A new pair (protocol, symbols, liquidity) or a pair update (side, rate, 24h change and volume, liquidity). */
 function pairSummary(name: string, p: Record<string, unknown>): string[] {
   const pairName = `${symbolOf(p.base_token)}/${symbolOf(p.quote_token)}`;
   if (name === 'newPairs') {
     return [`new ${pairName}`, `${shortValue(p.protocol, 20)} v${shortValue(p.protocol_version, 4)}`, `liquidity $${shortValue(p.liquidity)}`, `pair=${shortValue(p.pair_address)}`];
   }
-  const deltas = rec(p.price_deltas);
-  return [pairName, `rate $${shortValue(p.quote_rate_usd)}`, pct(deltas?.last_24hr, '24h'), `vol $${shortValue(p.volume_usd)}`, `liquidity $${shortValue(p.liquidity)}`];
+  // GoldRush's rolling windows (`last_24hr.price.pct_change`, `last_24hr.volume_usd.current_value`)
+  const day = rec(p.last_24hr);
+  const volume = rec(day?.volume_usd)?.current_value;
+  return [
+    pairName, directionOf(p), `rate $${shortValue(p.quote_rate_usd)}`, pct(rec(day?.price)?.pct_change, '24h'),
+    volume === undefined ? '' : `vol $${shortValue(volume)} 24h`, `liquidity $${shortValue(p.liquidity)}`,
+  ];
+}
+
+/** The side of a GoldRush swap update (`buy` / `sell`), or '' when absent. */
+function directionOf(p: Record<string, unknown>): string {
+  return typeof p.direction === 'string' ? shortValue(p.direction, 8) : '';
 }

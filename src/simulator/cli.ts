@@ -5,7 +5,8 @@
  * `--seed N` (default 1), `--quota N` (credit quota of the demo key, default unlimited), `--host H` (default
  * 127.0.0.1), `--heartbeat MS` (default 5000), `--verbose` (debug logs). Streams: `demo` (mixed, at --rate) and one
  * per kind (`events`, `address`, `coin`, `object`, each at 1 event/s). Also on free ports: a Covalent-compatible
- * STOMP endpoint, an eth_subscribe node and a GoldRush-Streaming-compatible endpoint. The banner goes to stdout,
+ * STOMP endpoint, an eth_subscribe node, a GoldRush-Streaming-compatible endpoint and a Sui full node serving gRPC
+ * SubscribeEvents and ListEvents (`--sui-port N`, default 9000: a `sui start` localnet's port). The banner goes to stdout,
  * logs to stderr.
  */
 import { createLogger } from '../core/logger';
@@ -15,6 +16,7 @@ import { COVALENT_DEMO_KEY, CovalentServer } from './covalentServer';
 import { EvmNodeServer } from './evmNodeServer';
 import { GOLDRUSH_DEMO, GOLDRUSH_DEMO_KEY, GoldRushServer } from './goldrushServer';
 import { DEMO_KEY, WarpServer } from './warpServer';
+import { SuiNodeServer } from './suiNodeServer';
 import { streamSnippet } from './streamSnippet';
 
 /** Parsed command line. */
@@ -25,12 +27,14 @@ export interface SimulatorArgs {
   quota: number | undefined;
   host: string;
   heartbeatMs: number;
+  /** Port of the local Sui gRPC node (default 9000). */
+  suiPort: number;
   verbose: boolean;
 }
 
 /** Parses argv (without node and script). Throws with a readable message on a bad flag or value. */
 export function parseSimulatorArgs(argv: string[]): SimulatorArgs {
-  const out: SimulatorArgs = { port: 7777, rate: 3, seed: 1, quota: undefined, host: '127.0.0.1', heartbeatMs: 5000, verbose: false };
+  const out: SimulatorArgs = { port: 7777, rate: 3, seed: 1, quota: undefined, host: '127.0.0.1', heartbeatMs: 5000, suiPort: 9000, verbose: false };
   const num = (flag: string, v: string | undefined, min: number) => {
     const n = Number(v);
     if (v === undefined || v.trim() === '' || !Number.isFinite(n) || n < min) throw new Error(`${flag} needs a number >= ${min} (got ${v ?? 'nothing'})`);
@@ -52,6 +56,9 @@ export function parseSimulatorArgs(argv: string[]): SimulatorArgs {
       case '--quota':
         out.quota = Math.floor(num(flag, value(), 0));
         break;
+      case '--sui-port':
+        out.suiPort = Math.floor(num(flag, value(), 0));
+        break;
       case '--heartbeat':
         out.heartbeatMs = Math.floor(num(flag, value(), 1));
         break;
@@ -66,7 +73,7 @@ export function parseSimulatorArgs(argv: string[]): SimulatorArgs {
         break;
       case '--help':
       case '-h':
-        throw new Error('usage: simulator [--port 7777] [--rate 3] [--seed 1] [--quota N] [--host 127.0.0.1] [--heartbeat 5000] [--verbose]');
+        throw new Error('usage: simulator [--port 7777] [--rate 3] [--seed 1] [--quota N] [--host 127.0.0.1] [--heartbeat 5000] [--sui-port 9000] [--verbose]');
       default:
         throw new Error(`unknown flag ${argv[i]}`);
     }
@@ -114,6 +121,9 @@ async function main(): Promise<void> {
   const goldrush = new GoldRushServer({ host: args.host, seed: args.seed, intervalMs: 1_500, logger });
   await goldrush.start();
   goldrush.startAuto();
+  const sui = new SuiNodeServer({ host: args.host, port: args.suiPort, seed: args.seed, intervalMs: 1_000, logger });
+  await sui.start();
+  sui.startAuto();
   const ws = server.baseUrl.replace(/^http/, 'ws');
   process.stdout.write(
     [
@@ -126,6 +136,7 @@ async function main(): Promise<void> {
       `Covalent-compatible STOMP endpoint: ${covalent.url}   (key ${COVALENT_DEMO_KEY}; destinations /v1/{chainId}/events/address/{address}/ or .../topics/{topic}/)`,
       `EVM node (eth_subscribe, chain 31337, a block every 2 s, a reorg every 20 blocks): ${evm.url}`,
       `GoldRush-compatible Streaming endpoint (graphql-transport-ws): ${goldrush.url}   (GOLDRUSH_API_KEY ${GOLDRUSH_DEMO_KEY}; walletTxs, newPairs, updatePairs, updateTokens, OHLCV; e.g. ${GOLDRUSH_DEMO.chain} wallet ${GOLDRUSH_DEMO.wallets[0]})`,
+      `Sui full node (gRPC, plain HTTP/2: SubscriptionService.SubscribeEvents, LedgerService.ListEvents; a checkpoint a second): ${sui.url}   (Add Stream > Sui full node > Custom node URL, or network localnet on port 9000)`,
       '',
       streamSnippet({ warp: server.baseUrl, covalent: covalent.url, evm: evm.url }, { warp: DEMO_KEY, covalent: COVALENT_DEMO_KEY }),
       '',
@@ -138,7 +149,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: stopping`);
-    Promise.all([server.stop(), covalent.stop(), evm.stop(), goldrush.stop()]).then(
+    Promise.all([server.stop(), covalent.stop(), evm.stop(), goldrush.stop(), sui.stop()]).then(
       () => process.exit(0),
       () => process.exit(1),
     );

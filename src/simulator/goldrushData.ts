@@ -158,44 +158,76 @@ export class GoldRushGenerator {
     };
   }
 
-  /** An update of `pair` on `chain` at `now`. */
-  pairUpdate(chain: string, pair: string, now: number): Record<string, unknown> {
-    const [base, quote] = tokensOf(chain) as [SimToken, SimToken];
-    const rate = 1000 + this.rnd() * 3000;
-    const delta = () => Math.round((this.rnd() - 0.5) * 2000) / 100;
+  /** `current_value`, `previous_value` and `pct_change` of one metric around `current`. */
+  private metric(current: number, integer = false): Record<string, number> {
+    const round = (v: number) => (integer ? Math.round(v) : v);
+    const cur = round(current);
+    const prev = round(current * (0.6 + this.rnd() * 0.8));
+    return { current_value: cur, previous_value: prev, pct_change: prev === 0 ? 0 : ((cur - prev) / prev) * 100 };
+  }
+
+  /** One rolling window of GoldRush's `TimeframeMetrics`; `scale` grows counts and volumes with the window. */
+  private window(price: number, scale: number): Record<string, unknown> {
+    const buys = Math.floor(this.rnd() * 40 * scale);
+    const sells = Math.floor(this.rnd() * 40 * scale);
+    const buyVol = this.rnd() * 50_000 * scale;
+    const sellVol = this.rnd() * 50_000 * scale;
     return {
+      volume: this.metric((buyVol + sellVol) / price),
+      volume_usd: this.metric(buyVol + sellVol),
+      buy_volume: this.metric(buyVol),
+      sell_volume: this.metric(sellVol),
+      swap_count: this.metric(buys + sells, true),
+      buy_count: this.metric(buys, true),
+      sell_count: this.metric(sells, true),
+      unique_buyers: this.metric(Math.ceil(buys * 0.7), true),
+      unique_sellers: this.metric(Math.ceil(sells * 0.7), true),
+      price: this.metric(price),
+    };
+  }
+
+  /** One swap update (GoldRush's `updatePairs`/`updateTokens` item) on `pair` at `now`. */
+  private swapUpdate(chain: string, pair: string, base: SimToken, quote: SimToken, now: number): Record<string, unknown> {
+    const rate = base === quote ? 1 : 0.0001 + this.rnd() * 3;
+    const quoteUsd = quote.contract_ticker_symbol === 'WETH' ? 3000 : 1;
+    const trader = this.hex(20);
+    return {
+      id: this.hex(32),
       chain_name: chain,
       pair_address: pair,
       timestamp: new Date(now).toISOString(),
       quote_rate: rate,
-      quote_rate_usd: rate,
-      volume: this.rnd() * 100,
-      volume_usd: this.rnd() * 250_000,
+      quote_rate_usd: rate * quoteUsd,
       market_cap: this.rnd() * 1e9,
       liquidity: this.rnd() * 5e6,
+      sender: this.hex(20),
+      trader,
+      direction: this.rnd() < 0.5 ? 'buy' : 'sell',
       base_token: base,
       quote_token: quote,
-      price_deltas: { last_5m: delta(), last_1hr: delta(), last_6hr: delta(), last_24hr: delta() },
-      swap_counts: { last_5m: Math.floor(this.rnd() * 50), last_1hr: Math.floor(this.rnd() * 500), last_6hr: Math.floor(this.rnd() * 3000), last_24hr: Math.floor(this.rnd() * 12000) },
+      last_5m: this.window(rate * quoteUsd, 1),
+      last_1hr: this.window(rate * quoteUsd, 12),
+      last_6hr: this.window(rate * quoteUsd, 72),
+      last_24hr: this.window(rate * quoteUsd, 288),
     };
   }
 
-  /** An update of `token` (its highest-volume pool) on `chain`. */
-  tokenUpdate(chain: string, token: string): Record<string, unknown> {
-    const known = tokensOf(chain).find((t) => t.contract_address === token.toLowerCase());
-    const price = this.rnd() * 3000;
-    const prev = price * (1 + (this.rnd() - 0.5) / 10);
-    const vol = this.rnd() * 1e5;
-    return {
-      trader: this.hex(20),
-      liquidity: this.rnd() * 5e6,
-      pair_address: pairsOf(chain)[0],
-      base_token: known ?? { contract_name: 'Token', contract_address: token.toLowerCase(), contract_decimals: 18, contract_ticker_symbol: 'TKN' },
-      last_5m: {
-        price: { previous_value: prev, pct_change: ((price - prev) / prev) * 100, current_value: price },
-        volume_usd: { previous_value: vol * 0.8, pct_change: 25, current_value: vol },
-      },
-    };
+  /** An update of `pair` on `chain` at `now` (a swap on it, with the pair's rolling metrics). */
+  pairUpdate(chain: string, pair: string, now: number): Record<string, unknown> {
+    const tokens = tokensOf(chain);
+    const i = Math.max(0, pairsOf(chain).indexOf(pair.toLowerCase()));
+    const quote = tokens[0] as SimToken;
+    const base = (tokens[(i % (tokens.length - 1)) + 1] ?? quote) as SimToken;
+    return this.swapUpdate(chain, pair, base, quote, now);
+  }
+
+  /** An update of `token` on `chain` at `now`: a swap on its highest-volume pool (the chain's first simulated pair). */
+  tokenUpdate(chain: string, token: string, now: number): Record<string, unknown> {
+    const tokens = tokensOf(chain);
+    const known = tokens.find((t) => t.contract_address === token.toLowerCase());
+    const base = known ?? { contract_name: 'Token', contract_address: token.toLowerCase(), contract_decimals: 18, contract_ticker_symbol: 'TKN' };
+    const quote = (tokens.find((t) => t !== known && t.contract_ticker_symbol === 'WETH') ?? tokens.find((t) => t !== known)) as SimToken;
+    return this.swapUpdate(chain, pairsOf(chain)[0] as string, base, quote, now);
   }
 
   /** The current candle of `address` (a pair, or a token) at `now`, for `interval`. */

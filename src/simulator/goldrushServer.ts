@@ -7,7 +7,8 @@
  * - The key is read from `connection_init`'s `GOLDRUSH_API_KEY`. An unknown key is refused *after*
  *   `connection_ack` by default (an `error` message on each subscription, as GoldRush can do); `authMode:
  *   'onConnect'` refuses it at `connection_init` instead (close 4403), `'closeAfterAck'` acks then closes with 4401.
- * - `walletTxs` takes at most 100 addresses, `updateTokens`/`ohlcvCandlesForToken` at most 5: more is an `error`.
+ * - `walletTxs` takes at most 100 addresses, `updatePairs`/`updateTokens`/`ohlcvCandlesForToken` at most 5: more is
+ *   an `error`.
  * - Items are emitted on the injected clock every `intervalMs` per subscription ({@link startAuto}) or on demand
  *   ({@link emit}); each wallet's transactions are kept, and a new `walletTxs` subscription first receives the last
  *   `overlapOnSubscribe` of them again (a delivery overlap across a reconnect, which the client must deduplicate).
@@ -27,12 +28,19 @@ export const GOLDRUSH_DEMO_KEY = 'cqt_goldrush_demo';
 
 const chainNames = ['BASE_MAINNET', 'ETH_MAINNET', 'BSC_MAINNET', 'POLYGON_MAINNET', 'SONIC_MAINNET', 'MONAD_MAINNET', 'HYPEREVM_MAINNET', 'HYPERCORE_MAINNET', 'MEGAETH_MAINNET', 'SOLANA_MAINNET'];
 
-/** The schema, in SDL: only what the six subscriptions need. */
+// The DEX protocols of `StreamingProtocol` in @covalenthq/client-sdk 3.0.6 (CLANKER_V3 is sent as CLANKER).
+const protocolNames = [
+  'UNISWAP_V2', 'UNISWAP_V3', 'VIRTUALS_V2', 'CLANKER', 'RAYDIUM_AMM', 'RAYDIUM_CLMM', 'RAYDIUM_CPMM', 'PUMP_DOT_FUN', 'PUMP_FUN_AMM',
+  'MOONSHOT', 'RAYDIUM_LAUNCH_LAB', 'METEORA_DAMM', 'METEORA_DLMM', 'METEORA_DBC', 'PANCAKESWAP_V2', 'PANCAKESWAP_V3', 'SHADOW_V2',
+  'SHADOW_V3', 'OCTOSWAP_V2', 'OCTOSWAP_V3', 'QUICKSWAP_V2', 'QUICKSWAP_V3', 'SUSHISWAP_V2', 'PROJECT_X', 'KUMBAYA_V1', 'JOE_V2',
+];
+
+/** The schema, in SDL: only what the six subscriptions need (types as client-sdk 3.0.6 queries them). */
 export const GOLDRUSH_SIM_SDL = `
 enum ChainName { ${chainNames.join(' ')} }
-enum ProtocolName { UNISWAP_V2 UNISWAP_V3 PANCAKESWAP_V2 PANCAKESWAP_V3 AERODROME RAYDIUM_AMM }
-enum OhlcvTimeInterval { ONE_SECOND FIVE_SECONDS ONE_MINUTE FIVE_MINUTES FIFTEEN_MINUTES THIRTY_MINUTES ONE_HOUR FOUR_HOURS ONE_DAY }
-enum OhlcvTimeFrame { ONE_MINUTE FIVE_MINUTES ONE_HOUR FOUR_HOURS ONE_DAY ONE_WEEK ONE_MONTH }
+enum ProtocolName { ${protocolNames.join(' ')} }
+enum OhlcvTimeInterval { ONE_SECOND FIVE_SECONDS FIFTEEN_SECONDS ONE_MINUTE FIVE_MINUTES FIFTEEN_MINUTES ONE_HOUR FOUR_HOURS ONE_DAY }
+enum OhlcvTimeFrame { ONE_MINUTE FIVE_MINUTES FIFTEEN_MINUTES ONE_HOUR FOUR_HOURS ONE_DAY SEVEN_DAYS }
 type ContractMetadata { contract_name: String contract_address: String contract_decimals: Int contract_ticker_symbol: String }
 type TransferTransaction { from: String to: String amount: String quote_usd: Float quote_rate_usd: Float contract_metadata: ContractMetadata }
 type SwapTransaction { token_in: ContractMetadata token_out: ContractMetadata amount_in: String amount_out: String }
@@ -53,14 +61,16 @@ type NewPair {
   block_signed_at: String liquidity: Float supply: Float market_cap: Float event_name: String quote_rate: Float quote_rate_usd: Float
   base_token: ContractMetadata quote_token: ContractMetadata pair: ContractMetadata
 }
-type Periods { last_5m: Float last_1hr: Float last_6hr: Float last_24hr: Float }
-type PairUpdate {
-  chain_name: String pair_address: String timestamp: String quote_rate: Float quote_rate_usd: Float volume: Float volume_usd: Float
-  market_cap: Float liquidity: Float base_token: ContractMetadata quote_token: ContractMetadata price_deltas: Periods swap_counts: Periods
+type MetricValue { current_value: Float previous_value: Float pct_change: Float }
+type TimeframeMetrics {
+  volume: MetricValue volume_usd: MetricValue buy_volume: MetricValue sell_volume: MetricValue swap_count: MetricValue
+  buy_count: MetricValue sell_count: MetricValue unique_buyers: MetricValue unique_sellers: MetricValue price: MetricValue
 }
-type Change { previous_value: Float pct_change: Float current_value: Float }
-type Last5m { price: Change volume_usd: Change }
-type TokenUpdate { trader: String liquidity: Float pair_address: String base_token: ContractMetadata last_5m: Last5m }
+type SwapUpdate {
+  id: String chain_name: String pair_address: String timestamp: String quote_rate: Float quote_rate_usd: Float market_cap: Float
+  liquidity: Float sender: String trader: String direction: String base_token: ContractMetadata quote_token: ContractMetadata
+  last_5m: TimeframeMetrics last_1hr: TimeframeMetrics last_6hr: TimeframeMetrics last_24hr: TimeframeMetrics
+}
 type Candle {
   chain_name: String pair_address: String interval: String timeframe: String timestamp: String open: Float high: Float low: Float
   close: Float volume: Float volume_usd: Float quote_rate: Float quote_rate_usd: Float base_token: ContractMetadata quote_token: ContractMetadata
@@ -69,8 +79,8 @@ type Query { health: String }
 type Subscription {
   walletTxs(chain_name: ChainName!, wallet_addresses: [String!]!): [WalletTransaction]
   newPairs(chain_name: ChainName!, protocols: [ProtocolName!]!): [NewPair]
-  updatePairs(chain_name: ChainName!, pair_addresses: [String!]!): [PairUpdate]
-  updateTokens(chain_name: ChainName!, token_addresses: [String!]!): [TokenUpdate]
+  updatePairs(chain_name: ChainName!, pair_addresses: [String!]!): [SwapUpdate]
+  updateTokens(chain_name: ChainName!, token_addresses: [String!]!): [SwapUpdate]
   ohlcvCandlesForPair(chain_name: ChainName!, pair_addresses: [String!]!, interval: OhlcvTimeInterval!, timeframe: OhlcvTimeFrame!, limit: Int): [Candle]
   ohlcvCandlesForToken(chain_name: ChainName!, token_addresses: [String!]!, interval: OhlcvTimeInterval!, timeframe: OhlcvTimeFrame!, limit: Int): [Candle]
 }
@@ -161,6 +171,7 @@ export class GoldRushServer {
   private autoTimer: TimerHandle | undefined;
   private rateLimitedUntil = 0;
   private silent = false;
+  private readonly subWaiters = new Set<{ n: number; resolve: () => void }>();
   /** `connection_init` messages accepted so far (tests count sockets with it). */
   connectionCount = 0;
   /** Subscriptions started so far. */
@@ -182,6 +193,15 @@ export class GoldRushServer {
   /** Active subscriptions. */
   get activeSubscriptions(): number {
     return this.subs.size;
+  }
+
+  /**
+   * Resolves once at least `n` subscriptions are active. The client reports live at `connection_ack` and then sends
+   * `subscribe`; graphql-transport-ws has no subscribe acknowledgement, so a test that emits must wait for this.
+   */
+  whenSubscribed(n: number): Promise<void> {
+    if (this.subs.size >= n) return Promise.resolve();
+    return new Promise((resolve) => this.subWaiters.add({ n, resolve }));
   }
 
   /** Starts listening (again, on the same port after {@link stop}). */
@@ -346,7 +366,7 @@ export class GoldRushServer {
       case 'updatePairs':
         return list('pair_addresses').map((p) => this.gen.pairUpdate(chain, p, now));
       case 'updateTokens':
-        return list('token_addresses').map((t) => this.gen.tokenUpdate(chain, t));
+        return list('token_addresses').map((t) => this.gen.tokenUpdate(chain, t, now));
       case 'ohlcvCandlesForPair':
       case 'ohlcvCandlesForToken': {
         const isToken = s.field === 'ohlcvCandlesForToken';
@@ -368,8 +388,10 @@ export class GoldRushServer {
   private roots(): Record<string, (args: Record<string, unknown>, ctx: { socket: WebSocket; id: string }) => AsyncIterableIterator<unknown>> {
     const make = (field: string, max: number, listArg: string | undefined) => (args: Record<string, unknown>, ctx: { socket: WebSocket; id: string }) => {
       const addrs = listArg && Array.isArray(args[listArg]) ? (args[listArg] as unknown[]) : [];
-      if (listArg && addrs.length > max) {
-        throw new GraphQLError(`Too many addresses: ${field} accepts at most ${max} ${listArg} per subscription (got ${addrs.length})`);
+      // walletTxs on Solana and HyperCore takes thousands of wallets, as GoldRush documents
+      const limit = field === 'walletTxs' && (args.chain_name === 'SOLANA_MAINNET' || args.chain_name === 'HYPERCORE_MAINNET') ? 10_000 : max;
+      if (listArg && addrs.length > limit) {
+        throw new GraphQLError(`Too many addresses: ${field} accepts at most ${limit} ${listArg} per subscription (got ${addrs.length})`);
       }
       if (listArg && addrs.length === 0) throw new GraphQLError(`${listArg} must not be empty`);
       const sub: Sub = { id: ctx.id, socket: ctx.socket, field, args, push: () => undefined, end: () => undefined };
@@ -381,6 +403,12 @@ export class GoldRushServer {
       };
       this.subs.add(sub);
       this.subscribeCount++;
+      for (const w of [...this.subWaiters]) {
+        if (this.subs.size >= w.n) {
+          this.subWaiters.delete(w);
+          w.resolve();
+        }
+      }
       if (field === 'walletTxs' && this.opts.overlapOnSubscribe) {
         const chain = String(args.chain_name);
         const past = addrs.flatMap((w) => this.history.get(`${chain}:${String(w).toLowerCase()}`) ?? []);
@@ -392,7 +420,7 @@ export class GoldRushServer {
     return {
       walletTxs: make('walletTxs', 100, 'wallet_addresses'),
       newPairs: make('newPairs', 0, undefined),
-      updatePairs: make('updatePairs', 100, 'pair_addresses'),
+      updatePairs: make('updatePairs', 5, 'pair_addresses'),
       updateTokens: make('updateTokens', 5, 'token_addresses'),
       ohlcvCandlesForPair: make('ohlcvCandlesForPair', 100, 'pair_addresses'),
       ohlcvCandlesForToken: make('ohlcvCandlesForToken', 5, 'token_addresses'),

@@ -3,14 +3,17 @@
  * "Demo (Sui)" stream (never written to settings) whose key is the simulator's local key, kept in memory only.
  * The EVM demo adds a local `eth_subscribe` node (ERC-20 / Uniswap logs, a reorg every 20 blocks) and an in-memory
  * "Demo (EVM)" stream. The GoldRush demo adds a local GoldRush-Streaming-compatible server (graphql-ws) and two
- * in-memory streams: wallet activity and DEX pair updates on a simulated BASE_MAINNET. Try the Demo starts the Sui
- * and EVM demos; Stop Demo ends them all. The simulators load on first use (their own chunk in the package).
+ * in-memory streams: wallet activity and DEX pair updates on a simulated BASE_MAINNET. The Sui node demo adds a local
+ * Sui full node serving gRPC (SubscribeEvents, ListEvents) and an in-memory "Demo (Sui node)" stream. Try the Demo
+ * starts the Sui, Sui node and EVM demos; Stop Demo ends them all. The simulators load on first use (their own
+ * chunks in the package).
  */
 import type { StreamRegistry } from '../core/stream/streamRegistry';
 import type { StreamDefinition } from '../core/stream/stream';
 import type { Logger } from '../core/logger';
 import type { EvmNodeServer } from '../simulator/evmNodeServer';
 import type { GoldRushServer } from '../simulator/goldrushServer';
+import type { SuiNodeServer } from '../simulator/suiNodeServer';
 import type { WarpServer } from '../simulator/warpServer';
 import type { KeyStore } from './secrets';
 import { hostOf } from './settings';
@@ -32,14 +35,21 @@ export const EVM_DEMO_REORG_EVERY_BLOCKS = 20;
 export const GOLDRUSH_DEMO_STREAM_ID = 'demo-goldrush';
 export const GOLDRUSH_DEMO_PAIRS_STREAM_ID = 'demo-goldrush-pairs';
 
+/** Local id of the Sui full-node demo stream. */
+export const SUI_NODE_DEMO_STREAM_ID = 'demo-sui-node';
+
 /** The simulators, read and run only when a demo first starts (a chunk of its own in the package). */
 const loadServers = () => import('../simulator/demoServers');
+/** The local Sui gRPC node, with the generated protobuf definitions it serves (its own chunk). */
+const loadSuiNode = () => import('../simulator/suiNodeServer');
 
 /** Starts and stops the demo. */
 export class Demo {
   private server: WarpServer | undefined;
   private evmServer: EvmNodeServer | undefined;
   private goldRushServer: GoldRushServer | undefined;
+  private suiNodeServer: SuiNodeServer | undefined;
+  private suiNodeStarting: Promise<string> | undefined;
   private starting: Promise<string> | undefined;
   private evmStarting: Promise<string> | undefined;
 
@@ -57,7 +67,7 @@ export class Demo {
 
   /** True while a simulator runs. */
   get running(): boolean {
-    return this.server !== undefined || this.evmServer !== undefined || this.goldRushServer !== undefined;
+    return this.server !== undefined || this.evmServer !== undefined || this.goldRushServer !== undefined || this.suiNodeServer !== undefined;
   }
 
   /** The running GoldRush simulator (tests inject faults through it). */
@@ -94,10 +104,43 @@ export class Demo {
     return GOLDRUSH_DEMO_STREAM_ID;
   }
 
-  /** Try the Demo: starts the Sui and the EVM demo together. Resolves with the Sui demo stream's id. */
+  /** The running Sui gRPC node (tests inject faults through it). */
+  get suiNodeDemoServer(): SuiNodeServer | undefined {
+    return this.suiNodeServer;
+  }
+
+  /** Try the Demo: starts the Sui, the Sui node and the EVM demo together. Resolves with the Sui demo stream's id. */
   async startAll(): Promise<string> {
-    const [sui] = await Promise.all([this.start(), this.startEvm()]);
+    const [sui] = await Promise.all([this.start(), this.startSuiNode(), this.startEvm()]);
     return sui;
+  }
+
+  /** Starts the local Sui gRPC node (if needed), adds the "Demo (Sui node)" stream and connects it. Resolves with its id. */
+  startSuiNode(): Promise<string> {
+    if (this.suiNodeStarting) return this.suiNodeStarting;
+    this.suiNodeStarting = this.doStartSuiNode().finally(() => {
+      this.suiNodeStarting = undefined;
+    });
+    return this.suiNodeStarting;
+  }
+
+  private async doStartSuiNode(): Promise<string> {
+    if (!this.suiNodeServer) {
+      const { SuiNodeServer } = await loadSuiNode();
+      const server = new SuiNodeServer({ intervalMs: 1_000, logger: this.logger });
+      await server.start();
+      server.startAuto();
+      this.suiNodeServer = server;
+      this.logger.info(`Sui node demo (gRPC) listening on ${server.url}`);
+    }
+    const def: StreamDefinition = { id: SUI_NODE_DEMO_STREAM_ID, provider: 'sui', label: 'Demo (Sui node)', network: 'localnet', baseUrl: this.suiNodeServer.url };
+    const existing = this.registry.get(SUI_NODE_DEMO_STREAM_ID);
+    const handle = existing && existing.origin === 'memory' && existing.handle.definition.baseUrl === def.baseUrl ? existing.handle : this.registry.addMemory(def);
+    const st = handle.status().state;
+    // a fresh node's cursors say nothing about a previous one's: start live
+    if (st !== 'live' && st !== 'connecting') handle.connect({ kind: 'live' });
+    this.onState(true);
+    return SUI_NODE_DEMO_STREAM_ID;
   }
 
   /** Starts the local EVM node (if needed), adds the "Demo (EVM)" stream and connects it. Resolves with its id. */
@@ -184,6 +227,17 @@ export class Demo {
       if (host) this.keys.clearMemoryKey('goldrush', host);
       await gr.stop();
       this.logger.info('GoldRush demo server stopped');
+    }
+    const suiNode = this.suiNodeServer;
+    this.suiNodeServer = undefined;
+    const n = this.registry.get(SUI_NODE_DEMO_STREAM_ID);
+    if (n && n.origin === 'memory') {
+      await n.handle.flush().catch(() => undefined);
+      this.registry.remove(SUI_NODE_DEMO_STREAM_ID);
+    }
+    if (suiNode) {
+      await suiNode.stop();
+      this.logger.info('Sui node demo stopped');
     }
     const evm = this.evmServer;
     this.evmServer = undefined;

@@ -10,6 +10,7 @@ import { DEFAULT_IDLE_MINUTES, type CreditGuardSettings } from '../core/stream/c
 import { defaultCovalentUrl } from '../core/covalent/covalentDestination';
 import { WARP_HOSTS } from '../core/warp/warpStream';
 import { GOLDRUSH_URL } from '../core/goldrush/goldrushQuery';
+import { INODRA_SUI_GRPC_URL, SUI_NODE_URLS, suiNodeUrl } from '../core/sui/suiOutcome';
 
 /** Settings section. */
 export const SECTION = 'chainWatch';
@@ -51,6 +52,8 @@ export function defaultBaseUrl(def: StreamDefinition): string | undefined {
       return c.get<string>('evm.defaultUrl') || undefined;
     case 'goldrush':
       return c.get<string>('goldrush.url') || DEFAULT_URLS.goldrush;
+    case 'sui':
+      return suiNodeUrl(def);
     default:
       return undefined;
   }
@@ -94,6 +97,7 @@ export function endpointSettings(): Array<{ id: string; provider: StreamDefiniti
 
 /** The real default endpoints of a provider (built in, never from settings), with a word on each. */
 export function builtInEndpoints(provider: StreamDefinition['provider']): Array<{ url: string; what: string }> {
+  if (provider === 'sui') return [{ url: INODRA_SUI_GRPC_URL, what: 'Inodra Sui gRPC' }, ...(['mainnet', 'testnet', 'devnet'] as const).map((n) => ({ url: SUI_NODE_URLS[n], what: `Sui ${n} full node` }))];
   return URL_SETTINGS.filter((u) => u.provider === provider && u.builtIn).map((u) => ({ url: u.builtIn, what: u.key.replace(/Url$|\.url$/i, '').replace('.', ' ') }));
 }
 

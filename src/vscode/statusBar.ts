@@ -107,7 +107,7 @@ export class StatusBar implements vscode.Disposable {
     if (goldRush.length) {
       ct.appendMarkdown('\n**GoldRush credits, estimated** (1 per started minute per live subscription; GoldRush reports no balance on the socket, check its dashboard)  \n');
       for (const r of goldRush) {
-        const label = (r.handle.definition.label || r.id).replace(/[\\`*_[\]<>]/g, '');
+        const label = untrustedMarkdown(r.handle.definition.label || r.id, 80);
         ct.appendMarkdown(`${label}: ≈${groupDigits(r.handle.credits().estimatedGoldRush ?? 0)}${this.simulated(r.id) ? ' (simulated: nothing is billed)' : ''}  \n`);
       }
     }

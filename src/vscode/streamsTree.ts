@@ -428,7 +428,7 @@ function eventTooltip(ev: ChainEvent): vscode.MarkdownString {
   m.appendMarkdown(`**${esc(ev.type ?? ev.name)}**  \n`);
   if (ev.digest) m.appendMarkdown(`Digest: ${esc(ev.digest)}  \n`);
   if (ev.sender) m.appendMarkdown(`Sender: ${esc(ev.sender)}  \n`);
-  if (ev.checkpoint !== undefined) m.appendMarkdown(`${ev.provider === 'warp' ? 'Checkpoint' : 'Block'}: ${ev.checkpoint}  \n`);
+  if (ev.checkpoint !== undefined) m.appendMarkdown(`${ev.provider === 'warp' || ev.provider === 'sui' ? 'Checkpoint' : 'Block'}: ${ev.checkpoint}  \n`);
   m.appendMarkdown(`Id: ${esc(ev.id)}  \n`);
   if (ev.warnings?.length) m.appendMarkdown(`Warnings: ${esc(ev.warnings.join('; '))}  \n`);
   let json: string;

@@ -60,7 +60,7 @@ describe('Chain Watch extension', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('Start Demo (Try the Demo): the Sui and EVM demo streams go live, their events reach the tree, the output and the status bar, which says they are simulated', async () => {
+  it('Start Demo (Try the Demo): the Sui, Sui node and EVM demo streams go live, their events reach the tree, the output and the status bar, which says they are simulated', async () => {
     const id = await api.startDemo();
     assert.strictEqual(id, 'demo');
     assert.ok(api.demoServer, 'demo server running');
@@ -79,7 +79,8 @@ describe('Chain Watch extension', () => {
     const last = demo.events[demo.events.length - 1]!;
     const lines = api.logLines().filter((l) => l.startsWith('[demo] '));
     assert.ok(lines.some((l) => last.digest !== undefined && l.includes(last.digest)), 'the last event has a line in the demo output channel');
-    assert.match(api.statusBar().connection, /2 live · simulated$/);
+    await waitUntil(api, () => streamOf(api, 'demo-sui-node').status.state === 'live', 'the Sui node demo live');
+    assert.match(api.statusBar().connection, /3 live · simulated$/);
     assert.match(api.statusBar().credits, /^\$\(credit-card\) ~[\d.]+k? cr · .* · simulated$/);
     assert.ok(api.feed.liveWebviews >= 1 || (await api.feed.nextMessage('ready', 15000)), 'the Feed view was revealed');
   });

@@ -10,6 +10,7 @@ import { WarpStream } from '../../src/core/warp/warpStream';
 import { DEMO_KEY, WarpServer } from '../../src/simulator/warpServer';
 import { waitForStatus } from './support/wait';
 import { eventIdentity, wireIdentity } from './support/identity';
+import { warpJournalEvent } from './support/journalFiles';
 
 describe('BaseStream drain visits (local Warp server, fake clock)', () => {
   let clock: FakeClock;
@@ -90,8 +91,8 @@ describe('BaseStream drain visits (local Warp server, fake clock)', () => {
     assert.strictEqual(stats.acked + stats.autoAcked, 6, 'every event settled by ACK');
     const file = fs.readdirSync(dir).find((f) => f.endsWith('.ndjson'));
     assert.ok(file, 'a journal was written');
-    const lines = fs.readFileSync(path.join(dir, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Partial<ChainEvent>);
-    const journal = lines.filter((e) => typeof e.id === 'string' && e.stream === 'd');
+    const lines = fs.readFileSync(path.join(dir, file), 'utf8').trim().split('\n').map((l) => warpJournalEvent(l, 'd'));
+    const journal = lines.filter((e): e is ChainEvent => e !== undefined && e.stream === 'd');
     assert.deepStrictEqual(journal.slice(1).map((e) => [eventIdentity(e as ChainEvent), e.drained]), published.map((id) => [id, true]));
     assert.ok(result.endedAt - (result.liveAt ?? 0) <= 3_000, 'a few seconds connected');
   });

@@ -62,7 +62,7 @@ describe('GoldRush events', () => {
     assert.strictEqual(ev.id, `newPairs:${String(p.pair_address)}:${String(p.tx_hash)}`);
     assert.strictEqual(ev.digest, p.tx_hash);
     assert.strictEqual(ev.sender, p.deployer_address);
-    const t = parseGoldRushData('s', 'updateTokens', { updateTokens: gen.tokenUpdate('BASE_MAINNET', '0x4200000000000000000000000000000000000006') }, NOW).events[0]!;
+    const t = parseGoldRushData('s', 'updateTokens', { updateTokens: gen.tokenUpdate('BASE_MAINNET', '0x4200000000000000000000000000000000000006', NOW) }, NOW).events[0]!;
     assert.strictEqual(t.kind, 'token');
     assert.match(t.id, /^updateTokens:0x4200000000000000000000000000000000000006:/);
   });

@@ -30,12 +30,19 @@ describe('GoldRush feed summaries', () => {
     assert.match(s, /FAILED/);
   });
 
-  it('a candle shows open, high, low, close and volume; pairs show symbols and rate', () => {
+  it('a candle shows open, high, low, close and volume; pair and token updates show side, rate, change and volume', () => {
     const candle = { pair_address: '0x9c', interval: 'ONE_MINUTE', timestamp: '2025-05-29T19:53:00Z', open: 1, high: 2, low: 0.5, close: 1.5, volume_usd: 10 };
     const c = summarize(parseGoldRushData('s', 'ohlcvCandlesForPair', { ohlcvCandlesForPair: [candle] }, NOW).events[0]!);
     assert.strictEqual(c, 'O 1  H 2  L 0.5  C 1.5  vol $10  ONE_MINUTE 2025-05-29T19:53:00Z');
-    const upd = { pair_address: '0x9c', quote_rate_usd: 1.39, volume_usd: 975, liquidity: 5, price_deltas: { last_24hr: -9.1 }, base_token: tok('VIRTUAL'), quote_token: tok('WETH') };
-    assert.strictEqual(summarize(parseGoldRushData('s', 'updatePairs', { updatePairs: [upd] }, NOW).events[0]!), 'VIRTUAL/WETH  rate $1.39  -9.10% 24h  vol $975  liquidity $5');
+    // the updatePairs shape since GoldRush's March 2026 rebuild: a swap with rolling-window metrics
+    const m = (current_value: number, pct_change: number) => ({ current_value, previous_value: 0, pct_change });
+    const upd = {
+      id: '0xab', pair_address: '0x9c', quote_rate_usd: 1.39, liquidity: 5, direction: 'buy', base_token: tok('VIRTUAL'), quote_token: tok('WETH'),
+      last_5m: { price: m(1.39, 0.5), volume_usd: m(10, 1) }, last_24hr: { price: m(1.39, -9.1), volume_usd: m(975, 3) },
+    };
+    assert.strictEqual(summarize(parseGoldRushData('s', 'updatePairs', { updatePairs: [upd] }, NOW).events[0]!), 'VIRTUAL/WETH  buy  rate $1.39  -9.10% 24h  vol $975 24h  liquidity $5');
+    const tokenRow = summarize(parseGoldRushData('s', 'updateTokens', { updateTokens: [{ ...upd, direction: 'sell' }] }, NOW).events[0]!);
+    assert.strictEqual(tokenRow, 'VIRTUAL  sell  price $1.39  +0.50% 5m  liquidity $5');
     const np = { pair_address: '0xa7', tx_hash: '0x53', protocol: 'uniswap', protocol_version: '3', liquidity: 177.5, base_token: tok('GOAT'), quote_token: tok('ZORA') };
     assert.match(summarize(parseGoldRushData('s', 'newPairs', { newPairs: [np] }, NOW).events[0]!), /^new GOAT\/ZORA {2}uniswap v3 {2}liquidity \$177\.5/);
   });

@@ -1,7 +1,8 @@
 /** GoldRush subscription documents, limits and the classification of GoldRush failures (pure). */
 import * as assert from 'assert';
-import { parse } from 'graphql';
-import { buildGoldRushRequest, MAX_WALLET_ADDRESSES, validateGoldRush } from '../../src/core/goldrush/goldrushQuery';
+import { buildSchema, parse, validate } from 'graphql';
+import { buildGoldRushRequest, goldRushIntervals, goldRushTimeframes, MAX_WALLET_ADDRESSES, validateGoldRush } from '../../src/core/goldrush/goldrushQuery';
+import { GOLDRUSH_SIM_SDL } from '../../src/simulator/goldrushServer';
 import { outcomeForClose, outcomeForGraphQLErrors, outcomeForSinkError } from '../../src/core/goldrush/goldrushOutcome';
 import { validateDefinition } from '../../src/core/stream/streamDefinition';
 import type { StreamDefinition } from '../../src/core/stream/stream';
@@ -30,6 +31,45 @@ describe('GoldRush subscriptions', () => {
     for (const kind of ['newPairs', 'updatePairs', 'updateTokens', 'ohlcvCandlesForPair', 'ohlcvCandlesForToken'] as const) {
       parse(buildGoldRushRequest(def({ subscription: kind, address: kind === 'newPairs' ? undefined : W })).query);
     }
+  });
+
+  it('asks updatePairs and updateTokens for the rolling-window metrics GoldRush serves since March 2026, not the removed fields', () => {
+    for (const kind of ['updatePairs', 'updateTokens'] as const) {
+      const q = buildGoldRushRequest(def({ subscription: kind })).query;
+      for (const f of ['id', 'sender', 'trader', 'direction', 'market_cap', 'liquidity']) assert.match(q, new RegExp(`\\b${f}\\b`), `${kind} selects ${f}`);
+      for (const w of ['last_5m', 'last_1hr', 'last_6hr', 'last_24hr']) {
+        assert.match(q, new RegExp(`${w} \\{ volume \\{ current_value previous_value pct_change \\}.* price \\{ current_value previous_value pct_change \\} \\}`), `${kind} ${w}`);
+      }
+      assert.doesNotMatch(q, /price_deltas|swap_counts/);
+    }
+  });
+
+  it('offers the interval and timeframe enums of client-sdk 3.0.6, and every document fits the local server\'s schema', () => {
+    assert.deepStrictEqual([...goldRushIntervals], ['ONE_SECOND', 'FIVE_SECONDS', 'FIFTEEN_SECONDS', 'ONE_MINUTE', 'FIVE_MINUTES', 'FIFTEEN_MINUTES', 'ONE_HOUR', 'FOUR_HOURS', 'ONE_DAY']);
+    assert.deepStrictEqual([...goldRushTimeframes], ['ONE_MINUTE', 'FIVE_MINUTES', 'FIFTEEN_MINUTES', 'ONE_HOUR', 'FOUR_HOURS', 'ONE_DAY', 'SEVEN_DAYS']);
+    const schema = buildSchema(GOLDRUSH_SIM_SDL);
+    const docs = [
+      ...(['walletTxs', 'updatePairs', 'updateTokens'] as const).map((k) => buildGoldRushRequest(def({ subscription: k })).query),
+      buildGoldRushRequest(def({ subscription: 'newPairs', address: undefined })).query,
+      ...goldRushIntervals.map((interval) => buildGoldRushRequest(def({ subscription: 'ohlcvCandlesForPair', interval, timeframe: 'SEVEN_DAYS' })).query),
+      ...goldRushTimeframes.map((timeframe) => buildGoldRushRequest(def({ subscription: 'ohlcvCandlesForToken', timeframe })).query),
+    ];
+    for (const q of docs) assert.deepStrictEqual(validate(schema, parse(q)).map((e) => e.message), [], q.slice(0, 80));
+  });
+
+  it('walletTxs on Solana and HyperCore takes more than the EVM limit of 100, up to Chain Watch\'s bound of 1,000', () => {
+    assert.deepStrictEqual(validateGoldRush(def({ chainName: 'HYPERCORE_MAINNET', address: addrs(101) }) as never), []);
+    assert.deepStrictEqual(validateGoldRush(def({ chainName: 'HYPERCORE_MAINNET', address: addrs(1_000) }) as never), []);
+    assert.deepStrictEqual(validateGoldRush(def({ chainName: 'HYPERCORE_MAINNET', address: addrs(1_001) }) as never), [
+      'too many addresses: Chain Watch sends at most 1000 wallet addresses in one "walletTxs" subscription, this stream has 1001; split them over several streams',
+    ]);
+    assert.strictEqual(validateGoldRush(def({ chainName: 'ETH_MAINNET', address: addrs(101) }) as never).length, 1, 'EVM chains keep 100');
+  });
+
+  it('updatePairs takes at most 5 pairs; OHLCV pair candles more', () => {
+    assert.deepStrictEqual(validateGoldRush(def({ subscription: 'updatePairs', address: addrs(5) }) as never), []);
+    assert.match(validateGoldRush(def({ subscription: 'updatePairs', address: addrs(6) }) as never)[0]!, /"updatePairs" takes at most 5 pair addresses per subscription, this stream has 6/);
+    assert.deepStrictEqual(validateGoldRush(def({ subscription: 'ohlcvCandlesForPair', address: addrs(6) }) as never), []);
   });
 
   it('accepts 100 wallets and refuses 101 with words', () => {

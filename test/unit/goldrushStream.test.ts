@@ -13,6 +13,7 @@ import type { GoldRushWalletLogPayload } from '../../src/core/goldrush/goldrushE
 import { createLogger, MemorySink } from '../../src/core/logger';
 import type { GapInfo, StreamDefinition, StreamNotice } from '../../src/core/stream/stream';
 import { GoldRushServer, GOLDRUSH_DEMO, type GoldRushServerOptions } from '../../src/simulator/goldrushServer';
+import { gapLabel, gapTooltip } from '../../src/feed/rowFormat';
 import { collect, until, waitForStatus } from './support/wait';
 
 const KEY = 'cqt_unit_GoldSecret42';
@@ -161,6 +162,9 @@ describe('GoldRush stream (engine + graphql-ws) against the simulator', () => {
     assert.strictEqual(gap.resumedFrom, undefined, 'no cursor: nothing is claimed as a resume point');
     assert.strictEqual(gap.missingTo! - gap.missingFrom!, 12_000, 'the window is the time down');
     assert.match(gap.reason ?? '', /^down 12 s: events in that window are not recoverable from GoldRush/);
+    // the feed's gap row names the window; its tooltip gives GoldRush's reason
+    assert.match(gapLabel(gap), /^down 12(\.0)? s · resumed live · events sent between \d\d:\d\d:\d\d and \d\d:\d\d:\d\d cannot be recovered \(no replay\)$/);
+    assert.match(gapTooltip(gap), /\nWhy: down 12 s: events in that window are not recoverable from GoldRush/);
   });
 
   it('a next payload that is not shaped as documented gives a warning and keeps the subscription', async () => {

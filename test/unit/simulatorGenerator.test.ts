@@ -161,8 +161,10 @@ describe('simulator: CLI flags', () => {
       quota: undefined,
       host: '127.0.0.1',
       heartbeatMs: 5000,
+      suiPort: 9000,
       verbose: false,
     });
+    assert.strictEqual(parseSimulatorArgs(['--sui-port', '0']).suiPort, 0);
     const a = parseSimulatorArgs(['--port', '0', '--rate=10', '--seed', '9', '--quota', '500']);
     assert.deepStrictEqual([a.port, a.rate, a.seed, a.quota], [0, 10, 9, 500]);
     assert.throws(() => parseSimulatorArgs(['--rate', 'fast']), /--rate needs a number/);

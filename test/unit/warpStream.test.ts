@@ -8,7 +8,7 @@ import type { StreamDefinition } from '../../src/core/stream/stream';
 import { WarpStream, warpWsUrl } from '../../src/core/warp/warpStream';
 import { frame, moveEvent, ScriptedServer } from './support/scriptedServer';
 import { collect, until, waitForStatus } from './support/wait';
-import { journalEventLines } from './support/journalFiles';
+import { journalEventLines, warpJournalEvent } from './support/journalFiles';
 
 const KEY = 'indr_test_Secret123';
 
@@ -66,7 +66,7 @@ describe('Warp WebSocket client', () => {
       const msg = JSON.parse(d.toString());
       assert.strictEqual(msg.type, 'ack');
       const lines = journalEventLines(dir);
-      journalAtAck.push(lines.findIndex((l) => JSON.parse(l).messageId === msg.id));
+      journalAtAck.push(lines.findIndex((l) => warpJournalEvent(l, 'w')?.messageId === msg.id));
       // the listener saw it before the ACK
       assert.ok(got.events.some((e) => e.messageId === msg.id), `ack for ${msg.id} before listeners saw it`);
     });

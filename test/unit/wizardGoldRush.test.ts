@@ -61,6 +61,15 @@ describe('Add Stream: GoldRush steps', () => {
     await assert.rejects(runStreamWizard(scripted(['GoldRush Streaming', 'Wallet activity (transactions and their logs)', 'ETH_MAINNET', many]), [goldRushWizard], new Set()), /takes at most 100 wallet addresses/);
   });
 
+  it('the address prompt names the limit of the kind and chain: 5 pairs for updatePairs, 1,000 wallets on Solana', async () => {
+    const upd = scripted(['GoldRush Streaming', 'DEX pair updates (price, volume, liquidity)', 'BASE_MAINNET', '0x9c087eb773291e50cf6c6a90ef0f4500e349b903', 'P']);
+    assert.strictEqual((await runStreamWizard(upd, [goldRushWizard], new Set()))?.subscription, 'updatePairs');
+    assert.match(upd.asked[3]!, /^input 4\/5 Pair addresses, separated by commas \(up to 5\)$/);
+    const sol = scripted(['GoldRush Streaming', 'Wallet activity (transactions and their logs)', 'SOLANA_MAINNET', '4ZJhPQAgUseCsWhKvJLTmmRRUV74fdoTpQLNfKoekbPY', 'S']);
+    assert.strictEqual((await runStreamWizard(sol, [goldRushWizard], new Set()))?.chainName, 'SOLANA_MAINNET');
+    assert.match(sol.asked[3]!, /\(up to 1000\)$/);
+  });
+
   it('new pairs ask no address; candles ask the interval', async () => {
     const pairs = await runStreamWizard(scripted(['GoldRush Streaming', 'New DEX pairs', 'ETH_MAINNET', 'New pairs']), [goldRushWizard], new Set());
     assert.deepStrictEqual(pairs?.protocols, ['UNISWAP_V2', 'UNISWAP_V3']);

@@ -17,7 +17,8 @@
  *   endpoint refuses or never answers before a first CONNECTED, the stream says so once ({@link legacyHealthText}; an unreachable host after two failures in a row).
  */
 import { BaseStream, ConnectError, type BaseStreamDeps, type GapVerdict, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from '../stream/baseStream';
-import { parseCovalentBody } from './covalentEvent';
+import { normalizeCovalent, parseCovalentBody } from './covalentEvent';
+import type { EventReviver } from '../stream/journalLine';
 import { covalentDestination, covalentEndpoint, isDurableQueue, streamDestination, type DestinationFn } from './covalentDestination';
 import { redact, registerSecret } from '../redact';
 import { StompSession, type StompClosedInfo, type StompSessionOptions } from './stompSession';
@@ -124,6 +125,11 @@ export class CovalentStream extends BaseStream {
    * (`not_recoverable`, with that window). A queue keeps what was published while down and redelivers what was
    * not acknowledged; whether it dropped anything (its own length or age limits) cannot be told (`unverified`).
    */
+  /** A lean journal line holds the log item's text as received: the rest is normalized again. */
+  protected override journalReviver(): EventReviver {
+    return (stream, rec) => normalizeCovalent(stream, rec.payload, rec.receivedAt);
+  }
+
   protected override reconnectVerdict(_mode: ResolvedMode, downAt: number, resumedAt: number): GapVerdict {
     this.gapStated = true;
     if (this.queue) {

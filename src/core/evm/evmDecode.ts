@@ -62,9 +62,18 @@ export interface DecodedLog {
   name: string;
   /** Canonical signature, e.g. `Transfer(address,address,uint256)`. */
   signature: string;
-  /** What the event was recognised as, e.g. `ERC-20`, `ERC-721`, `Uniswap V2`, or `abi` for a user ABI. */
+  /**
+   * What the event was recognised as, e.g. `ERC-20`, `ERC-721`, `Uniswap V2`, `abi` for the stream's ABI or
+   * `workspace` for a workspace artifact.
+   */
   standard: string;
   params: DecodedParam[];
+  /** The workspace contract(s) whose artifact decoded it. */
+  contract?: string;
+  /** Workspace-relative path of that artifact. */
+  artifact?: string;
+  /** How the ABI was found when not by the log's own address, e.g. `decoded via proxy implementation 0x… (Token)`. */
+  via?: string;
 }
 
 /** One event a registry can decode. */

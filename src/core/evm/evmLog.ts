@@ -132,10 +132,11 @@ export function buildLogFilter(def: Pick<StreamDefinition, 'address' | 'topics'>
 }
 
 /**
- * Decodes one log's topics and data (the lazily loaded evmDecode module's `decodeLog`, bound to a stream's ABI).
+ * Decodes one log's topics and data (the lazily loaded evmDecode module, bound to a stream's ABI and the
+ * workspace's artifacts). `origin` (the log's address and block) lets it use the address-scoped artifacts.
  * Returns the decoded form, a warning when the log does not fit its event, or neither when the event is unknown.
  */
-export type EvmLogDecoder = (topics: readonly string[], data: string) => { decoded?: DecodedLog; warning?: string };
+export type EvmLogDecoder = (topics: readonly string[], data: string, origin?: { address: string; blockNumber: number }) => { decoded?: DecodedLog; warning?: string };
 
 /** The payload of an EVM {@link ChainEvent}: the raw log fields plus the decoded form, when there is one. */
 export interface EvmEventPayload extends Omit<EvmLog, 'timestamp'> {
@@ -156,7 +157,7 @@ export function normalizeEvmLog(
   receivedAt: number,
   opts: { decode?: EvmLogDecoder; source?: 'live' | 'backfill'; idSuffix?: string } = {},
 ): ChainEvent {
-  const { decoded, warning } = opts.decode?.(log.topics, log.data) ?? {};
+  const { decoded, warning } = opts.decode?.(log.topics, log.data, { address: log.address, blockNumber: log.blockNumber }) ?? {};
   const payload: EvmEventPayload = {
     address: log.address,
     blockHash: log.blockHash,

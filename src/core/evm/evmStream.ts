@@ -17,15 +17,37 @@ import { BaseStream, ConnectError, type BaseStreamDeps, type GapVerdict, type Cl
 import { Emitter } from '../emitter';
 import type * as EvmDecodeModule from './evmDecode';
 import { buildLogFilter, EvmLogLedger, evmOriginalId, normalizeEvmLog, parseLog, parseQuantity, REMOVED_SUFFIX, toQuantity, type EvmLog, type EvmLogDecoder, type EvmLogFilter } from './evmLog';
-import { EvmRpcConnection, fetchLogsInRanges, RpcError } from './evmRpc';
+import { EvmRpcConnection, fetchLogsInRanges, RpcError, type RpcRequester } from './evmRpc';
+import type { ArtifactIndex } from '../artifacts/artifactIndex';
+import { ProxyResolver } from './evmProxy';
+import { createWorkspaceDecoder, wantsProxyLookup, type WorkspaceDecoderOptions } from './workspaceDecoder';
 import { describeError, redact, registerSecret } from '../redact';
 import type { StreamDefinition } from '../stream/stream';
 import type { ChainEvent } from '../event';
 
 /** An `evm` stream definition: the shared fields plus an optional ABI for events outside the built-in table. */
 export interface EvmStreamDefinition extends StreamDefinition {
-  /** ABI JSON (array of fragments, an artifact with `abi`, or that as a string). Optional. */
+  /**
+   * ABI JSON (array of fragments, an artifact with `abi`, or that as a string), or the workspace-relative path of
+   * such a file (read through {@link EvmStreamDeps.workspace}). Optional.
+   */
   abi?: unknown;
+}
+
+/** The workspace's contract artifacts, as the host offers them to EVM streams. */
+export interface WorkspaceArtifacts {
+  /**
+   * The artifact index, after its first scan (the first call starts finding and watching the files; the index then
+   * stays current). Undefined when there is no workspace folder. Never rejects.
+   */
+  index(): Promise<ArtifactIndex | undefined>;
+  /** The text of the ABI file at a workspace-relative path; rejects with a readable error (missing, too large). */
+  readAbiFile(path: string): Promise<string>;
+  /**
+   * Whether proxy slots may be read now (the host says no in an untrusted workspace: its deployment records would
+   * choose what the node is asked). Absent = yes.
+   */
+  mayReadProxies?(): boolean;
 }
 
 /** What an EVM stream needs beyond {@link BaseStreamDeps}. */
@@ -45,6 +67,12 @@ export interface EvmStreamDeps extends BaseStreamDeps {
   requestTimeoutMs?: number;
   /** Builds the socket (tests); default `ws` with permessage-deflate off. */
   socketFactory?: (url: string) => WebSocket;
+  /** The workspace's artifacts: logs decode with them first (by address, through EIP-1967 proxies, then by topic0). */
+  workspace?: WorkspaceArtifacts;
+  /** How long the first connection waits for the workspace scan before going on without it (default 5,000 ms). */
+  workspaceWaitMs?: number;
+  /** How long a log waits for its proxy's implementation slot to be read before it is shown as is (default 5,000 ms). */
+  proxyLookupMs?: number;
 }
 
 /** One gap fill after a reconnect, for the feed's gap row and the output. */
@@ -159,6 +187,10 @@ interface Session {
   outcome: CloseOutcome | undefined;
   /** Head block read at the previous keep-alive; covered once the next keep-alive finds the connection still up. */
   headProbe: number | undefined;
+  /** The connection's requests (proxy slot reads go through it). */
+  rpc: RpcRequester | undefined;
+  /** Logs waiting for a proxy read, in arrival order; undefined when none is waiting (logs are then emitted at once). */
+  queue: Promise<void> | undefined;
 }
 
 /** An `evm` stream. Not billed (the node's provider bills on its own terms). */
@@ -167,6 +199,8 @@ export class EvmStream extends BaseStream {
   private seeded = false;
   /** The log decoder, bound to this stream's ABI: set on the first connection (loading the decoder module then). */
   private decode: EvmLogDecoder | undefined;
+  /** What the decoder uses (the index arrives when the workspace scan is done; proxies fill as logs come). */
+  private readonly decodeOpts: WorkspaceDecoderOptions = {};
   private readonly backfillEmitter = new Emitter<EvmBackfillInfo>();
   /** Fires after each gap fill (also when it found nothing). */
   readonly onBackfill = this.backfillEmitter.event;
@@ -175,7 +209,10 @@ export class EvmStream extends BaseStream {
     super(definition, evmDeps, { billed: false, replay: 'backfill' });
   }
 
-  /** Loads the decoder module (viem with it) on first use, never at activation, and binds it to the stream's ABI. */
+  /**
+   * Loads the decoder module (viem with it) on first use, never at activation, and binds it to the stream's ABI
+   * (inline or a named workspace file), the workspace's artifacts and a proxy cache.
+   */
   private async loadDecoder(): Promise<void> {
     if (this.decode) return;
     let mod: typeof EvmDecodeModule;
@@ -185,19 +222,67 @@ export class EvmStream extends BaseStream {
       this.log.warn(`log decoder not loaded, logs are shown raw: ${describeError(err)}`);
       return;
     }
-    const { decodeLog, parseAbi } = mod;
-    const abi = (this.definition as EvmStreamDefinition).abi;
-    let registry: ReturnType<typeof parseAbi>['registry'] | undefined;
+    const opts = this.decodeOpts;
+    opts.chainId = this.definition.chainId;
+    const abi = await this.streamAbi();
     if (abi !== undefined && abi !== null && abi !== '') {
       try {
-        const parsed = parseAbi(abi);
-        registry = parsed.registry;
+        const parsed = mod.parseAbi(abi);
+        opts.stream = parsed.registry;
         for (const w of parsed.warnings) this.log.warn(`ABI: ${w}`);
       } catch (err) {
         this.log.warn(`ABI ignored: ${describeError(err)}`);
       }
     }
-    this.decode = (topics, data) => decodeLog(topics, data, registry);
+    const workspace = this.evmDeps.workspace;
+    if (workspace) {
+      opts.proxies = new ProxyResolver();
+      const found = workspace.index().then((index) => {
+        if (!index) return;
+        opts.index = index;
+        const s = index.stats();
+        this.log.info(`decoding with ${s.contracts} workspace artifact(s), ${s.addresses} deployed address(es)`);
+        for (const l of s.limitsHit) this.log.warn(`workspace artifacts: ${l}`);
+      });
+      // a large workspace's first scan does not hold the connection up: its artifacts apply once it is done
+      await this.within(found, this.evmDeps.workspaceWaitMs ?? 5_000);
+    }
+    const decode = createWorkspaceDecoder(mod, opts);
+    this.decode = decode;
+  }
+
+  /** The definition's ABI: inline, or read from the workspace file it names. */
+  private async streamAbi(): Promise<unknown> {
+    const abi = (this.definition as EvmStreamDefinition).abi;
+    if (typeof abi !== 'string' || /^\s*[[{]/.test(abi) || abi.trim() === '') return abi;
+    if (!this.evmDeps.workspace) {
+      this.log.warn(`ABI file "${abi.slice(0, 200)}" ignored: no workspace to read it from`);
+      return undefined;
+    }
+    try {
+      return await this.evmDeps.workspace.readAbiFile(abi.trim());
+    } catch (err) {
+      this.log.warn(`ABI file "${abi.slice(0, 200)}" not read: ${describeError(err)}`);
+      return undefined;
+    }
+  }
+
+  /** Waits for `p` at most `ms` on the stream's clock (it goes on in the background after that). Never rejects. */
+  private within(p: Promise<unknown>, ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = this.clock.setTimeout(resolve, ms);
+      p.then(
+        () => {
+          this.clock.clearTimeout(timer);
+          resolve();
+        },
+        (err) => {
+          this.log.warn(`workspace artifacts not used: ${describeError(err)}`);
+          this.clock.clearTimeout(timer);
+          resolve();
+        },
+      );
+    });
   }
 
   override dispose(): void {
@@ -225,7 +310,7 @@ export class EvmStream extends BaseStream {
     }
     await this.loadDecoder();
     this.seedFromJournal();
-    const session: Session = { cancelled: false, held: [], subscription: undefined, early: [], outcome: undefined, headProbe: undefined };
+    const session: Session = { cancelled: false, held: [], subscription: undefined, early: [], outcome: undefined, headProbe: undefined, rpc: undefined, queue: undefined };
     const rpc: EvmRpcConnection = new EvmRpcConnection(
       url,
       {
@@ -253,6 +338,7 @@ export class EvmStream extends BaseStream {
       },
       { clock: this.clock, requestTimeoutMs: this.evmDeps.requestTimeoutMs ?? 30_000, ...(this.evmDeps.socketFactory ? { socketFactory: this.evmDeps.socketFactory } : {}) },
     );
+    session.rpc = rpc;
     return {
       endpoint: redact(url),
       transport: 'websocket',
@@ -337,18 +423,52 @@ export class EvmStream extends BaseStream {
     else this.deliver(session, sink, result, 'live');
   }
 
-  /** Validates, deduplicates and hands one log to the base stream. Returns true when it was new. */
-  private deliver(session: Session, sink: TransportSink, raw: unknown, source: 'live' | 'backfill'): boolean {
-    if (session.cancelled) return false;
+  /**
+   * Validates one log and hands it on in arrival order: at once, or after the logs ahead of it when one of them
+   * waits for a proxy read (and after its own, when it needs one).
+   */
+  private deliver(session: Session, sink: TransportSink, raw: unknown, source: 'live' | 'backfill'): void {
+    if (session.cancelled) return;
     const parsed = parseLog(raw);
     if ('error' in parsed) {
       sink.notice('warn', `malformed log skipped: ${parsed.error}`);
-      return false;
+      return;
     }
-    return this.emitLog(sink, parsed.log, source);
+    const log = parsed.log;
+    if (!session.queue && !this.needsProxyRead(log)) {
+      this.emitLog(sink, log, source);
+      return;
+    }
+    const next: Promise<void> = (session.queue ?? Promise.resolve())
+      .then(async () => {
+        await this.readProxy(session, log);
+        if (!session.cancelled) this.emitLog(sink, log, source);
+      })
+      .catch((err) => this.log.error(`log not delivered: ${describeError(err)}`))
+      .finally(() => {
+        if (session.queue === next) session.queue = undefined;
+      });
+    session.queue = next;
+  }
+
+  private needsProxyRead(log: EvmLog): boolean {
+    if (log.removed || this.evmDeps.workspace?.mayReadProxies?.() === false) return false;
+    return wantsProxyLookup(this.decodeOpts, log.address, log.topics[0], log.blockNumber);
+  }
+
+  /** Reads the implementation behind `log`'s address when that could decode it; waits at most `proxyLookupMs`. */
+  private async readProxy(session: Session, log: EvmLog): Promise<void> {
+    const proxies = this.decodeOpts.proxies;
+    if (!proxies || !session.rpc || session.cancelled || !this.needsProxyRead(log)) return;
+    const read = proxies.resolve(session.rpc, log.address, log.blockNumber).then((info) => {
+      if (info.implementation) this.log.debug(`${log.address} is a proxy of ${info.implementation}${info.beacon ? ` (beacon ${info.beacon})` : ''}`);
+      else if (info.error) this.log.debug(`proxy slots of ${log.address} not read: ${info.error}`);
+    });
+    await this.within(read, this.evmDeps.proxyLookupMs ?? 5_000);
   }
 
   private emitLog(sink: TransportSink, log: EvmLog, source: 'live' | 'backfill'): boolean {
+    this.decodeOpts.proxies?.observe(log.address, log.topics[0]);
     const verdict = this.ledger.accept(log);
     if (verdict.kind === 'duplicate') return false;
     if (verdict.kind === 'new' && verdict.reorg) {
@@ -393,8 +513,11 @@ export class EvmStream extends BaseStream {
         cancelled: () => session.cancelled,
         onInvalid: (reason) => sink.notice('warn', `malformed log skipped in eth_getLogs: ${reason}`),
         onSplit: (a, b, err) => this.log.info(`eth_getLogs ${a}-${b} too large (${err.message}); splitting`),
-        onChunk: (logs) => {
-          for (const log of logs) if (!session.cancelled && this.emitLog(sink, log, 'backfill')) backfilled++;
+        onChunk: async (logs) => {
+          for (const log of logs) {
+            await this.readProxy(session, log);
+            if (!session.cancelled && this.emitLog(sink, log, 'backfill')) backfilled++;
+          }
         },
       });
     }

@@ -4,8 +4,9 @@
  * - `walletTxs`: one event per log of each transaction, carrying the transaction's decoded details (id
  *   `tx_hash:log_offset`, so a log delivered twice, e.g. across a reconnect, is dropped by the engine's dedup);
  *   a transaction without logs becomes one event (id `tx_hash:tx`).
- * - `newPairs`, `updatePairs`, `updateTokens`, OHLCV candles: one event per item. Updates and candles have no
- *   natural id (an open candle is sent again as it moves), so the id is the subscription key plus a hash of the
+ * - `newPairs`, `updatePairs`, `updateTokens`, OHLCV candles: one event per item. A new pair is keyed by its
+ *   creation tx, a pair or token update by GoldRush's `id` of the swap. Candles (and updates without an `id`) have
+ *   no natural id (an open candle is sent again as it moves), so the id is the subscription key plus a hash of the
  *   item: an identical repeat is dropped, a changed value is a new event.
  * - A payload that is not shaped as documented gives a warning in words; the items that are usable still pass.
  */
@@ -158,7 +159,9 @@ function itemEvent(stream: string, kind: GoldRushKind, it: Record<string, unknow
     content = String(receivedAt);
   }
   const idParts = [kind, (subject ?? '?').toLowerCase()];
+  const updateId = kind === 'updatePairs' || kind === 'updateTokens' ? str(it.id) : undefined;
   if (kind === 'newPairs') idParts.push(str(it.tx_hash) ?? contentHash(content));
+  else if (updateId) idParts.push(updateId);
   else idParts.push(str(it.timestamp) ?? '', contentHash(content));
   const ev: ChainEvent = {
     id: idParts.join(':'),

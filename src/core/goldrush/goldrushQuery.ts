@@ -3,8 +3,11 @@
  * GraphQL document Chain Watch sends for a stream definition. Pure: no I/O.
  *
  * Facts (GoldRush Streaming API docs): chains are enum names (`BASE_MAINNET`, not Covalent's `base-mainnet` slug);
- * `walletTxs` takes up to 100 wallet addresses per subscription on EVM chains; `updateTokens` and
- * `ohlcvCandlesForToken` take up to 5 token addresses; there is no stream by contract or topic and no resume cursor.
+ * `walletTxs` takes up to 100 wallet addresses per subscription on EVM chains (thousands on Solana and HyperCore);
+ * `updatePairs`, `updateTokens` and
+ * `ohlcvCandlesForToken` take up to 5 addresses; there is no stream by contract or topic and no resume cursor.
+ * Selection sets follow `@covalenthq/client-sdk` 3.0.6 (`updatePairs`/`updateTokens` carry rolling-window metrics
+ * since GoldRush rebuilt them in March 2026: the older `price_deltas`/`swap_counts` fields are gone).
  */
 import type { StreamDefinition } from '../stream/stream';
 
@@ -33,17 +36,21 @@ export const goldRushChains: readonly string[] = [
 /** DEX protocols for `newPairs` (an enum list; the default when a definition names none). */
 export const goldRushDefaultProtocols: readonly string[] = ['UNISWAP_V2', 'UNISWAP_V3'];
 
-/** Candle intervals offered by Add Stream (GoldRush's `OhlcvTimeInterval`). */
-export const goldRushIntervals: readonly string[] = ['ONE_MINUTE', 'FIVE_MINUTES', 'FIFTEEN_MINUTES', 'THIRTY_MINUTES', 'ONE_HOUR', 'FOUR_HOURS', 'ONE_DAY'];
+/** Candle intervals offered by Add Stream (GoldRush's `StreamingInterval` enum, client-sdk 3.0.6). */
+export const goldRushIntervals: readonly string[] = [
+  'ONE_SECOND', 'FIVE_SECONDS', 'FIFTEEN_SECONDS', 'ONE_MINUTE', 'FIVE_MINUTES', 'FIFTEEN_MINUTES', 'ONE_HOUR', 'FOUR_HOURS', 'ONE_DAY',
+];
 
-/** Candle lookbacks offered by Add Stream (GoldRush's `OhlcvTimeFrame`). */
-export const goldRushTimeframes: readonly string[] = ['ONE_HOUR', 'FOUR_HOURS', 'ONE_DAY', 'ONE_WEEK', 'ONE_MONTH'];
+/** Candle lookbacks (GoldRush's `StreamingTimeframe` enum, client-sdk 3.0.6). */
+export const goldRushTimeframes: readonly string[] = ['ONE_MINUTE', 'FIVE_MINUTES', 'FIFTEEN_MINUTES', 'ONE_HOUR', 'FOUR_HOURS', 'ONE_DAY', 'SEVEN_DAYS'];
 
 /** Most wallet addresses one `walletTxs` subscription takes on an EVM chain. */
 export const MAX_WALLET_ADDRESSES = 100;
 /** Most token addresses one `updateTokens` / `ohlcvCandlesForToken` subscription takes. */
 export const MAX_TOKEN_ADDRESSES = 5;
-/** Most pair addresses Chain Watch sends in one `updatePairs` / OHLCV-pair subscription (GoldRush documents none). */
+/** Most pair addresses one `updatePairs` subscription takes (GoldRush's Update Pairs reference: "maximum of 5"). */
+export const MAX_UPDATE_PAIR_ADDRESSES = 5;
+/** Most pair addresses Chain Watch sends in one OHLCV-pair subscription (GoldRush documents no limit there). */
 export const MAX_PAIR_ADDRESSES = 100;
 
 /** Estimated GoldRush credits per started minute per live subscription (documented for walletTxs, updateTokens, OHLCV). */
@@ -74,16 +81,26 @@ function addressNoun(kind: GoldRushKind): string {
   return 'pair';
 }
 
-/** The most addresses `kind` takes, or 0 when it takes none. */
-export function maxAddresses(kind: GoldRushKind): number {
+/**
+ * Chains whose `walletTxs` is not held to the EVM limit of 100: GoldRush documents thousands of wallets per
+ * subscription on Solana and on Hyperliquid's HyperCore.
+ */
+export const goldRushManyWalletChains: readonly string[] = ['SOLANA_MAINNET', 'HYPERCORE_MAINNET'];
+/** Chain Watch's own bound on the wallets of one subscription on {@link goldRushManyWalletChains}. */
+export const MAX_MANY_WALLET_ADDRESSES = 1_000;
+
+/** The most addresses `kind` takes (on `chainName`, when given), or 0 when it takes none. */
+export function maxAddresses(kind: GoldRushKind, chainName?: unknown): number {
   switch (kind) {
     case 'walletTxs':
-      return MAX_WALLET_ADDRESSES;
+      return typeof chainName === 'string' && goldRushManyWalletChains.includes(chainName) ? MAX_MANY_WALLET_ADDRESSES : MAX_WALLET_ADDRESSES;
     case 'updateTokens':
     case 'ohlcvCandlesForToken':
       return MAX_TOKEN_ADDRESSES;
     case 'newPairs':
       return 0;
+    case 'updatePairs':
+      return MAX_UPDATE_PAIR_ADDRESSES;
     default:
       return MAX_PAIR_ADDRESSES;
   }
@@ -110,12 +127,15 @@ export function validateGoldRush(d: Record<string, unknown>): string[] {
     );
   }
   const addrs = addressList(d);
-  const max = maxAddresses(kind);
+  const max = maxAddresses(kind, d.chainName);
   const noun = addressNoun(kind);
   if (max === 0) {
     if (addrs.length) problems.push('"newPairs" takes no addresses (it reports every new pair of the chosen protocols)');
   } else if (addrs.length === 0) problems.push(`"${kind}" needs at least one ${noun} address in "address"`);
-  else if (addrs.length > max) problems.push(`too many addresses: GoldRush's "${kind}" takes at most ${max} ${noun} addresses per subscription, this stream has ${addrs.length}; split them over several streams`);
+  else if (addrs.length > max) {
+    const who = max === MAX_MANY_WALLET_ADDRESSES ? `Chain Watch sends at most ${max} wallet addresses in one "${kind}" subscription` : `GoldRush's "${kind}" takes at most ${max} ${noun} addresses per subscription`;
+    problems.push(`too many addresses: ${who}, this stream has ${addrs.length}; split them over several streams`);
+  }
   const solana = d.chainName === 'SOLANA_MAINNET';
   for (const a of addrs) {
     const ok = typeof a === 'string' && (evmAddress.test(a) || (solana && base58Address.test(a)) || (kind === 'ohlcvCandlesForToken' && feedName.test(a)));
@@ -140,6 +160,18 @@ export function validateGoldRush(d: Record<string, unknown>): string[] {
 const tokenFields = 'contract_name contract_address contract_decimals contract_ticker_symbol';
 const amountFields = `amount quote_usd quote_rate_usd contract_metadata { ${tokenFields} }`;
 
+const metric = '{ current_value previous_value pct_change }';
+/** GoldRush's `TimeframeMetrics`: each metric of one rolling window. */
+const windowFields = ['volume', 'volume_usd', 'buy_volume', 'sell_volume', 'swap_count', 'buy_count', 'sell_count', 'unique_buyers', 'unique_sellers', 'price']
+  .map((m) => `${m} ${metric}`)
+  .join(' ');
+/** One swap update of `updatePairs` / `updateTokens` (the same type), with its four rolling windows. */
+const swapUpdateFields = [
+  'id chain_name pair_address timestamp quote_rate quote_rate_usd market_cap liquidity sender trader direction',
+  `base_token { ${tokenFields} } quote_token { ${tokenFields} }`,
+  ...['last_5m', 'last_1hr', 'last_6hr', 'last_24hr'].map((w) => `${w} { ${windowFields} }`),
+].join(' ');
+
 /** The selection set of each kind: the fields GoldRush documents, nothing guessed. */
 const selections: Record<GoldRushKind, string> = {
   walletTxs: [
@@ -157,8 +189,8 @@ const selections: Record<GoldRushKind, string> = {
     'logs { emitter_address log_offset data topics }',
   ].join(' '),
   newPairs: `chain_name protocol protocol_version pair_address deployer_address tx_hash block_signed_at liquidity supply market_cap event_name quote_rate quote_rate_usd base_token { ${tokenFields} } quote_token { ${tokenFields} } pair { ${tokenFields} }`,
-  updatePairs: `chain_name pair_address timestamp quote_rate quote_rate_usd volume volume_usd market_cap liquidity base_token { ${tokenFields} } quote_token { ${tokenFields} } price_deltas { last_5m last_1hr last_6hr last_24hr } swap_counts { last_5m last_1hr last_6hr last_24hr }`,
-  updateTokens: `trader liquidity pair_address base_token { ${tokenFields} } last_5m { price { previous_value pct_change current_value } volume_usd { previous_value pct_change current_value } }`,
+  updatePairs: swapUpdateFields,
+  updateTokens: swapUpdateFields,
   ohlcvCandlesForPair: `chain_name pair_address interval timeframe timestamp open high low close volume volume_usd quote_rate quote_rate_usd base_token { ${tokenFields} } quote_token { ${tokenFields} }`,
   ohlcvCandlesForToken: `chain_name pair_address interval timeframe timestamp open high low close volume volume_usd quote_rate quote_rate_usd base_token { ${tokenFields} } quote_token { ${tokenFields} }`,
 };

@@ -53,8 +53,8 @@ export class GoldRushStream extends BaseStream {
   private liveSince: number | undefined;
 
   constructor(definition: StreamDefinition, deps: GoldRushStreamDeps) {
-    // Not Warp's per-event meter: GoldRush bills per subscription-minute (see credits()).
-    super(definition, deps, { billed: false });
+    // Not Warp's per-event meter: GoldRush bills per subscription-minute (see credits()). Nothing is ever replayed.
+    super(definition, deps, { billed: false, replay: 'none' });
     this.deps = deps;
   }
 

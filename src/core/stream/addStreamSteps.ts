@@ -2,13 +2,14 @@
  * The questions Add Stream asks, per provider, so every question shows its exact place (`3/4`): Warp asks the
  * network (or a custom endpoint URL), stream id, transport and label; Covalent the chain, address or topic and
  * label; an EVM node the chain, addresses, the endpoint when no default is set, and the label; GoldRush the kind of
- * stream, the chain, the addresses (when the kind takes them), the candle interval (candles only) and the label.
+ * stream, the chain, the addresses (when the kind takes them), the candle interval (candles only) and the label; a Sui
+ * full node the network (or a custom node URL), what to filter by, the filter value (unless every event) and the label.
  */
 import type { Provider } from '../event';
 import { keyTransportProblem } from '../transportSecurity';
 
 /** One question of Add Stream. */
-export type AddStreamStep = 'provider' | 'network' | 'endpoint' | 'streamId' | 'transport' | 'kind' | 'chain' | 'address' | 'interval' | 'label';
+export type AddStreamStep = 'provider' | 'network' | 'endpoint' | 'streamId' | 'transport' | 'kind' | 'chain' | 'address' | 'interval' | 'filter' | 'label';
 
 /** What changes the plan: a custom endpoint (Warp), no default endpoint (EVM). */
 export interface StepOptions {
@@ -20,6 +21,8 @@ export interface StepOptions {
   noAddress?: boolean;
   /** GoldRush: the chosen subscription is a candle stream: its interval is asked. */
   candles?: boolean;
+  /** Sui node: "every event" was picked: no filter value is asked. */
+  noFilter?: boolean;
 }
 
 /** The questions for a provider, in order (the provider question first). */
@@ -33,6 +36,8 @@ export function addStreamSteps(provider: Provider, o: StepOptions = {}): AddStre
       return ['provider', 'chain', 'address', ...(o.needsEndpoint ? (['endpoint'] as const) : []), 'label'];
     case 'goldrush':
       return ['provider', 'kind', 'chain', ...(o.noAddress ? [] : (['address'] as const)), ...(o.candles ? (['interval'] as const) : []), 'label'];
+    case 'sui':
+      return ['provider', 'network', ...(o.customEndpoint ? (['endpoint'] as const) : []), 'kind', ...(o.noFilter ? [] : (['filter'] as const)), 'label'];
     default:
       return ['provider', 'label'];
   }

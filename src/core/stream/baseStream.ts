@@ -1,7 +1,10 @@
 /**
- * The part every provider shares: state machine, reconnect policy, liveness, journal group commit, dedup,
- * listeners, credits. (Over 500 lines on purpose: these guarantees are one state machine, and splitting it would
- * spread the reconnect policy that the house keeps in exactly one file.) A provider subclass only opens one connection at a time through {@link BaseStream.open}
+ * The part every provider shares: the connection life cycle (attempt, sink, close, retry, teardown, drain visits),
+ * wired to the pieces around it: the provider contract (streamTransport), the group commit (streamDelivery), the
+ * reconnect gaps (gapLedger), the connection timers (connectionWatch), connect-mode resolution (connectMode), drain
+ * visits (drainVisit) and the recent list (recentEvents). (Still over 500 lines: the life cycle is one state machine
+ * over one set of fields, and the reconnect policy stays in exactly one file.) A provider subclass only opens one
+ * connection at a time through {@link BaseStream.open}
  * and reports what happens on it through the {@link TransportSink} it is given.
  *
  * Guarantees:
@@ -24,12 +27,13 @@
  *   it fires no gap, leaves the stream paused and never retries.
  */
 import { defaultBackoff, nextDelay, type BackoffPolicy } from './backoff';
-import { systemClock, type Clock, type TimerHandle } from '../clock';
+import { systemClock, type Clock } from '../clock';
 import { CreditMeter } from './credits';
 import { DedupWindow } from './dedup';
 import { Emitter } from '../emitter';
 import type { ChainEvent } from '../event';
 import { Journal, type JournalOptions } from './journal';
+import type { EventReviver } from './journalLine';
 import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS } from './batchBound';
 import { RecentEvents } from './recentEvents';
 import { StreamDelivery, type DeliveryHost, type PendingCursor } from './streamDelivery';
@@ -40,6 +44,8 @@ import { acceptEvent } from '../eventIntake';
 import { streamIdentity, streamKey } from './streamKey';
 import { GapLedger } from './gapLedger';
 import { DrainVisit } from './drainVisit';
+import { resolveConnectMode } from './connectMode';
+import { ConnectionWatch } from './connectionWatch';
 import {
   ConnectError,
   describeMode,
@@ -87,7 +93,6 @@ export abstract class BaseStream implements StreamHandle {
   protected readonly log: Logger;
   private readonly policy: BackoffPolicy;
   private readonly random: () => number;
-  private readonly defaultHeartbeatMs: number;
   private readonly connectTimeoutMs: number;
   private readonly dedup: DedupWindow;
   private readonly meter = new CreditMeter();
@@ -130,11 +135,7 @@ export abstract class BaseStream implements StreamHandle {
   /** Increments whenever the current connection is superseded; sinks of older generations are ignored. */
   private generation = 0;
   private conn: TransportConnection | undefined;
-  private retryTimer: TimerHandle | undefined;
-  private connectTimer: TimerHandle | undefined;
-  private livenessTimer: TimerHandle | undefined;
-  private healthyTimer: TimerHandle | undefined;
-  private heartbeatMs: number;
+  private readonly watch: ConnectionWatch;
   private retryHintMs = 0;
   private userStopped = true;
   private disposed = false;
@@ -161,8 +162,7 @@ export abstract class BaseStream implements StreamHandle {
     this.log = (deps.logger ?? nullLogger).child(definition.id);
     this.policy = { ...defaultBackoff, ...(deps.backoff ?? {}) };
     this.random = deps.random ?? Math.random;
-    this.defaultHeartbeatMs = deps.heartbeatMs ?? 15_000;
-    this.heartbeatMs = this.defaultHeartbeatMs;
+    this.watch = new ConnectionWatch(this.clock, deps.heartbeatMs ?? 15_000);
     this.connectTimeoutMs = deps.connectTimeoutMs ?? 15_000;
     this.recentEvents = new RecentEvents(deps.recentLimit ?? 500, deps.recentMaxBytes ?? 32 * 1024 * 1024);
     this.delivery = new StreamDelivery(this.deliveryHost(), this.log, deps.maxBatchEvents ?? MAX_BATCH_EVENTS, deps.maxBatchBytes ?? MAX_BATCH_BYTES);
@@ -312,40 +312,11 @@ export abstract class BaseStream implements StreamHandle {
 
   // ---- connection life cycle ----------------------------------------------------------------------------------
 
-  private resolveMode(mode: ConnectMode, initial: boolean): ResolvedMode {
-    let resolved: ResolvedMode;
-    switch (mode.kind) {
-      case 'live':
-        this.stayLive = true;
-        return { kind: 'live' };
-      case 'resume':
-        this.stayLive = false;
-        return { kind: 'resume' };
-      case 'after':
-        this.stayLive = false;
-        resolved = { kind: 'after', id: mode.id };
-        break;
-      case 'continue': {
-        // a paused stream coming back: after the cursor, else the server's buffer; never live
-        this.stayLive = false;
-        const after = this.cursor.resumeAfter;
-        if (after === undefined) return { kind: 'resume' };
-        resolved = { kind: 'after', id: after };
-        break;
-      }
-      case 'auto': {
-        const after = this.cursor.resumeAfter;
-        if (after !== undefined) resolved = { kind: 'after', id: after };
-        else if (initial) {
-          // a brand-new stream starts live, and its retries stay live until an event is processed
-          this.stayLive = true;
-          return { kind: 'live' };
-        } else if (this.stayLive && this.liveUntilFirstEvent) return { kind: 'live' };
-        // events were processed but no id is safe to resume after: replay the server's buffer (dedup by identity)
-        else return { kind: 'resume' };
-        break;
-      }
-    }
+  private resolveMode(requested: ConnectMode, initial: boolean): ResolvedMode {
+    const choice = resolveConnectMode(requested, { resumeAfter: this.cursor.resumeAfter, initial, stayLive: this.stayLive, liveUntilFirstEvent: this.liveUntilFirstEvent });
+    this.stayLive = choice.stayLive;
+    const resolved = choice.mode;
+    if (resolved.kind !== 'after') return resolved;
     const problem = this.cursorProblem(resolved.id);
     if (problem) {
       this.emitNotice('warn', `cannot resume after id ${preview(resolved.id)}: ${problem}; replaying the server's buffer with mode=resume instead`);
@@ -365,12 +336,12 @@ export abstract class BaseStream implements StreamHandle {
     const mode = this.resolveMode(requested, initial);
     this.mode = mode.kind;
     const sink = this.makeSink(gen, mode);
-    this.connectTimer = this.clock.setTimeout(() => {
+    this.watch.connecting(this.connectTimeoutMs, () => {
       if (gen !== this.generation) return;
       this.log.warn(`no connection after ${this.connectTimeoutMs / 1000} s`);
       this.conn?.close();
       sink.closed({ fatal: false, message: `connect timed out after ${this.connectTimeoutMs / 1000} s` });
-    }, this.connectTimeoutMs);
+    });
     try {
       const conn = await this.open(mode, sink);
       if (gen !== this.generation) {
@@ -395,18 +366,25 @@ export abstract class BaseStream implements StreamHandle {
     return {
       opened: (info) => {
         if (!current()) return;
-        this.clock.clearTimeout(this.connectTimer);
         const now = this.clock.now();
         this.connectedSince = now;
         this.lastActivityAt = now;
-        this.heartbeatMs = info?.heartbeatMs && info.heartbeatMs > 0 ? info.heartbeatMs : this.defaultHeartbeatMs;
         if (this.billed) this.meter.connected(now);
         this.lastError = undefined;
-        this.scheduleLiveness(gen);
-        this.clock.clearTimeout(this.healthyTimer);
-        this.healthyTimer = this.clock.setTimeout(() => {
-          if (current()) this.attempt = 0;
-        }, this.policy.resetAfterMs);
+        this.watch.live(info?.heartbeatMs, this.policy.resetAfterMs, {
+          current,
+          lastActivityAt: () => this.lastActivityAt,
+          dead: (silentMs) => {
+            const conn = this.conn;
+            this.generation++;
+            conn?.close();
+            this.afterClose({ fatal: false, message: `no data or heartbeat for ${Math.round(silentMs / 1000)} s (connection dead)` });
+          },
+          ping: () => this.conn?.ping?.(),
+          healthy: () => {
+            this.attempt = 0;
+          },
+        });
         this.log.info(`live (${describeMode(mode)})${this.drainVisit ? ' for a drain visit' : ''}`);
         const visit = this.drainVisit;
         visit?.wentLive(now);
@@ -502,39 +480,18 @@ export abstract class BaseStream implements StreamHandle {
     if (this.attempt === 1) this.emitNotice('warn', line);
     else this.log.warn(line);
     this.setState('reconnecting', undefined, `${outcome.message}; reconnecting`);
-    this.retryTimer = this.clock.setTimeout(() => {
-      this.retryTimer = undefined;
+    this.watch.retry(delay, () => {
       if (!this.userStopped && !this.disposed) void this.startAttempt({ kind: 'auto' }, false);
-    }, delay);
-  }
-
-  private scheduleLiveness(gen: number): void {
-    this.clock.clearTimeout(this.livenessTimer);
-    this.livenessTimer = this.clock.setTimeout(() => {
-      if (gen !== this.generation || this.disposed) return;
-      const now = this.clock.now();
-      const silentMs = now - (this.lastActivityAt ?? now);
-      const deadAfterMs = 3 * this.heartbeatMs;
-      if (silentMs >= deadAfterMs) {
-        const conn = this.conn;
-        this.generation++;
-        conn?.close();
-        this.afterClose({ fatal: false, message: `no data or heartbeat for ${Math.round(silentMs / 1000)} s (connection dead)` });
-        return;
-      }
-      this.conn?.ping?.();
-      this.scheduleLiveness(gen);
-    }, this.heartbeatMs);
+    });
   }
 
   /** Stops the current connection and every timer, without changing the user-visible state. */
   private teardown(): void {
     this.generation++;
     const conn = this.conn;
-    this.clock.clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
+    this.watch.cancelRetry();
     this.nextRetryAt = undefined;
-    this.clearConnectionTimers();
+    this.watch.stop();
     if (conn) {
       this.connectionEnded(this.clock.now());
       try {
@@ -548,19 +505,12 @@ export abstract class BaseStream implements StreamHandle {
   /** Bookkeeping when a connection ends, however it ends: timers, billing, and when the stream went down. */
   private connectionEnded(now: number): void {
     const wasLive = this.state === 'live';
-    this.clearConnectionTimers();
+    this.watch.stop();
     this.conn = undefined;
     if (this.billed) this.meter.disconnected(now);
     if (wasLive) this.downAt = now;
     this.gaps.connectionEnded();
     this.connectedSince = undefined;
-  }
-
-  private clearConnectionTimers(): void {
-    this.clock.clearTimeout(this.connectTimer);
-    this.clock.clearTimeout(this.livenessTimer);
-    this.clock.clearTimeout(this.healthyTimer);
-    this.connectTimer = this.livenessTimer = this.healthyTimer = undefined;
   }
 
   // ---- processing -----------------------------------------------------------------------------------------------
@@ -662,6 +612,14 @@ export abstract class BaseStream implements StreamHandle {
     return undefined;
   }
 
+  /**
+   * How this provider derives an event again from a lean journal line (its normalizer, see {@link EventReviver});
+   * default none: the journal then writes whole events. Called once, while the journal opens.
+   */
+  protected journalReviver(): EventReviver | undefined {
+    return undefined;
+  }
+
   /** A judge for the replay of one reconnect (see {@link ReplayJudge}); default none (the gap keeps its verdict). */
   protected replayJudge(ctx: ReplayContext): ReplayJudge | undefined {
     void ctx;
@@ -688,7 +646,10 @@ export abstract class BaseStream implements StreamHandle {
       definition: streamIdentity(this.definition),
       legacyName: this.definition.id,
       onWarning: (m) => this.emitNotice('warn', m),
+      streamId: this.definition.id,
     };
+    const revive = this.journalReviver();
+    if (revive) opts.revive = revive;
     if (deps.journalMaxEvents !== undefined) opts.maxEvents = deps.journalMaxEvents;
     const journal = await Journal.open(opts);
     this.delivery.journal = journal;

@@ -82,7 +82,8 @@ export class GapLedger {
       downAt,
       resumedAt,
       downMs: resumedAt - downAt,
-      mode: mode.kind,
+      // without any replay (`not_recoverable`) the reconnect is live, whatever mode was asked for
+      mode: verdict.continuity === 'not_recoverable' ? 'live' : mode.kind,
       duplicatesDropped: 0,
       ...verdict,
     };

@@ -1,5 +1,7 @@
 /**
- * Per-stream append-only NDJSON journal: one {@link ChainEvent} per line, in processing order.
+ * Per-stream append-only NDJSON journal: one {@link ChainEvent} per line, in processing order. With a reviver,
+ * lines are lean (the payload text as received, the id, the name, the receive time; see journalLine): the rest is
+ * derived again when read back. Older full lines stay readable.
  *
  * - Group commit: {@link Journal.append} writes a whole batch in one `write` call; appends are serialized.
  * - The last processed id is the id on the last line, so a restarted process resumes where it stopped.
@@ -14,8 +16,8 @@
  */
 import { promises as fsp } from 'fs';
 import * as path from 'path';
-import { releasePayloadText, serializeEvent, type ChainEvent } from '../event';
-import { capEventDepth } from '../payloadDepth';
+import { releasePayloadText, type ChainEvent } from '../event';
+import { encodeLines, eventFromLine, journalLine, type EventReviver } from './journalLine';
 
 /** Journal settings. */
 export interface JournalOptions {
@@ -38,6 +40,19 @@ export interface JournalOptions {
    * `<stem>.1.legacy.ndjson`) with one warning.
    */
   legacyName?: string;
+  /**
+   * Derives an event again from a lean line (the provider's normalizer). With it the journal writes lean lines for
+   * events whose payload text is known; without it every line is full, and lean lines read back as unreadable.
+   */
+  revive?: EventReviver;
+  /** The stream id handed to {@link revive} (default: `name`). */
+  streamId?: string;
+}
+
+/** How lines are read back: the reviver of lean lines and the stream they belong to. */
+interface LineReader {
+  revive?: EventReviver | undefined;
+  streamId: string;
 }
 
 /** Version tag of the journal header line. */
@@ -61,7 +76,7 @@ interface ReadResult {
   torn: boolean;
 }
 
-async function readLines(file: string, onBad?: (line: number, last: boolean) => void): Promise<ReadResult> {
+async function readLines(file: string, reader: LineReader, onBad?: (line: number, last: boolean) => void): Promise<ReadResult> {
   let text: string;
   try {
     text = await fsp.readFile(file, 'utf8');
@@ -85,10 +100,8 @@ async function readLines(file: string, onBad?: (line: number, last: boolean) => 
       }
     }
     try {
-      const ev = JSON.parse(line) as ChainEvent;
-      if (!ev || typeof ev.id !== 'string') throw new Error('no id');
-      // a journal written before the depth cap may hold a payload nothing downstream can walk
-      capEventDepth(ev);
+      const ev = eventFromLine(JSON.parse(line), reader.streamId, reader.revive);
+      if (!ev) throw new Error('not an event');
       events.push(ev);
     } catch {
       const last = i === lines.length - 1;
@@ -127,8 +140,10 @@ export class Journal {
   private closed = false;
   private restored: ChainEvent[] = [];
   private header: string | undefined;
+  private readonly reader: LineReader;
 
-  private constructor(dir: string, name: string, maxEvents: number) {
+  private constructor(dir: string, name: string, maxEvents: number, reader: LineReader) {
+    this.reader = reader;
     this.file = path.join(dir, journalFileName(name));
     this.previousFile = this.file.replace(/\.ndjson$/, '.1.ndjson');
     this.maxEvents = maxEvents;
@@ -137,12 +152,12 @@ export class Journal {
   /** Opens (creating if needed) the journal and reads what it holds. */
   static async open(opts: JournalOptions): Promise<Journal> {
     await fsp.mkdir(opts.dir, { recursive: true });
-    const j = new Journal(opts.dir, opts.name, Math.max(1, opts.maxEvents ?? 5_000));
+    const j = new Journal(opts.dir, opts.name, Math.max(1, opts.maxEvents ?? 5_000), { revive: opts.revive, streamId: opts.streamId ?? opts.name });
     if (opts.definition) j.header = journalHeader(opts.definition);
     const warn = (file: string) => (line: number, last: boolean) =>
       opts.onWarning?.(`journal ${path.basename(file)}: skipped an unreadable line ${line}${last ? ' (torn write)' : ''}`);
-    let prev = await readLines(j.previousFile, warn(j.previousFile));
-    let cur = await readLines(j.file, warn(j.file));
+    let prev = await readLines(j.previousFile, j.reader, warn(j.previousFile));
+    let cur = await readLines(j.file, j.reader, warn(j.file));
     if (opts.legacyName !== undefined && journalFileName(opts.legacyName) !== path.basename(j.file)) await setLegacyAside(opts.dir, opts.legacyName, opts.onWarning);
     if (opts.definition) {
       const want = JSON.stringify(opts.definition);
@@ -164,7 +179,7 @@ export class Journal {
     j.currentCount = cur.events.length;
     if (cur.torn) {
       // rewrite the current file without the torn line so the next append starts on a clean line
-      await fsp.writeFile(j.file, (j.header ? j.header + '\n' : '') + cur.events.map((e) => JSON.stringify(e)).join('\n') + (cur.events.length ? '\n' : ''));
+      await fsp.writeFile(j.file, encodeLines((j.header ? [j.header] : []).concat(cur.events.map((e) => journalLine(e, false)))));
     }
     await j.openForAppend();
     return j;
@@ -191,16 +206,19 @@ export class Journal {
    */
   append(events: readonly ChainEvent[]): Promise<void> {
     if (events.length === 0) return this.chain;
-    let text = '';
-    for (const e of events) {
-      text += serializeEvent(e) + '\n';
+    const lean = this.reader.revive !== undefined;
+    const lines = new Array<string>(events.length);
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      lines[i] = journalLine(e, lean);
       releasePayloadText(e);
     }
+    const bytes = encodeLines(lines);
     const lastId = events[events.length - 1].id;
     const count = events.length;
     const next = this.chain.then(async () => {
       if (this.closed || !this.handle) throw new Error('journal is closed');
-      await this.handle.write(text);
+      await this.handle.write(bytes);
       this.currentCount += count;
       this.lastIdValue = lastId;
       if (this.currentCount >= this.maxEvents) await this.rotate();
@@ -218,8 +236,8 @@ export class Journal {
   /** Reads everything the journal holds (for export), oldest first; unreadable lines are skipped. */
   async readAll(): Promise<ChainEvent[]> {
     await this.flush();
-    const prev = await readLines(this.previousFile);
-    const cur = await readLines(this.file);
+    const prev = await readLines(this.previousFile, this.reader);
+    const cur = await readLines(this.file, this.reader);
     return prev.events.concat(cur.events);
   }
 

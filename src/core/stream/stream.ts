@@ -17,7 +17,7 @@ export interface StreamDefinition {
   provider: Provider;
   /** Display name. */
   label?: string;
-  /** Warp: `mainnet` | `testnet` (selects the default host). */
+  /** Warp: `mainnet` | `testnet` (selects the default host); Sui node: also `devnet` | `localnet`. */
   network?: string;
   /** Warp: the stream id from Inodra's dashboard. */
   streamId?: string;
@@ -45,12 +45,20 @@ export interface StreamDefinition {
   interval?: string;
   /** GoldRush OHLCV: lookback enum (default ONE_HOUR). */
   timeframe?: string;
+  /** Sui node: Move event type(s) `addr[::module[::Name[<T>]]]`, ORed; `!` in front negates. */
+  eventType?: string | string[];
+  /** Sui node: emitting package or module(s) `0xpkg[::module]`, ORed; `!` in front negates. */
+  emitModule?: string | string[];
+  /** Sui node: transaction sender address(es), ORed; `!` in front negates. */
+  sender?: string | string[];
   /** Warp transport (default `websocket`). */
   transport?: TransportKind;
   /** Connect when the extension starts (resuming from the journal). */
   autoConnect?: boolean;
   /** Base URL override, e.g. `ws://127.0.0.1:7777` for the local simulator. Restricted in untrusted workspaces. */
   baseUrl?: string;
+  /** How long the stream may go without an event ("30s", "5m", "2h"): past it, a Problems entry says so. */
+  expectWithin?: string;
 }
 
 /** Life cycle of a stream. */

@@ -1,6 +1,8 @@
 /** Checks of stream definitions as they come from settings or Add Stream. Pure: no vscode import. */
 import { validateGoldRush } from '../goldrush/goldrushQuery';
 import { isStompDestination } from '../covalent/covalentDestination';
+import { parseExpectWithin } from '../source/expectWatchdog';
+import { validateSuiFilter } from '../sui/suiFilter';
 
 /**
  * Checks one stream definition from settings. Returns a list of problems (empty when valid); used for the setting
@@ -12,7 +14,12 @@ export function validateDefinition(def: unknown): string[] {
   const d = def as Record<string, unknown>;
   if (typeof d.id !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(d.id)) problems.push('"id" must be 1-64 letters, digits, ".", "-" or "_"');
   else if (isWindowsDeviceName(d.id)) problems.push(`"id" ${JSON.stringify(d.id)} is a device name on Windows (CON, PRN, AUX, NUL, COM0-9, LPT0-9) and cannot name a journal file`);
-  if (d.provider !== 'warp' && d.provider !== 'covalent' && d.provider !== 'evm' && d.provider !== 'goldrush') problems.push('"provider" must be "warp", "covalent", "evm" or "goldrush"');
+  if (d.provider !== 'warp' && d.provider !== 'covalent' && d.provider !== 'evm' && d.provider !== 'goldrush' && d.provider !== 'sui') problems.push('"provider" must be "warp", "covalent", "evm", "goldrush" or "sui"');
+  if (d.provider === 'sui') {
+    if (d.network !== undefined && !['mainnet', 'testnet', 'devnet', 'localnet'].includes(d.network as string)) problems.push('"network" must be "mainnet", "testnet", "devnet" or "localnet"');
+    if (d.baseUrl !== undefined && (typeof d.baseUrl !== 'string' || !/^https?:\/\/[^\s/]+\/?$/i.test(d.baseUrl))) problems.push('a Sui node "baseUrl" is http(s)://host:port (https for remote nodes)');
+    problems.push(...validateSuiFilter(d));
+  } else if (d.eventType !== undefined || d.emitModule !== undefined || d.sender !== undefined) problems.push('"eventType", "emitModule" and "sender" are for Sui node streams only');
   if (d.provider === 'goldrush') problems.push(...validateGoldRush(d));
   if (d.provider === 'warp') {
     if (typeof d.streamId !== 'string' || d.streamId.trim() === '') problems.push('a Warp stream needs "streamId"');
@@ -34,6 +41,10 @@ export function validateDefinition(def: unknown): string[] {
   if (d.baseUrl !== undefined) {
     if (typeof d.baseUrl !== 'string' || !/^(https?|wss?):\/\/[^\s/]+/i.test(d.baseUrl)) problems.push('"baseUrl" must be an http(s):// or ws(s):// URL');
     else if (d.baseUrl.includes('#')) problems.push('"baseUrl" must not have a #fragment (a WebSocket URL cannot carry one)');
+  }
+  if (d.expectWithin !== undefined) {
+    const within = parseExpectWithin(d.expectWithin);
+    if ('error' in within) problems.push(within.error);
   }
   return problems;
 }

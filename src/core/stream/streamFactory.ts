@@ -7,8 +7,9 @@ import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { StreamDefinition, StreamHandle } from './stream';
 import { CovalentStream } from '../covalent/covalentStream';
-import { EvmStream } from '../evm/evmStream';
+import { EvmStream, type WorkspaceArtifacts } from '../evm/evmStream';
 import { GoldRushStream } from '../goldrush/goldrushStream';
+import { SuiGrpcStream } from '../sui/suiGrpcStream';
 import { WarpStream } from '../warp/warpStream';
 
 /** What every stream needs from its host. */
@@ -26,6 +27,8 @@ export interface StreamDeps {
    * default 10,000; 0 = none). A function is read again on every connect, so a changed setting applies at the next one.
    */
   covalentHeartbeatMs?: number | (() => number);
+  /** EVM: the workspace's contract artifacts (asked for on an EVM stream's first connection, never before). */
+  evmWorkspace?: WorkspaceArtifacts;
   /** Other tunables passed through to the base stream. */
   tuning?: Omit<BaseStreamDeps, 'clock' | 'logger' | 'journalDir' | 'backoff' | 'random'>;
 }
@@ -48,9 +51,11 @@ export function createStreamHandle(def: StreamDefinition, deps: StreamDeps): Str
     case 'covalent':
       return new CovalentStream(def, { ...baseDeps(deps), getKey: deps.getKey, ...(deps.covalentHeartbeatMs !== undefined ? { heartbeatIncomingMs: deps.covalentHeartbeatMs } : {}) });
     case 'evm':
-      return new EvmStream(def, { ...baseDeps(deps), getKey: deps.getKey });
+      return new EvmStream(def, { ...baseDeps(deps), getKey: deps.getKey, ...(deps.evmWorkspace ? { workspace: deps.evmWorkspace } : {}) });
     case 'goldrush':
       return new GoldRushStream(def, { ...baseDeps(deps), getKey: deps.getKey });
+    case 'sui':
+      return new SuiGrpcStream(def, { ...baseDeps(deps), getKey: deps.getKey });
     default:
       throw new Error(`unknown provider "${String(def.provider)}"`);
   }

@@ -32,6 +32,7 @@ import {
   type TransportSink,
 } from '../stream/baseStream';
 import { normalizeWarp, setEventSize, setPayloadText } from '../event';
+import type { EventReviver } from '../stream/journalLine';
 import { decodeSseMessage, parseWsEnvelope, type WarpFrame, type WarpMessageId } from './warpFrame';
 import { createWarpReplayJudge, warpReconnectVerdict } from './warpReplay';
 import { createSseReader } from './sseReader';
@@ -120,6 +121,11 @@ export class WarpStream extends BaseStream {
 
   protected override replayJudge(ctx: ReplayContext): ReplayJudge {
     return createWarpReplayJudge(ctx);
+  }
+
+  /** A lean journal line holds the data text, the name and the message id: the rest is normalized again. */
+  protected override journalReviver(): EventReviver {
+    return (stream, rec) => normalizeWarp(stream, rec.name, rec.messageId, rec.payload, rec.receivedAt);
   }
 
   protected override cursorProblem(id: string): string | undefined {

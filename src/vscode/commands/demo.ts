@@ -1,4 +1,4 @@
-/** The demo commands: Try the Demo (Sui and EVM demos, the Feed shown), the EVM or GoldRush demo alone, stop them all. */
+/** The demo commands: Try the Demo (Sui, Sui node and EVM demos, the Feed shown), the EVM or GoldRush demo alone, stop them all. */
 import * as vscode from 'vscode';
 import type { CommandDeps } from './commandDeps';
 import { registerCommand } from './commandDeps';
@@ -7,7 +7,7 @@ import { registerCommand } from './commandDeps';
 export function registerDemoCommands(d: CommandDeps): vscode.Disposable[] {
   return [
     registerCommand(d, 'chainWatch.startDemo', async () => {
-      // Try the Demo: both simulated streams (Sui, and EVM with its reorgs), the Feed shown, the Sui stream revealed
+      // Try the Demo: the simulated streams (Sui via Warp, Sui from a node over gRPC, EVM with its reorgs), the Feed shown, the Sui stream revealed
       const id = await d.demo.startAll();
       await vscode.commands.executeCommand('chainWatch.feed.focus');
       await d.tree.reveal(id).catch(() => undefined);
@@ -27,6 +27,7 @@ export function registerDemoCommands(d: CommandDeps): vscode.Disposable[] {
       await d.demo.stop();
       d.output.dropStream('demo');
       d.output.dropStream('demo-evm');
+      d.output.dropStream('demo-sui-node');
       d.output.dropStream('demo-goldrush');
       d.output.dropStream('demo-goldrush-pairs');
       return true;

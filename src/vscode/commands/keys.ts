@@ -6,7 +6,7 @@ import { builtInEndpoints, effectiveDefinition, endpointSettings, hostOf, worksp
 import type { Arg, CommandDeps } from './commandDeps';
 import { registerCommand, streamIdOf } from './commandDeps';
 
-const providerNames: Record<Provider, string> = { warp: 'Inodra Warp', covalent: 'Covalent (legacy STOMP)', evm: 'EVM node', goldrush: 'GoldRush Streaming' };
+const providerNames: Record<Provider, string> = { warp: 'Inodra Warp', covalent: 'Covalent (legacy STOMP)', evm: 'EVM node', goldrush: 'GoldRush Streaming', sui: 'Sui full node' };
 
 async function chooseHost(d: CommandDeps, provider: Provider, title: string): Promise<string | undefined> {
   // the real default hosts always; hosts that only a workspace names are marked (a look-alike could be one)
@@ -54,7 +54,7 @@ async function setApiKey(d: CommandDeps, arg: Arg): Promise<string | undefined> 
   }
   if (!provider) {
     const p = await d.prompter().pick(
-      (['warp', 'goldrush', 'covalent', 'evm'] as Provider[]).map((p) => ({ label: providerNames[p], provider: p })),
+      (['warp', 'goldrush', 'sui', 'covalent', 'evm'] as Provider[]).map((p) => ({ label: providerNames[p], provider: p })),
       { title: 'Set API Key', placeholder: 'Which provider is the key for?', step: 1, totalSteps: 3 },
     );
     if (!p) return undefined;

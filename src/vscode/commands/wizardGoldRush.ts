@@ -47,9 +47,10 @@ export function goldRushWizard(contractLogs: WizardProvider): WizardProvider {
     def.subscription = k;
     def.chainName = chain.chain;
     if (max > 0) {
+      const limit = maxAddresses(k, chain.chain);
       const noun = k === 'walletTxs' ? 'Wallet' : k === 'updateTokens' || k === 'ohlcvCandlesForToken' ? 'Token' : 'Pair';
       const typed = await prompts.input({
-        prompt: `${noun} address${max > 1 ? `es, separated by commas (up to ${max})` : ''}`,
+        prompt: `${noun} address${limit > 1 ? `es, separated by commas (up to ${limit})` : ''}`,
         placeholder: '0x198ef79f1f515f02dfe9e3115ed9fc07183f02fc',
         step: 'address',
         validate: (v) => {

@@ -5,6 +5,7 @@
  * The extension calls {@link registerFeed} once with a {@link FeedSource} (usually `feedSourceFromRegistry`).
  */
 import * as vscode from 'vscode';
+import type { ChainEvent } from '../../core/event';
 import type { Logger } from '../../core/logger';
 import { describeError } from '../../core/redact';
 import { untrustedText } from '../../core/untrustedText';
@@ -42,6 +43,8 @@ export interface FeedController extends vscode.Disposable {
   readonly liveWebviews: number;
   /** The last file written by an export (for tests). */
   readonly lastExport: vscode.Uri | undefined;
+  /** A row's whole event (undefined when the feed no longer holds it). */
+  findEvent(stream: string, id: string): Promise<ChainEvent | undefined>;
   /** Resolves when the next message of `type` arrives from any feed webview (for tests). */
   nextMessage<T extends FromFeed['type']>(type: T, timeoutMs?: number): Promise<Extract<FromFeed, { type: T }>>;
 }
@@ -89,6 +92,7 @@ export function registerFeed(context: vscode.ExtensionContext, source: FeedSourc
     get lastExport() {
       return actions.lastExport;
     },
+    findEvent: (stream, id) => hub.wholeEvent(stream, id),
     nextMessage: (type, timeoutMs) => hub.nextMessage(type, timeoutMs),
     dispose: () => undefined,
   };

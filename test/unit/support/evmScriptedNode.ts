@@ -26,7 +26,7 @@ export class RpcFail {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON-RPC params are whatever each test sends
-type Handler = (params: any[], ws: WebSocket) => unknown;
+type Handler = (params: any[], ws: WebSocket, id: number) => unknown;
 
 export class ScriptedNode {
   readonly blocks: Block[] = [];
@@ -137,7 +137,7 @@ export class ScriptedNode {
     const reply = (body: object) => entry.ws.readyState === WebSocket.OPEN && entry.ws.send(JSON.stringify({ jsonrpc: '2.0', id: msg.id, ...body }));
     try {
       const handler = this.overrides[msg.method] ?? this.defaultHandler(msg.method, entry);
-      const result = handler(msg.params, entry.ws);
+      const result = handler(msg.params, entry.ws, msg.id);
       if (result === undefined) return; // the override answers by itself (or never)
       reply({ result });
     } catch (err) {

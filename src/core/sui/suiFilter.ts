@@ -1,0 +1,189 @@
+/**
+ * Sui full-node filters: the checks Add Stream and the settings run on Move types and addresses, and the builder
+ * that turns a stream definition into the node's DNF `EventFilter` (terms ORed, each term's literals ANDed, any
+ * literal negated). Pure: the types come from `@mysten/sui`'s generated definitions, type-only.
+ *
+ * A definition names up to three dimensions (`eventType`, `emitModule`, `sender`), each one value or several (ORed
+ * within the dimension); the dimensions are ANDed. A value written `!value` is negated. So
+ * `{eventType: ['0xabc::pool::SwapEvent', '0xabc::pool::AddLiquidityEvent'], sender: '!0x...'}` becomes two terms,
+ * `(type = Swap AND NOT sender) OR (type = AddLiquidity AND NOT sender)`. No dimension at all = every event (the
+ * filter is omitted, as the node wants).
+ */
+import type { GrpcTypes } from '@mysten/sui/grpc';
+
+/** The filter fields of a `sui` stream definition. */
+export interface SuiFilterFields {
+  /** Move event type(s): `addr[::module[::Name[<T, ...>]]]`. */
+  eventType?: string | string[];
+  /** Emitting package or module(s): `0xpkg[::module]`. */
+  emitModule?: string | string[];
+  /** Transaction sender address(es). */
+  sender?: string | string[];
+}
+
+/** Terms a filter may expand to at most (the product of the dimensions' value counts). */
+export const MAX_FILTER_TERMS = 64;
+/** Values one dimension may hold at most. */
+export const MAX_FILTER_VALUES = 16;
+
+const HEX_ADDR = /^0x[0-9a-fA-F]{1,64}$/;
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+
+/** A Sui address or object id: `0x` + 1 to 64 hex digits (short forms such as `0x2` are the system packages). */
+export function isSuiAddress(s: string): boolean {
+  return HEX_ADDR.test(s.trim());
+}
+
+/** Why `s` is not a Move package path `0xpkg[::module]`, or undefined when it is one. */
+export function emitModuleProblem(s: string): string | undefined {
+  const parts = s.trim().split('::');
+  if (!isSuiAddress(parts[0] ?? '')) return `"${short(s)}" does not start with a package address (0x + hex), e.g. 0x2::coin`;
+  if (parts.length > 2) return `"${short(s)}" has more than package::module (an emitting module has no type name)`;
+  if (parts.length === 2 && !IDENT.test(parts[1]!)) return `"${short(s)}": "${short(parts[1]!)}" is not a Move module name`;
+  return undefined;
+}
+
+/** Why `s` is not a Move event type `addr[::module[::Name[<T, ...>]]]`, or undefined when it is one. */
+export function moveTypeProblem(s: string): string | undefined {
+  const v = s.trim();
+  const lt = v.indexOf('<');
+  const base = lt < 0 ? v : v.slice(0, lt);
+  const parts = base.split('::');
+  if (!isSuiAddress(parts[0] ?? '')) return `"${short(s)}" does not start with an address (0x + hex), e.g. 0x2::coin::CoinMetadata`;
+  if (parts.length > 3) return `"${short(s)}" has more than address::module::Name`;
+  for (const p of parts.slice(1)) if (!IDENT.test(p)) return `"${short(s)}": "${short(p)}" is not a Move identifier`;
+  if (lt >= 0) {
+    if (parts.length !== 3) return `"${short(s)}": type arguments follow a full address::module::Name`;
+    if (!v.endsWith('>')) return `"${short(s)}": the type arguments are not closed with ">"`;
+    let depth = 0;
+    for (const ch of v.slice(lt)) {
+      if (ch === '<') depth++;
+      else if (ch === '>' && --depth < 0) break;
+    }
+    if (depth !== 0) return `"${short(s)}": unbalanced "<" and ">"`;
+    const inner = v.slice(lt + 1, -1);
+    if (inner.trim() === '') return `"${short(s)}": empty type arguments`;
+    if (/[^A-Za-z0-9_:<>,\s]/.test(inner)) return `"${short(s)}": type arguments hold characters a Move type cannot`;
+  }
+  return undefined;
+}
+
+/** The values of one dimension (a string or an array), trimmed; non-strings kept for the checks to report. */
+function valuesOf(v: unknown): unknown[] {
+  if (v === undefined) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+/** Problems with the filter fields of a definition (empty when valid); each in words, naming the field. */
+export function validateSuiFilter(d: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const check = (field: keyof SuiFilterFields, what: (s: string) => string | undefined) => {
+    const vals = valuesOf(d[field]);
+    if (vals.length > MAX_FILTER_VALUES) problems.push(`"${field}" holds ${vals.length} values; at most ${MAX_FILTER_VALUES}`);
+    for (const raw of vals) {
+      if (typeof raw !== 'string' || raw.trim() === '' || raw.trim() === '!') {
+        problems.push(`"${field}" values must be non-empty strings`);
+        continue;
+      }
+      const p = what(stripNot(raw).value);
+      if (p) problems.push(`"${field}" ${p}`);
+    }
+  };
+  check('eventType', moveTypeProblem);
+  check('emitModule', emitModuleProblem);
+  check('sender', (s) => (isSuiAddress(s) ? undefined : `"${short(s)}" is not a Sui address (0x + up to 64 hex digits)`));
+  const terms = ['eventType', 'emitModule', 'sender'].reduce((n, f) => n * Math.max(1, valuesOf(d[f]).length), 1);
+  if (problems.length === 0 && terms > MAX_FILTER_TERMS) problems.push(`the filter expands to ${terms} terms; at most ${MAX_FILTER_TERMS} (name fewer values)`);
+  return problems;
+}
+
+function stripNot(raw: string): { negated: boolean; value: string } {
+  const t = raw.trim();
+  return t.startsWith('!') ? { negated: true, value: t.slice(1).trim() } : { negated: false, value: t };
+}
+
+function literal(field: keyof SuiFilterFields, raw: string): GrpcTypes.EventLiteral {
+  const { negated, value } = stripNot(raw);
+  switch (field) {
+    case 'eventType':
+      return { negated, predicate: { oneofKind: 'eventType', eventType: { eventType: value } } };
+    case 'emitModule':
+      return { negated, predicate: { oneofKind: 'emitModule', emitModule: { module: value } } };
+    case 'sender':
+      return { negated, predicate: { oneofKind: 'sender', sender: { address: value } } };
+  }
+}
+
+/**
+ * The node's `EventFilter` for a definition's filter fields, or undefined for "every event". Throws an Error
+ * naming the problems when the fields are invalid (see {@link validateSuiFilter}).
+ */
+export function buildEventFilter(d: SuiFilterFields): GrpcTypes.EventFilter | undefined {
+  const problems = validateSuiFilter(d as Record<string, unknown>);
+  if (problems.length) throw new Error(`invalid Sui filter: ${problems.join('; ')}`);
+  let terms: GrpcTypes.EventLiteral[][] = [[]];
+  for (const field of ['eventType', 'emitModule', 'sender'] as const) {
+    const vals = valuesOf(d[field]) as string[];
+    if (vals.length === 0) continue;
+    terms = terms.flatMap((t) => vals.map((v) => [...t, literal(field, v)]));
+  }
+  if (terms.length === 1 && terms[0]!.length === 0) return undefined;
+  return { terms: terms.map((literals) => ({ literals })) };
+}
+
+/**
+ * Whether an event matches the filter, by the node's rules (used by the local node, and by tests to state the
+ * expected selection). Sender and addresses compare as normalized addresses (case and leading zeros ignored);
+ * `emitModule` matches the event's package and module; `eventType` matches by prefix at `::` boundaries, a generic
+ * name without type arguments matching every instantiation.
+ */
+export function eventMatches(filter: GrpcTypes.EventFilter | undefined, ev: { packageId?: string; module?: string; sender?: string; eventType?: string }): boolean {
+  if (!filter) return true;
+  return filter.terms.some((t) => t.literals.every((l) => predicateMatches(l, ev) !== l.negated));
+}
+
+function predicateMatches(l: GrpcTypes.EventLiteral, ev: { packageId?: string; module?: string; sender?: string; eventType?: string }): boolean {
+  const p = l.predicate;
+  switch (p.oneofKind) {
+    case 'sender':
+      return ev.sender !== undefined && sameAddress(p.sender.address ?? '', ev.sender);
+    case 'emitModule': {
+      const [pkg, mod] = (p.emitModule.module ?? '').split('::');
+      return ev.packageId !== undefined && sameAddress(pkg ?? '', ev.packageId) && (mod === undefined || mod === ev.module);
+    }
+    case 'eventType':
+      return ev.eventType !== undefined && typeMatches(p.eventType.eventType ?? '', ev.eventType);
+    default:
+      return false;
+  }
+}
+
+/** `0x2` and `0x000…02` are the same address. */
+export function normalizeSuiAddress(a: string): string {
+  const hex = a.trim().toLowerCase().replace(/^0x/, '').replace(/^0+/, '');
+  return `0x${hex.padStart(64, '0')}`;
+}
+
+function sameAddress(a: string, b: string): boolean {
+  return normalizeSuiAddress(a) === normalizeSuiAddress(b);
+}
+
+function typeMatches(pattern: string, type: string): boolean {
+  const norm = (t: string) => {
+    const lt = t.indexOf('<');
+    const base = lt < 0 ? t : t.slice(0, lt);
+    const parts = base.split('::');
+    parts[0] = normalizeSuiAddress(parts[0] ?? '');
+    return { parts, args: lt < 0 ? undefined : t.slice(lt).replace(/\s+/g, '') };
+  };
+  const p = norm(pattern.trim());
+  const t = norm(type);
+  if (p.parts.length > t.parts.length) return false;
+  for (let i = 0; i < p.parts.length; i++) if (p.parts[i] !== t.parts[i]) return false;
+  if (p.args === undefined) return true;
+  return p.parts.length === 3 && t.args !== undefined && t.args.replace(/0x0*/g, '0x') === p.args.replace(/0x0*/g, '0x');
+}
+
+function short(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}

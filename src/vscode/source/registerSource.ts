@@ -1,0 +1,38 @@
+/**
+ * Events meet the code, registered: the workspace source index (built on first use), Go to Event Definition, the
+ * "Watch this event" CodeLens and the expected-event watchdog. Registration only: nothing is scanned or parsed at
+ * activation.
+ */
+import * as vscode from 'vscode';
+import type { CommandDeps } from '../commands/commandDeps';
+import { registerEventSourceCommands } from '../commands/eventSource';
+import type { FeedController } from '../feed/registerFeed';
+import { EventLensProvider, LENS_SELECTOR } from './eventLens';
+import { ExpectedEvents } from './expectedEvents';
+import { WorkspaceSources } from './workspaceSources';
+
+/** The parts, for the extension's test API. */
+export interface EventSourceParts {
+  sources: WorkspaceSources;
+  expected: ExpectedEvents;
+}
+
+/** Registers the source features; everything returned goes into `context.subscriptions`. */
+export function registerEventSource(d: CommandDeps, feed: FeedController): vscode.Disposable[] & { parts: EventSourceParts } {
+  const sources = new WorkspaceSources(d.logger.child('source'));
+  const lenses = new EventLensProvider(sources);
+  const expected = new ExpectedEvents(d.registry, d.logger.child('expected'), () => sources.built());
+  const list = [
+    sources,
+    lenses,
+    expected,
+    vscode.languages.registerCodeLensProvider(LENS_SELECTOR, lenses),
+    sources.onDidChange(() => lenses.refresh()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => lenses.refresh()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('chainWatch.codeLens')) lenses.refresh();
+    }),
+    ...registerEventSourceCommands(d, { sources, findFeedEvent: (stream, id) => feed.findEvent(stream, id) }),
+  ];
+  return Object.assign(list, { parts: { sources, expected } });
+}

@@ -1,0 +1,115 @@
+// Events meet the code, inside a real VS Code: the "Watch this event" CodeLens on a Solidity file creates and connects
+// an EVM stream for the event's topic0; Go to Event Definition opens the declaration of a received log; an expected
+// event's Problems entry appears when a stream stays silent past its expectWithin and clears when a log arrives.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { ChainWatchApi } from '../../src/extension';
+import { EvmNodeServer } from '../../src/simulator/evmNodeServer';
+import { ScriptedPrompter } from './support/scriptedPrompter';
+import { chainWatch, streamOf, waitUntil } from './support/api';
+
+const TRANSFER = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
+const fixture = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'source', 'foundry', 'src', 'Token.sol');
+
+/** Resolves once `predicate()` holds, re-checked on every diagnostics change. */
+function diagnosticsUntil(predicate: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    if (predicate()) return resolve();
+    const sub = vscode.languages.onDidChangeDiagnostics(() => {
+      if (!predicate()) return;
+      sub.dispose();
+      resolve();
+    });
+  });
+}
+
+const expectedEntries = () =>
+  vscode.languages
+    .getDiagnostics()
+    .flatMap(([uri, list]) => list.filter((d) => d.source === 'Chain Watch').map((d) => ({ uri, d })));
+
+describe('Events meet the code (real VS Code)', () => {
+  let api: ChainWatchApi;
+  let node: EvmNodeServer;
+  let solFile: vscode.Uri;
+  const cfg = () => vscode.workspace.getConfiguration('chainWatch');
+
+  before(async () => {
+    api = await chainWatch();
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'a workspace folder is open');
+    solFile = vscode.Uri.joinPath(folder.uri, 'src', 'Token.sol');
+    await vscode.workspace.fs.writeFile(solFile, fs.readFileSync(fixture));
+    node = new EvmNodeServer({ blockTimeMs: 0 });
+    await node.start();
+  });
+
+  after(async () => {
+    await node.stop();
+    await vscode.workspace.fs.delete(vscode.Uri.joinPath(solFile, '..'), { recursive: true });
+  });
+
+  it('the CodeLens "Watch this event" appears above each event and creates, connects and shows a stream', async () => {
+    await vscode.window.showTextDocument(solFile);
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', solFile)) ?? [];
+    const titles = lenses.map((l) => `${l.range.start.line}: ${l.command?.title}`);
+    assert.deepStrictEqual(titles, [
+      '20: Watch this event',
+      '25: Watch this event',
+      '28: Watch this event',
+      '30: Watch this event (not available)',
+      '32: Watch this event (not available)',
+    ]);
+    const transfer = lenses[1]!;
+    assert.strictEqual(transfer.command!.command, 'chainWatch.watchEvent');
+    const p = new ScriptedPrompter(['Another chain...', 'Local node (Hardhat)', node.url, '']);
+    api.setPrompter(p);
+    const id = await vscode.commands.executeCommand<string>(transfer.command!.command, ...(transfer.command!.arguments ?? []));
+    assert.strictEqual(id, 'watch-transfer', p.asked.join('\n'));
+    const def = api.registry.get(id)!.handle.definition;
+    assert.deepStrictEqual([def.provider, def.chainId, def.topics, def.baseUrl, def.label], ['evm', 31337, [TRANSFER], node.url, 'Transfer · Local node (Hardhat)']);
+    await waitUntil(api, () => streamOf(api, id).status.state === 'live', 'the watch stream live');
+    for (let i = 0; i < 6; i++) node.mineBlock(4);
+    await waitUntil(api, () => streamOf(api, id).events.length >= 1, 'a Transfer log');
+    assert.ok(streamOf(api, id).events.every((e) => (e.payload as { topics: string[] }).topics[0] === TRANSFER));
+  });
+
+  it('Go to Event Definition opens the declaration of a received log at its line, and says when there is none', async () => {
+    const ev = streamOf(api, 'watch-transfer').events[0]!;
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const r = await vscode.commands.executeCommand<{ file: string; line: number }>('chainWatch.goToEventDefinition', { webviewSection: 'chainWatchRow', chainWatchStream: ev.stream, chainWatchEventId: ev.id });
+    assert.ok(r && r.file.endsWith(path.join('src', 'Token.sol')), JSON.stringify(r));
+    assert.strictEqual(r.line, 25);
+    const editor = vscode.window.activeTextEditor!;
+    assert.strictEqual(editor.document.uri.fsPath, solFile.fsPath);
+    assert.strictEqual(editor.selection.start.line, 25);
+    assert.strictEqual(editor.document.getText(editor.selection), 'Transfer');
+    const other = { ...ev, id: 'x', payload: { ...(ev.payload as object), topics: ['0x' + '12'.repeat(32)] } };
+    const none = await vscode.commands.executeCommand<{ reason: string }>('chainWatch.goToEventDefinition', { kind: 'event', stream: ev.stream, event: other });
+    assert.match(none.reason, /no event with topic0 0x12121212…1212 is declared in the workspace/);
+    api.setPrompter(new ScriptedPrompter(['Remove']));
+    await vscode.commands.executeCommand('chainWatch.removeStream', 'watch-transfer');
+  });
+
+  it('an expected event that does not arrive raises a Problems entry and a status bar warning, cleared by the next log', async () => {
+    const def = { id: 'expect-logs', provider: 'evm', chainId: 31337, baseUrl: node.url, label: 'a log on the local node', expectWithin: '1s', autoConnect: true };
+    await cfg().update('streams', [def], vscode.ConfigurationTarget.Workspace);
+    try {
+      await waitUntil(api, () => api.streams().some((s) => s.id === 'expect-logs' && s.status.state === 'live'), 'the expecting stream live');
+      await diagnosticsUntil(() => expectedEntries().length === 1);
+      const [entry] = expectedEntries();
+      assert.match(entry!.d.message, /^no a log on the local node for 1 s \(stream "expect-logs", expectWithin\)$/);
+      assert.ok(entry!.uri.fsPath.endsWith(path.join('.vscode', 'settings.json')), entry!.uri.fsPath);
+      assert.strictEqual(entry!.d.severity, vscode.DiagnosticSeverity.Warning);
+      assert.deepStrictEqual(api.eventSource.expected.overdue().map((o) => o.key), ['expect-logs']);
+      assert.match(api.eventSource.expected.item.text, /no a log on the local node for 1 s/);
+      node.mineBlock(2);
+      await diagnosticsUntil(() => expectedEntries().length === 0);
+      assert.deepStrictEqual(api.eventSource.expected.overdue(), []);
+    } finally {
+      await cfg().update('streams', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+});

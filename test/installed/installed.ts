@@ -1,8 +1,8 @@
 // The installed copy, through the UI: the .vsix that `npm run package` wrote, installed with --install-extension into
 // a fresh extensions folder of code-server, in a workbench opened WITHOUT the development path (run by
-// test/suites/55-installed.js). It activates, Try the Demo shows events in the tree and the feed (both demo streams
-// and their credits labelled simulated), and a digest can be copied. Catches what the dev-path tests cannot: a file
-// missing from the package, a dependency that only node_modules had. Screenshots: installed-*.png.
+// test/suites/55-installed.js). It activates, Try the Demo shows events in the tree and the feed (the three demo
+// streams and their credits labelled simulated), and a digest can be copied. Catches what the dev-path tests
+// cannot: a file missing from the package, a dependency that only node_modules had. Screenshots: installed-*.png.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -65,12 +65,13 @@ export async function run(ctx: UiContext): Promise<void> {
     ctx.log(line);
   });
 
-  await ctx.step('Try the Demo: the Sui and EVM demo streams go live in the tree, marked simulated in the status bar', async () => {
+  await ctx.step('Try the Demo: the Sui, Sui node and EVM demo streams go live in the tree, marked simulated in the status bar', async () => {
     await sidebar.locator('.welcome-view-content .monaco-button', { hasText: 'Try the Demo' }).first().click();
     await sidebar.locator('.monaco-list-row', { hasText: /Demo \(Sui\)\s*live · [1-9]/ }).first().waitFor({ state: 'visible', timeout: 30000 });
     await sidebar.locator('.monaco-list-row', { hasText: /Demo \(EVM\)\s*live/ }).first().waitFor({ state: 'visible', timeout: 30000 });
+    await sidebar.locator('.monaco-list-row', { hasText: /Demo \(Sui node\)\s*live/ }).first().waitFor({ state: 'visible', timeout: 30000 });
     const bar = page.locator('.part.statusbar');
-    await bar.locator('.statusbar-item', { hasText: /2 live · simulated/ }).first().waitFor({ state: 'visible', timeout: 15000 });
+    await bar.locator('.statusbar-item', { hasText: /3 live · simulated/ }).first().waitFor({ state: 'visible', timeout: 15000 });
     await bar.locator('.statusbar-item', { hasText: / cr · .*simulated/ }).first().waitFor({ state: 'visible', timeout: 15000 });
     ctx.log(`rows: ${JSON.stringify((await sidebarRows(page)).slice(0, 6))}`);
   });
@@ -80,7 +81,7 @@ export async function run(ctx: UiContext): Promise<void> {
     await feed.locator('#grid').waitFor({ state: 'attached', timeout: 30000 });
     await waitFor(async () => (await feed.locator('.rows > .row.kind-event').count()) >= 3, 'three event rows in the feed', 30000);
     const tags = await feed.locator('.stream-toggle .sim-tag').allTextContents();
-    assert.strictEqual(tags.filter((t) => t.trim() === 'simulated').length, 2, `simulated tags: ${JSON.stringify(tags)}`);
+    assert.strictEqual(tags.filter((t) => t.trim() === 'simulated').length, 3, `simulated tags: ${JSON.stringify(tags)}`);
     await page.mouse.move(5, 5);
     ctx.log(`saved ${await screenshot(page, 'installed-01-demo')}`);
   });

@@ -34,14 +34,15 @@ const node = {
 /**
  * Modules the extension loads on first use, each as its own file under dist/chunks/: a dynamic `import()` of one of
  * them in the extension bundle becomes `require('./chunks/<name>.js')` at that point, so activation neither reads
- * nor runs them. (Test bundles import them normally.)
+ * nor runs them. (Test bundles import them normally.) Several modules may share one chunk (the Sui gRPC client and the
+ * local Sui node both carry @mysten/sui's generated definitions and @grpc/grpc-js: one copy in the package).
  */
 const LAZY_CHUNKS = {
   'src/simulator/demoServers.ts': 'demo',
   'src/core/evm/evmDecode.ts': 'evmDecode',
   'src/core/source/sourceIndex.ts': 'sourceIndex',
-  'src/core/sui/suiGrpcClient.ts': 'suiGrpc',
-  'src/simulator/suiNodeServer.ts': 'suiNode',
+  'src/core/sui/suiGrpcClient.ts': 'sui',
+  'src/simulator/suiNodeServer.ts': 'sui',
 };
 
 const lazyChunks = {
@@ -60,7 +61,11 @@ const lazyChunks = {
 const builds = [
   // `import()` compiled to require(): the extension host loads CommonJS chunks the way it loads the extension
   { ship: true, ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyChunks], supported: { 'dynamic-import': false } },
-  ...Object.entries(LAZY_CHUNKS).map(([entry, name]) => ({ ship: true, ...node, entryPoints: [entry], outfile: `dist/chunks/${name}.js` })),
+  ...[...new Set(Object.values(LAZY_CHUNKS))].map((name) => {
+    const entries = Object.keys(LAZY_CHUNKS).filter((e) => LAZY_CHUNKS[e] === name);
+    const input = entries.length === 1 ? { entryPoints: entries } : { stdin: { contents: entries.map((e) => `export * from './${e}';`).join('\n'), resolveDir: __dirname, sourcefile: `chunk-${name}.ts`, loader: 'ts' } };
+    return { ship: true, ...node, ...input, outfile: `dist/chunks/${name}.js` };
+  }),
   { ...node, entryPoints: ['src/simulator/cli.ts'], outfile: 'dist/simulator.js' },
   {
     ...node,
@@ -131,7 +136,7 @@ async function main() {
   const present = builds
     .filter((b) => b.ship || !production)
     .map(({ ship: _ship, ...options }) => options)
-    .filter((b) => (b.entryPoints || []).length > 0 && b.entryPoints.every((e) => fs.existsSync(e)));
+    .filter((b) => b.stdin || ((b.entryPoints || []).length > 0 && b.entryPoints.every((e) => fs.existsSync(e))));
   if (watch) {
     for (const [i, b] of present.entries()) await (await esbuild.context({ ...b, plugins: [...(b.plugins || []), problemMatcherPlugin(i)] })).watch();
   } else {

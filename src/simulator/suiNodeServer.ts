@@ -24,9 +24,6 @@ import { eventMatches } from '../core/sui/suiFilter';
 import { createSuiGenerator, type SuiGenerator } from './suiGenerator';
 import { prng } from './prng';
 
-/** The key the demo uses when a key is asked for. */
-export const SUI_NODE_DEMO_KEY = 'sui_node_demo_key';
-
 /** One event of the simulated ledger. */
 export interface SimSuiEvent {
   pos: bigint;

@@ -65,7 +65,7 @@ describe('Sui full node (local gRPC node)', function () {
     try {
       r.stream.connect({ kind: 'live' });
       await settle(r, 0, 'first connect');
-      let expected: SimSuiEvent[] = [];
+      const expected: SimSuiEvent[] = [];
       let kills = 0;
       while (expected.length < 5_000) {
         expected.push(...r.server.produce(1 + Math.floor(rnd() * 6)).filter(wanted));

@@ -324,6 +324,24 @@ export class WarpStream extends BaseStream {
         return;
       }
       sink.opened();
+      // the same backpressure as WebSocket: past the bound the response is paused, so TCP slows the server down
+      const gate = new ReadGate(
+        this.warpDeps.maxPendingEvents ?? MAX_PENDING_EVENTS,
+        () => {
+          this.log.debug(`reading paused: ${gate.pending} events waiting to be processed`);
+          res.pause();
+        },
+        () => {
+          this.log.debug(`reading resumed: ${gate.pending} events waiting`);
+          res.resume();
+        },
+      );
+      // SSE has nothing to ACK: one shared callback counts each processed event (no closure per event)
+      const processed = () => gate.processed();
+      const settle = () => {
+        gate.received();
+        return processed;
+      };
       const reader = createSseReader(
         {
           onMessage: (m) => {
@@ -333,7 +351,7 @@ export class WarpStream extends BaseStream {
             const frame = decodeSseMessage(m.event, m.id, m.data);
             // SSE opens on the 200 response; `connected` only brings the heartbeat interval
             if (frame.kind === 'connected' && !frame.heartbeatMs) return;
-            if (this.handleFrame(frame, sink, m.data.length)) quotaSeen = true;
+            if (this.handleFrame(frame, sink, m.data.length, settle)) quotaSeen = true;
           },
           onLastEventId: (id) => {
             if (id) sink.cursor(id);

@@ -32,7 +32,7 @@ import {
   type TransportSink,
 } from '../stream/baseStream';
 import { normalizeWarp, setEventSize, setPayloadText } from '../event';
-import type { EventReviver } from '../stream/journalLine';
+import type { JournalCodec } from '../stream/journalLine';
 import { decodeSseMessage, parseWsEnvelope, type WarpFrame, type WarpMessageId } from './warpFrame';
 import { createWarpReplayJudge, warpReconnectVerdict } from './warpReplay';
 import { createSseReader } from './sseReader';
@@ -123,9 +123,12 @@ export class WarpStream extends BaseStream {
     return createWarpReplayJudge(ctx);
   }
 
-  /** A lean journal line holds the data text, the name and the message id: the rest is normalized again. */
-  protected override journalReviver(): EventReviver {
-    return (stream, rec) => normalizeWarp(stream, rec.name, rec.messageId, rec.payload, rec.receivedAt);
+  /**
+   * A lean journal line holds the data text, the name and the message id: the rest is normalized again, the
+   * identity included (the message id and a hash of the payload's distinguishing fields).
+   */
+  protected override journalCodec(): JournalCodec {
+    return { revive: (stream, rec) => normalizeWarp(stream, rec.name, rec.messageId, rec.payload, rec.receivedAt), derivesIds: true };
   }
 
   protected override cursorProblem(id: string): string | undefined {

@@ -39,6 +39,7 @@ const node = {
 const LAZY_CHUNKS = {
   'src/simulator/demoServers.ts': 'demo',
   'src/core/evm/evmDecode.ts': 'evmDecode',
+  'src/core/artifacts/artifactIndex.ts': 'artifacts',
   'src/core/source/sourceIndex.ts': 'sourceIndex',
   'src/core/sui/suiGrpcClient.ts': 'suiGrpc',
   'src/simulator/suiNodeServer.ts': 'suiNode',

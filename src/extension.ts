@@ -181,18 +181,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
   );
 
   // ---- the events feed (its view, panels and commands register themselves in context.subscriptions) ---------
+  // the feed's hover asks the source index (wired below, once it exists)
+  let describeSource: (ev: ChainEvent) => Promise<string | undefined> = () => Promise.resolve(undefined);
   const feed = registerFeed(
     context,
     feedSourceFromRegistry(registry, {
       explorerOptions: (stream) => explorerOptionsFor(registry.get(stream)?.handle.definition),
       openJson: (ev) => docs.open(ev),
       simulated,
+      describeSource: (ev) => describeSource(ev),
     }),
     { prompter: () => prompter, logger: logger.child('feed') },
   );
   // events meet the code: Go to Event Definition, the Watch this event lens, expected events (nothing loads until used)
   const eventSource = registerEventSource(commands, feed);
   context.subscriptions.push(...eventSource);
+  describeSource = eventSource.parts.describe;
   // the guard counts this window as watched while the Streams view or a feed (view or panel) is visible
   feedVisible = () => feed.liveWebviews > 0;
   context.subscriptions.push(tree.view.onDidChangeVisibility(() => guardHost.refreshVisibility()));

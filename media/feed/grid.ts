@@ -11,6 +11,7 @@ import { ROW_SECTION } from '../../src/feed/protocol';
 import { el } from './dom';
 import { buildDetail, detail, detailSeq, hideDetail } from './detail';
 import { saveState, setTopRowKey, st, streamColor, streamLabel, view } from './viewState';
+import { sourceTitle } from './sourceHover';
 
 /** Height of one row, in CSS pixels. */
 export const ROW_H = 22;
@@ -215,7 +216,7 @@ function fillRow(p: PooledRow, row: FeedRow, now: number): void {
   p.stream.title = p.streamText.textContent;
   p.kind.textContent = c.kind;
   p.type.textContent = c.type;
-  p.type.title = c.typeFull;
+  p.type.title = sourceTitle(ev, c.typeFull);
   p.digest.textContent = c.digest;
   p.digestCell.title = ev?.digest ? escapeInvisible(String(ev.digest).slice(0, 200)) : '';
   p.digestActions.hidden = !ev || !isChipValue(ev.digest);

@@ -23,6 +23,7 @@ import { afterIngest, atBottom, empty, grid, moveSelection, onAfterRender, reque
 import { onStreamToggle, renderStreams, streamBar, updateSparks } from './streamBar';
 import { announce, applyFilter, clearView, exportMenu, filterError, focusFilter, jumpToLatest, newBar, note, openExport, renderSaved, showPersistedControls, status, togglePause, toolbar, updateBars } from './toolbar';
 import { post, saveState, st, view } from './viewState';
+import { applySourceInfo, installSourceHover, storeSourceInfo } from './sourceHover';
 
 app.append(toolbar, filterError, streamBar, grid, empty, newBar, status, announce, exportMenu);
 onAfterRender(updateBars);
@@ -176,6 +177,10 @@ function handle(msg: ToFeed): void {
     case 'exported':
       note(msg.message);
       break;
+    case 'sourceInfo':
+      storeSourceInfo(String(msg.stream), String(msg.id), String(msg.text));
+      applySourceInfo(viewport, eventAt, String(msg.stream), String(msg.id));
+      break;
     default:
       assertNever(msg);
   }
@@ -288,6 +293,10 @@ viewport.addEventListener('dblclick', (e) => {
   const rowEl = target.closest<HTMLElement>('.row');
   if (rowEl) toggleExpand(Number(rowEl.dataset.seq));
 });
+
+// Hover on an event's type asks the host once for its declaration in the workspace (shown in the cell's title)
+const eventAt = (seq: number) => view.model.store.bySeq(seq)?.event;
+installSourceHover(viewport, eventAt, (stream, id) => post({ type: 'describeSource', stream, id }));
 
 // Right-click selects the row so the context-menu commands act on what the user sees highlighted.
 viewport.addEventListener('contextmenu', (e) => {

@@ -140,7 +140,10 @@ export type ToFeed =
   /** A command from a view title button or the palette. */
   | { type: 'command'; command: FeedCommand }
   /** Result of an export request, shown briefly in the status line. */
-  | { type: 'exported'; ok: boolean; message: string };
+  | { type: 'exported'; ok: boolean; message: string }
+  /** Answer to `describeSource`: the event's declaration in the workspace (signature, doc comment, file:line) or why
+   *  there is none, as plain text (shown with `title` / `textContent` only). */
+  | { type: 'sourceInfo'; stream: string; id: string; text: string };
 
 /** Webview -> host. */
 export type FromFeed =
@@ -162,6 +165,8 @@ export type FromFeed =
   | { type: 'paused'; paused: boolean }
   /** The view resumed after a pause: send a `snapshot` (the webview kept nothing while paused). */
   | { type: 'resync' }
+  /** The pointer rests on an event's type: asks for its declaration in the workspace (answered by `sourceInfo`). */
+  | { type: 'describeSource'; stream: string; id: string }
   /** Something the webview could not handle (bad regex is not one: that is shown inline). Redacted by the host. */
   | { type: 'error'; message: string };
 

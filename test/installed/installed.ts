@@ -1,13 +1,13 @@
 // The installed copy, through the UI: the .vsix that `npm run package` wrote, installed with --install-extension into
 // a fresh extensions folder of code-server, in a workbench opened WITHOUT the development path (run by
-// test/suites/55-installed.js). It activates, Try the Demo shows events in the tree and the feed (both demo streams
-// and their credits labelled simulated), and a digest can be copied. Catches what the dev-path tests cannot: a file
-// missing from the package, a dependency that only node_modules had. Screenshots: installed-*.png.
+// test/suites/55-installed.js). It activates, Try the Demo shows events in the tree and the feed (the three demo
+// streams and their credits labelled simulated), and a digest can be copied. Catches what the dev-path tests
+// cannot: a file missing from the package, a dependency that only node_modules had. Screenshots: installed-*.png.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { clickActivity, screenshot, sidebarRows } from '../ui/support/ui';
+import { clickActivity, holdFeedRow, screenshot, sidebarRows } from '../ui/support/ui';
 import type { UiContext } from '../ui/support/ui';
 
 function feedFrame(page: Page): FrameLocator {
@@ -65,12 +65,13 @@ export async function run(ctx: UiContext): Promise<void> {
     ctx.log(line);
   });
 
-  await ctx.step('Try the Demo: the Sui and EVM demo streams go live in the tree, marked simulated in the status bar', async () => {
+  await ctx.step('Try the Demo: the Sui, Sui node and EVM demo streams go live in the tree, marked simulated in the status bar', async () => {
     await sidebar.locator('.welcome-view-content .monaco-button', { hasText: 'Try the Demo' }).first().click();
     await sidebar.locator('.monaco-list-row', { hasText: /Demo \(Sui\)\s*live · [1-9]/ }).first().waitFor({ state: 'visible', timeout: 30000 });
     await sidebar.locator('.monaco-list-row', { hasText: /Demo \(EVM\)\s*live/ }).first().waitFor({ state: 'visible', timeout: 30000 });
+    await sidebar.locator('.monaco-list-row', { hasText: /Demo \(Sui node\)\s*live/ }).first().waitFor({ state: 'visible', timeout: 30000 });
     const bar = page.locator('.part.statusbar');
-    await bar.locator('.statusbar-item', { hasText: /2 live · simulated/ }).first().waitFor({ state: 'visible', timeout: 15000 });
+    await bar.locator('.statusbar-item', { hasText: /3 live · simulated/ }).first().waitFor({ state: 'visible', timeout: 15000 });
     await bar.locator('.statusbar-item', { hasText: / cr · .*simulated/ }).first().waitFor({ state: 'visible', timeout: 15000 });
     ctx.log(`rows: ${JSON.stringify((await sidebarRows(page)).slice(0, 6))}`);
   });
@@ -80,29 +81,15 @@ export async function run(ctx: UiContext): Promise<void> {
     await feed.locator('#grid').waitFor({ state: 'attached', timeout: 30000 });
     await waitFor(async () => (await feed.locator('.rows > .row.kind-event').count()) >= 3, 'three event rows in the feed', 30000);
     const tags = await feed.locator('.stream-toggle .sim-tag').allTextContents();
-    assert.strictEqual(tags.filter((t) => t.trim() === 'simulated').length, 2, `simulated tags: ${JSON.stringify(tags)}`);
+    assert.strictEqual(tags.filter((t) => t.trim() === 'simulated').length, 3, `simulated tags: ${JSON.stringify(tags)}`);
     await page.mouse.move(5, 5);
     ctx.log(`saved ${await screenshot(page, 'installed-01-demo')}`);
   });
 
   await ctx.step('a digest can be copied: right-click a feed row, Copy Transaction Digest, the clipboard holds it', async () => {
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']).catch(() => undefined);
-    // as a person does: point at a row in the middle of the feed (a row Playwright would first scroll to is off
-    // screen), and once the feed holds its rows still under the pointer, right-click that same spot
-    const vp = await feed.locator('#viewport').boundingBox();
-    assert.ok(vp, 'the feed has a viewport');
-    const x = vp.x + vp.width * 0.6;
-    const y = vp.y + vp.height / 2;
-    await page.mouse.move(x - 20, y);
-    await page.mouse.move(x, y, { steps: 4 });
-    await feed.locator('.feed.held').waitFor({ state: 'attached', timeout: 10000 });
-    // the row under the pointer, found by its box (the boxes are in page coordinates, frames included)
-    let attr = '{}';
-    for (const row of await feed.locator('.rows > .row.kind-event:not([hidden])').all()) {
-      const b = await row.boundingBox();
-      if (b && y >= b.y && y < b.y + b.height) attr = (await row.getAttribute('data-vscode-context')) ?? '{}';
-    }
-    const rowCtx = JSON.parse(attr) as { chainWatchDigest?: string };
+    // as a person does: point at a row, and once the feed holds its rows still, right-click that same spot
+    const { x, y, context: rowCtx } = await holdFeedRow(page, feed, 0.75);
     assert.ok(rowCtx.chainWatchDigest, 'the row under the pointer has a digest');
     await page.evaluate(() => navigator.clipboard.writeText('before the copy')).catch(() => undefined);
     await page.mouse.click(x, y, { button: 'right' });

@@ -86,6 +86,9 @@ describe('Events meet the code (real VS Code)', () => {
     assert.strictEqual(editor.document.uri.fsPath, solFile.fsPath);
     assert.strictEqual(editor.selection.start.line, 25);
     assert.strictEqual(editor.document.getText(editor.selection), 'Transfer');
+    // the feed's hover text for the same row (the host side of the describeSource round-trip)
+    const hover = await api.eventSource.describe(ev);
+    assert.strictEqual(hover, `event Transfer(address indexed from, address indexed to, uint256 value)\n\nEmitted on every transfer.\n\nsrc/Token.sol:26`);
     const other = { ...ev, id: 'x', payload: { ...(ev.payload as object), topics: ['0x' + '12'.repeat(32)] } };
     const none = await vscode.commands.executeCommand<{ reason: string }>('chainWatch.goToEventDefinition', { kind: 'event', stream: ev.stream, event: other });
     assert.match(none.reason, /no event with topic0 0x12121212…1212 is declared in the workspace/);

@@ -1,9 +1,10 @@
-// GoldRush Streaming inside a real VS Code: Set API Key for the GoldRush host, Add Stream for wallet activity
-// against the local GoldRush-compatible server, events in the Streams tree and in the feed (row menu: Copy JSON),
-// the estimated credits in the status bar, and Start GoldRush Demo.
+// GoldRush Streaming inside a real VS Code: Set API Key for the GoldRush host, Add Stream for wallet activity and
+// DEX pair updates against the local GoldRush-compatible server, events in the Streams tree and in the feed (row
+// menu: Copy JSON), the estimated credits in the status bar, and Start GoldRush Demo.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { ChainWatchApi } from '../../src/extension';
+import { summarize } from '../../src/feed/rowFormat';
 import { GOLDRUSH_DEMO, GoldRushServer } from '../../src/simulator/goldrushServer';
 import { ScriptedPrompter } from './support/scriptedPrompter';
 import { chainWatch, streamOf, waitUntil } from './support/api';
@@ -18,7 +19,7 @@ describe('GoldRush Streaming (real VS Code)', () => {
     api = await chainWatch();
   });
 
-  it('Add Stream for GoldRush wallet activity: key for the GoldRush host, events in the tree and the feed', async () => {
+  it('Add Stream for GoldRush wallet activity and DEX pair updates: key for the GoldRush host, events in the tree and the feed', async () => {
     const server = new GoldRushServer({ keys: [GR_KEY] });
     await server.start();
     try {
@@ -55,9 +56,21 @@ describe('GoldRush Streaming (real VS Code)', () => {
       assert.match(api.statusBar().credits, /GoldRush ≈\d+ \(est\.\)/);
       const text = api.logLines().join('\n') + JSON.stringify(api.tree()) + JSON.stringify(api.streams().map((s) => s.status));
       assert.ok(!text.includes(GR_KEY), 'the GoldRush key is in no output');
-      api.setPrompter(new ScriptedPrompter(['Remove']));
-      await vscode.commands.executeCommand('chainWatch.removeStream', 'my-wallet');
-      assert.ok(!api.streams().some((x) => x.id === 'my-wallet'));
+      // DEX pair updates on the same key and socket: a swap with its rolling windows, summarised in the feed
+      api.setPrompter(new ScriptedPrompter(['GoldRush Streaming', 'DEX pair updates (price, volume, liquidity)', 'BASE_MAINNET', GOLDRUSH_DEMO.pairs[0] as string, 'My pair']));
+      assert.strictEqual(await vscode.commands.executeCommand<string>('chainWatch.addStream'), 'my-pair');
+      await server.whenSubscribed(2);
+      server.emitRound();
+      await waitUntil(api, () => streamOf(api, 'my-pair').events.length >= 1, 'a pair update');
+      const pair = streamOf(api, 'my-pair').events[0]!;
+      assert.strictEqual(pair.kind, 'pair');
+      assert.match(summarize(pair), /^\w+\/\w+ {2}(buy|sell) {2}rate \$[\d.]+ {2}[+-][\d.]+% 24h {2}vol \$[\d.]+ 24h {2}liquidity \$/);
+      assert.strictEqual(server.connectionCount, 1, 'one socket for the key, shared by both subscriptions');
+      for (const id of ['my-wallet', 'my-pair']) {
+        api.setPrompter(new ScriptedPrompter(['Remove']));
+        await vscode.commands.executeCommand('chainWatch.removeStream', id);
+      }
+      assert.ok(!api.streams().some((x) => x.id === 'my-wallet' || x.id === 'my-pair'));
     } finally {
       await cfg().update('goldrush.url', undefined, vscode.ConfigurationTarget.Global);
       await server.stop();

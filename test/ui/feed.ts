@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { clickActivity, runCommand, screenshot } from './support/ui';
+import { clickActivity, holdFeedRow, runCommand, screenshot } from './support/ui';
 import type { UiContext } from './support/ui';
 
 function feedFrame(page: Page): FrameLocator {
@@ -93,23 +93,26 @@ export async function run(ctx: UiContext): Promise<void> {
 
   await ctx.step('a row expands into JSON (Enter) and "c" copies its digest to the clipboard', async () => {
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']).catch(() => undefined);
-    await feed.locator('.rows > .row.kind-event:not([hidden]) .c-summary').first().click();
+    // the pointer stays on the row, so the feed holds it (and the selection) on screen
+    const { x, y } = await holdFeedRow(page, feed, 0.75);
+    await page.mouse.click(x, y);
+    const digestTitle = (await feed.locator('.rows > .row.selected .c-digest').getAttribute('title', { timeout: 10000 })) ?? '';
+    assert.ok(digestTitle, 'the selected row has a digest');
     await feed.locator('#grid').press('Enter');
     await feed.locator('#detail').waitFor({ state: 'visible', timeout: 10000 });
     const detail = (await feed.locator('#detail').textContent()) ?? '';
     assert.ok(detail.includes('payload'), 'the expansion shows the payload');
-    await page.mouse.move(5, 5);
     ctx.log(`saved ${await screenshot(page, 'feed-03-expanded')}`);
-    const digestTitle = (await feed.locator('.rows > .row.selected .c-digest').getAttribute('title')) ?? '';
     await feed.locator('#grid').press('c');
-    await waitFor(async () => (await page.evaluate(() => navigator.clipboard.readText())) === digestTitle && digestTitle !== '', `clipboard = ${digestTitle}`);
+    await waitFor(async () => (await page.evaluate(() => navigator.clipboard.readText())) === digestTitle, `clipboard = ${digestTitle}`);
     await feed.locator('#grid').press('Escape');
+    await page.mouse.move(5, 5);
   });
 
   await ctx.step('right-click on a row: the menu offers the row commands and Copy JSON copies that event', async () => {
-    const row = feed.locator('.rows > .row.kind-event:not([hidden])').nth(1);
-    const rowCtx = JSON.parse((await row.getAttribute('data-vscode-context')) ?? '{}') as { chainWatchEventId?: string };
-    await row.locator('.c-summary').click({ button: 'right' });
+    const { x, y, context: rowCtx } = await holdFeedRow(page, feed, 0.75);
+    assert.ok(rowCtx.chainWatchEventId, 'the row under the pointer is an event');
+    await page.mouse.click(x, y, { button: 'right' });
     const menu = page.locator('.context-view .monaco-menu');
     await menu.waitFor({ state: 'visible', timeout: 10000 });
     const items = (await menu.locator('.action-label').allTextContents()).map((t) => t.trim()).filter(Boolean);

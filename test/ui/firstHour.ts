@@ -21,6 +21,12 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
   }
 }
 
+/** The feed's row total ("12 of 345 rows" -> 345). */
+async function feedTotal(feed: FrameLocator): Promise<number> {
+  const m = / of ([\d,]+) rows/.exec((await feed.locator('#status').textContent()) ?? '');
+  return m ? Number(m[1]!.replace(/,/g, '')) : -1;
+}
+
 /** [r, g, b] of a computed CSS colour. */
 function rgbOf(css: string): number[] {
   return (/rgba?\((\d+), (\d+), (\d+)/.exec(css) ?? []).slice(1).map(Number);
@@ -39,6 +45,7 @@ async function setTheme(page: Page, name: string): Promise<void> {
 export async function run(ctx: UiContext): Promise<void> {
   const { page } = ctx;
   const sidebar = page.locator('.part.sidebar');
+  const streamsHeader = async () => ((await sidebar.locator('.pane-header', { hasText: 'Streams' }).first().textContent()) ?? '').replace(/\s+/g, ' ');
   const shot = async (name: string, settleMs?: number) => ctx.log(`saved ${await screenshot(page, `first-hour-${name}`, settleMs)}`);
 
   await ctx.step('Start Demo: the demo stream goes live with events', async () => {
@@ -51,26 +58,29 @@ export async function run(ctx: UiContext): Promise<void> {
     await sidebar.locator('.monaco-list-row[aria-level="2"]').nth(3).waitFor({ state: 'visible', timeout: 30000 });
   });
 
-  await ctx.step('pointing at an event row holds the tree still (same rows after 2.5 s at 3 events/s) and counts what is held', async () => {
+  await ctx.step('pointing at an event row holds the tree still (the same rows while 6 new events are held) and counts them', async () => {
     const target = sidebar.locator('.monaco-list-row[aria-level="2"]').nth(1);
     await target.hover();
     // the hold starts when VS Code asks for the row's tooltip
     await page.locator('.monaco-hover, .workbench-hover').first().waitFor({ state: 'visible', timeout: 10000 });
     const before = await sidebar.locator('.monaco-list-row[aria-level="2"]').allTextContents();
-    await page.waitForTimeout(2500); // three seconds of demo events would have shifted every row
+    // six new events would each have shifted every row: wait until the view's title counts that many held back
+    await waitFor(async () => Number(/(\d+) new · holding still/.exec(await streamsHeader())?.[1] ?? 0) >= 6, 'six events held back', 15000);
     const after = await sidebar.locator('.monaco-list-row[aria-level="2"]').allTextContents();
     assert.deepStrictEqual(after.map((t) => t.split('·')[0]), before.map((t) => t.split('·')[0]), 'rows moved under the pointer');
-    const header = ((await sidebar.locator('.pane-header', { hasText: 'Streams' }).first().textContent()) ?? '').replace(/\s+/g, ' ');
+    const header = await streamsHeader();
     ctx.log(`view header while held: ${header}`);
     assert.match(header, /new · holding still/);
     await shot('01-tree-held');
     await page.mouse.move(900, 10);
-    await waitFor(async () => !/holding still/.test((await sidebar.locator('.pane-header', { hasText: 'Streams' }).first().textContent()) ?? ''), 'the hold ends', 15000);
+    await waitFor(async () => !/holding still/.test(await streamsHeader()), 'the hold ends', 15000);
   });
 
   await ctx.step("a live stream's tooltip stays while hovered (no refresh tears it down)", async () => {
     const row = sidebar.locator('.monaco-list-row', { hasText: 'Demo (Sui)' }).first();
     const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: 'Transport' }).first();
+    let start = -1;
+    await waitFor(async () => (start = await feedTotal(feedFrame(page))) >= 0, 'the feed to show its row count', 30000);
     // as a person does: point, and nudge the pointer if the tooltip has not opened yet
     for (let attempt = 0; attempt < 8 && !(await hover.isVisible()); attempt++) {
       if (attempt % 2) await page.mouse.move(900, 10); // leave and come back: a fresh hover
@@ -78,22 +88,31 @@ export async function run(ctx: UiContext): Promise<void> {
       await hover.waitFor({ state: 'visible', timeout: 4000 }).catch(() => undefined);
     }
     await hover.waitFor({ state: 'visible', timeout: 5000 });
-    await page.waitForTimeout(2500); // the tree used to refresh every second and drop the tooltip after ~0.85 s
-    assert.ok(await hover.isVisible(), 'the tooltip vanished');
+    // the tree used to refresh every second and drop the tooltip after ~0.85 s: it must outlast four new events
+    // (about 1.3 s at the demo's rate, counted in the feed, which keeps following meanwhile). The hover holds the
+    // view for HOLD_MS (5 s) from the moment VS Code resolved the tooltip, which can be seconds before it shows.
+    start = await feedTotal(feedFrame(page));
+    let vanished = false;
+    await waitFor(async () => {
+      vanished ||= !(await hover.isVisible());
+      return vanished || (await feedTotal(feedFrame(page))) >= start + 4;
+    }, 'four new events while the tooltip shows', 15000);
+    assert.ok(!vanished, 'the tooltip vanished');
     await shot('02-tooltip-stays');
     await page.mouse.move(900, 10);
   });
 
   await ctx.step('the connection status item opens the streams with their state, then the actions that fit', async () => {
-    await page.locator('.part.statusbar .statusbar-item', { hasText: /2 live · simulated/ }).first().click(); // Try the Demo: Sui and EVM
+    await page.locator('.part.statusbar .statusbar-item', { hasText: /3 live · simulated/ }).first().click(); // Try the Demo: Sui, Sui node and EVM
     const rows = page.locator('.quick-input-list .monaco-list-row');
     await rows.first().waitFor({ state: 'visible', timeout: 10000 });
     const texts = (await rows.allTextContents()).map((t) => t.replace(/\s+/g, ' '));
     assert.ok(texts.some((t) => /Demo \(Sui\).*live · /.test(t)), texts.join(' | '));
     await shot('03-connections-pick', 300);
     await rows.filter({ hasText: 'Demo (Sui)' }).first().click();
-    await rows.first().waitFor({ state: 'visible', timeout: 10000 });
-    const actions = (await rows.allTextContents()).map((t) => t.trim());
+    // the stream's actions replace the list of streams: wait for them, not for any row
+    let actions: string[] = [];
+    await waitFor(async () => (actions = (await rows.allTextContents()).map((t) => t.trim())).includes('Show Output'), 'the stream\'s actions', 10000);
     assert.deepStrictEqual(actions, ['Reconnect', 'Disconnect', 'Show Output']);
     await closeQuickInput(page);
   });

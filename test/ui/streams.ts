@@ -45,7 +45,7 @@ export async function run(ctx: UiContext): Promise<void> {
     await page
       .frameLocator('.part.editor iframe.webview.ready')
       .frameLocator('#active-frame')
-      .locator('text=starts two local simulators')
+      .locator('text=starts three local simulators')
       .first()
       .waitFor({ state: 'visible', timeout: 15000 });
     await page.mouse.move(700, 600);
@@ -53,12 +53,13 @@ export async function run(ctx: UiContext): Promise<void> {
     await runCommand(page, 'View: Close All Editors');
   });
 
-  await ctx.step('"Chain Watch: Start Demo" from the palette: the Demo (Sui) and Demo (EVM) streams go live in the tree', async () => {
+  await ctx.step('"Chain Watch: Start Demo" from the palette: the Demo (Sui), Demo (EVM) and Demo (Sui node) streams go live in the tree', async () => {
     await runCommand(page, 'Chain Watch: Start Demo');
     const row = sidebar.locator('.monaco-list-row', { hasText: 'Demo (Sui)' }).first();
     await row.waitFor({ state: 'visible', timeout: 20000 });
     await sidebar.locator('.monaco-list-row', { hasText: /Demo \(Sui\)\s*live · [1-9]/ }).first().waitFor({ state: 'visible', timeout: 20000 });
     await sidebar.locator('.monaco-list-row', { hasText: /Demo \(EVM\)\s*live/ }).first().waitFor({ state: 'visible', timeout: 20000 });
+    await sidebar.locator('.monaco-list-row', { hasText: /Demo \(Sui node\)\s*live/ }).first().waitFor({ state: 'visible', timeout: 20000 });
     ctx.log(`rows: ${JSON.stringify(await sidebarRows(page))}`);
   });
 
@@ -75,7 +76,7 @@ export async function run(ctx: UiContext): Promise<void> {
 
   await ctx.step('the status bar shows the live count and the credits, both marked simulated', async () => {
     const bar = page.locator('.part.statusbar');
-    const live = bar.locator('.statusbar-item', { hasText: /2 live · simulated/ }).first();
+    const live = bar.locator('.statusbar-item', { hasText: /3 live · simulated/ }).first();
     await live.waitFor({ state: 'visible', timeout: 15000 });
     const credits = bar.locator('.statusbar-item', { hasText: / cr · .*simulated/ }).first();
     await credits.waitFor({ state: 'visible', timeout: 15000 });

@@ -51,7 +51,7 @@ async function rig(workspace: WorkspaceArtifacts | undefined, def: Partial<EvmSt
   const url = await node.start();
   const clock = new FakeClock();
   const sink = new MemorySink();
-  let waiters: Array<() => void> = [];
+  const waiters: Array<() => void> = [];
   const kick = () => {
     for (const w of waiters.splice(0)) w();
   };

@@ -124,6 +124,7 @@ class FakeActions implements FeedActions {
   warn(message: string): void {
     this.calls.push(`warn ${message}`);
   }
+  describeSource?: (event: ChainEvent) => Promise<string | undefined>;
 }
 
 function setup(maxEvents = 100) {
@@ -286,6 +287,25 @@ describe('FeedHub (fake webview, fake clock)', () => {
     await w.send({ type: 'deleteFilter', name: 'mine' });
     assert.deepStrictEqual(actions.filters, []);
     assert.deepStrictEqual(w.of('savedFilters').at(-1), { type: 'savedFilters', filters: [] });
+  });
+
+  it('answers a hover on an event type with its declaration as text, and nothing for an event it no longer holds', async () => {
+    const { source, hub, actions } = setup();
+    source.emit(ev('a', 1, { type: 'Minted' }));
+    const described: string[] = [];
+    actions.describeSource = async (e: ChainEvent) => {
+      described.push(`${e.stream}/${e.id}`);
+      return `event Minted(address indexed to, uint256 amount)\n\nEmitted when tokens are minted.\n\nsrc/Token.sol:21`;
+    };
+    const w = new FakeWebview();
+    hub.attach(w);
+    await w.send({ type: 'ready' });
+    await w.send({ type: 'describeSource', stream: 'a', id: '1_0' });
+    await w.send({ type: 'describeSource', stream: 'a', id: 'gone' });
+    assert.deepStrictEqual(described, ['a/1_0']);
+    assert.deepStrictEqual(w.of('sourceInfo'), [
+      { type: 'sourceInfo', stream: 'a', id: '1_0', text: 'event Minted(address indexed to, uint256 amount)\n\nEmitted when tokens are minted.\n\nsrc/Token.sol:21' },
+    ]);
   });
 
   it('ignores messages without a type, resolves test waiters, and reports a failing action', async () => {

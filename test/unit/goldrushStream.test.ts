@@ -65,8 +65,11 @@ describe('GoldRush stream (engine + graphql-ws) against the simulator', () => {
   it('subscribes walletTxs and delivers one event per log with the decoded transaction, ids tx_hash:log_offset', async () => {
     const { s } = make();
     const got = collect(s);
+    const subscribed = server.whenSubscribed(1);
     await live(s);
-    await until(() => server.activeSubscriptions === 1, 'subscription');
+    // live at connection_ack; the subscribe (which the protocol does not acknowledge) lands just after
+    await subscribed;
+    assert.strictEqual(server.activeSubscriptions, 1);
     for (let i = 0; i < 5; i++) server.emitRound();
     await until(() => got.events.length >= 5, 'events');
     const ev = got.events[0]!;
@@ -162,6 +165,7 @@ describe('GoldRush stream (engine + graphql-ws) against the simulator', () => {
     assert.strictEqual(gap.resumedFrom, undefined, 'no cursor: nothing is claimed as a resume point');
     assert.strictEqual(gap.missingTo! - gap.missingFrom!, 12_000, 'the window is the time down');
     assert.match(gap.reason ?? '', /^down 12 s: events in that window are not recoverable from GoldRush/);
+    assert.strictEqual(a.status().mode, 'live', 'no cursor is claimed in the status either');
     // the feed's gap row names the window; its tooltip gives GoldRush's reason
     assert.match(gapLabel(gap), /^down 12(\.0)? s · resumed live · events sent between \d\d:\d\d:\d\d and \d\d:\d\d:\d\d cannot be recovered \(no replay\)$/);
     assert.match(gapTooltip(gap), /\nWhy: down 12 s: events in that window are not recoverable from GoldRush/);

@@ -67,6 +67,19 @@ describe('workspace source index', () => {
     assert.strictEqual(index.declarationsIn(path.join(fixtures, 'foundry/src/Token.sol')).length, 0);
   });
 
+  it('a changed file replaces its declarations in topic0 lookups', () => {
+    const index = new SourceIndex();
+    index.setFile('/w/A.sol', 'event Ping(uint256 a);');
+    index.setFile('/w/B.sol', 'event Ping(uint256 b);');
+    const ping = toEventSelector('Ping(uint256)');
+    assert.strictEqual(index.lookup({ topic0: ping }).found.length, 2);
+    index.setFile('/w/A.sol', 'event Pong(uint256 a);');
+    assert.deepStrictEqual(index.lookup({ topic0: ping }).found.map((d) => d.file), ['/w/B.sol']);
+    index.removeFile('/w/B.sol');
+    assert.strictEqual(index.lookup({ topic0: ping }).found.length, 0);
+    assert.strictEqual(index.lookup({ topic0: toEventSelector('Pong(uint256)') }).found[0]!.file, '/w/A.sol');
+  });
+
   it('is bounded in files', () => {
     const index = new SourceIndex();
     for (let i = 0; i < MAX_INDEXED_FILES + 3; i++) index.setFile(`/w/f${i}.sol`, 'event E(uint a);');

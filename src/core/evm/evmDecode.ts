@@ -10,6 +10,10 @@
  */
 import { decodeEventLog, toEventSelector, toEventSignature, type AbiEvent as ViemAbiEvent, type Hex } from 'viem';
 
+// the workspace-aware decoding order and the proxy reader load with this module (its chunk), not at activation
+export { createWorkspaceDecoder, wantsProxyLookup } from './workspaceDecoder';
+export { ProxyResolver } from './evmProxy';
+
 /** topic0 of the well-known events: keccak256 of the canonical signature (verified against viem in the tests). */
 export const TOPIC_TRANSFER = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
 /** `Approval(address,address,uint256)` (ERC-20 and ERC-721). */

@@ -19,8 +19,7 @@ import type * as EvmDecodeModule from './evmDecode';
 import { buildLogFilter, EvmLogLedger, evmOriginalId, normalizeEvmLog, parseLog, parseQuantity, REMOVED_SUFFIX, toQuantity, type EvmLog, type EvmLogDecoder, type EvmLogFilter } from './evmLog';
 import { EvmRpcConnection, fetchLogsInRanges, RpcError, type RpcRequester } from './evmRpc';
 import type { ArtifactIndex } from '../artifacts/artifactIndex';
-import { ProxyResolver } from './evmProxy';
-import { createWorkspaceDecoder, wantsProxyLookup, type WorkspaceDecoderOptions } from './workspaceDecoder';
+import type { WorkspaceDecoderOptions } from './workspaceDecoder';
 import { describeError, redact, registerSecret } from '../redact';
 import type { StreamDefinition } from '../stream/stream';
 import type { ChainEvent } from '../event';
@@ -201,6 +200,8 @@ export class EvmStream extends BaseStream {
   private decode: EvmLogDecoder | undefined;
   /** What the decoder uses (the index arrives when the workspace scan is done; proxies fill as logs come). */
   private readonly decodeOpts: WorkspaceDecoderOptions = {};
+  /** The decoder module's proxy test, once it is loaded (no proxy read before: there is no index either). */
+  private wantsProxy: typeof EvmDecodeModule.wantsProxyLookup | undefined;
   private readonly backfillEmitter = new Emitter<EvmBackfillInfo>();
   /** Fires after each gap fill (also when it found nothing). */
   readonly onBackfill = this.backfillEmitter.event;
@@ -236,7 +237,8 @@ export class EvmStream extends BaseStream {
     }
     const workspace = this.evmDeps.workspace;
     if (workspace) {
-      opts.proxies = new ProxyResolver();
+      opts.proxies = new mod.ProxyResolver();
+      this.wantsProxy = mod.wantsProxyLookup;
       const found = workspace.index().then((index) => {
         if (!index) return;
         opts.index = index;
@@ -247,7 +249,7 @@ export class EvmStream extends BaseStream {
       // a large workspace's first scan does not hold the connection up: its artifacts apply once it is done
       await this.within(found, this.evmDeps.workspaceWaitMs ?? 5_000);
     }
-    const decode = createWorkspaceDecoder(mod, opts);
+    const decode = mod.createWorkspaceDecoder(mod, opts);
     this.decode = decode;
   }
 
@@ -453,7 +455,7 @@ export class EvmStream extends BaseStream {
 
   private needsProxyRead(log: EvmLog): boolean {
     if (log.removed || this.evmDeps.workspace?.mayReadProxies?.() === false) return false;
-    return wantsProxyLookup(this.decodeOpts, log.address, log.topics[0], log.blockNumber);
+    return this.wantsProxy?.(this.decodeOpts, log.address, log.topics[0], log.blockNumber) ?? false;
   }
 
   /** Reads the implementation behind `log`'s address when that could decode it; waits at most `proxyLookupMs`. */

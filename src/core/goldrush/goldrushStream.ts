@@ -12,7 +12,7 @@
  *   (`estimatedGoldRush`), apart from Warp's credits.
  */
 import { BaseStream, ConnectError, type BaseStreamDeps, type GapVerdict, type ResolvedMode, type TransportConnection, type TransportSink } from '../stream/baseStream';
-import type { CreditSnapshot, StreamDefinition } from '../stream/stream';
+import type { CreditSnapshot, StreamDefinition, StreamStatus } from '../stream/stream';
 import { keyTransportProblem } from '../transportSecurity';
 import { redact, registerSecret } from '../redact';
 import { buildGoldRushRequest, GOLDRUSH_CREDITS_PER_MINUTE, GOLDRUSH_URL, type GoldRushRequest } from './goldrushQuery';
@@ -61,6 +61,13 @@ export class GoldRushStream extends BaseStream {
   /** GoldRush has no replay and no cursor: whatever was sent while down is gone, and the gap row names the window. */
   protected override reconnectVerdict(_mode: ResolvedMode, downAt: number, resumedAt: number): GapVerdict {
     return { continuity: 'not_recoverable', missingFrom: downAt, missingTo: resumedAt, reason: missedWindowText(resumedAt - downAt) };
+  }
+
+  /** As {@link BaseStream.status}, but the mode is always `live`: GoldRush subscribes live whatever the engine asked. */
+  override status(): StreamStatus {
+    const s = super.status();
+    if (s.mode !== undefined) s.mode = 'live';
+    return s;
   }
 
   /** Zero Warp credits; `estimatedGoldRush` counts 1 credit per started minute this subscription was live. */

@@ -80,6 +80,8 @@ export function splitMoveType(type: string): { address: string; module: string; 
 /** The workspace's event declarations, updated file by file. */
 export class SourceIndex {
   private readonly solidity = new Map<string, SolidityEvent[]>();
+  /** topic0 -> the Solidity files declaring it (lookups touch only those). */
+  private readonly filesByTopic = new Map<string, Set<string>>();
   private readonly move = new Map<string, MoveFile>();
   private readonly packages = new Map<string, MovePackageInfo>();
   private readonly manifests = new Map<string, { moveToml?: string; publishedToml?: string; moveLock?: string }>();
@@ -104,7 +106,12 @@ export class SourceIndex {
       this.full = true;
       return;
     }
-    if (file.endsWith('.sol')) this.solidity.set(file, parseSolidityEvents(text).events);
+    if (file.endsWith('.sol')) {
+      this.unlinkTopics(file);
+      const events = parseSolidityEvents(text).events;
+      this.solidity.set(file, events);
+      for (const e of events) if (e.topic0) (this.filesByTopic.get(e.topic0) ?? this.filesByTopic.set(e.topic0, new Set()).get(e.topic0)!).add(file);
+    }
     else if (file.endsWith('.move')) {
       const r = parseMoveSource(text);
       this.move.set(file, { structs: r.structs, emits: r.emits });
@@ -114,6 +121,7 @@ export class SourceIndex {
   /** Forgets a file (deleted). */
   removeFile(path: string): void {
     const file = slash(path);
+    this.unlinkTopics(file);
     this.solidity.delete(file);
     this.move.delete(file);
     const base = file.slice(file.lastIndexOf('/') + 1);
@@ -170,7 +178,7 @@ export class SourceIndex {
     if ('topic0' in key) {
       const t = key.topic0.toLowerCase();
       const found: EventDeclaration[] = [];
-      for (const [file, events] of this.solidity) for (const e of events) if (e.topic0 === t) found.push(solidityDeclaration(file, e));
+      for (const file of this.filesByTopic.get(t) ?? []) for (const e of this.solidity.get(file) ?? []) if (e.topic0 === t) found.push(solidityDeclaration(file, e));
       if (found.length) return found.length > 1 ? { found, note: `${found.length} declarations share this signature` } : { found };
       return { found: [], reason: `no event with topic0 ${t.slice(0, 10)}…${t.slice(-4)} is declared in the workspace's Solidity files` };
     }
@@ -195,6 +203,14 @@ export class SourceIndex {
     const name = `${parts.module}::${parts.name}`;
     if (elsewhere.length) return { found: [], reason: `${name} is declared in the workspace, but under another package id than the event's (${parts.address.slice(0, 10)}…)` };
     return { found: [], reason: `no Move struct ${name} emitted as an event is declared in the workspace` };
+  }
+
+  private unlinkTopics(file: string): void {
+    for (const e of this.solidity.get(file) ?? []) {
+      const set = e.topic0 ? this.filesByTopic.get(e.topic0) : undefined;
+      set?.delete(file);
+      if (set && set.size === 0) this.filesByTopic.delete(e.topic0!);
+    }
   }
 
   private emitsInPackage(root: string | undefined, file: string): Array<MoveFile['emits'][number] & { file: string }> {

@@ -226,12 +226,13 @@ export class SuiGrpcStream extends BaseStream {
       this.gapScans++;
       const how = `${scan.requests} ListEvents request${scan.requests === 1 ? '' : 's'}${scan.scanLimits ? `, ${scan.scanLimits} stopped at the scan limit and reissued` : ''}`;
       sink.replayed(delivered);
+      // the verdict first: whoever hears the notice finds the gap already judged
       if (complete) {
-        sink.notice('info', `gap filled: ${delivered} event${delivered === 1 ? '' : 's'} from ListEvents (${how})`);
         sink.continuity({ continuity: 'verified', reason: `the gap was scanned with ListEvents from the last processed cursor to the new subscription (${how})` });
+        sink.notice('info', `gap filled: ${delivered} event${delivered === 1 ? '' : 's'} from ListEvents (${how})`);
       } else {
-        sink.notice('warn', `gap scan incomplete: ${why}; ${delivered} event${delivered === 1 ? '' : 's'} recovered`);
         sink.continuity({ continuity: 'may_be_missing', reason: `${why}; continued live` });
+        sink.notice('warn', `gap scan incomplete: ${why}; ${delivered} event${delivered === 1 ? '' : 's'} recovered`);
       }
       const held = session.buffer ?? [];
       session.buffer = undefined;

@@ -87,6 +87,10 @@ export class FeedHostActions implements FeedActions {
     this.logger?.warn(message);
   }
 
+  describeSource(ev: ChainEvent): Promise<string | undefined> {
+    return this.source.describeSource ? this.source.describeSource(ev) : Promise.resolve(undefined);
+  }
+
   viewPaused(paused: boolean): void {
     void vscode.commands.executeCommand('setContext', 'chainWatch.feedPaused', paused);
   }

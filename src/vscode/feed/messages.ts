@@ -36,6 +36,8 @@ export interface FeedActions {
   warn(message: string): void;
   /** The Feed view (not a panel) was paused or resumed: its title bar switches Pause / Resume. */
   viewPaused?(paused: boolean): void;
+  /** An event's declaration in the workspace as plain text (or why there is none); undefined: no source lookup. */
+  describeSource?(event: ChainEvent): Promise<string | undefined>;
 }
 
 /**
@@ -102,6 +104,14 @@ export function feedMessageHandler(hub: FeedHub, actions: FeedActions): FeedMess
       case 'resync':
         await hub.resync(client);
         break;
+      case 'describeSource': {
+        const stream = String(msg.stream);
+        const id = String(msg.id);
+        const ev = await hub.wholeEvent(stream, id);
+        const text = ev ? await actions.describeSource?.(ev) : undefined;
+        if (text !== undefined) void client.webview.postMessage({ type: 'sourceInfo', stream, id, text });
+        break;
+      }
       case 'error':
         actions.warn(`feed webview: ${redact(String(msg.message)).slice(0, MAX_LOGGED_CHARS)}`);
         break;

@@ -32,12 +32,14 @@ export interface FeedSource {
   openJson?(event: ChainEvent): Thenable<unknown> | Promise<unknown>;
   /** Reads one event back whole from its stream's memory or journal (a feed row may hold only a summary). */
   readEvent?(stream: string, id: string): Promise<ChainEvent | undefined>;
+  /** An event's declaration in the workspace as plain text (hover on the feed's type cell). */
+  describeSource?(event: ChainEvent): Promise<string | undefined>;
 }
 
 /** Adapts the extension's {@link StreamRegistry} (plus optional hooks) to a {@link FeedSource}. */
 export function feedSourceFromRegistry(
   registry: StreamRegistry,
-  hooks: Pick<FeedSource, 'explorerOptions' | 'openJson'> & { simulated?: (stream: string) => boolean } = {},
+  hooks: Pick<FeedSource, 'explorerOptions' | 'openJson' | 'describeSource'> & { simulated?: (stream: string) => boolean } = {},
 ): FeedSource {
   const { simulated, ...rest } = hooks;
   return {

@@ -66,3 +66,17 @@ export async function describeEventSource(sources: WorkspaceSources, ev: ChainEv
   if (!d) return { reason: 'reason' in r ? r.reason : 'not declared in the workspace' };
   return { declaration: d.declaration, ...(d.doc ? { doc: d.doc } : {}), place: placeOf(d) + (r.found.length > 1 ? ` (+${r.found.length - 1} more)` : '') };
 }
+
+/** Longest hover text sent to the feed, in characters. */
+const HOVER_MAX_CHARS = 1_500;
+
+/** The feed's hover text: `declaration`, the doc comment, `file:line`; or "Not declared in the workspace: why". */
+export async function sourceHoverText(sources: WorkspaceSources, ev: ChainEvent): Promise<string> {
+  try {
+    const r = await describeEventSource(sources, ev);
+    const text = 'reason' in r ? `Not declared in the workspace: ${r.reason}` : [r.declaration, r.doc, r.place].filter(Boolean).join('\n\n');
+    return text.slice(0, HOVER_MAX_CHARS);
+  } catch (err) {
+    return `Source lookup failed: ${err instanceof Error ? err.message : String(err)}`.slice(0, HOVER_MAX_CHARS);
+  }
+}

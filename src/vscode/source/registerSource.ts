@@ -7,7 +7,9 @@ import * as vscode from 'vscode';
 import type { CommandDeps } from '../commands/commandDeps';
 import { registerEventSourceCommands } from '../commands/eventSource';
 import type { FeedController } from '../feed/registerFeed';
+import type { ChainEvent } from '../../core/event';
 import { EventLensProvider, LENS_SELECTOR } from './eventLens';
+import { sourceHoverText } from './goToEvent';
 import { ExpectedEvents } from './expectedEvents';
 import { WorkspaceSources } from './workspaceSources';
 
@@ -15,6 +17,8 @@ import { WorkspaceSources } from './workspaceSources';
 export interface EventSourceParts {
   sources: WorkspaceSources;
   expected: ExpectedEvents;
+  /** The feed's hover text for an event: its declaration and doc comment, or why there is none. */
+  describe(ev: ChainEvent): Promise<string>;
 }
 
 /** Registers the source features; everything returned goes into `context.subscriptions`. */
@@ -34,5 +38,5 @@ export function registerEventSource(d: CommandDeps, feed: FeedController): vscod
     }),
     ...registerEventSourceCommands(d, { sources, findFeedEvent: (stream, id) => feed.findEvent(stream, id) }),
   ];
-  return Object.assign(list, { parts: { sources, expected } });
+  return Object.assign(list, { parts: { sources, expected, describe: (ev: ChainEvent) => sourceHoverText(sources, ev) } });
 }

@@ -6,7 +6,7 @@
 // `<script>-FAILED.png`), then closes everything. Add steps to an existing script, or add a new `test/ui/<name>.ts`.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Locator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 
 /** What the suite hands a UI script. */
 export interface UiContext {
@@ -156,6 +156,36 @@ export async function expandTreeRow(row: Locator, timeoutMs = 20000): Promise<vo
       await new Promise((r) => setTimeout(r, 100)); // polling a real UI, not a timed assertion
     }
   }
+}
+
+/** Where {@link holdFeedRow} points, and the `data-vscode-context` of the row under the pointer. */
+export interface HeldRow {
+  x: number;
+  y: number;
+  context: { chainWatchStream?: string; chainWatchEventId?: string; chainWatchDigest?: string };
+}
+
+/**
+ * Points at the event row in the middle of the feed, as a person does, and waits until the feed holds its rows
+ * still under the pointer. (A locator's own click would first scroll a pooled row that is off screen into view,
+ * which stops the feed following and rebinds the pool.) `xFraction` picks the column (0.6 = digest, 0.75 = summary
+ * at panel width). Leaves the pointer there: click or right-click at `x`, `y`.
+ */
+export async function holdFeedRow(page: Page, feed: FrameLocator, xFraction = 0.75): Promise<HeldRow> {
+  const vp = await feed.locator('#viewport').boundingBox();
+  if (!vp) throw new Error('the feed has no viewport');
+  const x = vp.x + vp.width * xFraction;
+  const y = vp.y + vp.height / 2;
+  await page.mouse.move(x - 20, y);
+  await page.mouse.move(x, y, { steps: 4 });
+  await feed.locator('.feed.held').waitFor({ state: 'attached', timeout: 10000 });
+  // the row under the pointer, found by its box (boxes are in page coordinates, frames included)
+  let attr = '{}';
+  for (const row of await feed.locator('.rows > .row.kind-event:not([hidden])').all()) {
+    const b = await row.boundingBox();
+    if (b && y >= b.y && y < b.y + b.height) attr = (await row.getAttribute('data-vscode-context')) ?? '{}';
+  }
+  return { x, y, context: JSON.parse(attr) as HeldRow['context'] };
 }
 
 function escapeRegExp(s: string): string {

@@ -41,9 +41,13 @@ const LAZY_CHUNKS = {
   'src/core/evm/evmDecode.ts': 'evmDecode',
   'src/core/artifacts/artifactIndex.ts': 'artifacts',
   'src/core/source/sourceIndex.ts': 'sourceIndex',
-  'src/core/sui/suiGrpcClient.ts': 'suiGrpc',
-  'src/simulator/suiNodeServer.ts': 'suiNode',
+  'src/core/sui/suiGrpcClient.ts': 'sui',
+  'src/simulator/suiNodeServer.ts': 'sui',
 };
+
+/** A chunk that several lazily loaded modules share is built from its own entry (one copy of what they share). */
+const CHUNK_ENTRIES = { sui: 'src/suiChunk.ts' };
+const chunkEntry = (name) => CHUNK_ENTRIES[name] ?? Object.keys(LAZY_CHUNKS).find((entry) => LAZY_CHUNKS[entry] === name);
 
 const lazyChunks = {
   name: 'lazy-chunks',
@@ -61,7 +65,7 @@ const lazyChunks = {
 const builds = [
   // `import()` compiled to require(): the extension host loads CommonJS chunks the way it loads the extension
   { ship: true, ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyChunks], supported: { 'dynamic-import': false } },
-  ...Object.entries(LAZY_CHUNKS).map(([entry, name]) => ({ ship: true, ...node, entryPoints: [entry], outfile: `dist/chunks/${name}.js` })),
+  ...[...new Set(Object.values(LAZY_CHUNKS))].map((name) => ({ ship: true, ...node, entryPoints: [chunkEntry(name)], outfile: `dist/chunks/${name}.js` })),
   { ...node, entryPoints: ['src/simulator/cli.ts'], outfile: 'dist/simulator.js' },
   {
     ...node,

@@ -11,7 +11,9 @@ import { ScriptedPrompter } from './support/scriptedPrompter';
 import { chainWatch, streamOf, waitUntil } from './support/api';
 
 const TRANSFER = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
-const fixture = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'source', 'foundry', 'src', 'Token.sol');
+const fixtures = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'source');
+const fixture = path.join(fixtures, 'foundry', 'src', 'Token.sol');
+const MINTED_TYPE = `0x${'a1'.padStart(64, '0')}::coin_demo::Minted`;
 
 /** Resolves once `predicate()` holds, re-checked on every diagnostics change. */
 function diagnosticsUntil(predicate: () => boolean): Promise<void> {
@@ -42,6 +44,9 @@ describe('Events meet the code (real VS Code)', () => {
     assert.ok(folder, 'a workspace folder is open');
     solFile = vscode.Uri.joinPath(folder.uri, 'src', 'Token.sol');
     await vscode.workspace.fs.writeFile(solFile, fs.readFileSync(fixture));
+    for (const f of ['Move.toml', 'Published.toml', 'sources/coin_demo.move']) {
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder.uri, 'move_pkg', f), fs.readFileSync(path.join(fixtures, 'move', f)));
+    }
     node = new EvmNodeServer({ blockTimeMs: 0 });
     await node.start();
   });
@@ -49,6 +54,7 @@ describe('Events meet the code (real VS Code)', () => {
   after(async () => {
     await node.stop();
     await vscode.workspace.fs.delete(vscode.Uri.joinPath(solFile, '..'), { recursive: true });
+    await vscode.workspace.fs.delete(vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'move_pkg'), { recursive: true });
   });
 
   it('the CodeLens "Watch this event" appears above each event and creates, connects and shows a stream', async () => {
@@ -94,6 +100,27 @@ describe('Events meet the code (real VS Code)', () => {
     assert.match(none.reason, /no event with topic0 0x12121212…1212 is declared in the workspace/);
     api.setPrompter(new ScriptedPrompter(['Remove']));
     await vscode.commands.executeCommand('chainWatch.removeStream', 'watch-transfer');
+  });
+
+  it('on a Move package: lenses only on structs emitted as events; the lens makes a Sui full-node stream by event type; Go to Event Definition by type and package id', async () => {
+    const moveFile = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'move_pkg', 'sources', 'coin_demo.move');
+    await vscode.window.showTextDocument(moveFile);
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', moveFile)) ?? [];
+    assert.deepStrictEqual(lenses.map((l) => `${l.range.start.line}: ${l.command?.title}`), ['6: Watch this event', '12: Watch this event', '16: Watch this event']);
+    const p = new ScriptedPrompter(['Sui full node', 'localnet', '5m']);
+    api.setPrompter(p);
+    const id = await vscode.commands.executeCommand<string>(lenses[0]!.command!.command, ...(lenses[0]!.command!.arguments ?? []));
+    assert.strictEqual(id, 'watch-minted', p.asked.join('\n'));
+    const def = api.registry.get(id)!.handle.definition;
+    assert.deepStrictEqual([def.provider, def.network, def.eventType, def.expectWithin], ['sui', 'localnet', MINTED_TYPE, '5m']);
+    api.setPrompter(new ScriptedPrompter(['Remove']));
+    await vscode.commands.executeCommand('chainWatch.removeStream', id);
+    const ev = { id: 'm1', stream: 'x', provider: 'sui', kind: 'event', name: 'event', type: MINTED_TYPE, receivedAt: Date.now(), payload: {} };
+    const r = await vscode.commands.executeCommand<{ file: string; line: number }>('chainWatch.goToEventDefinition', { kind: 'event', stream: 'x', event: ev });
+    assert.ok(r.file.endsWith(path.join('move_pkg', 'sources', 'coin_demo.move')), JSON.stringify(r));
+    assert.strictEqual(r.line, 6);
+    const other = await vscode.commands.executeCommand<{ reason: string }>('chainWatch.goToEventDefinition', { kind: 'event', stream: 'x', event: { ...ev, type: '0xbeef::coin_demo::Minted' } });
+    assert.match(other.reason, /under another package id/);
   });
 
   it('an expected event that does not arrive raises a Problems entry and a status bar warning, cleared by the next log', async () => {

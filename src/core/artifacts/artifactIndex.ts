@@ -235,6 +235,19 @@ export class ArtifactIndex {
   }
 
   /**
+   * Where a contract is deployed (Foundry broadcasts, Hardhat deployments): the addresses whose artifact is named
+   * `contract` and declares an event with `topic0`, with the chain id when the record has one.
+   */
+  deploymentsOf(contract: string, topic0: string): Array<{ address: string; chainId?: number }> {
+    const t = topic0.toLowerCase();
+    const out: Array<{ address: string; chainId?: number }> = [];
+    for (const [address, list] of this.derive().byAddress) {
+      for (const c of list) if (c.contract.name === contract && c.contract.registry.byTopic.has(t)) out.push({ address, ...(c.chainId !== undefined ? { chainId: c.chainId } : {}) });
+    }
+    return out;
+  }
+
+  /**
    * The events a log of `address` with `topic0` may be (see {@link ArtifactLookup}). A known address answers with
    * its own contract's events only (possibly none, then the caller falls back to other tables).
    */

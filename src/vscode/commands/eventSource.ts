@@ -1,11 +1,13 @@
 /**
  * Events meet the code: `chainWatch.goToEventDefinition` (a feed row, a tree event, or one picked from the palette),
- * `chainWatch.watchEvent` (the "Watch this event" CodeLens: a stream definition for the declaration, connected, with
- * the feed open on it) and `chainWatch.cannotWatchEvent` (a lens that says why it cannot).
+ * `chainWatch.watchEvent` (the "Watch this event" CodeLens: a stream definition for the declaration, EVM node by
+ * topic0, Sui full node by Move event type or a named Warp stream; connected, with the feed open on it) and `chainWatch.cannotWatchEvent` (a lens that says why it cannot).
  */
 import * as vscode from 'vscode';
 import type { ChainEvent } from '../../core/event';
 import { parseExpectWithin } from '../../core/source/expectWatchdog';
+import { moveTypeProblem } from '../../core/sui/suiFilter';
+import { suiEndpointProblem } from '../../core/sui/suiOutcome';
 import type { EventDeclaration } from '../../core/source/sourceIndex';
 import type { StreamDefinition } from '../../core/stream/stream';
 import { untrustedText } from '../../core/untrustedText';
@@ -30,6 +32,8 @@ interface RowContext {
 export interface EventSourceDeps {
   sources: WorkspaceSources;
   findFeedEvent(stream: string, id: string): Promise<ChainEvent | undefined>;
+  /** Where the workspace's artifacts say a contract declaring `topic0` is deployed (empty when unknown). */
+  deployments(contract: string, topic0: string): Promise<Array<{ address: string; chainId?: number }>>;
 }
 
 const TITLE = 'Watch this event';
@@ -78,6 +82,44 @@ async function askEvmTarget(d: CommandDeps, def: StreamDefinition, step: () => n
   return true;
 }
 
+/**
+ * Asks where a Move event is watched: a Sui full node's subscription filtered on the event type (the default), or
+ * an Inodra Warp stream (filtered on Inodra's side: the user names the stream).
+ */
+async function askMoveTarget(d: CommandDeps, def: StreamDefinition, decl: EventDeclaration, step: () => number): Promise<boolean> {
+  const typeProblem = moveTypeProblem(decl.moveType ?? '');
+  const via = await d.prompter().pick(
+    [
+      { label: 'Sui full node', description: typeProblem ? `not available: ${typeProblem}` : `a gRPC subscription filtered on ${decl.moveType}`, provider: 'sui' as const },
+      { label: 'Inodra Warp stream', description: 'a Warp stream already filtered on this event type in the Inodra dashboard', provider: 'warp' as const },
+    ],
+    { title: TITLE, placeholder: 'Watch through', step: step() },
+  );
+  if (!via) return false;
+  def.provider = via.provider;
+  if (via.provider === 'warp') return askWarpTarget(d, def, decl, step);
+  if (typeProblem) throw new Error(`${decl.moveType} cannot filter a Sui node: ${typeProblem} (is the package published, with its id in Move.toml or Published.toml?)`);
+  const net = await d.prompter().pick(
+    [
+      { label: 'mainnet', network: 'mainnet' },
+      { label: 'testnet', network: 'testnet' },
+      { label: 'devnet', network: 'devnet' },
+      { label: 'localnet', network: 'localnet' },
+      { label: 'Custom node URL...', network: '' },
+    ],
+    { title: TITLE, placeholder: 'Sui network (or a node URL)', step: step() },
+  );
+  if (!net) return false;
+  if (net.network) def.network = net.network;
+  else {
+    const url = await d.prompter().input({ title: TITLE, prompt: 'Node gRPC URL: https://host:port (http:// only for a node on this machine)', placeholder: 'https://fullnode.testnet.sui.io:443', step: step(), validate: (v) => suiEndpointProblem(v) });
+    if (!url) return false;
+    def.baseUrl = url.trim().replace(/\/+$/, '');
+  }
+  def.eventType = decl.moveType!;
+  return true;
+}
+
 /** Asks for the Warp stream that carries a Move event type (Warp streams are filtered on Inodra's side). */
 async function askWarpTarget(d: CommandDeps, def: StreamDefinition, decl: EventDeclaration, step: () => number): Promise<boolean> {
   const net = await d.prompter().pick(
@@ -101,8 +143,25 @@ async function askWarpTarget(d: CommandDeps, def: StreamDefinition, decl: EventD
   return true;
 }
 
+/** Offers the contract's deployed addresses on the chosen chain (from the artifacts); false when cancelled. */
+async function askDeployedAddress(d: CommandDeps, s: EventSourceDeps, def: StreamDefinition, decl: EventDeclaration, step: () => number): Promise<boolean> {
+  if (!decl.container || !decl.topic0) return true;
+  const found = (await s.deployments(decl.container, decl.topic0).catch(() => [])).filter((x) => x.chainId === undefined || x.chainId === def.chainId);
+  if (!found.length) return true;
+  const picked = await d.prompter().pick(
+    [
+      ...found.map((x) => ({ label: shortHash(x.address, 6, 4), description: `${decl.container} deployed here (from the workspace's deployment records)`, address: x.address as string | undefined })),
+      { label: 'Any address', description: `every ${decl.name} log on this chain (topic0 only)`, address: undefined },
+    ],
+    { title: TITLE, placeholder: `Which ${decl.container}?`, step: step() },
+  );
+  if (!picked) return false;
+  if (picked.address) def.address = picked.address;
+  return true;
+}
+
 /** Runs the lens: builds, saves, loads and connects the definition, then opens the feed on it. */
-async function watchEvent(d: CommandDeps, decl: EventDeclaration): Promise<string | undefined> {
+async function watchEvent(d: CommandDeps, s: EventSourceDeps, decl: EventDeclaration): Promise<string | undefined> {
   if (!decl || typeof decl !== 'object' || typeof decl.name !== 'string') return undefined;
   const why = cannotWatch(decl);
   if (why) {
@@ -115,10 +174,11 @@ async function watchEvent(d: CommandDeps, decl: EventDeclaration): Promise<strin
   const def: StreamDefinition = { id: '', provider: decl.language === 'solidity' ? 'evm' : 'warp', autoConnect: true };
   if (decl.language === 'solidity') {
     if (!(await askEvmTarget(d, def, step))) return undefined;
+    if (!(await askDeployedAddress(d, s, def, decl, step))) return undefined;
     def.topics = [decl.topic0!];
-    def.label = `${decl.name} · ${chainName(def.chainId)}`;
+    def.label = typeof def.address === 'string' ? `${decl.name} on ${shortHash(def.address, 6, 4)}` : `${decl.name} · ${chainName(def.chainId)}`;
   } else {
-    if (!(await askWarpTarget(d, def, decl, step))) return undefined;
+    if (!(await askMoveTarget(d, def, decl, step))) return undefined;
     def.label = `${decl.name} · ${shortHash(decl.moveType?.split('::')[0] ?? '', 6, 4)}`;
   }
   const within = await d.prompter().input({
@@ -135,7 +195,8 @@ async function watchEvent(d: CommandDeps, decl: EventDeclaration): Promise<strin
   const problems = d.syncFromSettings();
   if (!d.registry.get(def.id)) throw new Error(`the stream "${def.label}" was saved but not loaded: ${problems.find((p) => p.includes(`"${def.id}"`)) ?? 'is the workspace trusted?'}`);
   d.logger.info(`stream added from the source: ${def.label} (${def.provider}${def.topics ? `, topic0 ${def.topics[0]}` : `, ${decl.moveType}`})`);
-  if (def.provider !== 'evm' && !(await d.keys.hasKey(def))) {
+  // EVM endpoints carry their key in the URL; public Sui nodes need none
+  if (def.provider === 'warp' && !(await d.keys.hasKey(def))) {
     const host = d.keys.hostFor(def);
     void d.prompter().ask(`Chain Watch: no API key saved for host ${untrustedText(host, 120)}. Set one to connect "${untrustedText(def.label, 80)}".`, ['Set API Key'], 'warn').then((c) => {
       if (c) void vscode.commands.executeCommand('chainWatch.setApiKey', def.id);
@@ -154,7 +215,7 @@ export function registerEventSourceCommands(d: CommandDeps, s: EventSourceDeps):
       if (!ev) return undefined;
       return goToEventDefinition(s.sources, ev, (items, title) => d.prompter().pick(items, { title, placeholder: 'Which declaration?' }));
     }),
-    registerCommand(d, WATCH_EVENT_COMMAND, (decl: EventDeclaration) => watchEvent(d, decl)),
+    registerCommand(d, WATCH_EVENT_COMMAND, (decl: EventDeclaration) => watchEvent(d, s, decl)),
     registerCommand(d, CANNOT_WATCH_COMMAND, (why: string) => {
       void vscode.window.showInformationMessage(`Chain Watch: ${untrustedText(String(why), 200)}.`);
     }),

@@ -22,7 +22,11 @@ export interface EventSourceParts {
 }
 
 /** Registers the source features; everything returned goes into `context.subscriptions`. */
-export function registerEventSource(d: CommandDeps, feed: FeedController): vscode.Disposable[] & { parts: EventSourceParts } {
+export function registerEventSource(
+  d: CommandDeps,
+  feed: FeedController,
+  artifacts: () => Promise<{ deploymentsOf(contract: string, topic0: string): Array<{ address: string; chainId?: number }> } | undefined>,
+): vscode.Disposable[] & { parts: EventSourceParts } {
   const sources = new WorkspaceSources(d.logger.child('source'));
   const lenses = new EventLensProvider(sources);
   const expected = new ExpectedEvents(d.registry, d.logger.child('expected'), () => sources.built());
@@ -36,7 +40,11 @@ export function registerEventSource(d: CommandDeps, feed: FeedController): vscod
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('chainWatch.codeLens')) lenses.refresh();
     }),
-    ...registerEventSourceCommands(d, { sources, findFeedEvent: (stream, id) => feed.findEvent(stream, id) }),
+    ...registerEventSourceCommands(d, {
+      sources,
+      findFeedEvent: (stream, id) => feed.findEvent(stream, id),
+      deployments: async (contract, topic0) => (await artifacts())?.deploymentsOf(contract, topic0) ?? [],
+    }),
   ];
   return Object.assign(list, { parts: { sources, expected, describe: (ev: ChainEvent) => sourceHoverText(sources, ev) } });
 }

@@ -84,3 +84,40 @@ describe('Warp WebSocket backpressure', () => {
     assert.match(st.lastError ?? '', /the server is not reading its ACKs \(\d+\.\d MiB unsent\): connection dropped/);
   });
 });
+
+describe('Warp SSE backpressure', () => {
+  let server: ScriptedServer;
+  let sink: MemorySink;
+  let stream: WarpStream | undefined;
+
+  beforeEach(async () => {
+    server = new ScriptedServer();
+    await server.start();
+    sink = new MemorySink();
+  });
+
+  afterEach(async () => {
+    stream?.dispose();
+    await server.stop();
+  });
+
+  it('pauses reading the response while the pending events pass the bound, then delivers every event in order', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-bp-sse-'));
+    const s = new WarpStream(
+      { id: 'bp2', provider: 'warp', streamId: 'st', baseUrl: server.baseUrl, transport: 'sse' },
+      { clock: new FakeClock(), logger: createLogger(sink), journalDir: dir, getKey: async () => 'indr_k_123456', random: () => 0.5, maxPendingEvents: 8 },
+    );
+    stream = s;
+    const got = collect(s);
+    const next = server.nextSse();
+    s.connect();
+    const { res } = await next;
+    let text = '';
+    for (let i = 0; i < 300; i++) text += `id: ${i + 1}_0_0\nevent: event\ndata: ${JSON.stringify(moveEvent(i + 1))}\n\n`;
+    res.write(text);
+    await got.until(300);
+    assert.deepStrictEqual(got.events.map((e) => e.messageId), Array.from({ length: 300 }, (_, i) => `${i + 1}_0_0`));
+    assert.ok(sink.lines.some((l) => /reading paused: \d+ events waiting/.test(l.message)), 'reading was paused');
+    assert.ok(sink.lines.some((l) => /reading resumed/.test(l.message)), 'and resumed');
+  });
+});

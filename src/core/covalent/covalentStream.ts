@@ -18,7 +18,7 @@
  */
 import { BaseStream, ConnectError, type BaseStreamDeps, type GapVerdict, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from '../stream/baseStream';
 import { normalizeCovalent, parseCovalentBody } from './covalentEvent';
-import type { EventReviver } from '../stream/journalLine';
+import type { JournalCodec } from '../stream/journalLine';
 import { covalentDestination, covalentEndpoint, isDurableQueue, streamDestination, type DestinationFn } from './covalentDestination';
 import { redact, registerSecret } from '../redact';
 import { StompSession, type StompClosedInfo, type StompSessionOptions } from './stompSession';
@@ -126,8 +126,8 @@ export class CovalentStream extends BaseStream {
    * not acknowledged; whether it dropped anything (its own length or age limits) cannot be told (`unverified`).
    */
   /** A lean journal line holds the log item's text as received: the rest is normalized again. */
-  protected override journalReviver(): EventReviver {
-    return (stream, rec) => normalizeCovalent(stream, rec.payload, rec.receivedAt);
+  protected override journalCodec(): JournalCodec {
+    return { revive: (stream, rec) => normalizeCovalent(stream, rec.payload, rec.receivedAt) };
   }
 
   protected override reconnectVerdict(_mode: ResolvedMode, downAt: number, resumedAt: number): GapVerdict {

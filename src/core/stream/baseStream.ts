@@ -33,7 +33,7 @@ import { DedupWindow } from './dedup';
 import { Emitter } from '../emitter';
 import type { ChainEvent } from '../event';
 import { Journal, type JournalOptions } from './journal';
-import type { EventReviver } from './journalLine';
+import type { JournalCodec } from './journalLine';
 import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS } from './batchBound';
 import { RecentEvents } from './recentEvents';
 import { StreamDelivery, type DeliveryHost, type PendingCursor } from './streamDelivery';
@@ -613,10 +613,10 @@ export abstract class BaseStream implements StreamHandle {
   }
 
   /**
-   * How this provider derives an event again from a lean journal line (its normalizer, see {@link EventReviver});
+   * How this provider derives an event again from a lean journal line (its normalizer, see {@link JournalCodec});
    * default none: the journal then writes whole events. Called once, while the journal opens.
    */
-  protected journalReviver(): EventReviver | undefined {
+  protected journalCodec(): JournalCodec | undefined {
     return undefined;
   }
 
@@ -648,8 +648,11 @@ export abstract class BaseStream implements StreamHandle {
       onWarning: (m) => this.emitNotice('warn', m),
       streamId: this.definition.id,
     };
-    const revive = this.journalReviver();
-    if (revive) opts.revive = revive;
+    const codec = this.journalCodec();
+    if (codec) {
+      opts.revive = codec.revive;
+      if (codec.derivesIds) opts.derivesIds = true;
+    }
     if (deps.journalMaxEvents !== undefined) opts.maxEvents = deps.journalMaxEvents;
     const journal = await Journal.open(opts);
     this.delivery.journal = journal;

@@ -45,6 +45,8 @@ export interface JournalOptions {
    * events whose payload text is known; without it every line is full, and lean lines read back as unreadable.
    */
   revive?: EventReviver;
+  /** The reviver derives `messageId~suffix` ids again (see `JournalCodec.derivesIds`): they are not written. */
+  derivesIds?: boolean;
   /** The stream id handed to {@link revive} (default: `name`). */
   streamId?: string;
 }
@@ -52,6 +54,7 @@ export interface JournalOptions {
 /** How lines are read back: the reviver of lean lines and the stream they belong to. */
 interface LineReader {
   revive?: EventReviver | undefined;
+  derivesIds: boolean;
   streamId: string;
 }
 
@@ -152,7 +155,7 @@ export class Journal {
   /** Opens (creating if needed) the journal and reads what it holds. */
   static async open(opts: JournalOptions): Promise<Journal> {
     await fsp.mkdir(opts.dir, { recursive: true });
-    const j = new Journal(opts.dir, opts.name, Math.max(1, opts.maxEvents ?? 5_000), { revive: opts.revive, streamId: opts.streamId ?? opts.name });
+    const j = new Journal(opts.dir, opts.name, Math.max(1, opts.maxEvents ?? 5_000), { revive: opts.revive, derivesIds: opts.derivesIds === true, streamId: opts.streamId ?? opts.name });
     if (opts.definition) j.header = journalHeader(opts.definition);
     const warn = (file: string) => (line: number, last: boolean) =>
       opts.onWarning?.(`journal ${path.basename(file)}: skipped an unreadable line ${line}${last ? ' (torn write)' : ''}`);
@@ -210,7 +213,7 @@ export class Journal {
     const lines = new Array<string>(events.length);
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
-      lines[i] = journalLine(e, lean);
+      lines[i] = journalLine(e, lean, this.reader.derivesIds);
       releasePayloadText(e);
     }
     const bytes = encodeLines(lines);

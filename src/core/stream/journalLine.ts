@@ -5,7 +5,7 @@
  *   again: `{"i":id,"m":messageId,"n":name,"t":receivedAt,"dr":1,"p":payload}`, where `payload` is the text as
  *   received (spliced in, not serialized again) and `m` / `dr` appear only when set. An id made of its message id
  *   and a suffix (`messageId~hash`, Warp) is written as `"m":messageId,"h":hash` instead of repeating the message
- *   id. Every normalized field (kind, digest, type, sender, checkpoint, timestamp, warnings...) is derived again
+ *   id, and left out entirely where the provider derives it again ({@link JournalCodec.derivesIds}). Every normalized field (kind, digest, type, sender, checkpoint, timestamp, warnings...) is derived again
  *   when the line is read back. A lean line is told from a full one by having no `id` key.
  * - Full (format 1): the whole {@link ChainEvent} as JSON, as every older journal holds it; still read, and still
  *   written for events without payload text or for providers without a {@link EventReviver}.
@@ -18,6 +18,7 @@ import { capEventDepth } from '../payloadDepth';
 
 /** What a lean line keeps of an event: what cannot be derived from the payload. */
 export interface LeanRecord {
+  /** Empty when the line left it out for the reviver to derive. */
   id: string;
   messageId?: string;
   name: string;
@@ -29,15 +30,30 @@ export interface LeanRecord {
 /** Derives an event again from a lean line (its provider's normalizer). `stream` is the stream key the journal belongs to. */
 export type EventReviver = (stream: string, rec: LeanRecord) => ChainEvent;
 
-/** The line of `ev` without its newline: lean when `lean` and the payload text is known, else full. */
-export function journalLine(ev: ChainEvent, lean: boolean): string {
+/** How a provider's events are journaled lean. */
+export interface JournalCodec {
+  revive: EventReviver;
+  /**
+   * The reviver derives an id of the form `messageId~suffix` again from the message id, name and payload (Warp's
+   * identity): such ids are not written at all. Other ids are always written.
+   */
+  derivesIds?: boolean;
+}
+
+/**
+ * The line of `ev` without its newline: lean when `lean` and the payload text is known, else full. With
+ * `derivesIds`, an id `messageId~suffix` is left out (the reviver derives it).
+ */
+export function journalLine(ev: ChainEvent, lean: boolean, derivesIds = false): string {
   const text = lean ? payloadText(ev) : undefined;
   if (text === undefined) return serializeEvent(ev);
   const mid = ev.messageId;
   const id = ev.id;
   let head: string;
   if (mid === undefined) head = `{"i":${JSON.stringify(id)}`;
-  else if (id.length > mid.length && id.charCodeAt(mid.length) === 126 && id.startsWith(mid)) head = `{"m":${JSON.stringify(mid)},"h":${JSON.stringify(id.slice(mid.length + 1))}`;
+  else if (id.length > mid.length && id.charCodeAt(mid.length) === 126 && id.startsWith(mid)) {
+    head = derivesIds ? `{"m":${JSON.stringify(mid)}` : `{"m":${JSON.stringify(mid)},"h":${JSON.stringify(id.slice(mid.length + 1))}`;
+  }
   else head = `{"i":${JSON.stringify(id)},"m":${JSON.stringify(mid)}`;
   head += `,"n":${JSON.stringify(ev.name)},"t":${ev.receivedAt}`;
   if (ev.drained) head += ',"dr":1';
@@ -76,14 +92,15 @@ export function eventFromLine(parsed: unknown, stream: string, revive: EventRevi
     return full;
   }
   const mid = typeof o.m === 'string' ? o.m : undefined;
+  // no id and no suffix: the reviver derives the id from the message id (written only when it can)
   const id = typeof o.i === 'string' ? o.i : mid !== undefined && typeof o.h === 'string' ? `${mid}~${o.h}` : undefined;
-  if (!revive || id === undefined || typeof o.n !== 'string' || typeof o.t !== 'number' || !('p' in o)) return undefined;
-  const rec: LeanRecord = { id, name: o.n, receivedAt: o.t, payload: o.p };
+  if (!revive || (id === undefined && mid === undefined) || typeof o.n !== 'string' || typeof o.t !== 'number' || !('p' in o)) return undefined;
+  const rec: LeanRecord = { id: id ?? '', name: o.n, receivedAt: o.t, payload: o.p };
   if (mid !== undefined) rec.messageId = mid;
   if (o.dr === 1) rec.drained = true;
   try {
     const ev = revive(stream, rec);
-    ev.id = rec.id;
+    if (id !== undefined) ev.id = id;
     if (rec.drained) ev.drained = true;
     acceptEvent(ev);
     return ev;

@@ -32,7 +32,7 @@ import {
   type TransportSink,
 } from '../stream/baseStream';
 import { normalizeWarp, setEventSize, setPayloadText } from '../event';
-import type { EventReviver } from '../stream/journalLine';
+import type { JournalCodec } from '../stream/journalLine';
 import { decodeSseMessage, parseWsEnvelope, type WarpFrame, type WarpMessageId } from './warpFrame';
 import { createWarpReplayJudge, warpReconnectVerdict } from './warpReplay';
 import { createSseReader } from './sseReader';
@@ -123,9 +123,12 @@ export class WarpStream extends BaseStream {
     return createWarpReplayJudge(ctx);
   }
 
-  /** A lean journal line holds the data text, the name and the message id: the rest is normalized again. */
-  protected override journalReviver(): EventReviver {
-    return (stream, rec) => normalizeWarp(stream, rec.name, rec.messageId, rec.payload, rec.receivedAt);
+  /**
+   * A lean journal line holds the data text, the name and the message id: the rest is normalized again, the
+   * identity included (the message id and a hash of the payload's distinguishing fields).
+   */
+  protected override journalCodec(): JournalCodec {
+    return { revive: (stream, rec) => normalizeWarp(stream, rec.name, rec.messageId, rec.payload, rec.receivedAt), derivesIds: true };
   }
 
   protected override cursorProblem(id: string): string | undefined {
@@ -324,6 +327,24 @@ export class WarpStream extends BaseStream {
         return;
       }
       sink.opened();
+      // the same backpressure as WebSocket: past the bound the response is paused, so TCP slows the server down
+      const gate = new ReadGate(
+        this.warpDeps.maxPendingEvents ?? MAX_PENDING_EVENTS,
+        () => {
+          this.log.debug(`reading paused: ${gate.pending} events waiting to be processed`);
+          res.pause();
+        },
+        () => {
+          this.log.debug(`reading resumed: ${gate.pending} events waiting`);
+          res.resume();
+        },
+      );
+      // SSE has nothing to ACK: one shared callback counts each processed event (no closure per event)
+      const processed = () => gate.processed();
+      const settle = () => {
+        gate.received();
+        return processed;
+      };
       const reader = createSseReader(
         {
           onMessage: (m) => {
@@ -333,7 +354,7 @@ export class WarpStream extends BaseStream {
             const frame = decodeSseMessage(m.event, m.id, m.data);
             // SSE opens on the 200 response; `connected` only brings the heartbeat interval
             if (frame.kind === 'connected' && !frame.heartbeatMs) return;
-            if (this.handleFrame(frame, sink, m.data.length)) quotaSeen = true;
+            if (this.handleFrame(frame, sink, m.data.length, settle)) quotaSeen = true;
           },
           onLastEventId: (id) => {
             if (id) sink.cursor(id);

@@ -72,12 +72,14 @@ export function evmExplorerBase(chainId: number | undefined, opts: ExplorerOptio
   return own ?? (opts.simulated ? undefined : evmExplorerBases[chainId]);
 }
 
-function suiNetwork(opts: ExplorerOptions): 'mainnet' | 'testnet' {
-  return opts.network === 'testnet' ? 'testnet' : 'mainnet';
+/** The Sui networks the explorers have pages for (Suiscan: `suiscan.xyz/<network>/…`; SuiVision: `<network>.suivision.xyz`). */
+function suiNetwork(opts: ExplorerOptions): 'mainnet' | 'testnet' | 'devnet' {
+  return opts.network === 'testnet' || opts.network === 'devnet' ? opts.network : 'mainnet';
 }
 
 function suiVisionBase(opts: ExplorerOptions): string {
-  return suiNetwork(opts) === 'testnet' ? 'https://testnet.suivision.xyz' : 'https://suivision.xyz';
+  const network = suiNetwork(opts);
+  return network === 'mainnet' ? 'https://suivision.xyz' : `https://${network}.suivision.xyz`;
 }
 
 /** Link to a Sui transaction (digest in base58). */

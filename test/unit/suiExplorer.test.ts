@@ -16,6 +16,13 @@ describe('Sui full-node events: explorer links and normalization', () => {
     assert.strictEqual(explorerTxUrl(ev, { simulated: true }), undefined);
   });
 
+  it('a devnet event links to the devnet pages of both explorers, not to mainnet where it does not exist', () => {
+    const ev = { provider: 'sui', digest: DIGEST } as ChainEvent;
+    assert.strictEqual(explorerTxUrl(ev, { network: 'devnet' }), `https://suiscan.xyz/devnet/tx/${DIGEST}`);
+    assert.strictEqual(explorerTxUrl(ev, { network: 'devnet', sui: 'suivision' }), `https://devnet.suivision.xyz/txblock/${DIGEST}`);
+    assert.strictEqual(explorerAddressUrl('sui', ADDR, { network: 'devnet' }), `https://suiscan.xyz/devnet/account/${ADDR}`);
+  });
+
   it('identity digest:eventIndex, the frame cursor as resume id, json as the payload; a missing identity warns', () => {
     const e = normalizeSuiEvent('s', { transactionDigest: DIGEST, eventIndex: 2, checkpoint: 7n, transactionIndex: 3n, sender: ADDR, eventType: '0x2::coin::Transfer', json: { kind: { oneofKind: 'listValue', listValue: { values: [{ kind: { oneofKind: 'boolValue', boolValue: true } }, { kind: { oneofKind: 'nullValue', nullValue: 0 } }] } } } as never }, 'AAE=', 1);
     assert.deepStrictEqual([e.id, e.messageId, e.checkpoint, e.sequence, e.sender, e.type], [`${DIGEST}:2`, 'AAE=', 7, 2, ADDR, '0x2::coin::Transfer']);

@@ -129,6 +129,9 @@ describe('GoldRush outcomes', () => {
     assert.deepStrictEqual(outcomeForGraphQLErrors([{ message: 'Internal error' }]), { fatal: false, message: 'GoldRush error: Internal error' });
     assert.strictEqual(outcomeForClose(1006, '').fatal, false);
     assert.strictEqual(outcomeForSinkError({ code: 4004, reason: 'Invalid message received' }).fatal, false);
-    assert.match(outcomeForSinkError(new Error('connect ECONNREFUSED 127.0.0.1:1')).message, /refused the connection/);
+    const refused = new Error('connect ECONNREFUSED 127.0.0.1:1');
+    assert.strictEqual(outcomeForSinkError(refused, 'ws://127.0.0.1:1/graphql').message, 'cannot reach 127.0.0.1:1 (connection refused): is the server running?');
+    assert.strictEqual(outcomeForSinkError({ type: 'error', error: refused }, 'ws://127.0.0.1:1/graphql').message, 'cannot reach 127.0.0.1:1 (connection refused): is the server running?');
+    assert.match(outcomeForSinkError(refused).message, /^GoldRush connection failed: connect ECONNREFUSED/);
   });
 });

@@ -129,6 +129,17 @@ describe('GoldRush stream (engine + graphql-ws) against the simulator', () => {
     assert.match(sb.message ?? '', /4403/);
   });
 
+  it('an endpoint that refuses the connection is told in the shared words (cannot reach host: is the server running?)', async () => {
+    const url = server.url;
+    await server.stop();
+    const { s } = make({ baseUrl: url });
+    s.connect();
+    const st = await waitForStatus(s, (x) => /cannot reach/.test(x.lastError ?? ''));
+    const host = new URL(url).host;
+    assert.strictEqual(st.lastError, `cannot reach ${host} (connection refused): is the server running?`);
+    assert.ok(!(st.lastError ?? '').includes(KEY));
+  });
+
   it('after a server kill, re-subscribes every subscription, drops the overlap as duplicates and names the missed window', async () => {
     await server.stop();
     await startServer({ overlapOnSubscribe: 3 });

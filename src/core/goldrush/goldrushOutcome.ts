@@ -4,6 +4,7 @@
  * close), so every path is classified the same way.
  */
 import type { CloseOutcome } from '../stream/baseStream';
+import { describeConnectFailure, socketErrorCode } from '../connectFailure';
 
 /** A classified failure; `retryAfterMs` asks the engine to wait at least that long before the next attempt. */
 export type GoldRushOutcome = CloseOutcome & { retryAfterMs?: number };
@@ -79,20 +80,23 @@ export function outcomeForClose(code: number | undefined, reason: string | undef
   }
 }
 
-/** Classifies whatever a graphql-ws sink's `error` received: GraphQL errors, a close event, or an Error. */
-export function outcomeForSinkError(err: unknown): GoldRushOutcome {
+/**
+ * Classifies whatever a graphql-ws sink's `error` received: GraphQL errors, a close event, or an Error (or the
+ * socket's error event, which carries one). A socket that could not reach `url` is told in the words every provider
+ * uses (`cannot reach host (connection refused): is the server running?`).
+ */
+export function outcomeForSinkError(err: unknown, url?: string): GoldRushOutcome {
   if (Array.isArray(err)) return outcomeForGraphQLErrors(err);
   if (err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'number') {
     const e = err as { code: number; reason?: unknown };
     return outcomeForClose(e.code, typeof e.reason === 'string' ? e.reason : undefined);
   }
-  if (err instanceof Error) {
-    const text = err.message || err.name;
-    if (/ECONNREFUSED/.test(text)) return { fatal: false, message: `GoldRush endpoint refused the connection (${text})` };
-    return { fatal: false, message: `GoldRush connection failed: ${text}` };
+  const isErrorEvent = !!err && typeof err === 'object' && 'type' in err && (err as { type: unknown }).type === 'error';
+  const cause = isErrorEvent ? ((err as { error?: unknown; message?: unknown }).error ?? (err as { message?: unknown }).message) : err;
+  if (url && cause !== undefined && socketErrorCode(cause)) {
+    return { fatal: false, message: describeConnectFailure(url, cause, 'server') };
   }
-  if (err && typeof err === 'object' && 'type' in err && (err as { type: unknown }).type === 'error') {
-    return { fatal: false, message: 'GoldRush connection failed (socket error)' };
-  }
+  if (err instanceof Error) return { fatal: false, message: `GoldRush connection failed: ${err.message || err.name}` };
+  if (isErrorEvent) return { fatal: false, message: 'GoldRush connection failed (socket error)' };
   return { fatal: false, message: `GoldRush connection failed: ${String(err)}` };
 }

@@ -146,7 +146,7 @@ export class GoldRushSocket {
           if (!ended) sub.next(payload);
         },
         error: (err) => {
-          if (end()) sub.error(outcomeForSinkError(err));
+          if (end()) sub.error(outcomeForSinkError(err, this.opts.url));
         },
         complete: () => {
           if (end()) sub.complete();

@@ -95,8 +95,16 @@ export async function run(ctx: UiContext): Promise<void> {
     await page.mouse.click(x, y, { button: 'right' });
     const menu = page.locator('.context-view .monaco-menu');
     await menu.waitFor({ state: 'visible', timeout: 10000 });
-    await menu.locator('.action-label', { hasText: 'Copy Transaction Digest' }).first().click();
-    await menu.waitFor({ state: 'hidden', timeout: 10000 });
+    // The workbench's menu ignores a click that lands while it is still opening (the screenshot of a failed run shows
+    // the item highlighted and the menu still open): point at the item and choose it with Enter, as the keyboard does,
+    // until the menu has closed on the choice.
+    const item = menu.locator('.action-item', { has: page.locator('.action-label', { hasText: 'Copy Transaction Digest' }) }).first();
+    await waitFor(async () => {
+      if (!(await menu.isVisible())) return true;
+      await item.hover();
+      if ((await item.getAttribute('class'))?.includes('focused')) await page.keyboard.press('Enter');
+      return !(await menu.isVisible());
+    }, 'the menu to close on Copy Transaction Digest', 15000);
     let seen = '';
     await waitFor(async () => (seen = await page.evaluate(() => navigator.clipboard.readText())) === rowCtx.chainWatchDigest, `clipboard = ${rowCtx.chainWatchDigest}`).catch((err: Error) => {
       throw new Error(`${err.message} (it holds ${JSON.stringify(seen.slice(0, 80))})`);

@@ -73,19 +73,8 @@ import type {
   StreamStatus,
 } from './stream';
 
-export {
-  ConnectError,
-  describeMode,
-  type BaseStreamDeps,
-  type CloseOutcome,
-  type GapVerdict,
-  type ReplayContext,
-  type ReplayJudge,
-  type ReplaySource,
-  type ResolvedMode,
-  type TransportConnection,
-  type TransportSink,
-} from './streamTransport';
+/** The provider contract, re-exported so every provider keeps importing it from here. */
+export * from './streamTransport';
 
 /** Base class for every provider's stream. */
 export abstract class BaseStream implements StreamHandle {

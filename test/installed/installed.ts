@@ -6,22 +6,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { FrameLocator, Page } from 'playwright-core';
-import { clickActivity, holdFeedRow, screenshot, sidebarRows } from '../ui/support/ui';
+import { clickActivity, holdFeedRow, screenshot, sidebarRows, feedFrame, waitFor } from '../ui/support/ui';
 import type { UiContext } from '../ui/support/ui';
-
-function feedFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready >> nth=0').frameLocator('#active-frame');
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200)); // polling a real UI, not a timed assertion
-  }
-}
 
 /** Every file under `dir` whose name passes `test`. */
 function filesUnder(dir: string, test: (name: string) => boolean): string[] {

@@ -4,13 +4,9 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { FrameLocator, Page } from 'playwright-core';
-import { clickActivity, holdFeedRow, runCommand, screenshot } from './support/ui';
+import type { FrameLocator } from 'playwright-core';
+import { clickActivity, holdFeedRow, runCommand, screenshot, feedFrame, waitFor } from './support/ui';
 import type { UiContext } from './support/ui';
-
-function feedFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready >> nth=0').frameLocator('#active-frame');
-}
 
 async function statusOf(feed: FrameLocator): Promise<string> {
   return ((await feed.locator('#status').textContent()) ?? '').trim();
@@ -21,15 +17,6 @@ async function counts(feed: FrameLocator): Promise<{ shown: number; total: numbe
   const m = /^([\d,]+) of ([\d,]+) rows/.exec(await statusOf(feed));
   assert.ok(m, `status line: ${await statusOf(feed)}`);
   return { shown: Number(m[1]!.replace(/,/g, '')), total: Number(m[2]!.replace(/,/g, '')) };
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200)); // polling a real UI, not a timed assertion
-  }
 }
 
 /** Runs the steps; the suite counts each passed step. */

@@ -4,23 +4,10 @@
 // 1400 px in dark, light and high-contrast themes. Screenshots: first-hour-*.png.
 import * as assert from 'assert';
 import type { FrameLocator, Page } from 'playwright-core';
-import { clickActivity, closeQuickInput, expandTreeRow, runCommand, screenshot } from './support/ui';
+import { clickActivity, closeQuickInput, expandTreeRow, runCommand, screenshot, feedFrame, waitFor } from './support/ui';
 import type { UiContext } from './support/ui';
 
 // Webview iframes are laid over the workbench outside the panel's DOM: the Feed is the only webview open here.
-function feedFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready >> nth=0').frameLocator('#active-frame');
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200)); // polling a real UI, not a timed assertion
-  }
-}
-
 /** The feed's row total ("12 of 345 rows" -> 345). */
 async function feedTotal(feed: FrameLocator): Promise<number> {
   const m = / of ([\d,]+) rows/.exec((await feed.locator('#status').textContent()) ?? '');

@@ -2,7 +2,7 @@
 // rows with their events, the status bar items, the walkthrough's ticked demo step, the tooltip, and the palette.
 // Screenshots: streams-*.png.
 import * as assert from 'assert';
-import { clickActivity, closeQuickInput, expandTreeRow, openCommandPalette, runCommand, screenshot, sidebarRows } from './support/ui';
+import { clickActivity, closeQuickInput, expandTreeRow, openCommandPalette, runCommand, screenshot, sidebarRows, waitFor } from './support/ui';
 import type { UiContext } from './support/ui';
 
 /** Picks the row labelled `label` in the quick pick a command opened (two demo streams: the command asks which). */
@@ -10,15 +10,6 @@ async function pickRow(page: UiContext['page'], label: string): Promise<void> {
   const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first();
   await row.waitFor({ state: 'visible', timeout: 10000 });
   await row.click();
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200)); // polling a real UI, not a timed assertion
-  }
 }
 
 /** Runs the steps; the suite counts each passed step. */

@@ -138,6 +138,21 @@ export async function sidebarRows(page: Page): Promise<string[]> {
   return (await page.locator('.part.sidebar .monaco-list-row').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
 }
 
+/** The Feed's content frame (the first ready webview): locate elements inside it with `.locator()`. */
+export function feedFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready >> nth=0').frameLocator('#active-frame');
+}
+
+/** Polls `check` every 200 ms until it holds (a thrown check counts as not yet), or fails naming `what`. */
+export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200)); // polling a real UI, not a timed assertion
+  }
+}
+
 /** The webview content frame of the visible webview (the feed): locate elements inside it with `.locator()`. */
 export function webviewFrame(page: Page) {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');

@@ -6,6 +6,7 @@
  *  (c) raw SSE over node:http parsed by eventsource-parser (+ JSON.parse)
  *  (d) Chain Watch's SSE pipeline (journal on)
  *  (e) resident memory growth of (b) over 9 more passes of the frames after a first pass (warm-up)
+ *  (f) the floor of a pipeline that journals before it processes: (c) plus one file write per batch (see floorSse)
  * Each of (a)-(d) reads BENCH_EVENTS (100,000) events, 3 times in alternating order, each run in a fresh process
  * after its own 20,000-event warm-up; the best run (lowest client CPU per event) counts. The heap peak is heapUsed
  * sampled each time another 64 events are done, on both sides. Each run reports client CPU per event, the client's heap peak and the server process's
@@ -161,6 +162,56 @@ function tunables(): { maxPendingEvents?: number; maxBatchEvents?: number; recen
   return t;
 }
 
+/**
+ * The floor of any pipeline that journals each event before it counts it: the bare SSE client (eventsource-parser +
+ * JSON.parse), plus each turn's events appended to a file in one write of their data text (one Buffer per batch)
+ * before they are counted, reading paused while a write is pending. No dedup, no normalization, no listeners.
+ */
+async function floorSse(server: Target, total: number): Promise<number> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-bench-floor-'));
+  const fd = fs.openSync(path.join(dir, 'floor.ndjson'), 'a');
+  try {
+    return await pump(server, total, async (progress) => {
+      let count = 0;
+      let lines: string[] = [];
+      let writing = false;
+      let res: http.IncomingMessage | undefined;
+      const flush = () => {
+        if (writing || lines.length === 0) return;
+        const batch = lines;
+        lines = [];
+        writing = true;
+        res?.pause();
+        fs.write(fd, Buffer.from(`${batch.join('\n')}\n`, 'utf8'), () => {
+          writing = false;
+          res?.resume();
+          count += batch.length;
+          progress(count);
+          if (lines.length) setImmediate(flush);
+        });
+      };
+      const parser = createParser({
+        onEvent(ev) {
+          const data = JSON.parse(ev.data);
+          if (ev.id && data && lines.push(ev.data) === 1) setImmediate(flush);
+        },
+      });
+      const req = http.get(`${server.baseUrl}/v1/warp/bench/stream`, { headers: { 'x-api-key': server.key } }, (r) => {
+        res = r;
+        r.setEncoding('utf8');
+        r.on('data', (chunk: string) => parser.feed(chunk));
+      });
+      req.on('error', () => undefined);
+      return async () => {
+        req.destroy();
+      };
+    });
+  } finally {
+    fs.closeSync(fd);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function chainWatch(server: Target, transport: 'websocket' | 'sse'): { stream: WarpStream; dir: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-bench-'));
   const stream = new WarpStream(
@@ -250,7 +301,7 @@ function row(r: { row: string; value: number; unit: string; target: string; ok: 
 
 /** One measured run of one client. */
 type Run = { rate: number; cpu: number; share: number; heap: number; journal: number };
-type ClientKind = 'raw-ws' | 'raw-sse' | 'websocket' | 'sse';
+type ClientKind = 'raw-ws' | 'raw-sse' | 'floor-sse' | 'websocket' | 'sse';
 
 /** Runs one client in its own process (see {@link clientMain}); it reads the server's CPU time through this one. */
 function runClient(server: Server, kind: ClientKind): Promise<Run> {
@@ -275,7 +326,8 @@ async function clientMain(kind: ClientKind): Promise<void> {
     key: process.env.BENCH_KEY ?? '',
     serverCpuUs: () => ask<{ cpuUs: number }>(process as unknown as ChildProcess, { cpu: true }, 'cpuUs').then((m) => m.cpuUs),
   };
-  const run = (total: number) => (kind === 'raw-ws' ? rawWs(target, total) : kind === 'raw-sse' ? rawSse(target, total) : cwRun(target, kind, total));
+  const bare = { 'raw-ws': rawWs, 'raw-sse': rawSse, 'floor-sse': floorSse } as const;
+  const run = (total: number) => (kind === 'websocket' || kind === 'sse' ? cwRun(target, kind, total) : bare[kind](target, total));
   await run(20_000);
   lastJournalBytes = 0;
   const rate = await run(N);
@@ -290,8 +342,8 @@ async function main(): Promise<void> {
   // BENCH_ONLY=websocket|sse runs one Chain Watch pipeline alone (for profiling with --cpu-prof), raw-ws|raw-sse a
   // bare client alone; each after one warm-up pass
   const only = process.env.BENCH_ONLY;
-  if (only === 'raw-ws' || only === 'raw-sse') {
-    const f = only === 'raw-ws' ? rawWs : rawSse;
+  if (only === 'raw-ws' || only === 'raw-sse' || only === 'floor-sse') {
+    const f = only === 'raw-ws' ? rawWs : only === 'raw-sse' ? rawSse : floorSse;
     await f(server, 20_000);
     const r = await f(server, N);
     row({ row: `bare ${only} client alone`, value: r, unit: 'events/s', target: '', ok: true, note: `client CPU ${lastCpuUsPerEvent.toFixed(1)} µs/event, heap peak ${lastHeapPeakMb.toFixed(0)} MB` });
@@ -309,12 +361,13 @@ async function main(): Promise<void> {
   // own JIT warm-up pass first), so no run inherits another's heap (a young generation grown by one client would
   // inflate the next one's heap peak)
   const best = (runs: Run[]) => runs.reduce((a, b) => (b.cpu < a.cpu ? b : a));
-  const runs = { rawWs: [] as Run[], cwWs: [] as Run[], rawSse: [] as Run[], cwSse: [] as Run[] };
+  const runs = { rawWs: [] as Run[], cwWs: [] as Run[], rawSse: [] as Run[], cwSse: [] as Run[], floorSse: [] as Run[] };
   for (let i = 0; i < 3; i++) {
     runs.rawWs.push(await runClient(server, 'raw-ws'));
     runs.cwWs.push(await runClient(server, 'websocket'));
     runs.rawSse.push(await runClient(server, 'raw-sse'));
     runs.cwSse.push(await runClient(server, 'sse'));
+    runs.floorSse.push(await runClient(server, 'floor-sse'));
   }
   const a = best(runs.rawWs);
   const b = best(runs.cwWs);
@@ -328,6 +381,8 @@ async function main(): Promise<void> {
   row({ row: '(c) raw SSE + eventsource-parser', value: c.rate, unit: 'events/s', target: 'ceiling', ok: true, note: note(c) });
   row({ row: '(d) Chain Watch SSE pipeline, journal on', value: d.rate, unit: 'events/s', target: '', ok: true, note: note(d) });
   row({ row: 'SSE: client CPU per event, raw / ours', value: c.cpu / d.cpu, unit: '', target: '>= 0.8', ok: c.cpu / d.cpu >= 0.8 });
+  const f = best(runs.floorSse);
+  row({ row: '(f) floor: raw SSE + a journal write per batch before counting', value: f.rate, unit: 'events/s', target: '', ok: true, note: `${note(f)}; raw / floor ${(c.cpu / f.cpu).toFixed(2)}, floor / ours ${(f.cpu / d.cpu).toFixed(2)}` });
   row({ row: 'SSE: heap peak, ours / raw', value: d.heap / c.heap, unit: '', target: '<= 1.5', ok: d.heap / c.heap <= 1.5 });
   row({ row: 'Journal bytes per event, / payload bytes', value: b.journal / server.payloadBytes, unit: '', target: '<= 1.2', ok: b.journal / server.payloadBytes <= 1.2, note: `${b.journal.toFixed(0)} B per line for a ${server.payloadBytes.toFixed(0)} B payload in a ${server.frameBytes.toFixed(0)} B frame` });
   // the load server is not the ceiling when a bare client reads well above what ours does

@@ -19,17 +19,29 @@ const ev = (n: number): SuiFrame => ({ event: { transactionDigest: `D${n}`, even
 class ScriptedNode {
   subs: SuiCallHandlers[] = [];
   scans: Array<{ req: unknown; h: SuiCallHandlers }> = [];
-  factory = (): SuiRpc => ({
-    subscribeEvents: (_req, h) => {
+  /** The RPC each call went to, in order. */
+  calls: string[] = [];
+  factory = (): SuiRpc => {
+    const sub = (name: string) => (_req: unknown, h: SuiCallHandlers) => {
+      this.calls.push(name);
       this.subs.push(h);
       return { cancel: () => undefined };
-    },
-    listEvents: (req, h) => {
+    };
+    const scan = (name: string) => (req: unknown, h: SuiCallHandlers) => {
+      this.calls.push(name);
       this.scans.push({ req, h });
       return { cancel: () => undefined };
-    },
-    close: () => undefined,
-  });
+    };
+    return {
+      subscribeEvents: sub('SubscribeEvents'),
+      listEvents: scan('ListEvents'),
+      subscribeTransactions: sub('SubscribeTransactions'),
+      listTransactions: scan('ListTransactions'),
+      subscribeCheckpoints: sub('SubscribeCheckpoints'),
+      listCheckpoints: scan('ListCheckpoints'),
+      close: () => undefined,
+    };
+  };
   get sub(): SuiCallHandlers {
     return this.subs[this.subs.length - 1]!;
   }

@@ -140,6 +140,8 @@ export class SuiLedgerBuilder {
   private epoch = 812;
   private totalTransactions = 3_900_000_000;
   private lastTimestampMs = 0;
+  /** The generator's next activity, taken to see that the transaction before it was complete. */
+  private pending: Record<string, unknown> | undefined;
   /** Well-known recipients, so an `affectedAddress` filter has something to find. */
   readonly wallets: string[];
 
@@ -151,16 +153,25 @@ export class SuiLedgerBuilder {
     this.wallets = Array.from({ length: 4 }, () => randomHex(rand));
   }
 
-  /** One checkpoint holding `want` events (in whole transactions) and plain transactions between them. */
+  /**
+   * One checkpoint holding at least `want` events (whole transactions: the last one's remaining events join it) and
+   * plain transactions between them.
+   */
   checkpoint(cp: number, want: number): SimSuiCheckpoint {
     const timestampMs = Math.max(this.lastTimestampMs, this.now());
     this.lastTimestampMs = timestampMs;
     const txs: SimSuiTransaction[] = [];
     let eventCount = 0;
     let current: SimSuiTransaction | undefined;
-    while (eventCount < want) {
-      const a = this.gen.next().data;
+    for (;;) {
+      const a = this.pending ?? this.gen.next().data;
+      this.pending = undefined;
       const digest = String(a.txDigest);
+      if (eventCount >= want && (want === 0 || current?.digest !== digest)) {
+        // a transaction never spans two checkpoints: this activity starts the next one
+        this.pending = a;
+        break;
+      }
       if (!current || current.digest !== digest) {
         // a few plain transactions before the next one that emits events
         const plain = Math.floor(this.rand() * 3);

@@ -38,7 +38,7 @@ import type { Prompter } from './vscode/prompter';
 import { covalentHeartbeatMs, SECTION, explorerOptionsFor } from './vscode/settings';
 import { registerEventSource } from './vscode/source/registerSource';
 import type { EventSourceParts } from './vscode/source/registerSource';
-import { ArtifactWatcher } from './vscode/code/artifactWatcher';
+import { ArtifactWatcher } from './vscode/source/artifactWatcher';
 
 /** One stream as the test API reports it. */
 export interface ApiStream {

@@ -8,10 +8,10 @@ export type Provider = 'warp' | 'covalent' | 'evm' | 'goldrush' | 'sui';
 
 /**
  * Warp's four stream kinds, `log` for EVM logs, GoldRush's `walletTx` (one log of a wallet's transaction, or the
- * transaction when it has none), `pair` (new or updated DEX pair), `token` (token update) and `candle` (OHLCV), and
- * `unknown` for an envelope name we do not know.
+ * transaction when it has none), `pair` (new or updated DEX pair), `token` (token update) and `candle` (OHLCV), a Sui
+ * full node's `transaction` and `checkpoint`, and `unknown` for an envelope name we do not know.
  */
-export type EventKind = 'event' | 'address' | 'coin' | 'object' | 'log' | 'walletTx' | 'pair' | 'token' | 'candle' | 'unknown';
+export type EventKind = 'event' | 'address' | 'coin' | 'object' | 'log' | 'walletTx' | 'pair' | 'token' | 'candle' | 'transaction' | 'checkpoint' | 'unknown';
 
 /** One event as every part of Chain Watch sees it. */
 export interface ChainEvent {

@@ -194,13 +194,21 @@ export async function holdFeedRow(page: Page, feed: FrameLocator, xFraction = 0.
   await page.mouse.move(x - 20, y);
   await page.mouse.move(x, y, { steps: 4 });
   await feed.locator('.feed.held').waitFor({ state: 'attached', timeout: 10000 });
-  // the row under the pointer, found by its box (boxes are in page coordinates, frames included)
-  let attr = '{}';
+  // The rows are held now. The middle row may be a notice or a gap row (the demo writes both); then point at the
+  // event row nearest to it that lies wholly inside the viewport. Boxes are in page coordinates, frames included.
+  let best: { y: number; attr: string } | undefined;
   for (const row of await feed.locator('.rows > .row.kind-event:not([hidden])').all()) {
     const b = await row.boundingBox();
-    if (b && y >= b.y && y < b.y + b.height) attr = (await row.getAttribute('data-vscode-context')) ?? '{}';
+    if (!b || b.y < vp.y || b.y + b.height > vp.y + vp.height) continue;
+    const mid = b.y + b.height / 2;
+    if (!best || Math.abs(mid - y) < Math.abs(best.y - y)) best = { y: mid, attr: (await row.getAttribute('data-vscode-context')) ?? '{}' };
   }
-  return { x, y, context: JSON.parse(attr) as HeldRow['context'] };
+  if (!best) return { x, y, context: {} };
+  if (best.y !== y) {
+    await page.mouse.move(x, best.y, { steps: 2 });
+    await feed.locator('.feed.held').waitFor({ state: 'attached', timeout: 10000 });
+  }
+  return { x, y: best.y, context: JSON.parse(best.attr) as HeldRow['context'] };
 }
 
 function escapeRegExp(s: string): string {

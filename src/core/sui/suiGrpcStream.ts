@@ -158,7 +158,7 @@ export class SuiGrpcStream extends BaseStream {
       session.opened = true;
       sink.opened();
       if (mode.kind === 'after') {
-        const hasItem = this.kind.toEvent(this.definition.id, f, 0, false) !== undefined;
+        const hasItem = (f.event ?? f.transaction ?? f.checkpointItem) !== undefined;
         if (f.cursor === undefined) {
           sink.continuity({ continuity: 'may_be_missing', reason: 'the subscription sent no cursor to bound the gap with: continued live' });
         } else if (!this.kind.hasGap(mode.id, f.cursor, hasItem)) {

@@ -17,7 +17,7 @@ import { BaseStream, ConnectError, type BaseStreamDeps, type GapVerdict, type Cl
 import { Emitter } from '../emitter';
 import type * as EvmDecodeModule from './evmDecode';
 import { buildLogFilter, EvmLogLedger, evmOriginalId, normalizeEvmLog, parseLog, parseQuantity, REMOVED_SUFFIX, toQuantity, type EvmLog, type EvmLogDecoder, type EvmLogFilter } from './evmLog';
-import { EvmRpcConnection, fetchLogsInRanges, RpcError, type RpcRequester } from './evmRpc';
+import { EvmRpcConnection, fetchLogsInRanges, RpcError } from './evmRpc';
 import type { ArtifactIndex } from '../artifacts/artifactIndex';
 import type { WorkspaceDecoderOptions } from './workspaceDecoder';
 import { describeError, redact, registerSecret } from '../redact';
@@ -187,7 +187,7 @@ interface Session {
   /** Head block read at the previous keep-alive; covered once the next keep-alive finds the connection still up. */
   headProbe: number | undefined;
   /** The connection's requests (proxy slot reads go through it). */
-  rpc: RpcRequester | undefined;
+  rpc: EvmRpcConnection | undefined;
   /** Logs waiting for a proxy read, in arrival order; undefined when none is waiting (logs are then emitted at once). */
   queue: Promise<void> | undefined;
   /** Events handed to the sink and not yet journaled and shown (flow control, see {@link MAX_UNSETTLED_LOGS}). */

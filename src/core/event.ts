@@ -8,10 +8,10 @@ export type Provider = 'warp' | 'covalent' | 'evm' | 'goldrush' | 'sui';
 
 /**
  * Warp's four stream kinds, `log` for EVM logs, GoldRush's `walletTx` (one log of a wallet's transaction, or the
- * transaction when it has none), `pair` (new or updated DEX pair), `token` (token update) and `candle` (OHLCV), and
- * `unknown` for an envelope name we do not know.
+ * transaction when it has none), `pair` (new or updated DEX pair), `token` (token update) and `candle` (OHLCV), a Sui
+ * full node's `transaction` and `checkpoint`, and `unknown` for an envelope name we do not know.
  */
-export type EventKind = 'event' | 'address' | 'coin' | 'object' | 'log' | 'walletTx' | 'pair' | 'token' | 'candle' | 'unknown';
+export type EventKind = 'event' | 'address' | 'coin' | 'object' | 'log' | 'walletTx' | 'pair' | 'token' | 'candle' | 'transaction' | 'checkpoint' | 'unknown';
 
 /** One event as every part of Chain Watch sees it. */
 export interface ChainEvent {
@@ -157,17 +157,18 @@ const distinguishingFields: ReadonlyArray<readonly string[]> = [
 export function warpDiscriminator(name: string, data: Record<string, unknown>): string | undefined {
   const digest = str(data.txDigest ?? data.tx_digest ?? data.digest);
   if (!digest) return undefined;
-  const parts = [digest, name];
+  // built by concatenation (the same text as the parts joined by `_`): no array per event on the hot path
+  let text = `${digest}_${name}`;
   for (const names of distinguishingFields) {
     for (const n of names) {
       const v = str(data[n]);
       if (v !== undefined) {
-        parts.push(v);
+        text += `_${v}`;
         break;
       }
     }
   }
-  return parts.join('_');
+  return text;
 }
 
 /**
@@ -215,15 +216,16 @@ export function normalizeWarp(
   data: unknown,
   receivedAt: number,
 ): ChainEvent {
-  const warnings: string[] = [];
+  // most events have no warnings: the list is made only for one that has
+  let warnings: string[] | undefined;
   const obj: Record<string, unknown> = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
-  if (obj !== data) warnings.push(`payload is not an object (${data === null ? 'null' : Array.isArray(data) ? 'array' : typeof data})`);
-  const known = (warpDataEvents as readonly string[]).includes(name);
-  if (!known) warnings.push(`unknown event "${name}"`);
+  if (obj !== data) (warnings ??= []).push(`payload is not an object (${data === null ? 'null' : Array.isArray(data) ? 'array' : typeof data})`);
+  const known = name === 'event' || name === 'address' || name === 'coin' || name === 'object';
+  if (!known) (warnings ??= []).push(`unknown event "${name}"`);
   const mid = messageId === undefined || messageId === '' ? undefined : String(messageId);
   let eventId = warpIdentity(mid, name, data);
   if (mid === undefined) {
-    warnings.push(eventId ? 'message without id (deduplicated by digest)' : 'message without id');
+    (warnings ??= []).push(eventId ? 'message without id (deduplicated by digest)' : 'message without id');
     if (!eventId) eventId = `~${receivedAt}_${Math.random().toString(36).slice(2, 10)}`;
   }
   const kind = known ? (name as ChainEvent['kind']) : 'unknown';
@@ -270,7 +272,7 @@ export function normalizeWarp(
   if (timestamp !== undefined) ev.timestamp = timestamp;
   if (type !== undefined) ev.type = type;
   if (sender !== undefined) ev.sender = sender;
-  if (warnings.length) ev.warnings = warnings;
+  if (warnings) ev.warnings = warnings;
   return ev;
 }
 

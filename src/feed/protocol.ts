@@ -14,7 +14,7 @@ export interface FeedEvent {
   /** Local stream key. */
   stream: string;
   provider: 'warp' | 'covalent' | 'evm' | 'goldrush' | 'sui';
-  kind: 'event' | 'address' | 'coin' | 'object' | 'log' | 'walletTx' | 'pair' | 'token' | 'candle' | 'unknown';
+  kind: 'event' | 'address' | 'coin' | 'object' | 'log' | 'walletTx' | 'pair' | 'token' | 'candle' | 'transaction' | 'checkpoint' | 'unknown';
   /** Envelope event name as received. */
   name: string;
   /** Transaction digest / hash. */

@@ -199,6 +199,14 @@ export function summarize(ev: FeedEvent): string {
       case 'walletTx':
         parts = walletTxSummary(p);
         break;
+      case 'transaction':
+        parts = suiTransactionSummary(p);
+        break;
+      case 'checkpoint': {
+        const n = p.transactionCount;
+        parts = [`#${shortValue(p.sequenceNumber, 24)}`, typeof n === 'number' ? `${n} transaction${n === 1 ? '' : 's'}` : '', p.epoch !== undefined ? `epoch ${shortValue(p.epoch, 12)}` : ''];
+        break;
+      }
       case 'pair':
         parts = pairSummary(ev.name, p);
         break;
@@ -248,6 +256,26 @@ function walletTxSummary(p: Record<string, unknown>): string[] {
   if (log) parts.push(`log ${shortValue(log.log_offset, 6)}/${shortValue(p.logCount, 6)} by ${shortValue(log.emitter_address)}`);
   if (tx.successful === false) parts.push('FAILED');
   return parts;
+}
+
+/** MIST (a decimal string) as SUI with four significant digits: `2500000` -> `0.0025 SUI`. */
+export function mistAsSui(mist: unknown): string {
+  const n = typeof mist === 'string' && /^-?\d{1,30}$/.test(mist) ? Number(mist) : typeof mist === 'number' ? mist : NaN;
+  if (!Number.isFinite(n)) return '';
+  return `${n === 0 ? '0' : String(Number((n / 1e9).toPrecision(4)))} SUI`;
+}
+
+/** A Sui full-node transaction: status (a failure with its reason), net gas, the first Move call, the checkpoint. */
+function suiTransactionSummary(p: Record<string, unknown>): string[] {
+  const calls = Array.isArray(p.moveCalls) ? p.moveCalls : [];
+  const status = p.status === 'failure' ? `FAILURE ${shortValue(p.error ?? '', 60)}`.trim() : shortValue(p.status ?? '', 12);
+  const gas = mistAsSui(rec(p.gas)?.netMist);
+  return [
+    status,
+    gas ? `gas ${gas}` : '',
+    calls.length ? `${shortValue(calls[0], 80)}${calls.length > 1 ? ` +${calls.length - 1}` : ''}` : shortValue(p.kind ?? '', 32),
+    p.checkpoint !== undefined ? `checkpoint ${shortValue(p.checkpoint, 24)}` : '',
+  ];
 }
 
 /** A new pair (protocol, symbols, liquidity) or a pair update (side, rate, 24h change and volume, liquidity). */

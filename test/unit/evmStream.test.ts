@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import { FakeClock } from '../../src/core/clock';
 import type { ChainEvent } from '../../src/core/event';
-import { EvmStream, evmEndpointUrl, registerEndpointSecrets, type EvmBackfillInfo, type EvmStreamDefinition } from '../../src/core/evm/evmStream';
+import WebSocket from 'ws';
+import { EvmStream, evmEndpointUrl, MAX_UNSETTLED_LOGS, registerEndpointSecrets, type EvmBackfillInfo, type EvmStreamDefinition } from '../../src/core/evm/evmStream';
 import { redact } from '../../src/core/redact';
 import { createLogger, MemorySink } from '../../src/core/logger';
 import type { StreamNotice } from '../../src/core/stream/stream';
@@ -26,7 +27,7 @@ interface Harness {
 
 const harnesses: Harness[] = [];
 
-async function setup(def: Partial<EvmStreamDefinition> = {}, opts: { key?: string; maxBlockRange?: number; maxBackfillBlocks?: number; urlSuffix?: string } = {}): Promise<Harness> {
+async function setup(def: Partial<EvmStreamDefinition> = {}, opts: { key?: string; maxBlockRange?: number; maxBackfillBlocks?: number; urlSuffix?: string; socketFactory?: (url: string) => WebSocket } = {}): Promise<Harness> {
   const node = new ScriptedNode();
   const url = (await node.start()) + (opts.urlSuffix ?? '');
   const clock = new FakeClock();
@@ -46,6 +47,7 @@ async function setup(def: Partial<EvmStreamDefinition> = {}, opts: { key?: strin
       random: () => 0.5,
       ...(opts.maxBlockRange ? { maxBlockRange: opts.maxBlockRange } : {}),
       ...(opts.maxBackfillBlocks ? { maxBackfillBlocks: opts.maxBackfillBlocks } : {}),
+      ...(opts.socketFactory ? { socketFactory: opts.socketFactory } : {}),
     },
   );
   const events: ChainEvent[] = [];
@@ -127,6 +129,38 @@ describe('EvmStream (scripted node)', () => {
     assert.deepStrictEqual(values(h.events), [block.number * 100, block.number * 100 + 1]);
     const sub = h.node.calls.find((c) => c.method === 'eth_subscribe');
     assert.deepStrictEqual(sub?.params, ['logs', { address: CONTRACT }]);
+  });
+
+  it('flow control: a burst beyond MAX_UNSETTLED_LOGS pauses reading the socket until half is processed; every log arrives once, in order', async () => {
+    let pauses = 0;
+    let resumes = 0;
+    const h = await setup({}, {
+      socketFactory: (url) => {
+        const ws = new WebSocket(url, { perMessageDeflate: false });
+        const pause = ws.pause.bind(ws);
+        const resume = ws.resume.bind(ws);
+        ws.pause = () => {
+          pauses++;
+          pause();
+        };
+        ws.resume = () => {
+          resumes++;
+          resume();
+        };
+        return ws;
+      },
+    });
+    h.stream.connect();
+    await h.until(() => h.stream.status().state === 'live', 'live');
+    const perBlock = 500;
+    const blocks = Math.ceil((MAX_UNSETTLED_LOGS * 2) / perBlock);
+    const mined = Array.from({ length: blocks }, () => h.node.mine(perBlock));
+    const total = blocks * perBlock;
+    await h.until(() => h.events.length >= total, 'every log');
+    assert.strictEqual(h.events.length, total, 'nothing twice');
+    assert.deepStrictEqual(h.events.map((e) => e.id), mined.flatMap((b) => b.logs.map((_, i) => `${b.hash}:${i}`)));
+    assert.ok(pauses >= 1, 'the socket was paused at least once');
+    assert.strictEqual(resumes, pauses, 'and resumed as often');
   });
 
   it('marks a log re-sent with removed: true as removed, once, and shows the replacement', async () => {

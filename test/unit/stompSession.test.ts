@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import * as http from 'http';
 import { FakeClock } from '../../src/core/clock';
-import { bytesAfterLastNul, describeErrorFrame, StompSession } from '../../src/core/covalent/stompSession';
+import { bytesAfterLastNul, defaultStompSocket, describeErrorFrame, StompSession } from '../../src/core/covalent/stompSession';
 import type { StompClosedInfo, StompSessionOptions } from '../../src/core/covalent/stompSession';
 import { CovalentServer, stompFrame } from '../../src/simulator/covalentServer';
 import { until } from './support/wait';
@@ -20,8 +20,13 @@ describe('STOMP session', () => {
   let closed: StompClosedInfo | undefined;
   let connected: boolean;
 
+  /** The settle callbacks of messages not settled yet (when `hold` is set, the handler keeps them instead of calling them). */
+  let unsettled: Array<() => void>;
+  let hold: boolean;
+
   function open(opts: Partial<StompSessionOptions> = {}): StompSession {
     bodies = [];
+    unsettled = [];
     closed = undefined;
     connected = false;
     session = new StompSession(
@@ -30,7 +35,11 @@ describe('STOMP session', () => {
         onConnected: () => {
           connected = true;
         },
-        onMessage: (body) => bodies.push(body),
+        onMessage: (body, _destination, _at, settle) => {
+          bodies.push(body);
+          if (hold) unsettled.push(settle);
+          else settle();
+        },
         onClosed: (info) => {
           closed = info;
         },
@@ -48,6 +57,7 @@ describe('STOMP session', () => {
   }
 
   beforeEach(async () => {
+    hold = false;
     clock = new FakeClock();
     server = new CovalentServer({ clock, heartbeatMs: 1_000 });
     await server.start();
@@ -109,7 +119,9 @@ describe('STOMP session', () => {
     assert.strictEqual(bodies[0], body);
   });
 
-  it('a 5 MB body arrives intact', async () => {
+  it('a 5 MB body arrives intact', async function () {
+    // stompjs parses the 5 MB byte by byte: seconds on a loaded machine (not a timing check)
+    this.timeout(15_000);
     const sub = await openSubscribed();
     const data = '0x' + 'ab'.repeat(2_500_000);
     const body = JSON.stringify({ tx_hash: '0x01', log_offset: 1, raw_log_data: data });
@@ -192,6 +204,47 @@ describe('STOMP session', () => {
     assert.strictEqual(info.kind, 'heartbeat');
     assert.strictEqual(info.at - lastAt, 1_500);
     assert.match(info.message, /no heart-beat or message from the server for 1500 ms/);
+  });
+
+  it('flow control: with maxUnsettled messages unsettled the socket is paused; settling half resumes it; nothing is lost', async () => {
+    let ws: ReturnType<typeof defaultStompSocket> | undefined;
+    hold = true;
+    await openSubscribed({ maxUnsettled: 8, createSocket: (url, protocols) => (ws = defaultStompSocket(url, protocols)) });
+    const total = 40;
+    for (let i = 0; i < total; i++) server.publish(DEST, JSON.stringify({ n: i }));
+    await until(() => bodies.length >= 8, 'eight bodies');
+    assert.ok(session!.readingPaused, 'paused at 8 unsettled');
+    assert.strictEqual(ws!.isPaused, true, 'the socket itself is paused');
+    // what was already read when the pause came is still handed on: settle all but 5 (more than half of 8)
+    for (const settle of unsettled.splice(0, unsettled.length - 5)) settle();
+    assert.strictEqual(ws!.isPaused, true, 'still paused at 5 unsettled');
+    unsettled.splice(0, 1)[0]!();
+    assert.strictEqual(session!.readingPaused, false, 'resumed at 4 unsettled (half)');
+    assert.strictEqual(ws!.isPaused, false);
+    hold = false;
+    for (const settle of unsettled.splice(0)) settle();
+    await until(() => bodies.length === total, 'every body');
+    assert.deepStrictEqual(bodies.map((b) => (JSON.parse(b) as { n: number }).n), Array.from({ length: total }, (_, i) => i));
+    assert.strictEqual(session!.readingPaused, false);
+  });
+
+  it('flow control: time spent paused is not silence (no heart-beat death); silence counts again from the resume', async () => {
+    hold = true;
+    await openSubscribed({ heartbeatIncomingMs: 1_000, maxUnsettled: 2 });
+    server.publish(DEST, '{"n":1}');
+    server.publish(DEST, '{"n":2}');
+    await until(() => session!.readingPaused, 'paused');
+    server.silence();
+    clock.advance(10_000);
+    assert.strictEqual(closed, undefined, 'paused by us for 10 s: not declared dead');
+    for (const settle of unsettled.splice(0)) settle();
+    assert.strictEqual(session!.readingPaused, false);
+    clock.advance(1_499);
+    assert.strictEqual(closed, undefined, '1,499 ms of silence after the resume');
+    clock.advance(1_000);
+    const info = closed as StompClosedInfo | undefined;
+    assert.ok(info, 'declared dead once 1,500 ms passed after the resume');
+    assert.strictEqual(info.kind, 'heartbeat');
   });
 
   it('no CONNECTED within the connect timeout ends the attempt as a timeout', async () => {

@@ -8,32 +8,13 @@ import { FakeClock } from '../../src/core/clock';
 import type { ChainEvent } from '../../src/core/event';
 import { cursorText } from '../../src/core/sui/suiCursor';
 import { SuiGrpcStream } from '../../src/core/sui/suiGrpcStream';
-import type { SuiCallHandlers, SuiFrame, SuiRpc } from '../../src/core/sui/suiRpc';
+import type { SuiFrame } from '../../src/core/sui/suiRpc';
+import { ScriptedNode } from './support/suiScriptedNode';
 import { suiOutcome } from '../../src/core/sui/suiOutcome';
 import { until } from './support/wait';
 
 const cur = (n: number) => cursorText(new Uint8Array([n]));
 const ev = (n: number): SuiFrame => ({ event: { transactionDigest: `D${n}`, eventIndex: 0, checkpoint: BigInt(n), eventType: '0x2::coin::Transfer', json: { kind: { oneofKind: 'structValue', structValue: { fields: { n: { kind: { oneofKind: 'numberValue', numberValue: n } } } } } } as never }, cursor: cur(n) });
-
-/** A node whose calls the test drives by hand. */
-class ScriptedNode {
-  subs: SuiCallHandlers[] = [];
-  scans: Array<{ req: unknown; h: SuiCallHandlers }> = [];
-  factory = (): SuiRpc => ({
-    subscribeEvents: (_req, h) => {
-      this.subs.push(h);
-      return { cancel: () => undefined };
-    },
-    listEvents: (req, h) => {
-      this.scans.push({ req, h });
-      return { cancel: () => undefined };
-    },
-    close: () => undefined,
-  });
-  get sub(): SuiCallHandlers {
-    return this.subs[this.subs.length - 1]!;
-  }
-}
 
 function setup(extra: Record<string, unknown> = {}) {
   const clock = new FakeClock();

@@ -194,16 +194,19 @@ export class CovalentStream extends BaseStream {
         if (afterGap && !queue && !this.gapStated) sink.notice('warn', 'Covalent does not replay: log events sent while this stream was stopped were missed');
       },
       onActivity: () => sink.activity(),
-      onMessage: (body, _destination, receivedAt, ack) => {
+      onMessage: (body, _destination, receivedAt, settle) => {
         this.earlyCloses = 0;
         if (body.length > LARGE_BODY_CHARS) sink.notice('warn', `large MESSAGE body (${(body.length / 1048576).toFixed(1)} MB)`);
         const result = parseCovalentBody(stream, body, receivedAt);
         for (const w of result.warnings) sink.notice('warn', w);
-        // one ACK per MESSAGE, riding on its last event: it runs once every event of the body is journaled
-        const last = result.events.length - 1;
-        result.events.forEach((ev, i) => sink.event(ev, i === last ? ack : undefined));
+        // one settle (the queue's ACK, and the session's flow control) per MESSAGE, riding on its last event: it
+        // runs once every event of the body is journaled and shown
+        const events = result.events;
+        const last = events.length - 1;
+        for (let i = 0; i < last; i++) sink.event(events[i]!);
+        if (last >= 0) sink.event(events[last]!, settle);
         // nothing usable in it: settle it now, or the broker would redeliver it forever
-        if (last < 0) ack?.();
+        else settle();
       },
       onClosed: (info) => {
         if (info.kind === 'lost' && info.early) this.earlyCloses++;

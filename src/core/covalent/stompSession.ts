@@ -62,11 +62,12 @@ export interface StompSessionHandlers {
   /** Anything arrived on the socket (a frame, part of one, or a heart-beat). */
   onActivity?(): void;
   /**
-   * One MESSAGE body (decoded as UTF-8) on a subscribed destination. With `ack: 'client-individual'`, `ack`
-   * acknowledges this message (call it once it is safely processed; a message never acknowledged is redelivered
-   * after a reconnect); without, `ack` is undefined (the broker settled it when it sent it).
+   * One MESSAGE body (decoded as UTF-8) on a subscribed destination. Call `settle` once, when the message is
+   * safely processed (journaled): with `ack: 'client-individual'` it acknowledges the message (one never
+   * acknowledged is redelivered after a reconnect); in every mode it counts the message as processed for the
+   * session's flow control ({@link StompSessionOptions.maxUnsettled}).
    */
-  onMessage(body: string, destination: string, receivedAt: number, ack?: () => void): void;
+  onMessage(body: string, destination: string, receivedAt: number, settle: () => void): void;
   /** The session is over (not called after {@link StompSession.close}). */
   onClosed(info: StompClosedInfo): void;
 }
@@ -102,11 +103,20 @@ export interface StompSessionOptions {
   /** Opens the socket (default: `ws` with the STOMP sub-protocols and `perMessageDeflate: false`). */
   createSocket?: (url: string, protocols: string[]) => WebSocket;
   /**
+   * Messages handed to `onMessage` and not yet settled at most (default {@link DEFAULT_MAX_UNSETTLED}): past that the
+   * session stops reading its socket until half of them are settled, so a consumer that falls behind slows the
+   * broker (TCP backpressure) instead of buffering without bound. The time spent paused never counts as silence.
+   */
+  maxUnsettled?: number;
+  /**
    * Largest STOMP frame, in bytes (default {@link MAX_FRAME_BYTES}): a frame still without its NUL terminator past
    * this size ends the session as `lost` with words. The default socket's `maxPayload` is the same.
    */
   maxFrameBytes?: number;
 }
+
+/** Unsettled messages a session lets through before it pauses its socket (see {@link StompSessionOptions.maxUnsettled}). */
+export const DEFAULT_MAX_UNSETTLED = 2_000;
 
 /** The default socket: `ws`, STOMP sub-protocols, no compression (permessage-deflate costs ~3x CPU). */
 export function defaultStompSocket(url: string, protocols: string[], maxPayload = MAX_FRAME_BYTES): WebSocket {
@@ -147,6 +157,15 @@ export class StompSession {
   private messages = 0;
   private subscribedAt: number | undefined;
   private early = false;
+  /** Messages handed on and not settled yet. */
+  private unsettled = 0;
+  private readonly maxUnsettled: number;
+  /** Whether reading the socket is paused (flow control). */
+  private held = false;
+  /** Clock time reading last resumed: silence is counted from then at the earliest. */
+  private resumedAt: number | undefined;
+  /** Settles one message of an `auto` subscription (one function for all of them). */
+  private readonly settleAuto = (): void => this.settled();
 
   constructor(
     private readonly options: StompSessionOptions,
@@ -154,6 +173,12 @@ export class StompSession {
   ) {
     this.clock = options.clock ?? systemClock;
     this.log = options.logger ?? nullLogger;
+    this.maxUnsettled = Math.max(1, options.maxUnsettled ?? DEFAULT_MAX_UNSETTLED);
+  }
+
+  /** Whether reading the socket is paused because {@link StompSessionOptions.maxUnsettled} messages are unsettled. */
+  get readingPaused(): boolean {
+    return this.held;
   }
 
   /** Clock time anything was last received on this session (ms), if ever. */
@@ -301,7 +326,12 @@ export class StompSession {
     this.watchdog = this.clock.setTimeout(() => {
       this.watchdog = undefined;
       if (this.finished) return;
-      const idle = this.clock.now() - (this.activityAt ?? 0);
+      if (this.held) {
+        // our own pause: the server's frames wait in the socket, unread
+        this.scheduleWatchdog(this.graceMs);
+        return;
+      }
+      const idle = this.clock.now() - Math.max(this.activityAt ?? 0, this.resumedAt ?? 0);
       if (idle >= this.graceMs) {
         this.fail('heartbeat', `no heart-beat or message from the server for ${idle} ms (allowed ${this.graceMs} ms)`);
       } else {
@@ -314,19 +344,37 @@ export class StompSession {
     if (this.finished) return;
     this.messages++;
     // an ACK after the socket is gone is pointless: the broker requeues what this session left unacknowledged
-    const ack = manual
+    const settle = manual
       ? () => {
           if (!this.finished) message.ack();
+          this.settled();
         }
-      : undefined;
+      : this.settleAuto;
+    if (++this.unsettled >= this.maxUnsettled && !this.held) this.hold();
     try {
       // Decode the bytes once with Node's UTF-8 decoder (the library's `body` getter builds a TextDecoder per frame).
       const bytes = message.binaryBody;
       const body = bytes.byteLength === 0 ? '' : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-      this.handlers.onMessage(body, destination, this.clock.now(), ack);
+      this.handlers.onMessage(body, destination, this.clock.now(), settle);
     } catch (err) {
       this.log.error(`onMessage handler threw: ${String(err)}`);
     }
+  }
+
+  /** One message handed on is processed; reading resumes once half of the allowed unsettled ones are. */
+  private settled(): void {
+    if (this.unsettled > 0) this.unsettled--;
+    if (this.held && this.unsettled <= this.maxUnsettled >> 1) {
+      this.held = false;
+      this.resumedAt = this.clock.now();
+      if (!this.finished) this.socket?.resume();
+    }
+  }
+
+  private hold(): void {
+    this.held = true;
+    this.log.debug(`${this.unsettled} messages not processed yet: reading paused`);
+    this.socket?.pause();
   }
 
   private handleSocketClose(code: number | undefined, reason: string | undefined): void {

@@ -250,18 +250,116 @@ function shortError(err: unknown): string {
   return text.split('\n')[0]!.slice(0, 200);
 }
 
+/** One input of an event whose every input is one 32-byte word (see {@link planOf}). */
+interface WordInput {
+  name: string;
+  type: string;
+  indexed: boolean;
+  kind: 'address' | 'uint' | 'int' | 'bool' | 'bytes';
+  /** Bits of a uint/int, bytes of a bytesN. */
+  size: number;
+}
+
+/** What {@link decodeWith} needs of an event, computed once per fragment. */
+interface DecodePlan {
+  inputs: AbiEventInput[];
+  indexed: number;
+  /** Set when every input is an elementary static type (address, uint/int, bool, bytes1-32): decoded word by word. */
+  words: WordInput[] | undefined;
+}
+
+const plans = new WeakMap<AbiEvent, DecodePlan>();
+
+function planOf(event: AbiEvent): DecodePlan {
+  let plan = plans.get(event);
+  if (plan) return plan;
+  const inputs = event.inputs.map(canonicalInput);
+  let words: WordInput[] | undefined = [];
+  for (const input of inputs) {
+    const m = /^(address|bool)$|^(u?int)(\d{1,3})$|^bytes(\d{1,2})$/.exec(input.type);
+    if (!m) {
+      words = undefined;
+      break;
+    }
+    const indexed = input.indexed === true;
+    if (m[1]) words.push({ name: input.name, type: input.type, indexed, kind: m[1] as 'address' | 'bool', size: 0 });
+    else if (m[2]) words.push({ name: input.name, type: input.type, indexed, kind: m[2] as 'uint' | 'int', size: Number(m[3]) });
+    else words.push({ name: input.name, type: input.type, indexed, kind: 'bytes', size: Number(m[4]) });
+  }
+  plan = { inputs, indexed: inputs.filter((i) => i.indexed).length, words };
+  plans.set(event, plan);
+  return plan;
+}
+
+const TWO_256 = 1n << 256n;
+const ZERO_WORD = '0'.repeat(64);
+const ONE_WORD = `${'0'.repeat(63)}1`;
+
+/**
+ * One word (64 lowercase hex digits) as viem decodes it, lowercased: an address from its last 20 bytes, a number
+ * from all 32 (two's complement for int), bytesN from its first N bytes. Undefined where viem's own path must
+ * decide (a bool that is neither 0 nor 1, a small number beyond 2^53).
+ */
+function decodeWord(w: string, input: WordInput): DecodedValue | undefined {
+  switch (input.kind) {
+    case 'address':
+      return `0x${w.slice(24)}`;
+    case 'bytes':
+      return `0x${w.slice(0, input.size * 2)}`;
+    case 'bool':
+      return w === ZERO_WORD ? false : w === ONE_WORD ? true : undefined;
+    default: {
+      let v = BigInt(`0x${w}`);
+      if (input.kind === 'int' && w.charCodeAt(0) >= 56) v -= TWO_256;
+      // viem gives a JS number up to 48 bits: past 2^53 it would lose digits, and that is its path to take
+      if (input.size <= 48 && (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER))) return undefined;
+      return v.toString(10);
+    }
+  }
+}
+
+/**
+ * The word-by-word decoding of an event made of one-word inputs: the same values as viem's (tested against it),
+ * without its checksummed addresses (keccak per address) that {@link toDecoded} lowercases again. Undefined when
+ * the data is not exactly one word per non-indexed input, or a word is one viem must judge.
+ */
+function decodeStatic(words: WordInput[], anonymous: boolean, topics: readonly string[], data: string): DecodedParam[] | undefined {
+  const dataWords = words.length - words.filter((w) => w.indexed).length;
+  if (data.length !== 2 + dataWords * 64) return undefined;
+  const params: DecodedParam[] = [];
+  let topic = anonymous ? 0 : 1;
+  let at = 2;
+  for (const input of words) {
+    let w: string;
+    if (input.indexed) w = topics[topic++]!.slice(2).toLowerCase();
+    else {
+      w = data.slice(at, at + 64).toLowerCase();
+      at += 64;
+    }
+    const value = decodeWord(w, input);
+    if (value === undefined) return undefined;
+    params.push({ name: input.name, type: input.type, indexed: input.indexed, value });
+  }
+  return params;
+}
+
 /**
  * Decodes a log against one event fragment (strictly: every topic and every data byte must fit). Returns the
  * params, or an error string when the topics/data do not fit (wrong topic count, data too short or malformed,
- * an offset or length out of bounds).
+ * an offset or length out of bounds). Events made of one-word inputs (Transfer, Approval, Swap, ...) are decoded
+ * word by word; `general` forces viem's path for every event (the tests compare the two).
  */
-export function decodeWith(event: AbiEvent, topics: readonly string[], data: string): { params: DecodedParam[] } | { error: string } {
-  const inputs = event.inputs.map(canonicalInput);
-  const indexed = inputs.filter((i) => i.indexed).length;
-  const expected = indexed + (event.anonymous ? 0 : 1);
+export function decodeWith(event: AbiEvent, topics: readonly string[], data: string, general = false): { params: DecodedParam[] } | { error: string } {
+  const plan = planOf(event);
+  const inputs = plan.inputs;
+  const expected = plan.indexed + (event.anonymous ? 0 : 1);
   if (topics.length !== expected) return { error: `expected ${expected} topics, got ${topics.length}` };
   for (let i = 0; i < topics.length; i++) if (typeof topics[i] !== 'string' || !topicRe.test(topics[i]!)) return { error: `topic ${i} is not 32 bytes of hex` };
   if (typeof data !== 'string' || !hexRe.test(data)) return { error: 'data is not hex' };
+  if (plan.words && !general) {
+    const params = decodeStatic(plan.words, event.anonymous === true, topics, data);
+    if (params) return { params };
+  }
   let args: unknown;
   try {
     const viemEvent = toViem(event);

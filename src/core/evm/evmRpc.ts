@@ -119,6 +119,19 @@ export class EvmRpcConnection implements RpcRequester {
     });
   }
 
+  /**
+   * Stops reading the socket (flow control: the node's frames wait in TCP buffers, and the node slows down) until
+   * {@link resume}. Responses to requests wait too.
+   */
+  pause(): void {
+    if (!this.closed) this.ws.pause();
+  }
+
+  /** Reads the socket again after {@link pause}. */
+  resume(): void {
+    if (!this.closed) this.ws.resume();
+  }
+
   /** Sends a WebSocket ping (the node's pong counts as activity). */
   ping(): void {
     if (this.ws.readyState === WebSocket.OPEN) this.ws.ping();

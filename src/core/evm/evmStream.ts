@@ -17,7 +17,7 @@ import { BaseStream, ConnectError, type BaseStreamDeps, type GapVerdict, type Cl
 import { Emitter } from '../emitter';
 import type * as EvmDecodeModule from './evmDecode';
 import { buildLogFilter, EvmLogLedger, evmOriginalId, normalizeEvmLog, parseLog, parseQuantity, REMOVED_SUFFIX, toQuantity, type EvmLog, type EvmLogDecoder, type EvmLogFilter } from './evmLog';
-import { EvmRpcConnection, fetchLogsInRanges, RpcError, type RpcRequester } from './evmRpc';
+import { EvmRpcConnection, fetchLogsInRanges, RpcError } from './evmRpc';
 import type { ArtifactIndex } from '../artifacts/artifactIndex';
 import type { WorkspaceDecoderOptions } from './workspaceDecoder';
 import { describeError, redact, registerSecret } from '../redact';
@@ -187,10 +187,23 @@ interface Session {
   /** Head block read at the previous keep-alive; covered once the next keep-alive finds the connection still up. */
   headProbe: number | undefined;
   /** The connection's requests (proxy slot reads go through it). */
-  rpc: RpcRequester | undefined;
+  rpc: EvmRpcConnection | undefined;
   /** Logs waiting for a proxy read, in arrival order; undefined when none is waiting (logs are then emitted at once). */
   queue: Promise<void> | undefined;
+  /** Events handed to the sink and not yet journaled and shown (flow control, see {@link MAX_UNSETTLED_LOGS}). */
+  unsettled: number;
+  /** Whether reading the socket is paused because of them. */
+  readingPaused: boolean;
+  /** Runs once per event when it is processed: one function for the whole connection. */
+  settle: () => void;
 }
+
+/**
+ * Events of one connection handed on and not yet journaled and shown at most: past that the connection stops reading
+ * its socket until half of them are (a stream that falls behind slows the node, TCP backpressure, instead of buffering
+ * without bound).
+ */
+export const MAX_UNSETTLED_LOGS = 2_000;
 
 /** An `evm` stream. Not billed (the node's provider bills on its own terms). */
 export class EvmStream extends BaseStream {
@@ -312,7 +325,25 @@ export class EvmStream extends BaseStream {
     }
     await this.loadDecoder();
     this.seedFromJournal();
-    const session: Session = { cancelled: false, held: [], subscription: undefined, early: [], outcome: undefined, headProbe: undefined, rpc: undefined, queue: undefined };
+    const session: Session = {
+      cancelled: false,
+      held: [],
+      subscription: undefined,
+      early: [],
+      outcome: undefined,
+      headProbe: undefined,
+      rpc: undefined,
+      queue: undefined,
+      unsettled: 0,
+      readingPaused: false,
+      settle: () => {
+        if (session.unsettled > 0) session.unsettled--;
+        if (session.readingPaused && session.unsettled <= MAX_UNSETTLED_LOGS >> 1) {
+          session.readingPaused = false;
+          session.rpc?.resume();
+        }
+      },
+    };
     const rpc: EvmRpcConnection = new EvmRpcConnection(
       url,
       {
@@ -438,13 +469,13 @@ export class EvmStream extends BaseStream {
     }
     const log = parsed.log;
     if (!session.queue && !this.needsProxyRead(log)) {
-      this.emitLog(sink, log, source);
+      this.emitLog(session, sink, log, source);
       return;
     }
     const next: Promise<void> = (session.queue ?? Promise.resolve())
       .then(async () => {
         await this.readProxy(session, log);
-        if (!session.cancelled) this.emitLog(sink, log, source);
+        if (!session.cancelled) this.emitLog(session, sink, log, source);
       })
       .catch((err) => this.log.error(`log not delivered: ${describeError(err)}`))
       .finally(() => {
@@ -469,14 +500,23 @@ export class EvmStream extends BaseStream {
     await this.within(read, this.evmDeps.proxyLookupMs ?? 5_000);
   }
 
-  private emitLog(sink: TransportSink, log: EvmLog, source: 'live' | 'backfill'): boolean {
+  /** Hands one event on, counted for flow control. */
+  private emit(session: Session, sink: TransportSink, ev: ChainEvent): void {
+    if (++session.unsettled >= MAX_UNSETTLED_LOGS && !session.readingPaused) {
+      session.readingPaused = true;
+      session.rpc?.pause();
+    }
+    sink.event(ev, session.settle);
+  }
+
+  private emitLog(session: Session, sink: TransportSink, log: EvmLog, source: 'live' | 'backfill'): boolean {
     this.decodeOpts.proxies?.observe(log.address, log.topics[0]);
     const verdict = this.ledger.accept(log);
     if (verdict.kind === 'duplicate') return false;
     if (verdict.kind === 'new' && verdict.reorg) {
       // the node did not announce it: retract the orphaned logs before the replacement, so the feed reads in chain order
       const { block, depth, removed } = verdict.reorg;
-      for (const orphan of removed) sink.event(this.removalEvent(orphan, source));
+      for (const orphan of removed) this.emit(session, sink, this.removalEvent(orphan, source));
       sink.notice('warn', reorgText(block, depth, removed.length, 'the node did not announce it'));
     }
     const opts: Parameters<typeof normalizeEvmLog>[3] = { source, idSuffix: verdict.idSuffix };
@@ -485,7 +525,7 @@ export class EvmStream extends BaseStream {
     if (verdict.kind === 'removed' && !verdict.seen) {
       (ev.warnings ??= []).push(`reorg removed a log this stream had not shown (block ${log.blockNumber}, index ${log.logIndex})`);
     }
-    sink.event(ev);
+    this.emit(session, sink, ev);
     return true;
   }
 
@@ -518,7 +558,7 @@ export class EvmStream extends BaseStream {
         onChunk: async (logs) => {
           for (const log of logs) {
             await this.readProxy(session, log);
-            if (!session.cancelled && this.emitLog(sink, log, 'backfill')) backfilled++;
+            if (!session.cancelled && this.emitLog(session, sink, log, 'backfill')) backfilled++;
           }
         },
       });
@@ -555,7 +595,7 @@ export class EvmStream extends BaseStream {
         lowest = Math.min(lowest ?? n, n);
         highest = Math.max(highest ?? n, n);
         for (const log of dropped) {
-          sink.event(this.removalEvent(log, 'backfill'));
+          this.emit(session, sink, this.removalEvent(log, 'backfill'));
           removed++;
         }
       }

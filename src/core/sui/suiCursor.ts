@@ -36,12 +36,20 @@ export interface GapScanOptions {
   maxTipRetries?: number;
   /** Responses at most for one gap (default 10,000): a runaway scan ends with words instead of running forever. */
   maxRequests?: number;
+  /**
+   * The end reason that means the gap is covered (default `CURSOR_BOUND`, for scans bounded by the subscription's
+   * first cursor; `CHECKPOINT_BOUND` for checkpoint scans, bounded by a checkpoint range).
+   */
+  complete?: 'CURSOR_BOUND' | 'CHECKPOINT_BOUND';
+  /** The call named in messages (default `ListEvents`). */
+  call?: string;
 }
 
 /**
- * One gap scan: `(after, before)` read with `ListEvents`, reissued from the last watermark while the node stops
- * early (`SCAN_LIMIT`, `ITEM_LIMIT`, or `LEDGER_TIP` while its index has not reached the bound), until it ends with
- * `CURSOR_BOUND`. Feed it every frame's watermark cursor, then the end reason.
+ * One gap scan: `(after, before)` read with `ListEvents` (or `ListTransactions`; `ListCheckpoints` over a checkpoint
+ * range, where `after` starts empty and only pages), reissued from the last watermark while the node stops early
+ * (`SCAN_LIMIT`, `ITEM_LIMIT`, or `LEDGER_TIP` while its index has not reached the bound), until it ends with the
+ * bound (`CURSOR_BOUND`, or `CHECKPOINT_BOUND`). Feed it every frame's watermark cursor, then the end reason.
  */
 export class GapScan {
   /** The current lower bound: the last watermark received (exclusive). */
@@ -81,10 +89,12 @@ export class GapScan {
   end(reason: ScanEndReason): ScanStep {
     const progressed = this.progressed;
     this.progressed = false;
-    if (reason === 'CURSOR_BOUND') return { next: 'done', complete: true };
+    const call = this.opts.call ?? 'ListEvents';
+    if (reason === (this.opts.complete ?? 'CURSOR_BOUND')) return { next: 'done', complete: true };
     if (reason === 'CHECKPOINT_BOUND') return { next: 'done', complete: false, reason: 'the node stopped at a checkpoint bound the scan did not ask for' };
-    if (reason === 'none' || reason === 'UNKNOWN') return { next: 'done', complete: false, reason: `ListEvents ended without saying why (${reason === 'none' ? 'no end frame' : 'reason UNKNOWN'})` };
-    if (this.requests >= (this.opts.maxRequests ?? 10_000)) return { next: 'done', complete: false, reason: `the gap scan was cut after ${this.requests} ListEvents requests` };
+    if (reason === 'CURSOR_BOUND') return { next: 'done', complete: false, reason: 'the node stopped at a cursor bound the scan did not ask for' };
+    if (reason === 'none' || reason === 'UNKNOWN') return { next: 'done', complete: false, reason: `${call} ended without saying why (${reason === 'none' ? 'no end frame' : 'reason UNKNOWN'})` };
+    if (this.requests >= (this.opts.maxRequests ?? 10_000)) return { next: 'done', complete: false, reason: `the gap scan was cut after ${this.requests} ${call} requests` };
     let delayMs = 0;
     if (reason === 'SCAN_LIMIT') this.scanLimits++;
     else if (reason === 'ITEM_LIMIT') this.itemLimits++;
@@ -92,7 +102,7 @@ export class GapScan {
       this.tipWaits++;
       // the node's index has not reached the subscription's first cursor yet: wait for it, within limits
       this.tipRetries = progressed ? 1 : this.tipRetries + 1;
-      if (this.tipRetries > (this.opts.maxTipRetries ?? 40)) return { next: 'done', complete: false, reason: `the node's event index stayed behind its subscription (LEDGER_TIP ${this.tipRetries - 1} times in a row)` };
+      if (this.tipRetries > (this.opts.maxTipRetries ?? 40)) return { next: 'done', complete: false, reason: `the node's index stayed behind its subscription (LEDGER_TIP ${this.tipRetries - 1} times in a row)` };
       delayMs = this.opts.tipRetryMs ?? 500;
     }
     if (reason !== 'LEDGER_TIP') this.tipRetries = 0;

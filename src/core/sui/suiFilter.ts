@@ -11,6 +11,12 @@
  */
 import type { GrpcTypes } from '@mysten/sui/grpc';
 
+/** What a `sui` stream subscribes to (default `events`). */
+export type SuiSubscription = 'events' | 'transactions' | 'checkpoints';
+
+/** The subscriptions a `sui` stream may name. */
+export const SUI_SUBSCRIPTIONS: readonly SuiSubscription[] = ['events', 'transactions', 'checkpoints'];
+
 /** The filter fields of a `sui` stream definition. */
 export interface SuiFilterFields {
   /** Move event type(s): `addr[::module[::Name[<T, ...>]]]`. */
@@ -19,7 +25,22 @@ export interface SuiFilterFields {
   emitModule?: string | string[];
   /** Transaction sender address(es). */
   sender?: string | string[];
+  /** Transactions / checkpoints: address(es) whose state the transaction moved. */
+  affectedAddress?: string | string[];
+  /** Transactions / checkpoints: object id(s) the transaction changed. */
+  affectedObject?: string | string[];
+  /** Transactions / checkpoints: Move call(s) `0xpkg[::module[::function]]`. */
+  moveCall?: string | string[];
+  /** Transactions / checkpoints: true = only package publishes and upgrades, false = none of them. */
+  packageWrite?: boolean;
 }
+
+/** The value dimensions of a filter, in the order they enter the terms. */
+export const SUI_FILTER_DIMENSIONS = ['eventType', 'emitModule', 'sender', 'affectedAddress', 'affectedObject', 'moveCall'] as const;
+/** A value dimension of a filter. */
+export type SuiFilterDimension = (typeof SUI_FILTER_DIMENSIONS)[number];
+/** The dimensions only transaction filters have (transaction and checkpoint subscriptions). */
+export const SUI_TRANSACTION_ONLY: readonly SuiFilterDimension[] = ['affectedAddress', 'affectedObject', 'moveCall'];
 
 /** Terms a filter may expand to at most (the product of the dimensions' value counts). */
 export const MAX_FILTER_TERMS = 64;
@@ -40,6 +61,15 @@ export function emitModuleProblem(s: string): string | undefined {
   if (!isSuiAddress(parts[0] ?? '')) return `"${short(s)}" does not start with a package address (0x + hex), e.g. 0x2::coin`;
   if (parts.length > 2) return `"${short(s)}" has more than package::module (an emitting module has no type name)`;
   if (parts.length === 2 && !IDENT.test(parts[1]!)) return `"${short(s)}": "${short(parts[1]!)}" is not a Move module name`;
+  return undefined;
+}
+
+/** Why `s` is not a Move call path `0xpkg[::module[::function]]`, or undefined when it is one. */
+export function moveCallProblem(s: string): string | undefined {
+  const parts = s.trim().split('::');
+  if (!isSuiAddress(parts[0] ?? '')) return `"${short(s)}" does not start with a package address (0x + hex), e.g. 0x2::coin::split`;
+  if (parts.length > 3) return `"${short(s)}" has more than package::module::function`;
+  for (const p of parts.slice(1)) if (!IDENT.test(p)) return `"${short(s)}": "${short(p)}" is not a Move identifier`;
   return undefined;
 }
 
@@ -74,25 +104,51 @@ function valuesOf(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [v];
 }
 
-/** Problems with the filter fields of a definition (empty when valid); each in words, naming the field. */
+/** The subscription a definition names (`events` when it names none). */
+export function suiSubscriptionOf(d: { subscription?: unknown }): SuiSubscription {
+  return d.subscription === 'transactions' || d.subscription === 'checkpoints' ? d.subscription : 'events';
+}
+
+const addressCheck = (s: string) => (isSuiAddress(s) ? undefined : `"${short(s)}" is not a Sui address (0x + up to 64 hex digits)`);
+const dimensionChecks: Record<SuiFilterDimension, (s: string) => string | undefined> = {
+  eventType: moveTypeProblem,
+  emitModule: emitModuleProblem,
+  sender: addressCheck,
+  affectedAddress: addressCheck,
+  affectedObject: (s) => (isSuiAddress(s) ? undefined : `"${short(s)}" is not an object id (0x + up to 64 hex digits)`),
+  moveCall: moveCallProblem,
+};
+
+/**
+ * Problems with the subscription and filter fields of a definition (empty when valid); each in words, naming the
+ * field. Event subscriptions take `eventType`, `emitModule` and `sender`; transaction and checkpoint subscriptions
+ * also `affectedAddress`, `affectedObject`, `moveCall` and `packageWrite`.
+ */
 export function validateSuiFilter(d: Record<string, unknown>): string[] {
   const problems: string[] = [];
-  const check = (field: keyof SuiFilterFields, what: (s: string) => string | undefined) => {
+  if (d.subscription !== undefined && !SUI_SUBSCRIPTIONS.includes(d.subscription as SuiSubscription)) problems.push('a Sui node "subscription" is "events", "transactions" or "checkpoints"');
+  const kind = suiSubscriptionOf(d);
+  for (const field of SUI_FILTER_DIMENSIONS) {
     const vals = valuesOf(d[field]);
+    if (vals.length > 0 && kind === 'events' && SUI_TRANSACTION_ONLY.includes(field)) {
+      problems.push(`"${field}" filters transactions: it needs "subscription": "transactions" or "checkpoints"`);
+      continue;
+    }
     if (vals.length > MAX_FILTER_VALUES) problems.push(`"${field}" holds ${vals.length} values; at most ${MAX_FILTER_VALUES}`);
     for (const raw of vals) {
       if (typeof raw !== 'string' || raw.trim() === '' || raw.trim() === '!') {
         problems.push(`"${field}" values must be non-empty strings`);
         continue;
       }
-      const p = what(stripNot(raw).value);
+      const p = dimensionChecks[field](stripNot(raw).value);
       if (p) problems.push(`"${field}" ${p}`);
     }
-  };
-  check('eventType', moveTypeProblem);
-  check('emitModule', emitModuleProblem);
-  check('sender', (s) => (isSuiAddress(s) ? undefined : `"${short(s)}" is not a Sui address (0x + up to 64 hex digits)`));
-  const terms = ['eventType', 'emitModule', 'sender'].reduce((n, f) => n * Math.max(1, valuesOf(d[f]).length), 1);
+  }
+  if (d.packageWrite !== undefined) {
+    if (typeof d.packageWrite !== 'boolean') problems.push('"packageWrite" is true (only package publishes and upgrades) or false (none)');
+    else if (kind === 'events') problems.push('"packageWrite" filters transactions: it needs "subscription": "transactions" or "checkpoints"');
+  }
+  const terms = SUI_FILTER_DIMENSIONS.reduce((n, f) => n * Math.max(1, valuesOf(d[f]).length), 1);
   if (problems.length === 0 && terms > MAX_FILTER_TERMS) problems.push(`the filter expands to ${terms} terms; at most ${MAX_FILTER_TERMS} (name fewer values)`);
   return problems;
 }
@@ -102,7 +158,7 @@ function stripNot(raw: string): { negated: boolean; value: string } {
   return t.startsWith('!') ? { negated: true, value: t.slice(1).trim() } : { negated: false, value: t };
 }
 
-function literal(field: keyof SuiFilterFields, raw: string): GrpcTypes.EventLiteral {
+function literal(field: 'eventType' | 'emitModule' | 'sender', raw: string): GrpcTypes.EventLiteral {
   const { negated, value } = stripNot(raw);
   switch (field) {
     case 'eventType':
@@ -121,14 +177,28 @@ function literal(field: keyof SuiFilterFields, raw: string): GrpcTypes.EventLite
 export function buildEventFilter(d: SuiFilterFields): GrpcTypes.EventFilter | undefined {
   const problems = validateSuiFilter(d as Record<string, unknown>);
   if (problems.length) throw new Error(`invalid Sui filter: ${problems.join('; ')}`);
-  let terms: GrpcTypes.EventLiteral[][] = [[]];
-  for (const field of ['eventType', 'emitModule', 'sender'] as const) {
+  const terms = expandTerms<GrpcTypes.EventLiteral>(d, ['eventType', 'emitModule', 'sender'], (field, v) => literal(field as 'eventType' | 'emitModule' | 'sender', v));
+  return terms ? { terms: terms.map((literals) => ({ literals })) } : undefined;
+}
+
+/**
+ * The DNF terms of the named dimensions: the product of each dimension's values (ORed within it), one literal per
+ * dimension in each term; undefined when no dimension holds a value. `extra` literals join every term.
+ */
+export function expandTerms<L>(d: SuiFilterFields, fields: readonly SuiFilterDimension[], literalOf: (field: SuiFilterDimension, raw: string) => L, extra: L[] = []): L[][] | undefined {
+  let terms: L[][] = [[]];
+  for (const field of fields) {
     const vals = valuesOf(d[field]) as string[];
     if (vals.length === 0) continue;
-    terms = terms.flatMap((t) => vals.map((v) => [...t, literal(field, v)]));
+    terms = terms.flatMap((t) => vals.map((v) => [...t, literalOf(field, v)]));
   }
-  if (terms.length === 1 && terms[0]!.length === 0) return undefined;
-  return { terms: terms.map((literals) => ({ literals })) };
+  if (extra.length) terms = terms.map((t) => [...t, ...extra]);
+  return terms.length === 1 && terms[0]!.length === 0 ? undefined : terms;
+}
+
+/** `!value` as negated + value (trimmed). */
+export function splitNegation(raw: string): { negated: boolean; value: string } {
+  return stripNot(raw);
 }
 
 /**
@@ -147,15 +217,22 @@ function predicateMatches(l: GrpcTypes.EventLiteral, ev: { packageId?: string; m
   switch (p.oneofKind) {
     case 'sender':
       return ev.sender !== undefined && sameAddress(p.sender.address ?? '', ev.sender);
-    case 'emitModule': {
-      const [pkg, mod] = (p.emitModule.module ?? '').split('::');
-      return ev.packageId !== undefined && sameAddress(pkg ?? '', ev.packageId) && (mod === undefined || mod === ev.module);
-    }
+    case 'emitModule':
+      return modulePathMatches(p.emitModule.module ?? '', ev.packageId, ev.module);
     case 'eventType':
       return ev.eventType !== undefined && typeMatches(p.eventType.eventType ?? '', ev.eventType);
     default:
       return false;
   }
+}
+
+/**
+ * Whether a Move path pattern `0xpkg[::module[::function]]` matches a package (and module, function): each part
+ * the pattern names must be equal, addresses compared normalized.
+ */
+export function modulePathMatches(pattern: string, pkg: string | undefined, mod?: string, fn?: string): boolean {
+  const [p, m, f] = pattern.trim().split('::');
+  return pkg !== undefined && sameAddress(p ?? '', pkg) && (m === undefined || m === mod) && (f === undefined || f === fn);
 }
 
 /** `0x2` and `0x000…02` are the same address. */
@@ -164,11 +241,13 @@ export function normalizeSuiAddress(a: string): string {
   return `0x${hex.padStart(64, '0')}`;
 }
 
-function sameAddress(a: string, b: string): boolean {
+/** Whether two addresses are the same (case and leading zeros ignored). */
+export function sameAddress(a: string, b: string): boolean {
   return normalizeSuiAddress(a) === normalizeSuiAddress(b);
 }
 
-function typeMatches(pattern: string, type: string): boolean {
+/** Whether a Move type matches an `eventType` pattern (prefix at `::` boundaries; see {@link eventMatches}). */
+export function typeMatches(pattern: string, type: string): boolean {
   const norm = (t: string) => {
     const lt = t.indexOf('<');
     const base = lt < 0 ? t : t.slice(0, lt);

@@ -14,11 +14,26 @@ import type { GrpcFailure } from './suiOutcome';
 /** Default largest message accepted, bytes. */
 const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
-type WatermarkFrame = { event?: GrpcTypes.Event; watermark?: GrpcTypes.Watermark; end?: GrpcTypes.QueryEnd };
+type WatermarkFrame = {
+  event?: GrpcTypes.Event;
+  transaction?: GrpcTypes.ExecutedTransaction;
+  /** A checkpoint (ListCheckpoints, SubscribeCheckpoints). */
+  checkpoint?: GrpcTypes.Checkpoint;
+  watermark?: GrpcTypes.Watermark;
+  /** SubscribeCheckpoints: the sequence number covered (it has no watermark). */
+  cursor?: bigint;
+  end?: GrpcTypes.QueryEnd;
+};
 
 function toFrame(m: WatermarkFrame): SuiFrame {
   const f: SuiFrame = {};
   if (m.event) f.event = m.event;
+  if (m.transaction) f.transaction = m.transaction;
+  if (m.checkpoint) f.checkpointItem = m.checkpoint;
+  if (m.cursor !== undefined) {
+    f.cursor = m.cursor.toString();
+    f.checkpoint = Number(m.cursor);
+  }
   if (m.watermark?.cursor && m.watermark.cursor.length > 0) f.cursor = cursorText(m.watermark.cursor);
   if (m.watermark?.checkpoint !== undefined) f.checkpoint = Number(m.watermark.checkpoint);
   if (m.end) f.end = (GrpcTypes.QueryEndReason[m.end.reason ?? 0] ?? 'UNKNOWN') as ScanEndReason;
@@ -75,6 +90,10 @@ export const createSuiGrpc: SuiRpcFactory = (target, opts) => {
   const rpc: SuiRpc = {
     subscribeEvents: (req, h) => run((o) => client.subscriptionService.subscribeEvents(req, o), h),
     listEvents: (req, h) => run((o) => client.ledgerService.listEvents(req, o), h),
+    subscribeTransactions: (req, h) => run((o) => client.subscriptionService.subscribeTransactions(req, o), h),
+    listTransactions: (req, h) => run((o) => client.ledgerService.listTransactions(req, o), h),
+    subscribeCheckpoints: (req, h) => run((o) => client.subscriptionService.subscribeCheckpoints(req, o), h),
+    listCheckpoints: (req, h) => run((o) => client.ledgerService.listCheckpoints(req, o), h),
     close: () => transport.close(),
   };
   return rpc;

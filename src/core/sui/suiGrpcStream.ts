@@ -1,15 +1,18 @@
 /**
- * Sui events straight from a full node's gRPC `SubscriptionService`, gap-free across reconnects and reloads.
+ * Sui events, transactions or checkpoints straight from a full node's gRPC `SubscriptionService`, gap-free across
+ * reconnects and reloads (the definition's `subscription`, default `events`; see `suiKinds.ts` for what differs).
  *
  * Subscriptions do not resume (a new one starts at the tip), so every connection that has something to resume
  * after does what the node documents: open the subscription first and buffer its frames, then scan the gap with
- * `LedgerService.ListEvents` (`after` = the last processed cursor, `before` = the subscription's first cursor),
- * reissuing from the last watermark while the node stops early (`SCAN_LIMIT`, `ITEM_LIMIT`, or `LEDGER_TIP` while
- * its index lags) until it ends with `CURSOR_BOUND`; then drain the buffer. Events are deduplicated by
- * `transactionDigest:eventIndex`, so each reaches the feed once, in ledger (checkpoint) order.
+ * `LedgerService.ListEvents` / `ListTransactions` (`after` = the last processed cursor, `before` = the
+ * subscription's first cursor) or `ListCheckpoints` (the checkpoint range in between), reissuing from the last
+ * watermark while the node stops early (`SCAN_LIMIT`, `ITEM_LIMIT`, or `LEDGER_TIP` while its index lags) until it
+ * ends with the bound (`CURSOR_BOUND`; `CHECKPOINT_BOUND` for checkpoints); then drain the buffer. Items are
+ * deduplicated (an event by `transactionDigest:eventIndex`, a transaction by digest, a checkpoint by sequence
+ * number), so each reaches the feed once, in ledger (checkpoint) order.
  *
- * - The resume id is the watermark cursor of the last processed frame (an event's, or a progress frame's): the
- *   journal keeps it, so a reload scans from there too.
+ * - The resume id is the watermark cursor of the last processed frame (an item's, or a progress frame's; for
+ *   checkpoints the sequence number covered): the journal keeps it, so a reload scans from there too.
  * - Liveness: every frame, progress-only frames included, counts as activity; a quiet filter is not a dead node.
  * - Outcomes: `UNIMPLEMENTED` (subscriptions disabled) stops with words and a hint and never retries on its own;
  *   `UNAUTHENTICATED`, `PERMISSION_DENIED`, a quota `RESOURCE_EXHAUSTED` stop too; `UNAVAILABLE` and a rate-limit
@@ -17,20 +20,24 @@
  * - Bounds: at most `maxBufferedFrames` subscription frames wait for a gap scan; beyond that the connection is
  *   dropped and the next one scans again from the last processed cursor (nothing is lost).
  */
-import type { GrpcTypes } from '@mysten/sui/grpc';
 import { BaseStream, ConnectError, type BaseStreamDeps, type CloseOutcome, type GapVerdict, type ResolvedMode, type TransportConnection, type TransportSink } from '../stream/baseStream';
 import type { TimerHandle } from '../clock';
 import type { StreamDefinition } from '../stream/stream';
 import { describeError, redact, registerSecret } from '../redact';
 import { keyTransportProblem } from '../transportSecurity';
-import { buildEventFilter, type SuiFilterFields } from './suiFilter';
-import { cursorBytes, GapScan, type GapScanOptions, type ScanEndReason } from './suiCursor';
-import { normalizeSuiEvent } from './suiEvent';
+import { suiSubscriptionOf, type SuiFilterFields, type SuiSubscription } from './suiFilter';
+import { GapScan, type GapScanOptions, type ScanEndReason } from './suiCursor';
+import { suiKind, type SuiKind } from './suiKinds';
 import { grpcTarget, suiNodeUrl, suiOutcome } from './suiOutcome';
 import type { SuiCall, SuiFrame, SuiRpc, SuiRpcFactory } from './suiRpc';
 
-/** A `sui` stream definition: the shared fields plus the event filter. */
-export type SuiStreamDefinition = StreamDefinition & SuiFilterFields;
+export { SUI_EVENT_READ_MASK } from './suiKinds';
+
+/**
+ * A `sui` stream definition: the shared fields plus the subscription (`events`, `transactions` or `checkpoints`,
+ * kept in the shared `subscription` field so each kind has its own journal) and the filter.
+ */
+export type SuiStreamDefinition = Omit<StreamDefinition, 'subscription'> & SuiFilterFields & { subscription?: SuiSubscription };
 
 /** What a Sui stream needs beyond {@link BaseStreamDeps}. */
 export interface SuiStreamDeps extends BaseStreamDeps {
@@ -40,24 +47,21 @@ export interface SuiStreamDeps extends BaseStreamDeps {
   rpcFactory?: SuiRpcFactory;
   /** Gap scan tunables (LEDGER_TIP waits, request cap). */
   scan?: GapScanOptions;
-  /** Items asked per `ListEvents` request (default 1,000; the node may coerce it down). */
+  /** Items asked per scan request (default 1,000; the node may coerce it down). */
   scanPageLimit?: number;
   /** Subscription frames buffered during a gap scan at most (default 50,000). */
   maxBufferedFrames?: number;
 }
 
-/** The event fields asked of the node (the BCS contents are not shown, so not fetched). */
-export const SUI_EVENT_READ_MASK = ['package_id', 'module', 'sender', 'event_type', 'json', 'checkpoint', 'transaction_digest', 'transaction_index', 'event_index'];
-
 /** What one gap scan did, for the output and tests. */
 export interface SuiGapReport {
-  /** Events the scan delivered that were new. */
+  /** Items the scan delivered (events, transactions or checkpoints). */
   events: number;
   requests: number;
   scanLimits: number;
   itemLimits: number;
   tipWaits: number;
-  /** True when the scan reached the subscription's first cursor (`CURSOR_BOUND`). */
+  /** True when the scan reached the subscription's first cursor (`CURSOR_BOUND`; `CHECKPOINT_BOUND` for checkpoints). */
   complete: boolean;
 }
 
@@ -75,41 +79,43 @@ interface Session {
   outcome: CloseOutcome | undefined;
 }
 
-/** A `sui` stream: events from a full node's SubscriptionService. Not billed per event by Chain Watch. */
+/** A `sui` stream: events, transactions or checkpoints from a full node's SubscriptionService. Not billed per event by Chain Watch. */
 export class SuiGrpcStream extends BaseStream {
   /** The last completed gap scan (tests and the output read it). */
   lastGapReport: SuiGapReport | undefined;
   /** Gap scans completed since the stream was created. */
   gapScans = 0;
+  private readonly kind: SuiKind;
 
   constructor(
-    definition: SuiStreamDefinition,
+    definition: StreamDefinition | SuiStreamDefinition,
     private readonly suiDeps: SuiStreamDeps,
   ) {
-    super(definition, suiDeps, { billed: false, replay: 'backfill' });
+    super(definition as StreamDefinition, suiDeps, { billed: false, replay: 'backfill' });
+    this.kind = suiKind(suiSubscriptionOf(definition as SuiStreamDefinition));
   }
 
   protected override cursorProblem(id: string): string | undefined {
-    return cursorBytes(id) ? undefined : 'it is not a Sui node cursor (base64 bytes)';
+    return this.kind.cursorProblem(id);
   }
 
   protected override reconnectVerdict(mode: ResolvedMode, downAt: number, resumedAt: number): GapVerdict {
-    if (mode.kind === 'after') return { continuity: 'unverified', reason: 'scanning the gap with ListEvents' };
+    if (mode.kind === 'after') return { continuity: 'unverified', reason: `scanning the gap with ${this.kind.scanCall}` };
     return { continuity: 'may_be_missing', missingFrom: downAt, missingTo: resumedAt, reason: 'no cursor to scan from: continued live from the tip (a Sui subscription does not replay)' };
   }
 
   protected async open(mode: ResolvedMode, sink: TransportSink): Promise<TransportConnection> {
-    const def = this.definition as SuiStreamDefinition;
+    const def = this.definition as unknown as SuiStreamDefinition;
     const url = suiNodeUrl(def);
     let target;
-    let filter: GrpcTypes.EventFilter | undefined;
+    let filter: unknown;
     try {
       target = grpcTarget(url);
-      filter = buildEventFilter(def);
+      filter = this.kind.filter(def);
     } catch (err) {
       throw new ConnectError({ fatal: true, reason: 'error', message: describeError(err) });
     }
-    const key = (await this.suiDeps.getKey(def))?.trim() || undefined;
+    const key = (await this.suiDeps.getKey(this.definition))?.trim() || undefined;
     if (key) {
       registerSecret(key);
       const problem = keyTransportProblem(url);
@@ -118,11 +124,9 @@ export class SuiGrpcStream extends BaseStream {
     const factory = this.suiDeps.rpcFactory ?? (await import('./suiGrpcClient')).createSuiGrpc;
     const rpc = factory(target, key ? { apiKey: key } : {});
     const session: Session = { cancelled: false, rpc, sub: undefined, scanCall: undefined, timer: undefined, buffer: undefined, opened: false, outcome: undefined };
-    const req: GrpcTypes.SubscribeEventsRequest = { readMask: { paths: SUI_EVENT_READ_MASK } };
-    if (filter) req.filter = filter;
-    session.sub = rpc.subscribeEvents(req, {
+    session.sub = this.kind.subscribe(rpc, filter, {
       frame: (f) => this.onSubscriptionFrame(session, sink, f, mode, filter, url),
-      error: (fail) => this.end(session, sink, suiOutcome(fail, 'SubscribeEvents', url)),
+      error: (fail) => this.end(session, sink, suiOutcome(fail, this.kind.subscribeCall, url)),
       complete: () => this.end(session, sink, { fatal: false, message: 'the node ended the subscription' }),
     });
     return {
@@ -148,57 +152,57 @@ export class SuiGrpcStream extends BaseStream {
     sink.closed(outcome.fatal ? { fatal: true, reason: outcome.reason, message: outcome.message } : { fatal: false, message: outcome.message });
   }
 
-  private onSubscriptionFrame(session: Session, sink: TransportSink, f: SuiFrame, mode: ResolvedMode, filter: GrpcTypes.EventFilter | undefined, url: string): void {
+  private onSubscriptionFrame(session: Session, sink: TransportSink, f: SuiFrame, mode: ResolvedMode, filter: unknown, url: string): void {
     if (session.cancelled) return;
     if (!session.opened) {
       session.opened = true;
       sink.opened();
       if (mode.kind === 'after') {
+        const hasItem = this.kind.toEvent(this.definition.id, f, 0, false) !== undefined;
         if (f.cursor === undefined) {
           sink.continuity({ continuity: 'may_be_missing', reason: 'the subscription sent no cursor to bound the gap with: continued live' });
+        } else if (!this.kind.hasGap(mode.id, f.cursor, hasItem)) {
+          this.finishScan(sink, undefined, 0, 0, true, undefined);
         } else {
           session.buffer = [];
-          this.scanGap(session, sink, filter, mode.id, f.cursor, url);
+          this.scanGap(session, sink, filter, mode.id, f.cursor, hasItem, url);
         }
       }
     } else sink.activity();
     if (session.buffer) {
       session.buffer.push(f);
       const max = this.suiDeps.maxBufferedFrames ?? 50_000;
-      if (session.buffer.length > max) this.end(session, sink, { fatal: false, message: `the subscription outran the gap scan (${max} frames waiting): reconnecting to scan again from the last processed event` });
+      if (session.buffer.length > max) this.end(session, sink, { fatal: false, message: `the subscription outran the gap scan (${max} frames waiting): reconnecting to scan again from the last processed ${this.kind.noun}` });
       return;
     }
-    this.deliver(sink, f);
+    this.deliver(sink, f, false);
   }
 
-  private deliver(sink: TransportSink, f: SuiFrame): boolean {
-    if (f.event) {
-      sink.event(normalizeSuiEvent(this.definition.id, f.event, f.cursor, this.clock.now()));
+  private deliver(sink: TransportSink, f: SuiFrame, inScan: boolean): boolean {
+    const ev = this.kind.toEvent(this.definition.id, f, this.clock.now(), inScan);
+    if (ev) {
+      sink.event(ev);
       return true;
     }
-    if (f.cursor !== undefined) sink.cursor(f.cursor);
+    const resume = this.kind.progress(f, inScan);
+    if (resume !== undefined) sink.cursor(resume);
     return false;
   }
 
-  private scanGap(session: Session, sink: TransportSink, filter: GrpcTypes.EventFilter | undefined, after: string, before: string, url: string): void {
-    const scan = new GapScan(after, before, this.suiDeps.scan);
-    const beforeBytes = cursorBytes(before);
+  private scanGap(session: Session, sink: TransportSink, filter: unknown, resumeId: string, first: string, firstHasItem: boolean, url: string): void {
+    const kind = this.kind;
+    const scan = new GapScan(kind.firstPage(resumeId) ?? '', first, { ...this.suiDeps.scan, complete: kind.complete, call: kind.scanCall });
     let delivered = 0;
     const issue = () => {
       session.timer = undefined;
       if (session.cancelled) return;
-      const afterBytes = cursorBytes(scan.after);
-      const options: GrpcTypes.QueryOptions = { limit: this.suiDeps.scanPageLimit ?? 1_000 };
-      if (afterBytes) options.after = afterBytes;
-      if (beforeBytes) options.before = beforeBytes;
-      const req: GrpcTypes.ListEventsRequest = { readMask: { paths: SUI_EVENT_READ_MASK }, options };
-      if (filter) req.filter = filter;
       let endReason: ScanEndReason | undefined;
-      session.scanCall = session.rpc.listEvents(req, {
+      const bounds = { resumeId, first, firstHasItem, page: scan.after === '' ? undefined : scan.after, limit: this.suiDeps.scanPageLimit ?? 1_000 };
+      session.scanCall = kind.scan(session.rpc, filter, bounds, {
         frame: (f) => {
           if (session.cancelled) return;
           sink.activity();
-          if (this.deliver(sink, f)) delivered++;
+          if (this.deliver(sink, f, true)) delivered++;
           scan.watermark(f.cursor);
           if (f.end) endReason = f.end;
         },
@@ -207,7 +211,7 @@ export class SuiGrpcStream extends BaseStream {
             // the node no longer holds that part of the ledger (pruned) or does not know the cursor
             return finish(false, `the node cannot scan the gap (${fail.code}: ${redact(fail.message).slice(0, 200)})`);
           }
-          this.end(session, sink, suiOutcome(fail, 'ListEvents', url));
+          this.end(session, sink, suiOutcome(fail, kind.scanCall, url));
         },
         complete: () => {
           if (session.cancelled) return;
@@ -221,23 +225,30 @@ export class SuiGrpcStream extends BaseStream {
     };
     const finish = (complete: boolean, why: string | undefined) => {
       if (session.cancelled) return;
-      const report: SuiGapReport = { events: delivered, requests: scan.requests, scanLimits: scan.scanLimits, itemLimits: scan.itemLimits, tipWaits: scan.tipWaits, complete };
-      this.lastGapReport = report;
-      this.gapScans++;
-      const how = `${scan.requests} ListEvents request${scan.requests === 1 ? '' : 's'}${scan.scanLimits ? `, ${scan.scanLimits} stopped at the scan limit and reissued` : ''}`;
-      sink.replayed(delivered);
-      // the verdict first: whoever hears the notice finds the gap already judged
-      if (complete) {
-        sink.continuity({ continuity: 'verified', reason: `the gap was scanned with ListEvents from the last processed cursor to the new subscription (${how})` });
-        sink.notice('info', `gap filled: ${delivered} event${delivered === 1 ? '' : 's'} from ListEvents (${how})`);
-      } else {
-        sink.continuity({ continuity: 'may_be_missing', reason: `${why}; continued live` });
-        sink.notice('warn', `gap scan incomplete: ${why}; ${delivered} event${delivered === 1 ? '' : 's'} recovered`);
-      }
+      this.finishScan(sink, scan, delivered, scan.requests, complete, why);
       const held = session.buffer ?? [];
       session.buffer = undefined;
-      for (const f of held) this.deliver(sink, f);
+      for (const f of held) this.deliver(sink, f, false);
     };
     issue();
+  }
+
+  /** Reports a finished gap scan (`scan` undefined: there was nothing between the resume id and the subscription). */
+  private finishScan(sink: TransportSink, scan: GapScan | undefined, delivered: number, requests: number, complete: boolean, why: string | undefined): void {
+    const kind = this.kind;
+    const report: SuiGapReport = { events: delivered, requests, scanLimits: scan?.scanLimits ?? 0, itemLimits: scan?.itemLimits ?? 0, tipWaits: scan?.tipWaits ?? 0, complete };
+    this.lastGapReport = report;
+    this.gapScans++;
+    const nouns = `${kind.noun}${delivered === 1 ? '' : 's'}`;
+    const how = requests === 0 ? 'nothing lay between them' : `${requests} ${kind.scanCall} request${requests === 1 ? '' : 's'}${report.scanLimits ? `, ${report.scanLimits} stopped at the scan limit and reissued` : ''}`;
+    sink.replayed(delivered);
+    // the verdict first: whoever hears the notice finds the gap already judged
+    if (complete) {
+      sink.continuity({ continuity: 'verified', reason: `the gap was scanned with ${kind.scanCall} from the last processed cursor to the new subscription (${how})` });
+      sink.notice('info', `gap filled: ${delivered} ${nouns} from ${kind.scanCall} (${how})`);
+    } else {
+      sink.continuity({ continuity: 'may_be_missing', reason: `${why}; continued live` });
+      sink.notice('warn', `gap scan incomplete: ${why}; ${delivered} ${nouns} recovered`);
+    }
   }
 }

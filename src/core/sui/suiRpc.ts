@@ -1,5 +1,6 @@
 /**
- * What a Sui stream needs from a node, as an interface: the two streaming calls, already mapped from protobuf to
+ * What a Sui stream needs from a node, as an interface: the streaming calls (a subscription and a ledger scan for
+ * each of events, transactions and checkpoints), already mapped from protobuf to
  * plain frames (cursor bytes as text, end reasons by name). The real one (`suiGrpcClient.ts`, loaded on first use)
  * wraps `@mysten/sui`'s generated clients over native gRPC; tests may pass another.
  */
@@ -11,7 +12,15 @@ import type { GrpcFailure, GrpcTarget } from './suiOutcome';
 export interface SuiFrame {
   /** The matching event, when the frame carries one (a progress frame has none). */
   event?: GrpcTypes.Event;
-  /** The frame's watermark cursor, as text ({@link cursorText}); present on every frame the node sends. */
+  /** The matching transaction (transaction calls). */
+  transaction?: GrpcTypes.ExecutedTransaction;
+  /** The matching checkpoint (checkpoint calls). */
+  checkpointItem?: GrpcTypes.Checkpoint;
+  /**
+   * The frame's position, as text; present on every frame the node sends. Watermark cursors are opaque bytes,
+   * written as base64 ({@link cursorText}); `SubscribeCheckpoints` has no watermark: its `cursor` is the checkpoint
+   * sequence number covered so far, written in decimal.
+   */
   cursor?: string;
   /** The watermark's fully covered checkpoint, when set. */
   checkpoint?: number;
@@ -37,6 +46,10 @@ export interface SuiCall {
 export interface SuiRpc {
   subscribeEvents(req: GrpcTypes.SubscribeEventsRequest, h: SuiCallHandlers): SuiCall;
   listEvents(req: GrpcTypes.ListEventsRequest, h: SuiCallHandlers): SuiCall;
+  subscribeTransactions(req: GrpcTypes.SubscribeTransactionsRequest, h: SuiCallHandlers): SuiCall;
+  listTransactions(req: GrpcTypes.ListTransactionsRequest, h: SuiCallHandlers): SuiCall;
+  subscribeCheckpoints(req: GrpcTypes.SubscribeCheckpointsRequest, h: SuiCallHandlers): SuiCall;
+  listCheckpoints(req: GrpcTypes.ListCheckpointsRequest, h: SuiCallHandlers): SuiCall;
   /** Closes the channel (every call on it ends). */
   close(): void;
 }

@@ -201,6 +201,12 @@ function rowContext(row: FeedRow): string {
   return JSON.stringify(ctx);
 }
 
+/** The time cell's tooltip: the receive time, and the chain time when the event has one (they differ). */
+function timeTitle(at: number, chainTime: number | undefined): string {
+  const chain = chainTime === undefined ? NaN : new Date(chainTime).getTime();
+  return Number.isNaN(chain) ? new Date(at).toISOString() : `chain time ${new Date(chain).toISOString()} · received ${new Date(at).toISOString()}`;
+}
+
 function fillRow(p: PooledRow, row: FeedRow, now: number): void {
   const c = row.cells();
   const r = p.root;
@@ -209,7 +215,7 @@ function fillRow(p: PooledRow, row: FeedRow, now: number): void {
   r.dataset.seq = String(row.seq);
   r.setAttribute('data-vscode-context', rowContext(row));
   p.timeText.textContent = st.relative ? formatRelative(row.at, now) : formatTime(row.at);
-  p.time.title = new Date(row.at).toISOString();
+  p.time.title = timeTitle(row.at, ev?.timestamp);
   const color = streamColor(row.stream);
   p.dot.className = `dot color-${color}`;
   p.streamText.textContent = escapeInvisible(streamLabel(row.stream));

@@ -17,6 +17,7 @@ import { redact } from '../core/redact';
 import { recentEventsInTree } from './settings';
 import { untrustedMarkdown } from '../core/untrustedText';
 import { gapLabel } from '../feed/rowFormat';
+import { suiRowText } from '../core/sui/suiTransaction';
 
 /** A stream row. */
 export interface StreamNode {
@@ -302,9 +303,10 @@ export class StreamsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
 
   private eventItem(n: EventNode): vscode.TreeItem {
     const ev = n.event;
-    const item = new vscode.TreeItem(typeName(ev.type, ev.name), vscode.TreeItemCollapsibleState.None);
+    const sui = suiRowText(ev);
+    const item = new vscode.TreeItem(sui?.label ?? typeName(ev.type, ev.name), vscode.TreeItemCollapsibleState.None);
     item.id = `event/${n.stream}/${ev.id}`;
-    const parts = [ev.name, `${shortDuration(this.now() - ev.receivedAt)} ago`];
+    const parts = [sui?.detail ?? ev.name, `${shortDuration(this.now() - ev.receivedAt)} ago`];
     const d = shortDigest(ev.digest);
     if (d) parts.push(d);
     item.description = parts.join(' · ');
@@ -411,6 +413,10 @@ function iconForKind(kind: ChainEvent['kind']): string {
       return 'symbol-number';
     case 'candle':
       return 'graph-line';
+    case 'transaction':
+      return 'arrow-right';
+    case 'checkpoint':
+      return 'milestone';
     default:
       return 'question';
   }
@@ -429,6 +435,8 @@ function eventTooltip(ev: ChainEvent): vscode.MarkdownString {
   if (ev.digest) m.appendMarkdown(`Digest: ${esc(ev.digest)}  \n`);
   if (ev.sender) m.appendMarkdown(`Sender: ${esc(ev.sender)}  \n`);
   if (ev.checkpoint !== undefined) m.appendMarkdown(`${ev.provider === 'warp' || ev.provider === 'sui' ? 'Checkpoint' : 'Block'}: ${ev.checkpoint}  \n`);
+  const chainTime = ev.timestamp === undefined ? NaN : new Date(ev.timestamp).getTime();
+  if (!Number.isNaN(chainTime)) m.appendMarkdown(`Chain time: ${new Date(chainTime).toISOString()} (received ${new Date(ev.receivedAt).toISOString()})  \n`);
   m.appendMarkdown(`Id: ${esc(ev.id)}  \n`);
   if (ev.warnings?.length) m.appendMarkdown(`Warnings: ${esc(ev.warnings.join('; '))}  \n`);
   let json: string;

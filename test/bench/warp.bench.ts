@@ -6,8 +6,10 @@
  *  (c) raw SSE over node:http parsed by eventsource-parser (+ JSON.parse)
  *  (d) Chain Watch's SSE pipeline (journal on)
  *  (e) resident memory growth of (b) over 9 more passes of the frames after a first pass (warm-up)
- * Each of (a)-(d) reads BENCH_EVENTS (100,000) events, 3 times in alternating order; the best run (lowest client
- * CPU per event) counts. Each run reports client CPU per event, the client's heap peak and the server process's
+ *  (f) the floor of a pipeline that journals before it processes: (c) plus one file write per batch (see floorSse)
+ * Each of (a)-(d) reads BENCH_EVENTS (100,000) events, 3 times in alternating order, each run in a fresh process
+ * after its own 20,000-event warm-up; the best run (lowest client CPU per event) counts. The heap peak is heapUsed
+ * sampled each time another 64 events are done, on both sides. Each run reports client CPU per event, the client's heap peak and the server process's
  * CPU share (near 100% = the server was the ceiling, and the ratio understates the client), and (b) the journal's
  * bytes per event.
  * Targets: client CPU per event raw/ours >= 0.8 (WS, SSE), heap peak ours/raw <= 1.5, journal bytes per event
@@ -30,10 +32,15 @@ let lastHeapPeakMb = 0;
 const N = Number(process.env.BENCH_EVENTS ?? 100_000);
 const MEM_REPEAT = Number(process.env.BENCH_MEM_REPEAT ?? 10);
 
-interface Server {
-  child: ChildProcess;
+/** Where a client connects, and how it reads the load server's CPU time (µs) around a run. */
+interface Target {
   baseUrl: string;
   key: string;
+  serverCpuUs(): Promise<number>;
+}
+
+interface Server extends Target {
+  child: ChildProcess;
   /** Mean bytes of one event's `data` JSON and of its whole WebSocket envelope. */
   payloadBytes: number;
   frameBytes: number;
@@ -56,7 +63,8 @@ async function startServer(n: number): Promise<Server> {
   const child = fork(path.join(__dirname, 'loadServerChild.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const hello = await new Promise<{ baseUrl: string; key: string }>((resolve) => child.once('message', (m: { baseUrl: string; key: string }) => resolve(m)));
   const prep = await ask<{ payloadBytes: number; frameBytes: number }>(child, { prepare: n }, 'prepared');
-  return { child, baseUrl: hello.baseUrl, key: hello.key, payloadBytes: prep.payloadBytes, frameBytes: prep.frameBytes };
+  const serverCpuUs = async () => (await ask<{ cpuUs: number }>(child, { cpu: true }, 'cpuUs')).cpuUs;
+  return { child, baseUrl: hello.baseUrl, key: hello.key, payloadBytes: prep.payloadBytes, frameBytes: prep.frameBytes, serverCpuUs };
 }
 
 function stopServer(s: Server): Promise<void> {
@@ -66,27 +74,27 @@ function stopServer(s: Server): Promise<void> {
   });
 }
 
-async function serverCpuUs(server: Server): Promise<number> {
-  return (await ask<{ cpuUs: number }>(server.child, { cpu: true }, 'cpuUs')).cpuUs;
-}
-
 /**
  * One timed run: `connect` opens a client that calls `progress` with its processed count; the server sends it all
  * `total` frames as fast as it reads. Measures the client's CPU per event, its heap peak and the server's CPU share
  * from just before connecting until the last event is processed. Resolves with events/s.
  */
-async function pump(server: Server, total: number, connect: (progress: (count: number) => void) => Promise<() => Promise<void>>): Promise<number> {
+async function pump(server: Target, total: number, connect: (progress: (count: number) => void) => Promise<() => Promise<void>>): Promise<number> {
   (globalThis as { gc?: () => void }).gc?.();
-  const s0 = await serverCpuUs(server);
+  const s0 = await server.serverCpuUs();
   let peak = 0;
-  let calls = 0;
   let resolveDone: () => void = () => undefined;
   const done = new Promise<void>((r) => (resolveDone = r));
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let wall = 0;
+  let sampledAt = 0;
   const close = await connect((count) => {
-    if ((++calls & 63) === 0) peak = Math.max(peak, process.memoryUsage().heapUsed);
+    // both sides are sampled as often: each time another 64 events are done (ours reports per batch)
+    if (count - sampledAt >= 64) {
+      sampledAt = count;
+      peak = Math.max(peak, process.memoryUsage().heapUsed);
+    }
     if (count >= total && wall === 0) {
       wall = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
@@ -96,13 +104,13 @@ async function pump(server: Server, total: number, connect: (progress: (count: n
     }
   });
   await done;
-  const s1 = await serverCpuUs(server);
+  const s1 = await server.serverCpuUs();
   lastServerShare = (s1 - s0) / 1000 / wall;
   await close();
   return total / (wall / 1000);
 }
 
-async function rawWs(server: Server, total: number): Promise<number> {
+async function rawWs(server: Target, total: number): Promise<number> {
   return pump(server, total, async (progress) => {
     let count = 0;
     const ws = new WebSocket(`${server.baseUrl.replace('http', 'ws')}/v1/warp/bench/ws?api_key=${server.key}`, { perMessageDeflate: false });
@@ -121,7 +129,7 @@ async function rawWs(server: Server, total: number): Promise<number> {
   });
 }
 
-async function rawSse(server: Server, total: number): Promise<number> {
+async function rawSse(server: Target, total: number): Promise<number> {
   return pump(server, total, async (progress) => {
     let count = 0;
     const parser = createParser({
@@ -141,11 +149,74 @@ async function rawSse(server: Server, total: number): Promise<number> {
   });
 }
 
-function chainWatch(server: Server, transport: 'websocket' | 'sse'): { stream: WarpStream; dir: string } {
+/**
+ * Overrides for profiling runs: BENCH_PENDING (read gate bound), BENCH_BATCH (events per batch), BENCH_RECENT
+ * (events kept for `recent()`), BENCH_DEDUP (ids remembered).
+ */
+function tunables(): { maxPendingEvents?: number; maxBatchEvents?: number; recentLimit?: number; dedupWindow?: number } {
+  const t: { maxPendingEvents?: number; maxBatchEvents?: number; recentLimit?: number; dedupWindow?: number } = {};
+  if (process.env.BENCH_RECENT) t.recentLimit = Number(process.env.BENCH_RECENT);
+  if (process.env.BENCH_DEDUP) t.dedupWindow = Number(process.env.BENCH_DEDUP);
+  if (process.env.BENCH_PENDING) t.maxPendingEvents = Number(process.env.BENCH_PENDING);
+  if (process.env.BENCH_BATCH) t.maxBatchEvents = Number(process.env.BENCH_BATCH);
+  return t;
+}
+
+/**
+ * The floor of any pipeline that journals each event before it counts it: the bare SSE client (eventsource-parser +
+ * JSON.parse), plus each turn's events appended to a file in one write of their data text (one Buffer per batch)
+ * before they are counted, reading paused while a write is pending. No dedup, no normalization, no listeners.
+ */
+async function floorSse(server: Target, total: number): Promise<number> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-bench-floor-'));
+  const fd = fs.openSync(path.join(dir, 'floor.ndjson'), 'a');
+  try {
+    return await pump(server, total, async (progress) => {
+      let count = 0;
+      let lines: string[] = [];
+      let writing = false;
+      let res: http.IncomingMessage | undefined;
+      const flush = () => {
+        if (writing || lines.length === 0) return;
+        const batch = lines;
+        lines = [];
+        writing = true;
+        res?.pause();
+        fs.write(fd, Buffer.from(`${batch.join('\n')}\n`, 'utf8'), () => {
+          writing = false;
+          res?.resume();
+          count += batch.length;
+          progress(count);
+          if (lines.length) setImmediate(flush);
+        });
+      };
+      const parser = createParser({
+        onEvent(ev) {
+          const data = JSON.parse(ev.data);
+          if (ev.id && data && lines.push(ev.data) === 1) setImmediate(flush);
+        },
+      });
+      const req = http.get(`${server.baseUrl}/v1/warp/bench/stream`, { headers: { 'x-api-key': server.key } }, (r) => {
+        res = r;
+        r.setEncoding('utf8');
+        r.on('data', (chunk: string) => parser.feed(chunk));
+      });
+      req.on('error', () => undefined);
+      return async () => {
+        req.destroy();
+      };
+    });
+  } finally {
+    fs.closeSync(fd);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function chainWatch(server: Target, transport: 'websocket' | 'sse'): { stream: WarpStream; dir: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-bench-'));
   const stream = new WarpStream(
     { id: `bench-${transport}`, provider: 'warp', streamId: 'bench', baseUrl: server.baseUrl, transport },
-    { journalDir: dir, getKey: async () => server.key, heartbeatMs: 60_000 },
+    { journalDir: dir, getKey: async () => server.key, heartbeatMs: 60_000, ...tunables() },
   );
   return { stream, dir };
 }
@@ -167,7 +238,7 @@ function journalBytesPerEvent(dir: string): number {
 /** Journal bytes per event of the last {@link cwRun}. */
 let lastJournalBytes = 0;
 
-async function cwRun(server: Server, transport: 'websocket' | 'sse', total: number): Promise<number> {
+async function cwRun(server: Target, transport: 'websocket' | 'sse', total: number): Promise<number> {
   const { stream, dir } = chainWatch(server, transport);
   await stream.ready;
   const rate = await pump(server, total, async (progress) => {
@@ -228,31 +299,75 @@ function row(r: { row: string; value: number; unit: string; target: string; ok: 
   process.stdout.write(`BENCH-ROW ${JSON.stringify(r)}\n`);
 }
 
+/** One measured run of one client. */
+type Run = { rate: number; cpu: number; share: number; heap: number; journal: number };
+type ClientKind = 'raw-ws' | 'raw-sse' | 'floor-sse' | 'websocket' | 'sse';
+
+/** Runs one client in its own process (see {@link clientMain}); it reads the server's CPU time through this one. */
+function runClient(server: Server, kind: ClientKind): Promise<Run> {
+  const child = fork(__filename, [], {
+    env: { ...process.env, BENCH_CLIENT: kind, BENCH_URL: server.baseUrl, BENCH_KEY: server.key },
+    execArgv: ['--expose-gc', '--enable-source-maps'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise<Run>((resolve, reject) => {
+    child.on('message', (m: { cpu?: boolean; result?: Run }) => {
+      if (m.cpu) void server.serverCpuUs().then((cpuUs) => child.send({ cpuUs }));
+      if (m.result) resolve(m.result);
+    });
+    child.once('exit', (code) => reject(new Error(`bench client ${kind} exited (${code}) without a result`)));
+  });
+}
+
+/** The client side of {@link runClient}: one warm-up pass, one measured run, the result to the parent. */
+async function clientMain(kind: ClientKind): Promise<void> {
+  const target: Target = {
+    baseUrl: process.env.BENCH_URL ?? '',
+    key: process.env.BENCH_KEY ?? '',
+    serverCpuUs: () => ask<{ cpuUs: number }>(process as unknown as ChildProcess, { cpu: true }, 'cpuUs').then((m) => m.cpuUs),
+  };
+  const bare = { 'raw-ws': rawWs, 'raw-sse': rawSse, 'floor-sse': floorSse } as const;
+  const run = (total: number) => (kind === 'websocket' || kind === 'sse' ? cwRun(target, kind, total) : bare[kind](target, total));
+  await run(20_000);
+  lastJournalBytes = 0;
+  const rate = await run(N);
+  const result: Run = { rate, cpu: lastCpuUsPerEvent, share: lastServerShare, heap: lastHeapPeakMb, journal: lastJournalBytes };
+  process.send?.({ result }, () => process.exit(0));
+}
+
 async function main(): Promise<void> {
+  const client = process.env.BENCH_CLIENT as ClientKind | undefined;
+  if (client) return clientMain(client);
   const server = await startServer(N);
-  // BENCH_ONLY=websocket|sse runs one Chain Watch pipeline alone (for profiling with --cpu-prof)
+  // BENCH_ONLY=websocket|sse runs one Chain Watch pipeline alone (for profiling with --cpu-prof), raw-ws|raw-sse a
+  // bare client alone; each after one warm-up pass
   const only = process.env.BENCH_ONLY;
+  if (only === 'raw-ws' || only === 'raw-sse' || only === 'floor-sse') {
+    const f = only === 'raw-ws' ? rawWs : only === 'raw-sse' ? rawSse : floorSse;
+    await f(server, 20_000);
+    const r = await f(server, N);
+    row({ row: `bare ${only} client alone`, value: r, unit: 'events/s', target: '', ok: true, note: `client CPU ${lastCpuUsPerEvent.toFixed(1)} µs/event, heap peak ${lastHeapPeakMb.toFixed(0)} MB` });
+    await stopServer(server);
+    return;
+  }
   if (only === 'websocket' || only === 'sse') {
+    await cwRun(server, only, 20_000);
     const r = await cwRun(server, only, N);
     row({ row: `Chain Watch ${only} pipeline alone`, value: r, unit: 'events/s', target: '', ok: true, note: `client CPU ${lastCpuUsPerEvent.toFixed(1)} µs/event, heap peak ${lastHeapPeakMb.toFixed(0)} MB, journal ${lastJournalBytes.toFixed(0)} B/event` });
     await stopServer(server);
     return;
   }
-  // warm up both paths once (JIT), then best of 3 (lowest client CPU per event) in alternating order, raw then ours
-  await rawWs(server, 20_000);
-  await cwRun(server, 'websocket', 20_000);
-  type Run = { rate: number; cpu: number; share: number; heap: number; journal: number };
+  // best of 3 (lowest client CPU per event) in alternating order, raw then ours; each run in a fresh process (its
+  // own JIT warm-up pass first), so no run inherits another's heap (a young generation grown by one client would
+  // inflate the next one's heap peak)
   const best = (runs: Run[]) => runs.reduce((a, b) => (b.cpu < a.cpu ? b : a));
-  const measure = async (f: () => Promise<number>): Promise<Run> => {
-    const rate = await f();
-    return { rate, cpu: lastCpuUsPerEvent, share: lastServerShare, heap: lastHeapPeakMb, journal: lastJournalBytes };
-  };
-  const runs = { rawWs: [] as Run[], cwWs: [] as Run[], rawSse: [] as Run[], cwSse: [] as Run[] };
+  const runs = { rawWs: [] as Run[], cwWs: [] as Run[], rawSse: [] as Run[], cwSse: [] as Run[], floorSse: [] as Run[] };
   for (let i = 0; i < 3; i++) {
-    runs.rawWs.push(await measure(() => rawWs(server, N)));
-    runs.cwWs.push(await measure(() => cwRun(server, 'websocket', N)));
-    runs.rawSse.push(await measure(() => rawSse(server, N)));
-    runs.cwSse.push(await measure(() => cwRun(server, 'sse', N)));
+    runs.rawWs.push(await runClient(server, 'raw-ws'));
+    runs.cwWs.push(await runClient(server, 'websocket'));
+    runs.rawSse.push(await runClient(server, 'raw-sse'));
+    runs.cwSse.push(await runClient(server, 'sse'));
+    runs.floorSse.push(await runClient(server, 'floor-sse'));
   }
   const a = best(runs.rawWs);
   const b = best(runs.cwWs);
@@ -266,6 +381,8 @@ async function main(): Promise<void> {
   row({ row: '(c) raw SSE + eventsource-parser', value: c.rate, unit: 'events/s', target: 'ceiling', ok: true, note: note(c) });
   row({ row: '(d) Chain Watch SSE pipeline, journal on', value: d.rate, unit: 'events/s', target: '', ok: true, note: note(d) });
   row({ row: 'SSE: client CPU per event, raw / ours', value: c.cpu / d.cpu, unit: '', target: '>= 0.8', ok: c.cpu / d.cpu >= 0.8 });
+  const f = best(runs.floorSse);
+  row({ row: '(f) floor: raw SSE + a journal write per batch before counting', value: f.rate, unit: 'events/s', target: '', ok: true, note: `${note(f)}; raw / floor ${(c.cpu / f.cpu).toFixed(2)}, floor / ours ${(f.cpu / d.cpu).toFixed(2)}` });
   row({ row: 'SSE: heap peak, ours / raw', value: d.heap / c.heap, unit: '', target: '<= 1.5', ok: d.heap / c.heap <= 1.5 });
   row({ row: 'Journal bytes per event, / payload bytes', value: b.journal / server.payloadBytes, unit: '', target: '<= 1.2', ok: b.journal / server.payloadBytes <= 1.2, note: `${b.journal.toFixed(0)} B per line for a ${server.payloadBytes.toFixed(0)} B payload in a ${server.frameBytes.toFixed(0)} B frame` });
   // the load server is not the ceiling when a bare client reads well above what ours does

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { toEventSelector } from 'viem';
-import { classifyArtifactPath, broadcastAddresses, ignitionAddresses } from '../../src/core/artifacts/artifactFiles';
+import { ARTIFACT_INCLUDE_GLOB, ARTIFACT_ROOT_FOLDERS, classifyArtifactPath, broadcastAddresses, folderMayHoldArtifacts, ignitionAddresses } from '../../src/core/artifacts/artifactFiles';
 import { ArtifactIndex } from '../../src/core/artifacts/artifactIndex';
 import { parseAbi } from '../../src/core/evm/evmDecode';
 import { fixtureIndex, HH_DEPLOYED, IGNITION_VAULT, PROXY, REGISTRY, TOKEN, UNKNOWN } from './support/artifactFixtures';
@@ -31,6 +31,12 @@ describe('artifact files: what a path is', () => {
       ['package.json', undefined],
     ];
     for (const [p, kind] of cases) assert.strictEqual(classifyArtifactPath(p), kind, p);
+  });
+
+  it('a created folder is worth scanning inside an artifact root only (not a dependency, cache or file)', () => {
+    for (const p of ['out', 'out/Token.sol', 'packages/contracts/artifacts', 'artifacts/contracts/Vault.sol', 'broadcast/Deploy.s.sol/31337', 'deployments/localhost']) assert.ok(folderMayHoldArtifacts(p), p);
+    for (const p of ['', 'src', 'lib/forge-std/src', 'node_modules/x/out', 'out/build-info', 'cache/out', 'out/Token.sol/Token.json', '.git/out']) assert.ok(!folderMayHoldArtifacts(p), p);
+    for (const f of ARTIFACT_ROOT_FOLDERS) assert.ok(ARTIFACT_INCLUDE_GLOB.includes(f), `${f} is in the include glob`);
   });
 
   it('broadcast and Ignition records give addresses with their chain, skipping what is not a deployment', () => {
@@ -108,6 +114,24 @@ describe('ArtifactIndex on the fixture projects', () => {
     assert.strictEqual(index.lookup(UNKNOWN, MINTED).scope, 'none', 'a file that turned malformed is forgotten, not kept stale');
     index.removeUnder('foundry-project/');
     assert.strictEqual(index.stats().files, 0);
+  });
+
+  it('a deleted path forgets that file, or every file under a deleted folder, and nothing beside it', () => {
+    const { index } = fixtureIndex(['foundry-project']);
+    const files = () => index.stats().files;
+    const all = files();
+    index.update('foundry-project/outer/out/A.sol/A.json', '{"abi": []}');
+    assert.strictEqual(files(), all + 1);
+    index.forgetPath('foundry-project/out/Token.sol/Token.json');
+    assert.strictEqual(files(), all, 'the deleted file');
+    assert.strictEqual(index.contractFile('foundry-project/out/Token.sol/Token.json'), undefined);
+    assert.ok(index.contractFile('foundry-project/out/Registry.sol/Registry.json'), 'its neighbour stays');
+    index.forgetPath('foundry-project/out/');
+    assert.ok(files() > 1, 'broadcast and outer/ stay');
+    assert.strictEqual(index.contractFile('foundry-project/out/Registry.sol/Registry.json'), undefined);
+    assert.ok(index.contractFile('foundry-project/outer/out/A.sol/A.json'), 'a sibling sharing the prefix "out" stays');
+    index.forgetPath('foundry-project');
+    assert.strictEqual(files(), 0);
   });
 
   it('stays inside its limits and says which were hit', () => {

@@ -24,6 +24,20 @@ export type ArtifactFileKind =
  * The path classifier below decides what each found file is; anything it does not recognise is not read.
  */
 export const ARTIFACT_INCLUDE_GLOB = '**/{out,artifacts,broadcast,deployments}/**/*.json';
+/** The folder names in {@link ARTIFACT_INCLUDE_GLOB}. */
+export const ARTIFACT_ROOT_FOLDERS: ReadonlySet<string> = new Set(['out', 'artifacts', 'broadcast', 'deployments']);
+
+/**
+ * Whether a newly created folder at `path` (workspace-relative) is worth scanning for artifacts: it is an artifact
+ * root or inside one, and not a dependency's or a cache's. A file watcher can miss the first files written into a
+ * folder it has not started watching yet.
+ */
+export function folderMayHoldArtifacts(path: string): boolean {
+  const segs = path.replace(/\\/g, '/').split('/').filter(Boolean);
+  if (segs.length === 0 || segs[segs.length - 1]!.endsWith('.json')) return false;
+  if (segs.some((s) => s === 'node_modules' || s === '.git' || s === 'cache' || s === 'build-info')) return false;
+  return segs.some((s) => ARTIFACT_ROOT_FOLDERS.has(s));
+}
 /** Folders never searched: dependencies and their build output. */
 export const ARTIFACT_EXCLUDE_GLOB = '{**/node_modules/**,**/lib/**/out/**,**/.git/**}';
 

@@ -212,6 +212,13 @@ export class ArtifactIndex {
     this.changed();
   }
 
+  /** Forgets what a deleted path held: the file itself, or every file under it when it was a folder. */
+  forgetPath(path: string): void {
+    const p = path.replace(/\/+$/, '');
+    this.remove(p);
+    this.removeUnder(`${p}/`);
+  }
+
   /** Forgets every file whose path starts with `prefix` (a workspace folder removed); everything when empty. */
   removeUnder(prefix: string): void {
     for (const path of [...this.files.keys()]) if (path.startsWith(prefix)) this.remove(path);

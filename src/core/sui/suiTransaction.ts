@@ -191,3 +191,20 @@ export function normalizeSuiCheckpoint(stream: string, cp: GrpcTypes.Checkpoint,
   if (frameBytes !== undefined) setEventSize(out, frameBytes);
   return out;
 }
+
+/**
+ * What a Streams-view row says for a node transaction or checkpoint: the label (`split`, `split (failed)`,
+ * `checkpoint 180000123`) and a detail for the description (`success`, `12 txs`); undefined for other events.
+ */
+export function suiRowText(ev: Pick<ChainEvent, 'kind' | 'type' | 'checkpoint' | 'payload'>): { label: string; detail: string } | undefined {
+  const p = (ev.payload ?? {}) as Partial<SuiTransactionPayload & SuiCheckpointPayload>;
+  if (ev.kind === 'transaction') {
+    const fn = (ev.type ?? 'transaction').split('<')[0]!.split('::').pop() || 'transaction';
+    return { label: p.status === 'failure' ? `${fn} (failed)` : fn, detail: p.status ?? 'transaction' };
+  }
+  if (ev.kind === 'checkpoint') {
+    const n = p.transactionCount;
+    return { label: `checkpoint ${ev.checkpoint ?? p.sequenceNumber ?? '?'}`, detail: typeof n === 'number' ? `${n} tx${n === 1 ? '' : 's'}` : 'checkpoint' };
+  }
+  return undefined;
+}

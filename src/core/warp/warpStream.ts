@@ -228,13 +228,24 @@ export class WarpStream extends BaseStream {
         ws.resume();
       },
     );
-    // every event handed to the stream counts as pending until it is processed (then ACKed when it has an id)
+    // every event handed to the stream counts as pending until it is processed (then ACKed when it has an id). The
+    // stream runs the ACKs in the order it was handed the events, so one shared callback takes the next id from a
+    // queue: no closure per event. The queue holds at most the pending events (bounded by the gate)
+    let ackIds: Array<WarpMessageId | undefined> = [];
+    let ackHead = 0;
+    const processed = () => {
+      const id = ackIds[ackHead++];
+      if (ackHead === ackIds.length) {
+        ackIds = [];
+        ackHead = 0;
+      }
+      gate.processed();
+      if (id !== undefined && acks.push(id) === 1) queueMicrotask(sendAcks);
+    };
     const settle = (id: WarpMessageId | undefined) => {
       gate.received();
-      return () => {
-        gate.processed();
-        if (id !== undefined && acks.push(id) === 1) queueMicrotask(sendAcks);
-      };
+      ackIds.push(id);
+      return processed;
     };
     ws.on('unexpected-response', (_req, res) => {
       let body = '';
@@ -348,8 +359,8 @@ export class WarpStream extends BaseStream {
       const reader = createSseReader(
         {
           onMessage: (m) => {
+            // activity was counted for the chunk this message came in
             if (done) return;
-            sink.activity();
             if (m.data.length > LARGE_FRAME_BYTES) sink.notice('warn', `large event (${(m.data.length / 1048576).toFixed(1)} MB)`);
             const frame = decodeSseMessage(m.event, m.id, m.data);
             // SSE opens on the 200 response; `connected` only brings the heartbeat interval

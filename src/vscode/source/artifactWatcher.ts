@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import type { ArtifactIndex } from '../../core/artifacts/artifactIndex';
-import { ARTIFACT_EXCLUDE_GLOB, ARTIFACT_INCLUDE_GLOB, classifyArtifactPath, type ArtifactFileKind } from '../../core/artifacts/artifactFiles';
+import { ARTIFACT_EXCLUDE_GLOB, ARTIFACT_INCLUDE_GLOB, classifyArtifactPath, folderMayHoldArtifacts, type ArtifactFileKind } from '../../core/artifacts/artifactFiles';
 import type { WorkspaceArtifacts } from '../../core/evm/evmStream';
 import type { Logger } from '../../core/logger';
 import { describeError } from '../../core/redact';
@@ -52,13 +52,19 @@ export class ArtifactWatcher implements WorkspaceArtifacts, vscode.Disposable {
     this.logger.info(`workspace artifacts: ${s.contracts} contract(s), ${s.events} event(s), ${s.addresses} deployed address(es) from ${s.files} file(s) in ${Date.now() - t0} ms`);
     for (const l of s.limitsHit) this.logger.warn(`workspace artifacts: ${l}`);
     for (const p of s.problems.slice(0, 10)) this.logger.info(`workspace artifacts: skipped ${p}`);
-    const watcher = vscode.workspace.createFileSystemWatcher(ARTIFACT_INCLUDE_GLOB);
+    const watcher = vscode.workspace.createFileSystemWatcher(ARTIFACT_INCLUDE_GLOB, false, false, true);
     const changed = (uri: vscode.Uri) => this.later(index, uri);
+    // a deleted folder (`forge clean`, `rm -rf artifacts`) is one event for the folder, none for the files in it,
+    // and the folder's path does not match the artifact glob: deletions are watched on every path. A new folder's
+    // first files can be written before the watcher watches that folder: a created artifact folder is scanned.
+    const paths = vscode.workspace.createFileSystemWatcher('**', false, true, false);
     this.subs.push(
       watcher,
       watcher.onDidCreate(changed),
       watcher.onDidChange(changed),
-      watcher.onDidDelete((uri) => index.remove(this.relative(uri))),
+      paths,
+      paths.onDidDelete((uri) => this.forget(index, uri)),
+      paths.onDidCreate((uri) => void this.createdFolder(index, uri)),
       vscode.workspace.onDidChangeWorkspaceFolders(() => {
         index.removeUnder('');
         void this.scan(index);
@@ -79,6 +85,33 @@ export class ArtifactWatcher implements WorkspaceArtifacts, vscode.Disposable {
 
   private relative(uri: vscode.Uri): string {
     return vscode.workspace.asRelativePath(uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
+  }
+
+  /** Drops a deleted file, or every file under a deleted folder, from the index (and any read still pending). */
+  private forget(index: ArtifactIndex, uri: vscode.Uri): void {
+    const path = this.relative(uri);
+    for (const [key, t] of this.pending) {
+      if (key === uri.toString() || key.startsWith(`${uri.toString()}/`)) {
+        clearTimeout(t);
+        this.pending.delete(key);
+      }
+    }
+    index.forgetPath(path);
+    this.logger.debug(`artifact path ${path} deleted: forgotten`);
+  }
+
+  /** Reads the artifacts in a folder created under an artifact root (`out/`, `artifacts/`, ...); files are ignored. */
+  private async createdFolder(index: ArtifactIndex, uri: vscode.Uri): Promise<void> {
+    if (!folderMayHoldArtifacts(this.relative(uri))) return;
+    try {
+      if (!((await vscode.workspace.fs.stat(uri)).type & vscode.FileType.Directory)) return;
+      for (const found of await vscode.workspace.findFiles(new vscode.RelativePattern(uri, '**/*.json'), ARTIFACT_EXCLUDE_GLOB, MAX_FOUND)) {
+        if (this.disposed) return;
+        this.later(index, found);
+      }
+    } catch (err) {
+      this.logger.debug(`artifact folder ${this.relative(uri)} not scanned: ${describeError(err)}`);
+    }
   }
 
   private later(index: ArtifactIndex, uri: vscode.Uri): void {
@@ -103,7 +136,8 @@ export class ArtifactWatcher implements WorkspaceArtifacts, vscode.Disposable {
       const stat = await vscode.workspace.fs.stat(uri);
       if (!index.admit(path, stat.size)) return;
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-      index.update(path, text, k);
+      const held = index.update(path, text, k);
+      this.logger.debug(`artifact ${path} read (${k}${held ? '' : ', nothing indexed'})`);
     } catch (err) {
       // deleted between the find and the read, or unreadable: nothing to index
       index.remove(path);

@@ -117,7 +117,7 @@ export interface StompSessionOptions {
 }
 
 /** Unsettled messages a session lets through before it pauses its socket (see {@link StompSessionOptions.maxUnsettled}). */
-export const DEFAULT_MAX_UNSETTLED = 2_000;
+export const DEFAULT_MAX_UNSETTLED = 500;
 
 /** The default socket: `ws`, STOMP sub-protocols, no compression (permessage-deflate costs ~3x CPU). */
 export function defaultStompSocket(url: string, protocols: string[], maxPayload = MAX_FRAME_BYTES): WebSocket {

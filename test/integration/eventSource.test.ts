@@ -142,4 +142,30 @@ describe('Events meet the code (real VS Code)', () => {
       await cfg().update('streams', undefined, vscode.ConfigurationTarget.Workspace);
     }
   });
+
+  it('streams from the user settings get their Problems entry too: on the declaration the workspace has, else on the user settings file', async () => {
+    const defs = [
+      { id: 'expect-user-logs', provider: 'evm', chainId: 31337, baseUrl: node.url, label: 'a user log', expectWithin: '1s', autoConnect: true },
+      { id: 'expect-user-transfer', provider: 'evm', chainId: 31337, baseUrl: node.url, topics: [TRANSFER], label: 'a user Transfer', expectWithin: '1s', autoConnect: true },
+    ];
+    await cfg().update('streams', defs, vscode.ConfigurationTarget.Global);
+    const mine = () => expectedEntries().filter((e) => /stream "expect-user-/.test(e.d.message));
+    try {
+      await waitUntil(api, () => defs.every((d) => api.streams().some((s) => s.id === d.id && s.status.state === 'live')), 'the user streams live');
+      // the declaration's place needs the source index: it is built once an expectation is overdue, if nothing built it yet
+      await diagnosticsUntil(() => mine().length === 2 && mine().some((e) => e.uri.fsPath === solFile.fsPath));
+      const byStream = new Map(mine().map((e) => [/stream "([^"]+)"/.exec(e.d.message)![1], e]));
+      const onFile = byStream.get('expect-user-logs')!;
+      assert.ok(onFile.uri.fsPath.endsWith(path.join('User', 'settings.json')), onFile.uri.fsPath);
+      const text = fs.readFileSync(onFile.uri.fsPath, 'utf8').split('\n')[onFile.d.range.start.line] ?? '';
+      assert.match(text.slice(onFile.d.range.start.character), /^"id"\s*:\s*"expect-user-logs"/);
+      const onDecl = byStream.get('expect-user-transfer')!;
+      assert.strictEqual(onDecl.uri.fsPath, solFile.fsPath);
+      assert.strictEqual(onDecl.d.range.start.line, 25);
+      assert.match(onDecl.d.message, /^no a user Transfer for 1 s/);
+    } finally {
+      await cfg().update('streams', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await diagnosticsUntil(() => mine().length === 0);
+  });
 });

@@ -34,7 +34,7 @@ export function userSettingsFileOf(globalStorageUri: vscode.Uri): vscode.Uri {
 export function registerEventSource(
   d: CommandDeps,
   feed: FeedController,
-  artifacts: () => Promise<{ deploymentsOf(contract: string, topic0: string): Array<{ address: string; chainId?: number }> } | undefined>,
+  artifacts: () => Promise<{ deploymentsOf(contract: string, topic0: string): Array<{ address: string; chainId?: number; implementation?: string }> } | undefined>,
   globalStorageUri?: vscode.Uri,
 ): vscode.Disposable[] & { parts: EventSourceParts } {
   const sources = new WorkspaceSources(d.logger.child('source'));

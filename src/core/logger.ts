@@ -13,6 +13,11 @@ export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
  */
 export interface LogSink {
   log(level: LogLevel, message: string): void;
+  /**
+   * Whether a line at `level` would be kept. When it says no, the logger skips the line before cutting and
+   * redacting it (raw frames at `trace` cost a redaction each). Absent: every line is kept.
+   */
+  enabled?(level: LogLevel): boolean;
 }
 
 /**
@@ -31,7 +36,10 @@ export interface Logger {
 
 /** Builds a {@link Logger} over a sink; `prefix` is prepended to each message. */
 export function createLogger(sink: LogSink, prefix = ''): Logger {
-  const emit = (level: LogLevel, message: string) => sink.log(level, redact(capText(prefix + message, LOG_MAX_CHARS)));
+  const emit = (level: LogLevel, message: string) => {
+    if (sink.enabled && !sink.enabled(level)) return;
+    sink.log(level, redact(capText(prefix + message, LOG_MAX_CHARS)));
+  };
   return {
     trace: (m) => emit('trace', m),
     debug: (m) => emit('debug', m),
@@ -43,7 +51,7 @@ export function createLogger(sink: LogSink, prefix = ''): Logger {
 }
 
 /** A logger that drops everything. */
-export const nullLogger: Logger = createLogger({ log: () => undefined });
+export const nullLogger: Logger = createLogger({ log: () => undefined, enabled: () => false });
 
 /** A sink that keeps lines in memory (tests, the extension's API). */
 export class MemorySink implements LogSink {

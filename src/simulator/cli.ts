@@ -6,8 +6,8 @@
  * 127.0.0.1), `--heartbeat MS` (default 5000), `--verbose` (debug logs). Streams: `demo` (mixed, at --rate) and one
  * per kind (`events`, `address`, `coin`, `object`, each at 1 event/s). Also on free ports: a Covalent-compatible
  * STOMP endpoint, an eth_subscribe node, a GoldRush-Streaming-compatible endpoint and a Sui full node serving gRPC
- * SubscribeEvents and ListEvents (`--sui-port N`, default 9000: a `sui start` localnet's port). The banner goes to stdout,
- * logs to stderr.
+ * Subscribe/List Events, Transactions and Checkpoints (`--sui-port N`, default 9000: a `sui start` localnet's
+ * port). The banner goes to stdout, logs to stderr.
  */
 import { createLogger } from '../core/logger';
 import type { LogLevel } from '../core/logger';
@@ -136,7 +136,7 @@ async function main(): Promise<void> {
       `Covalent-compatible STOMP endpoint: ${covalent.url}   (key ${COVALENT_DEMO_KEY}; destinations /v1/{chainId}/events/address/{address}/ or .../topics/{topic}/)`,
       `EVM node (eth_subscribe, chain 31337, a block every 2 s, a reorg every 20 blocks): ${evm.url}`,
       `GoldRush-compatible Streaming endpoint (graphql-transport-ws): ${goldrush.url}   (GOLDRUSH_API_KEY ${GOLDRUSH_DEMO_KEY}; walletTxs, newPairs, updatePairs, updateTokens, OHLCV; e.g. ${GOLDRUSH_DEMO.chain} wallet ${GOLDRUSH_DEMO.wallets[0]})`,
-      `Sui full node (gRPC, plain HTTP/2: SubscriptionService.SubscribeEvents, LedgerService.ListEvents; a checkpoint a second): ${sui.url}   (Add Stream > Sui full node > Custom node URL, or network localnet on port 9000)`,
+      `Sui full node (gRPC, plain HTTP/2: SubscriptionService events / transactions / checkpoints, LedgerService List*; a checkpoint a second): ${sui.url}   (Add Stream > Sui full node > Custom node URL, or network localnet on port 9000)`,
       '',
       streamSnippet({ warp: server.baseUrl, covalent: covalent.url, evm: evm.url }, { warp: DEMO_KEY, covalent: COVALENT_DEMO_KEY }),
       '',

@@ -37,6 +37,14 @@ export class OutputManager implements LogSink, vscode.Disposable {
     this.channel = vscode.window.createOutputChannel('Chain Watch', { log: true });
   }
 
+  /**
+   * LogSink: raw frames (`trace`) are formatted and redacted only while the channel shows them (its level is
+   * Trace); every other level is always kept (and remembered for {@link lines}).
+   */
+  enabled(level: LogLevel): boolean {
+    return level !== 'trace' || this.channel.logLevel === vscode.LogLevel.Trace;
+  }
+
   /** LogSink: core logger lines land in the log channel at their level (redacted again: defence in depth). */
   log(level: LogLevel, message: string): void {
     const text = redact(message);

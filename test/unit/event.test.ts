@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { eventTitle, normalizeWarp, serializeEvent, setPayloadText } from '../../src/core/event';
+import { eventTitle, normalizeWarp, serializeEvent, setPayloadText, warpIdentity } from '../../src/core/event';
 import { envelopeDataText } from '../../src/core/warp/warpFrame';
 
 describe('event model (Warp)', () => {
@@ -54,6 +54,19 @@ describe('event model (Warp)', () => {
     const ev = normalizeWarp('s', 'event', '1', 'just a string', 0);
     assert.strictEqual(ev.payload, 'just a string');
     assert.ok(ev.warnings?.length);
+  });
+
+  it('keeps the identities older journals and feeds hold (pinned values: the hash must never change)', () => {
+    assert.strictEqual(warpIdentity('42', 'event', { txDigest: '5HqAbc', eventSequence: '3' }), '42~d0256b440e6481db');
+    assert.strictEqual(warpIdentity('7', 'coin', { digest: 'D1', address: '0xa', coinType: '0x2::sui::SUI' }), '7~7838200d27881ef1');
+    assert.strictEqual(warpIdentity(undefined, 'event', { txDigest: 'Zz9' }), '~ecc2359b4eddeaa8');
+    assert.strictEqual(warpIdentity('9', 'weird', [1, 2, 3]), '9~88ef52fc998dc254');
+    assert.strictEqual(warpIdentity('10', 'object', { objectId: '0xff' }), '10~e86019ec488b3f7e');
+  });
+
+  it('makes no warnings list for an event without problems', () => {
+    const ev = normalizeWarp('s', 'event', '1', { txDigest: 'x', sender: '0x1', type: 'T' }, 0);
+    assert.ok(!('warnings' in ev));
   });
 });
 

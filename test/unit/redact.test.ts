@@ -54,3 +54,25 @@ describe('redact on hostile text', () => {
     assert.ok(sink.lines[0]!.message.length < 8300);
   });
 });
+
+describe('logger levels a sink does not keep', () => {
+  it('skips a line before formatting and redacting it when the sink says the level is off, keeps the others', () => {
+    const key = 'indr_' + 'q'.repeat(30);
+    registerSecret(key);
+    const kept: Array<{ level: string; message: string }> = [];
+    const asked: string[] = [];
+    const log = createLogger({
+      log: (level, message) => kept.push({ level, message }),
+      enabled: (level) => {
+        asked.push(level);
+        return level !== 'trace';
+      },
+    }).child('s');
+    log.trace(`< frame ${key}`);
+    log.debug(`connecting with ${key}`);
+    assert.deepStrictEqual(asked, ['trace', 'debug']);
+    assert.deepStrictEqual(kept.map((l) => l.level), ['debug']);
+    assert.ok(!kept[0]!.message.includes(key) && kept[0]!.message.startsWith('[s] '), kept[0]!.message);
+    forgetSecret(key);
+  });
+});

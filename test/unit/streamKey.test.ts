@@ -42,6 +42,20 @@ describe('streamKey / streamIdentity', () => {
     assert.match(streamKey(evm), /^ethereum-0xa0b8-eb48\.[0-9a-f]{16}$/);
   });
 
+  it('a Sui transaction filter is part of the key: another Move call, affected address, object or package-write choice is another journal', () => {
+    const tx: StreamDefinition = { id: 't', provider: 'sui', subscription: 'transactions', moveCall: '0x2::coin::split' };
+    const keys = new Set([
+      streamKey(tx),
+      streamKey({ ...tx, moveCall: '0x2::coin::join' }),
+      streamKey({ ...tx, affectedAddress: '0x1' }),
+      streamKey({ ...tx, affectedObject: '0x5' }),
+      streamKey({ ...tx, packageWrite: true }),
+      streamKey({ ...tx, packageWrite: false }),
+    ]);
+    assert.strictEqual(keys.size, 6);
+    assert.strictEqual(streamKey({ ...tx, label: 'splits' }), streamKey(tx));
+  });
+
   it('identity holds no label and no id', () => {
     const id = streamIdentity({ ...evm, label: 'secret label' });
     assert.ok(!JSON.stringify(id).includes('secret label'));

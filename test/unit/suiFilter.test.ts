@@ -45,6 +45,7 @@ describe('suiFilter', () => {
     assert.match(validateDefinition({ id: 's', provider: 'sui', network: 'moon' }).join(), /"network" must be/);
     assert.match(validateDefinition({ id: 's', provider: 'sui', baseUrl: 'wss://x.y/z' }).join(), /http\(s\):\/\/host:port/);
     assert.match(validateDefinition({ id: 's', provider: 'warp', streamId: 'x', sender: ALICE }).join(), /for Sui node streams only/);
+    assert.match(validateDefinition({ id: 's', provider: 'evm', baseUrl: 'ws://127.0.0.1:8545', moveCall: '0x2::coin', packageWrite: true }).join(), /"moveCall", "packageWrite" are for Sui node streams only/);
   });
 
   it('matching follows the node rules (tests and the local node use it)', () => {

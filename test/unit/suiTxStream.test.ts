@@ -114,6 +114,20 @@ describe('Sui transaction and checkpoint streams (scripted node, fake clock)', (
     stream.dispose();
   });
 
+  it('a checkpoint stream holds at most 2,000 frames while its gap is scanned (checkpoint frames are big): beyond that it reconnects and scans again', async () => {
+    const { node, stream, seen } = setup({ subscription: 'checkpoints' });
+    stream.connect({ kind: 'after', id: '100' });
+    await until(() => node.subs.length === 1, 'subscribed');
+    for (let n = 200; n < 2_200; n++) node.sub.frame(cp(n, 1));
+    await until(() => node.scans.length === 1, 'scan issued');
+    assert.strictEqual(stream.status().state, 'live', '2,000 frames held');
+    node.sub.frame(cp(2_200, 1));
+    await until(() => stream.status().state === 'reconnecting', 'dropped');
+    assert.match(stream.status().message ?? '', /2000 frames waiting.*last processed checkpoint/);
+    assert.strictEqual(seen.length, 0, 'nothing delivered out of order');
+    stream.dispose();
+  });
+
   it('a resume id of the wrong kind is refused in words and the stream continues live (a checkpoint stream resumes by sequence number)', async () => {
     const { node, stream } = setup({ subscription: 'checkpoints' });
     const notices: string[] = [];

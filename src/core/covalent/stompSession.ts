@@ -7,7 +7,7 @@
  */
 import { describeConnectFailure } from '../connectFailure';
 import { Client } from '@stomp/stompjs';
-import type { IFrame, IMessage, IStompSocket } from '@stomp/stompjs';
+import type { IFrame, IStompSocket } from '@stomp/stompjs';
 import WebSocket from 'ws';
 import type { Clock, TimerHandle } from '../clock';
 import { systemClock } from '../clock';
@@ -15,6 +15,7 @@ import type { Logger } from '../logger';
 import { nullLogger } from '../logger';
 import { describeError, redact } from '../redact';
 import { MAX_FRAME_BYTES, frameTooLargeMessage } from '../frameLimits';
+import { StompFrameSplitter, type MessageHeaders } from './stompFrames';
 
 /** STOMP versions offered as WebSocket sub-protocols, newest first. */
 export const stompSubProtocols = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
@@ -116,7 +117,7 @@ export interface StompSessionOptions {
 }
 
 /** Unsettled messages a session lets through before it pauses its socket (see {@link StompSessionOptions.maxUnsettled}). */
-export const DEFAULT_MAX_UNSETTLED = 2_000;
+export const DEFAULT_MAX_UNSETTLED = 500;
 
 /** The default socket: `ws`, STOMP sub-protocols, no compression (permessage-deflate costs ~3x CPU). */
 export function defaultStompSocket(url: string, protocols: string[], maxPayload = MAX_FRAME_BYTES): WebSocket {
@@ -157,6 +158,7 @@ export class StompSession {
   private messages = 0;
   private subscribedAt: number | undefined;
   private early = false;
+  private splitter: StompFrameSplitter | undefined;
   /** Messages handed on and not settled yet. */
   private unsettled = 0;
   private readonly maxUnsettled: number;
@@ -164,6 +166,10 @@ export class StompSession {
   private held = false;
   /** Clock time reading last resumed: silence is counted from then at the earliest. */
   private resumedAt: number | undefined;
+  /** Our subscriptions by the id the library gave them: destination and ack mode. */
+  private readonly subscriptions = new Map<string, { destination: string; manual: boolean }>();
+  /** The version CONNECTED agreed on (which header an ACK names). */
+  private version: string | undefined;
   /** Settles one message of an `auto` subscription (one function for all of them). */
   private readonly settleAuto = (): void => this.settled();
 
@@ -250,7 +256,7 @@ export class StompSession {
    * rejection inside the library and a silent retry loop: the session ends `refused` with the reason instead, and
    * the library gets an inert socket that never opens.
    */
-  private openSocket(createSocket: (url: string, protocols: string[]) => WebSocket): WebSocket | IStompSocket {
+  private openSocket(createSocket: (url: string, protocols: string[]) => WebSocket): IStompSocket {
     try {
       return this.attachSocket(createSocket(this.options.url, stompSubProtocols));
     } catch (err) {
@@ -260,12 +266,24 @@ export class StompSession {
     }
   }
 
-  private attachSocket(ws: WebSocket): WebSocket {
+  /**
+   * Wires the socket: received bytes go through a {@link StompFrameSplitter} (MESSAGE bodies decoded once, straight
+   * from the bytes); the library gets a stand-in socket that receives only the other frames (CONNECTED, RECEIPT,
+   * ERROR), as text, and sends, closes and reports open/close/error through the real one.
+   */
+  private attachSocket(ws: WebSocket): IStompSocket {
     this.socket = ws;
     const maxFrame = this.options.maxFrameBytes ?? MAX_FRAME_BYTES;
-    // Bytes received since the last NUL (end of a frame): the library would buffer an unterminated body forever.
+    // Bytes received since the last NUL (end of a frame): an unterminated body must not be buffered forever.
     let unterminated = 0;
-    // Raw EventEmitter listeners: no per-message string conversion (the library's onmessage does that once).
+    const library = libraryStandIn(ws);
+    this.splitter = new StompFrameSplitter({
+      message: (headers, body) => this.handleMessage(headers, body),
+      other: (frame) => {
+        if (!this.finished) library.onmessage?.({ data: frame } as MessageEvent);
+      },
+    });
+    const splitter = this.splitter;
     const onActivity = this.handlers.onActivity;
     ws.on('message', (data: WebSocket.RawData) => {
       this.activityAt = this.clock.now();
@@ -275,6 +293,10 @@ export class StompSession {
         return;
       }
       if (onActivity && !this.finished) onActivity();
+      if (this.finished) return;
+      if (Buffer.isBuffer(data)) splitter.push(data);
+      else if (Array.isArray(data)) for (const d of data) splitter.push(d);
+      else splitter.push(Buffer.from(data));
     });
     ws.on('open', () => {
       this.opened = true;
@@ -287,7 +309,7 @@ export class StompSession {
       this.lastSocketError = err.message;
       if (!this.opened) this.connectError ??= err;
     });
-    return ws;
+    return library;
   }
 
   private handleConnected(frame: IFrame): void {
@@ -299,14 +321,19 @@ export class StompSession {
     if (!client) return;
     const manual = this.options.ack === 'client-individual';
     const headers: Record<string, string> = manual ? { ack: 'client-individual', 'prefetch-count': String(Math.max(1, this.options.prefetch ?? 1_000)) } : {};
+    const version = frame.headers['version'];
+    this.version = version;
+    // STOMP 1.1 and 1.2 escape header values (1.0 does not)
+    if (this.splitter) this.splitter.escaped = version === '1.1' || version === '1.2';
     for (const destination of this.options.destinations) {
-      client.subscribe(destination, (message: IMessage) => this.handleMessage(message, destination, manual), headers);
+      // MESSAGE frames never reach the library (the splitter hands them to handleMessage): no callback of its own
+      const sub = client.subscribe(destination, () => undefined, headers);
+      this.subscriptions.set(sub.id, { destination, manual });
     }
     this.subscribedAt = this.clock.now();
     const heartBeat = frame.headers['heart-beat'];
     const serverOutgoing = heartBeat ? parseInt(heartBeat.split(',')[0] ?? '0', 10) || 0 : 0;
     const incoming = this.options.heartbeatIncomingMs ?? 0;
-    const version = frame.headers['version'];
     // STOMP 1.0 has no heart-beats; otherwise both sides must want them (spec: max of the two intervals).
     if (incoming > 0 && serverOutgoing > 0 && version !== '1.0') {
       const interval = Math.max(incoming, serverOutgoing);
@@ -340,22 +367,25 @@ export class StompSession {
     }, delayMs);
   }
 
-  private handleMessage(message: IMessage, destination: string, manual: boolean): void {
-    if (this.finished) return;
+  /** One MESSAGE frame from the splitter; frames for a subscription that is not ours are dropped, as the library would. */
+  private handleMessage(headers: MessageHeaders, body: string): void {
+    if (this.finished || !this.connected) return;
+    const subId = headers.subscription;
+    const sub = subId === undefined ? undefined : this.subscriptions.get(subId);
+    if (!sub || subId === undefined) return;
     this.messages++;
+    const ackId = this.version === '1.2' ? headers.ack : headers['message-id'];
+    const client = this.client;
     // an ACK after the socket is gone is pointless: the broker requeues what this session left unacknowledged
-    const settle = manual
+    const settle = sub.manual
       ? () => {
-          if (!this.finished) message.ack();
+          if (!this.finished && ackId !== undefined) client?.ack(ackId, subId);
           this.settled();
         }
       : this.settleAuto;
     if (++this.unsettled >= this.maxUnsettled && !this.held) this.hold();
     try {
-      // Decode the bytes once with Node's UTF-8 decoder (the library's `body` getter builds a TextDecoder per frame).
-      const bytes = message.binaryBody;
-      const body = bytes.byteLength === 0 ? '' : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-      this.handlers.onMessage(body, destination, this.clock.now(), settle);
+      this.handlers.onMessage(body, sub.destination, this.clock.now(), settle);
     } catch (err) {
       this.log.error(`onMessage handler threw: ${String(err)}`);
     }
@@ -464,6 +494,37 @@ export function bytesAfterLastNul(data: WebSocket.RawData, before: number): numb
 function isEols(c: Buffer): boolean {
   for (let i = 0; i < c.length; i++) if (c[i] !== 0x0a && c[i] !== 0x0d) return false;
   return true;
+}
+
+/**
+ * What the library sees of the socket: `ws`'s state, send, close and terminate, and its open/close/error events;
+ * `onmessage` is called by the session with the frames it does not read itself. (`ws` would otherwise convert
+ * every received message to a string for the library, which would encode it back to bytes to parse it.)
+ */
+function libraryStandIn(ws: WebSocket): IStompSocket {
+  const standIn = {
+    get url() {
+      return ws.url;
+    },
+    get readyState() {
+      return ws.readyState;
+    },
+    get protocol() {
+      return ws.protocol;
+    },
+    binaryType: 'arraybuffer',
+    onopen: null as ((ev?: unknown) => unknown) | null,
+    onclose: null as ((ev: unknown) => unknown) | null,
+    onerror: null as ((ev: unknown) => unknown) | null,
+    onmessage: null as ((ev: MessageEvent) => unknown) | null,
+    send: (data: string | ArrayBufferLike) => ws.send(data as string),
+    close: (code?: number, reason?: string) => ws.close(code, reason),
+    terminate: () => ws.terminate(),
+  };
+  ws.on('open', () => standIn.onopen?.({ type: 'open' }));
+  ws.on('close', (code: number, reason: Buffer) => standIn.onclose?.({ type: 'close', code, reason: reason.toString('utf8'), wasClean: code !== 1006 }));
+  ws.on('error', (err: Error) => standIn.onerror?.({ type: 'error', error: err, message: err.message }));
+  return standIn as unknown as IStompSocket;
 }
 
 /** A socket that never opens, for the library when the real one could not be created. */

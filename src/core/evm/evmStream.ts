@@ -203,7 +203,7 @@ interface Session {
  * its socket until half of them are (a stream that falls behind slows the node, TCP backpressure, instead of buffering
  * without bound).
  */
-export const MAX_UNSETTLED_LOGS = 2_000;
+export const MAX_UNSETTLED_LOGS = 500;
 
 /** An `evm` stream. Not billed (the node's provider bills on its own terms). */
 export class EvmStream extends BaseStream {

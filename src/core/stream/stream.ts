@@ -35,8 +35,8 @@ export interface StreamDefinition {
   destination?: string;
   /** EVM: up to 4 positions, each null (any), one hash, or several (OR). */
   topics?: Array<string | string[] | null>;
-  /** GoldRush: the subscription field (`walletTxs`, `newPairs`, ...; see `goldrush/goldrushQuery.ts`). */
-  subscription?: GoldRushKind;
+  /** GoldRush: the subscription field (`walletTxs`, `newPairs`, ...; see `goldrush/goldrushQuery.ts`). Sui node: `events` (default), `transactions` or `checkpoints`. */
+  subscription?: GoldRushKind | 'events' | 'transactions' | 'checkpoints';
   /** GoldRush: the chain's enum name (`BASE_MAINNET`, `ETH_MAINNET`, ...). */
   chainName?: string;
   /** GoldRush `newPairs`: DEX protocol enum names (default UNISWAP_V2 and UNISWAP_V3). */
@@ -51,6 +51,14 @@ export interface StreamDefinition {
   emitModule?: string | string[];
   /** Sui node: transaction sender address(es), ORed; `!` in front negates. */
   sender?: string | string[];
+  /** Sui node transactions/checkpoints: address(es) whose state the transaction moved, ORed; `!` negates. */
+  affectedAddress?: string | string[];
+  /** Sui node transactions/checkpoints: object id(s) the transaction changed, ORed; `!` negates. */
+  affectedObject?: string | string[];
+  /** Sui node transactions/checkpoints: Move call(s) `0xpkg[::module[::function]]`, ORed; `!` negates. */
+  moveCall?: string | string[];
+  /** Sui node transactions/checkpoints: true = only package publishes and upgrades, false = none of them. */
+  packageWrite?: boolean;
   /** Warp transport (default `websocket`). */
   transport?: TransportKind;
   /** Connect when the extension starts (resuming from the journal). */

@@ -19,7 +19,10 @@ export function validateDefinition(def: unknown): string[] {
     if (d.network !== undefined && !['mainnet', 'testnet', 'devnet', 'localnet'].includes(d.network as string)) problems.push('"network" must be "mainnet", "testnet", "devnet" or "localnet"');
     if (d.baseUrl !== undefined && (typeof d.baseUrl !== 'string' || !/^https?:\/\/[^\s/]+\/?$/i.test(d.baseUrl))) problems.push('a Sui node "baseUrl" is http(s)://host:port (https for remote nodes)');
     problems.push(...validateSuiFilter(d));
-  } else if (d.eventType !== undefined || d.emitModule !== undefined || d.sender !== undefined) problems.push('"eventType", "emitModule" and "sender" are for Sui node streams only');
+  } else {
+    const suiOnly = ['eventType', 'emitModule', 'sender', 'affectedAddress', 'affectedObject', 'moveCall', 'packageWrite'].filter((k) => d[k] !== undefined);
+    if (suiOnly.length) problems.push(`${suiOnly.map((k) => `"${k}"`).join(', ')} ${suiOnly.length === 1 ? 'is' : 'are'} for Sui node streams only`);
+  }
   if (d.provider === 'goldrush') problems.push(...validateGoldRush(d));
   if (d.provider === 'warp') {
     if (typeof d.streamId !== 'string' || d.streamId.trim() === '') problems.push('a Warp stream needs "streamId"');

@@ -10,7 +10,7 @@ import type { StreamDefinition } from './stream';
 /**
  * The fields that decide which events a stream receives, normalized: provider, network (Warp, default mainnet),
  * base URL (scheme and host lower-cased, no trailing slash), Warp stream id, chain, addresses (lower-cased,
- * sorted), topics, an explicit STOMP destination, the GoldRush subscription and the Sui node filter. Labels, `autoConnect` and the Warp
+ * sorted), topics, an explicit STOMP destination, the GoldRush subscription and the Sui node filter (events and transactions). Labels, `autoConnect` and the Warp
  * transport (the same events either way) are left out.
  */
 export function streamIdentity(def: StreamDefinition): Record<string, unknown> {
@@ -25,7 +25,7 @@ export function streamIdentity(def: StreamDefinition): Record<string, unknown> {
   if (def.topic !== undefined) out.topic = def.topic.toLowerCase();
   if (def.topics !== undefined) out.topics = def.topics.map((t) => (t === null ? null : Array.isArray(t) ? t.map((x) => x.toLowerCase()).sort() : t.toLowerCase()));
   if (def.destination !== undefined && def.destination.trim() !== '') out.destination = def.destination.trim();
-  for (const k of ['subscription', 'chainName', 'protocols', 'interval', 'timeframe', 'eventType', 'emitModule', 'sender'] as const) {
+  for (const k of ['subscription', 'chainName', 'protocols', 'interval', 'timeframe', 'eventType', 'emitModule', 'sender', 'affectedAddress', 'affectedObject', 'moveCall', 'packageWrite'] as const) {
     if (def[k] !== undefined) out[k] = def[k];
   }
   return out;

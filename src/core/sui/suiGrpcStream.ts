@@ -17,8 +17,8 @@
  * - Outcomes: `UNIMPLEMENTED` (subscriptions disabled) stops with words and a hint and never retries on its own;
  *   `UNAUTHENTICATED`, `PERMISSION_DENIED`, a quota `RESOURCE_EXHAUSTED` stop too; `UNAVAILABLE` and a rate-limit
  *   `RESOURCE_EXHAUSTED` reconnect with the shared backoff (see `suiOutcome.ts`).
- * - Bounds: at most `maxBufferedFrames` subscription frames wait for a gap scan; beyond that the connection is
- *   dropped and the next one scans again from the last processed cursor (nothing is lost).
+ * - Bounds: at most `maxBufferedFrames` subscription frames (per kind) wait for a gap scan; beyond that the
+ *   connection is dropped and the next one scans again from the last processed cursor (nothing is lost).
  */
 import { BaseStream, ConnectError, type BaseStreamDeps, type CloseOutcome, type GapVerdict, type ResolvedMode, type TransportConnection, type TransportSink } from '../stream/baseStream';
 import type { TimerHandle } from '../clock';
@@ -49,7 +49,7 @@ export interface SuiStreamDeps extends BaseStreamDeps {
   scan?: GapScanOptions;
   /** Items asked per scan request (default 1,000; the node may coerce it down). */
   scanPageLimit?: number;
-  /** Subscription frames buffered during a gap scan at most (default 50,000). */
+  /** Subscription frames buffered during a gap scan at most (default 50,000 events, 20,000 transactions, 2,000 checkpoints). */
   maxBufferedFrames?: number;
 }
 
@@ -158,7 +158,7 @@ export class SuiGrpcStream extends BaseStream {
       session.opened = true;
       sink.opened();
       if (mode.kind === 'after') {
-        const hasItem = this.kind.toEvent(this.definition.id, f, 0, false) !== undefined;
+        const hasItem = (f.event ?? f.transaction ?? f.checkpointItem) !== undefined;
         if (f.cursor === undefined) {
           sink.continuity({ continuity: 'may_be_missing', reason: 'the subscription sent no cursor to bound the gap with: continued live' });
         } else if (!this.kind.hasGap(mode.id, f.cursor, hasItem)) {
@@ -171,7 +171,7 @@ export class SuiGrpcStream extends BaseStream {
     } else sink.activity();
     if (session.buffer) {
       session.buffer.push(f);
-      const max = this.suiDeps.maxBufferedFrames ?? 50_000;
+      const max = this.suiDeps.maxBufferedFrames ?? this.kind.maxBufferedFrames;
       if (session.buffer.length > max) this.end(session, sink, { fatal: false, message: `the subscription outran the gap scan (${max} frames waiting): reconnecting to scan again from the last processed ${this.kind.noun}` });
       return;
     }

@@ -45,6 +45,8 @@ export interface SuiKind {
   readonly scanCall: string;
   /** The end reason that says the scan reached the gap's end. */
   readonly complete: 'CURSOR_BOUND' | 'CHECKPOINT_BOUND';
+  /** Subscription frames held during a gap scan at most, by default (bigger items, fewer frames). */
+  readonly maxBufferedFrames: number;
   /** The filter for a definition (undefined = everything). Throws an Error in words when it is invalid. */
   filter(def: SuiFilterFields): unknown;
   subscribe(rpc: SuiRpc, filter: unknown, h: SuiCallHandlers): SuiCall;
@@ -79,6 +81,7 @@ const eventsKind: SuiKind = {
   subscribeCall: 'SubscribeEvents',
   scanCall: 'ListEvents',
   complete: 'CURSOR_BOUND',
+  maxBufferedFrames: 50_000,
   filter: (def) => buildEventFilter(def),
   subscribe: (rpc, filter, h) => rpc.subscribeEvents({ readMask: { paths: SUI_EVENT_READ_MASK }, ...(filter ? { filter: filter as GrpcTypes.EventFilter } : {}) }, h),
   scan: (rpc, filter, b, h) => rpc.listEvents({ readMask: { paths: SUI_EVENT_READ_MASK }, options: cursorOptions(b), ...(filter ? { filter: filter as GrpcTypes.EventFilter } : {}) }, h),
@@ -95,6 +98,7 @@ const transactionsKind: SuiKind = {
   subscribeCall: 'SubscribeTransactions',
   scanCall: 'ListTransactions',
   complete: 'CURSOR_BOUND',
+  maxBufferedFrames: 20_000,
   filter: (def) => buildTransactionFilter({ ...def, subscription: 'transactions' }),
   subscribe: (rpc, filter, h) => rpc.subscribeTransactions({ readMask: { paths: SUI_TRANSACTION_READ_MASK }, ...(filter ? { filter: filter as GrpcTypes.TransactionFilter } : {}) }, h),
   scan: (rpc, filter, b, h) => rpc.listTransactions({ readMask: { paths: SUI_TRANSACTION_READ_MASK }, options: cursorOptions(b), ...(filter ? { filter: filter as GrpcTypes.TransactionFilter } : {}) }, h),
@@ -113,6 +117,8 @@ const checkpointsKind: SuiKind = {
   subscribeCall: 'SubscribeCheckpoints',
   scanCall: 'ListCheckpoints',
   complete: 'CHECKPOINT_BOUND',
+  // a checkpoint frame carries every transaction digest of the checkpoint: 2,000 is over 8 minutes of mainnet
+  maxBufferedFrames: 2_000,
   filter: (def) => buildTransactionFilter({ ...def, subscription: 'checkpoints' }),
   subscribe: (rpc, filter, h) => rpc.subscribeCheckpoints({ readMask: { paths: SUI_CHECKPOINT_READ_MASK }, ...(filter ? { filter: filter as GrpcTypes.TransactionFilter } : {}) }, h),
   scan: (rpc, filter, b, h) => {

@@ -38,6 +38,7 @@ import { createWarpReplayJudge, warpReconnectVerdict } from './warpReplay';
 import { createSseReader } from './sseReader';
 import { MAX_FRAME_BYTES, frameTooLargeMessage } from '../frameLimits';
 import { MAX_PENDING_EVENTS, MAX_UNSENT_ACK_BYTES, ReadGate } from './readGate';
+import { AckQueue } from './ackQueue';
 import { describeError, redact, registerSecret } from '../redact';
 import { keyTransportProblem } from '../transportSecurity';
 import type { StreamDefinition } from '../stream/stream';
@@ -230,15 +231,10 @@ export class WarpStream extends BaseStream {
     );
     // every event handed to the stream counts as pending until it is processed (then ACKed when it has an id). The
     // stream runs the ACKs in the order it was handed the events, so one shared callback takes the next id from a
-    // queue: no closure per event. The queue holds at most the pending events (bounded by the gate)
-    let ackIds: Array<WarpMessageId | undefined> = [];
-    let ackHead = 0;
+    // queue: no closure per event. The queue holds only the pending events (bounded by the gate)
+    const ackIds = new AckQueue<WarpMessageId>();
     const processed = () => {
-      const id = ackIds[ackHead++];
-      if (ackHead === ackIds.length) {
-        ackIds = [];
-        ackHead = 0;
-      }
+      const id = ackIds.shift();
       gate.processed();
       if (id !== undefined && acks.push(id) === 1) queueMicrotask(sendAcks);
     };

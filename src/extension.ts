@@ -133,8 +133,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
     owner: leases.owner,
     viewVisible: () => tree.view.visible || feedVisible(),
   });
-  // a stream on a loopback endpoint (the demo, a local simulator or node) is simulated: the UI says so
-  const simulated = (id: string) => explorerOptionsFor(registry.get(id)?.handle.definition).simulated === true;
+  // a stream the demo runs on its own simulators is simulated: the UI says so (a user's local node is not)
+  const simulated = (id: string) => demo.simulates(id);
   const statusBar = new StatusBar(registry, () => guardHost.guard, simulated);
   const updateContext = () => {
     setContext('chainWatch.streamCount', registry.list().length);
@@ -172,7 +172,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
     ...registerKeyCommands(commands),
     ...registerEventCommands(commands),
     ...registerDemoCommands(commands),
-    ...registerStatusPicks({ registry, guard: () => guardHost.guard, prompter: () => prompter, userActed: () => guardHost.userActed() }),
+    ...registerStatusPicks({ registry, guard: () => guardHost.guard, prompter: () => prompter, userActed: () => guardHost.userActed(), simulated }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (['streams', 'warp', 'covalent', 'evm', 'goldrush'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) loader.sync();
       if (e.affectsConfiguration(`${SECTION}.tree`)) tree.refresh();

@@ -20,20 +20,21 @@ export interface ExplorerOptions {
   /** Extra or overriding EVM explorer base URLs by chain id (no trailing slash), e.g. `{31337: 'http://127.0.0.1:5100'}`. */
   evmExplorers?: Record<number, string>;
   /**
-   * The stream's events come from a local simulator or node (see {@link isSimulatedEndpoint}): they exist on no
-   * public chain, so no public explorer link is built (only an `evmExplorers` override for the chain id is used).
+   * The stream's events come from a local endpoint, the demo's simulators or a local node (see
+   * {@link isLocalEndpoint}): no public explorer has them, so no public explorer link is built (only an
+   * `evmExplorers` override for the chain id is used).
    */
-  simulated?: boolean;
+  local?: boolean;
 }
 
-/** What the UI says instead of opening an explorer for a simulated event. */
-export const SIMULATED_EXPLORER_MESSAGE = 'this event is simulated (it comes from a local endpoint), so no public explorer has it';
+/** What the UI says instead of opening an explorer for an event from a local endpoint. */
+export const LOCAL_EXPLORER_MESSAGE = 'this event comes from a local endpoint (the demo, the simulator or a node on this machine), so no public explorer has it';
 
 /**
  * True when a stream's endpoint is on this machine (`127.0.0.1`, `localhost`, `::1`): the demo, `npm run simulator`
- * or a local dev node. Its digests are not on mainnet or testnet. An unparsable or missing URL is not simulated.
+ * or a local dev node. Its digests are not on mainnet or testnet. An unparsable or missing URL is not local.
  */
-export function isSimulatedEndpoint(url: string | undefined): boolean {
+export function isLocalEndpoint(url: string | undefined): boolean {
   if (!url) return false;
   try {
     return isLoopbackHost(new URL(url).hostname);
@@ -69,7 +70,7 @@ const suiCoinTypeRe = /^0x[0-9a-fA-F]{1,64}::[A-Za-z_][A-Za-z0-9_]*::[A-Za-z_][A
 export function evmExplorerBase(chainId: number | undefined, opts: ExplorerOptions = {}): string | undefined {
   if (chainId === undefined) return undefined;
   const own = opts.evmExplorers?.[chainId];
-  return own ?? (opts.simulated ? undefined : evmExplorerBases[chainId]);
+  return own ?? (opts.local ? undefined : evmExplorerBases[chainId]);
 }
 
 /** The Sui networks the explorers have pages for (Suiscan: `suiscan.xyz/<network>/…`; SuiVision: `<network>.suivision.xyz`). */
@@ -84,35 +85,35 @@ function suiVisionBase(opts: ExplorerOptions): string {
 
 /** Link to a Sui transaction (digest in base58). */
 export function suiTxUrl(digest: string, opts: ExplorerOptions = {}): string | undefined {
-  if (opts.simulated) return undefined;
+  if (opts.local) return undefined;
   if (!suiDigestRe.test(digest)) return undefined;
   return opts.sui === 'suivision' ? `${suiVisionBase(opts)}/txblock/${digest}` : `https://suiscan.xyz/${suiNetwork(opts)}/tx/${digest}`;
 }
 
 /** Link to a Sui account (address `0x` + up to 64 hex). */
 export function suiAccountUrl(address: string, opts: ExplorerOptions = {}): string | undefined {
-  if (opts.simulated) return undefined;
+  if (opts.local) return undefined;
   if (!suiAddressRe.test(address)) return undefined;
   return opts.sui === 'suivision' ? `${suiVisionBase(opts)}/account/${address}` : `https://suiscan.xyz/${suiNetwork(opts)}/account/${address}`;
 }
 
 /** Link to a Sui object (id `0x` + up to 64 hex). */
 export function suiObjectUrl(objectId: string, opts: ExplorerOptions = {}): string | undefined {
-  if (opts.simulated) return undefined;
+  if (opts.local) return undefined;
   if (!suiAddressRe.test(objectId)) return undefined;
   return opts.sui === 'suivision' ? `${suiVisionBase(opts)}/object/${objectId}` : `https://suiscan.xyz/${suiNetwork(opts)}/object/${objectId}`;
 }
 
 /** Link to a Sui coin type on Suiscan (SuiVision has no coin page by type; Suiscan is used for both). */
 export function suiCoinUrl(coinType: string, opts: ExplorerOptions = {}): string | undefined {
-  if (opts.simulated) return undefined;
+  if (opts.local) return undefined;
   if (!suiCoinTypeRe.test(coinType)) return undefined;
   return `https://suiscan.xyz/${suiNetwork(opts)}/coin/${encodeURIComponent(coinType).replace(/%3A/g, ':')}`;
 }
 
 /** Link to a Sui checkpoint on Suiscan. */
 export function suiCheckpointUrl(checkpoint: number, opts: ExplorerOptions = {}): string | undefined {
-  if (opts.simulated) return undefined;
+  if (opts.local) return undefined;
   if (!Number.isSafeInteger(checkpoint) || checkpoint < 0) return undefined;
   return `https://suiscan.xyz/${suiNetwork(opts)}/checkpoint/${checkpoint}`;
 }

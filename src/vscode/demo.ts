@@ -65,6 +65,18 @@ export class Demo {
     return this.server;
   }
 
+  /**
+   * True when the stream is one the demo started on one of its own running simulators: its data is simulated and
+   * the UI says so. A stream the user pointed at a local node or `npm run simulator` is local, not simulated (its
+   * explorer links are left out all the same, see `explorerOptionsFor`).
+   */
+  simulates(id: string): boolean {
+    const entry = this.registry.get(id);
+    if (!entry || entry.origin !== 'memory') return false;
+    const url = entry.handle.definition.baseUrl;
+    return url !== undefined && [this.server?.baseUrl, this.evmServer?.url, this.goldRushServer?.url, this.suiNodeServer?.url].includes(url);
+  }
+
   /** True while a simulator runs. */
   get running(): boolean {
     return this.server !== undefined || this.evmServer !== undefined || this.goldRushServer !== undefined || this.suiNodeServer !== undefined;

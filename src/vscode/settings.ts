@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { StreamDefinition } from '../core/stream/stream';
 import type { ExplorerOptions, SuiExplorer } from '../core/explorers';
-import { isSimulatedEndpoint } from '../core/explorers';
+import { isLocalEndpoint } from '../core/explorers';
 import { DEFAULT_IDLE_MINUTES, type CreditGuardSettings } from '../core/stream/creditGuard';
 import { defaultCovalentUrl } from '../core/covalent/covalentDestination';
 import { WARP_HOSTS } from '../core/warp/warpStream';
@@ -117,14 +117,14 @@ export function suiExplorer(): SuiExplorer {
 }
 
 /**
- * Explorer options for a stream: the Sui explorer setting, its network or chain id, and `simulated` when it
- * connects to a loopback endpoint (the demo, the local simulator), so no public explorer link is built for it.
+ * Explorer options for a stream: the Sui explorer setting, its network or chain id, and `local` when it
+ * connects to a loopback endpoint (the demo, the local simulator, a local node), so no public explorer link is built for it.
  */
 export function explorerOptionsFor(def: StreamDefinition | undefined): ExplorerOptions {
   const opts: ExplorerOptions = { sui: suiExplorer() };
   if (def?.network) opts.network = def.network;
   if (def?.chainId) opts.chainId = def.chainId;
-  if (def && isSimulatedEndpoint(effectiveDefinition(def).baseUrl)) opts.simulated = true;
+  if (def && isLocalEndpoint(effectiveDefinition(def).baseUrl)) opts.local = true;
   return opts;
 }
 

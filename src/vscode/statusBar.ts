@@ -5,7 +5,7 @@
  * month's quota used · 1.8k cr/h` with a monthly quota, `~12.4k cr · 1.8k/h` without; warning look past the daily
  * budget; click shows the breakdown, budget and guard with "Pause all" / "Change budget"). The guard and credit
  * words come from pure functions in core (creditText, connectionStatus); this class only places them. Simulated
- * streams (on a loopback endpoint: the demo) say so in both: `2 live · simulated`, `~186 cr · 23.4k/h · simulated`.
+ * streams (the demo's, on its own simulators) say so in both: `2 live · simulated`, `~186 cr · 23.4k/h · simulated`.
  */
 import * as vscode from 'vscode';
 import type { StreamRegistry } from '../core/stream/streamRegistry';
@@ -81,7 +81,7 @@ export class StatusBar implements vscode.Disposable {
     const total = this.registry.credits();
     const guard = this.guard();
     const over = guard?.overBudget() ?? false;
-    // simulated (a loopback endpoint, the demo): said in the text, since what it counts is never billed
+    // simulated (the demo's streams): said in the text, since what it counts is never billed
     const counted = [...billed, ...goldRush];
     const sims = counted.filter((r) => this.simulated(r.id)).length;
     const quota = vscode.workspace.getConfiguration('chainWatch').get<number>('credits.monthlyQuota') ?? 1_000_000;

@@ -6,10 +6,9 @@
 import * as vscode from 'vscode';
 import type { StreamRegistry } from '../core/stream/streamRegistry';
 import type { CreditGuard } from '../core/stream/creditGuard';
-import { isSimulatedEndpoint } from '../core/explorers';
 import { budgetProblem, connectionRows, creditRows, streamActionLabels, type StreamAction } from '../core/stream/statusPicks';
 import type { Prompter } from './prompter';
-import { effectiveDefinition, guardSettings, SECTION } from './settings';
+import { guardSettings, SECTION } from './settings';
 
 /** The command each stream action runs (with the stream id). */
 const actionCommands: Readonly<Record<StreamAction, string>> = {
@@ -28,6 +27,8 @@ export interface StatusPickDeps {
   prompter: () => Prompter;
   /** The user acted by hand (the guard forgets its pause). */
   userActed: () => void;
+  /** The stream's data is simulated (the demo's): its credits are never billed. */
+  simulated: (streamId: string) => boolean;
 }
 
 /** Registers both commands; returns their disposables. */
@@ -65,7 +66,7 @@ export function registerStatusPicks(d: StatusPickDeps): vscode.Disposable[] {
     const billed = d.registry.list().filter((r) => r.handle.definition.provider === 'warp');
     const guard = d.guard();
     const settings = guardSettings();
-    const simulated = new Set(billed.filter((r) => isSimulatedEndpoint(effectiveDefinition(r.handle.definition).baseUrl)).map((r) => r.id));
+    const simulated = new Set(billed.filter((r) => d.simulated(r.id)).map((r) => r.id));
     const rows = creditRows(
       billed.map((r) => ({ id: r.id, label: r.handle.definition.label || r.id, credits: r.handle.credits() })),
       guard

@@ -161,6 +161,11 @@ describe('Chain Watch extension', () => {
     assert.match(row.description, /^live · 5 · /);
     assert.strictEqual(row.children.length, 5);
     for (const e of s.events) assert.ok(api.logLines().some((l) => l.startsWith('[it-added] ') && l.includes(e.digest!)), `output line for ${e.id}`);
+    // a stream on a loopback endpoint that the demo did not start is local, not simulated: only demo streams count
+    const demos = api.streams().filter((x) => x.id.startsWith('demo')).length;
+    const connection = api.statusBar().connection;
+    if (demos === 0) assert.ok(!connection.includes('simulated'), connection);
+    else assert.ok(connection.includes(`(${demos} simulated)`), `${connection} (demo streams: ${demos})`);
   });
 
   it('a warning, not a block, when a Warp key lacks the indr_ prefix; the key is never shown', async () => {

@@ -7,8 +7,8 @@ import {
   explorerAddressUrl,
   explorerTxUrl,
   explorerUrlForValue,
-  isSimulatedEndpoint,
-  SIMULATED_EXPLORER_MESSAGE,
+  isLocalEndpoint,
+  LOCAL_EXPLORER_MESSAGE,
   suiCheckpointUrl,
   suiCoinUrl,
   suiObjectUrl,
@@ -85,23 +85,23 @@ describe('explorers', () => {
     assert.strictEqual(explorerUrlForValue('evm', 'hello', { chainId: 1 }), undefined);
   });
 
-  it('builds no public link for a simulated stream (a loopback endpoint), keeping an own explorer override', () => {
-    assert.strictEqual(isSimulatedEndpoint('ws://127.0.0.1:7777'), true);
-    assert.strictEqual(isSimulatedEndpoint('http://localhost:8545/'), true);
-    assert.strictEqual(isSimulatedEndpoint('http://[::1]:9000'), true);
-    assert.strictEqual(isSimulatedEndpoint('https://mainnet-api.inodra.com'), false);
-    assert.strictEqual(isSimulatedEndpoint('not a url'), false);
-    assert.strictEqual(isSimulatedEndpoint(undefined), false);
-    const sim = { simulated: true, network: 'mainnet' };
+  it('builds no public link for a stream on a local endpoint (loopback), keeping an own explorer override', () => {
+    assert.strictEqual(isLocalEndpoint('ws://127.0.0.1:7777'), true);
+    assert.strictEqual(isLocalEndpoint('http://localhost:8545/'), true);
+    assert.strictEqual(isLocalEndpoint('http://[::1]:9000'), true);
+    assert.strictEqual(isLocalEndpoint('https://mainnet-api.inodra.com'), false);
+    assert.strictEqual(isLocalEndpoint('not a url'), false);
+    assert.strictEqual(isLocalEndpoint(undefined), false);
+    const sim = { local: true, network: 'mainnet' };
     assert.strictEqual(explorerTxUrl(ev('warp', suiDigest), sim), undefined);
     assert.strictEqual(explorerAddressUrl('warp', suiAddr, sim), undefined);
     assert.strictEqual(explorerUrlForValue('warp', '0x2::sui::SUI', sim), undefined);
     assert.strictEqual(explorerUrlForValue('warp', suiDigest, sim), undefined);
     assert.strictEqual(explorerTxUrl(ev('evm', evmHash), { ...sim, chainId: 1 }), undefined);
     assert.strictEqual(
-      explorerTxUrl(ev('evm', evmHash), { simulated: true, chainId: 31337, evmExplorers: { 31337: 'http://127.0.0.1:5100' } }),
+      explorerTxUrl(ev('evm', evmHash), { local: true, chainId: 31337, evmExplorers: { 31337: 'http://127.0.0.1:5100' } }),
       `http://127.0.0.1:5100/tx/${evmHash}`,
     );
-    assert.match(SIMULATED_EXPLORER_MESSAGE, /simulated/);
+    assert.match(LOCAL_EXPLORER_MESSAGE, /local endpoint/);
   });
 });

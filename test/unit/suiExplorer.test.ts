@@ -13,7 +13,7 @@ describe('Sui full-node events: explorer links and normalization', () => {
     assert.strictEqual(explorerTxUrl(ev, { sui: 'suivision' }), `https://suivision.xyz/txblock/${DIGEST}`);
     assert.strictEqual(explorerAddressUrl('sui', ADDR, {}), `https://suiscan.xyz/mainnet/account/${ADDR}`);
     assert.strictEqual(explorerUrlForValue('sui', ADDR, {}), `https://suiscan.xyz/mainnet/object/${ADDR}`);
-    assert.strictEqual(explorerTxUrl(ev, { simulated: true }), undefined);
+    assert.strictEqual(explorerTxUrl(ev, { local: true }), undefined);
   });
 
   it('a devnet event links to the devnet pages of both explorers, not to mainnet where it does not exist', () => {

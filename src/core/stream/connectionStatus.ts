@@ -13,7 +13,7 @@ import { untrustedMarkdown } from '../untrustedText';
 export interface StatusStream {
   label: string;
   status: StreamStatus;
-  /** The stream's events come from this machine (a loopback endpoint: the demo, a local simulator or node). */
+  /** The stream's events are simulated (the demo's streams on its own simulators). */
   simulated?: boolean;
 }
 
@@ -97,7 +97,7 @@ export function connectionStatus(
     tone: s.quotaExceeded ? 'error' : s.failed ? 'warning' : undefined,
     lines,
     pauseNote,
-    simulatedNote: sims ? 'Simulated streams come from this machine (the demo, a local simulator or node), not a public chain.' : undefined,
+    simulatedNote: sims ? 'Simulated streams are the demo\'s: simulators on this machine, not a public chain.' : undefined,
     ariaLabel: `Chain Watch: ${parts.join(', ')}${simText.replace(' · ', ', ')}`,
   };
 }

@@ -1,7 +1,7 @@
 /** The event commands: copy a digest, open in the explorer, open as JSON, export a stream's journal. */
 import * as vscode from 'vscode';
 import type { ChainEvent } from '../../core/event';
-import { explorerTxUrl, SIMULATED_EXPLORER_MESSAGE } from '../../core/explorers';
+import { explorerTxUrl, LOCAL_EXPLORER_MESSAGE } from '../../core/explorers';
 import type { RegisteredStream } from '../../core/stream/streamRegistry';
 import type { ExportFormat } from '../../feed/protocol';
 import { formatEvents } from '../exportFormat';
@@ -26,8 +26,8 @@ async function openInExplorer(d: CommandDeps, arg: Arg): Promise<string | undefi
   const url = explorerTxUrl(ev, opts);
   if (!url) {
     void vscode.window.showWarningMessage(
-      opts.simulated
-        ? `Chain Watch: ${SIMULATED_EXPLORER_MESSAGE}.`
+      opts.local
+        ? `Chain Watch: ${LOCAL_EXPLORER_MESSAGE}.`
         : 'Chain Watch: no explorer link for this event (no digest in a known format, or no explorer for this chain).',
     );
     return undefined;

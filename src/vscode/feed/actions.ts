@@ -2,7 +2,7 @@
 import * as os from 'os';
 import * as vscode from 'vscode';
 import type { ChainEvent } from '../../core/event';
-import { SIMULATED_EXPLORER_MESSAGE } from '../../core/explorers';
+import { LOCAL_EXPLORER_MESSAGE } from '../../core/explorers';
 import type { Logger } from '../../core/logger';
 import type { ExportFormat, ExportScope, SavedFilter } from '../../feed/protocol';
 import { formatEvents } from '../exportFormat';
@@ -32,10 +32,10 @@ export class FeedHostActions implements FeedActions {
     vscode.window.setStatusBarMessage(`$(copy) Copied ${COPIED[what] ?? 'value'}`, COPIED_MS);
   }
 
-  async openUrl(url: string | undefined, simulated: boolean): Promise<void> {
+  async openUrl(url: string | undefined, local: boolean): Promise<void> {
     if (!url) {
       void vscode.window.showWarningMessage(
-        simulated ? `Chain Watch: ${SIMULATED_EXPLORER_MESSAGE}.` : 'Chain Watch: no explorer link for this value (unknown format, or no explorer for this chain).',
+        local ? `Chain Watch: ${LOCAL_EXPLORER_MESSAGE}.` : 'Chain Watch: no explorer link for this value (unknown format, or no explorer for this chain).',
       );
       return;
     }

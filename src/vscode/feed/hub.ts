@@ -284,16 +284,16 @@ export class FeedHub implements Disposable {
 
   /**
    * The explorer URL of a digest or address seen on a held stream (undefined unless the value is a valid chip and
-   * the chain has an explorer), and whether the stream is simulated (a local endpoint: no public explorer has it).
+   * the chain has an explorer), and whether the stream is on a local endpoint (no public explorer has its events).
    */
-  explorerUrl(stream: string, target: 'tx' | 'address' | 'object', value: string): { url: string | undefined; simulated: boolean } {
+  explorerUrl(stream: string, target: 'tx' | 'address' | 'object', value: string): { url: string | undefined; local: boolean } {
     const opts = this.source.explorerOptions?.(stream) ?? {};
-    const simulated = opts.simulated === true;
-    if (!isChipValue(value)) return { url: undefined, simulated };
+    const local = opts.local === true;
+    if (!isChipValue(value)) return { url: undefined, local };
     const provider = this.providerOf(stream);
-    if (target === 'tx') return { url: explorerTxUrl({ digest: value, provider } as ChainEvent, opts), simulated };
-    if (target === 'address') return { url: explorerAddressUrl(provider, value, opts), simulated };
-    return { url: explorerUrlForValue(provider, value, opts), simulated };
+    if (target === 'tx') return { url: explorerTxUrl({ digest: value, provider } as ChainEvent, opts), local };
+    if (target === 'address') return { url: explorerAddressUrl(provider, value, opts), local };
+    return { url: explorerUrlForValue(provider, value, opts), local };
   }
 
   private providerOf(stream: string): ChainEvent['provider'] {

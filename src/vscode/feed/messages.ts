@@ -18,8 +18,8 @@ const FILTER_NAME_CHARS = 40;
 export interface FeedActions {
   /** Copies text and says so briefly. */
   copy(what: 'digest' | 'json' | 'value', text: string): Promise<void>;
-  /** Opens an explorer URL (undefined: says there is no link for the value, or that a simulated event has none). */
-  openUrl(url: string | undefined, simulated: boolean): Promise<void>;
+  /** Opens an explorer URL (undefined: says there is no link for the value, or that an event from a local endpoint has none). */
+  openUrl(url: string | undefined, local: boolean): Promise<void>;
   /** Opens an event as a JSON document. */
   openJson(event: ChainEvent): Promise<void>;
   /** Shows an informational message. */
@@ -46,8 +46,8 @@ export interface FeedActions {
  */
 export async function openExplorer(hub: FeedHub, actions: FeedActions, stream: string, target: 'tx' | 'address' | 'object', value: string): Promise<string | undefined> {
   if (!isChipValue(value)) return undefined;
-  const { url, simulated } = hub.explorerUrl(stream, target, value);
-  await actions.openUrl(url, simulated);
+  const { url, local } = hub.explorerUrl(stream, target, value);
+  await actions.openUrl(url, local);
   return url;
 }
 

@@ -11,7 +11,7 @@ export interface FeedSourceStream {
   label: string;
   /** Current state (`live`, `reconnecting`, ...), shown in the toggle's tooltip. */
   state?: string;
-  /** True for a simulated stream (a loopback endpoint: the demo): the feed labels it "simulated". */
+  /** True for a simulated stream (one the demo runs on its own simulators): the feed labels it "simulated". */
   simulated?: boolean;
 }
 

@@ -8,7 +8,7 @@
  *  (e) resident memory growth of (b) over 9 more passes of the frames after a first pass (warm-up)
  *  (f) the floor of a pipeline that journals before it processes: (c) plus one file write per batch (see floorSse)
  * Each of (a)-(d) reads BENCH_EVENTS (100,000) events, 3 times in alternating order, each run in a fresh process
- * after its own 20,000-event warm-up; the best run (lowest client CPU per event) counts. The heap peak is heapUsed
+ * after its own 20,000-event warm-up (BENCH_EVENTS, if fewer); the best run (lowest client CPU per event) counts. The heap peak is heapUsed
  * sampled each time another 64 events are done, on both sides. Each run reports client CPU per event, the client's heap peak and the server process's
  * CPU share (near 100% = the server was the ceiling, and the ratio understates the client), and (b) the journal's
  * bytes per event.
@@ -33,6 +33,8 @@ let lastServerShare = 0;
 let lastHeapPeakMb = 0;
 const N = Number(process.env.BENCH_EVENTS ?? 100_000);
 const MEM_REPEAT = Number(process.env.BENCH_MEM_REPEAT ?? 10);
+/** Events of each warm-up pass (JIT): at most the prepared frames, which is all one connection gets. */
+const WARM_UP = Math.min(20_000, N);
 
 /** Where a client connects, and how it reads the load server's CPU time (µs) around a run. */
 interface Target {
@@ -285,7 +287,7 @@ async function clientMain(kind: ClientKind): Promise<void> {
   };
   const bare = { 'raw-ws': rawWs, 'raw-sse': rawSse, 'floor-sse': floorSse } as const;
   const run = (total: number) => (kind === 'websocket' || kind === 'sse' ? cwRun(target, kind, total) : bare[kind](target, total));
-  await run(20_000);
+  await run(WARM_UP);
   lastJournalBytes = 0;
   const rate = await run(N);
   const result: Run = { rate, cpu: lastCpuUsPerEvent, share: lastServerShare, heap: lastHeapPeakMb, journal: lastJournalBytes };
@@ -301,7 +303,7 @@ async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY;
   if (only === 'raw-ws' || only === 'raw-sse' || only === 'floor-sse') {
     const f = only === 'raw-ws' ? rawWs : only === 'raw-sse' ? rawSse : floorSse;
-    await f(server, 20_000);
+    await f(server, WARM_UP);
     const r = await f(server, N);
     row({ row: `bare ${only} client alone`, value: r, unit: 'events/s', target: '', ok: true, note: `client CPU ${lastCpuUsPerEvent.toFixed(1)} µs/event, heap peak ${lastHeapPeakMb.toFixed(0)} MB` });
     await stopServer(server);
@@ -314,7 +316,7 @@ async function main(): Promise<void> {
     return;
   }
   if (only === 'websocket' || only === 'sse') {
-    await cwRun(server, only, 20_000);
+    await cwRun(server, only, WARM_UP);
     const r = await cwRun(server, only, N);
     row({ row: `Chain Watch ${only} pipeline alone`, value: r, unit: 'events/s', target: '', ok: true, note: `client CPU ${lastCpuUsPerEvent.toFixed(1)} µs/event, heap peak ${lastHeapPeakMb.toFixed(0)} MB, journal ${lastJournalBytes.toFixed(0)} B/event` });
     await stopServer(server);

@@ -194,7 +194,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ChainW
     { prompter: () => prompter, logger: logger.child('feed') },
   );
   // events meet the code: Go to Event Definition, the Watch this event lens, expected events (nothing loads until used)
-  const eventSource = registerEventSource(commands, feed, () => artifacts.index());
+  const eventSource = registerEventSource(commands, feed, () => artifacts.index(), context.globalStorageUri);
   context.subscriptions.push(...eventSource);
   describeSource = eventSource.parts.describe;
   // the guard counts this window as watched while the Streams view or a feed (view or panel) is visible

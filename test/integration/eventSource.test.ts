@@ -82,6 +82,59 @@ describe('Events meet the code (real VS Code)', () => {
     assert.ok(streamOf(api, id).events.every((e) => (e.payload as { topics: string[] }).topics[0] === TRANSFER));
   });
 
+  it('Watch this event offers the proxy the deployment records created for the contract first, and watches the proxy', async function () {
+    this.timeout(60_000);
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    const TOKEN = '0x1000000000000000000000000000000000000001';
+    const PROXY = '0x2000000000000000000000000000000000000002';
+    const write = (rel: string, value: unknown) => vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, rel), new TextEncoder().encode(JSON.stringify(value)));
+    const transferAbi = { type: 'event', name: 'Transfer', anonymous: false, inputs: [{ name: 'from', type: 'address', indexed: true }, { name: 'to', type: 'address', indexed: true }, { name: 'value', type: 'uint256', indexed: false }] };
+    await write('out/Token.sol/Token.json', { abi: [transferAbi], bytecode: { object: '0x' } });
+    await write('broadcast/Deploy.s.sol/31337/run-latest.json', {
+      chain: 31337,
+      transactions: [
+        { transactionType: 'CREATE', contractName: 'Token', contractAddress: TOKEN },
+        { transactionType: 'CREATE', contractName: 'ERC1967Proxy', contractAddress: PROXY, arguments: [TOKEN, '0x'] },
+      ],
+    });
+    try {
+      const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', solFile)) ?? [];
+      const transfer = lenses.find((l) => l.range.start.line === 25)!;
+      let offered: string[] = [];
+      let id: string | undefined;
+      // the artifacts are read by the first scan or, when it already ran, by the file watcher after its debounce:
+      // ask again until the address question shows (a real watcher needs real time)
+      for (let attempt = 0; !id; attempt++) {
+        assert.ok(attempt < 100, `the deployed-address question never came: ${offered.join(' | ')}`);
+        const p = new ScriptedPrompter([
+          'Another chain...',
+          'Local node (Hardhat)',
+          node.url,
+          (items) => {
+            offered = items.map((i) => `${i.label}: ${i.description ?? ''}`);
+            return items.find((i) => /^proxy of Token/.test(i.description ?? ''));
+          },
+          '',
+        ]);
+        api.setPrompter(p);
+        id = await vscode.commands.executeCommand<string | undefined>(transfer.command!.command, ...(transfer.command!.arguments ?? []));
+        if (!id) await new Promise((r) => setTimeout(r, 300));
+      }
+      assert.strictEqual(offered.length, 3, offered.join(' | '));
+      assert.match(offered[0]!, /: proxy of Token \(implementation 0x1000/);
+      assert.match(offered[1]!, /: Token deployed here/);
+      assert.match(offered[2]!, /^Any address/);
+      const def = api.registry.get(id)!.handle.definition;
+      assert.strictEqual(def.address, PROXY);
+      assert.match(def.label ?? '', /^Transfer on proxy 0x/);
+      api.setPrompter(new ScriptedPrompter(['Remove']));
+      await vscode.commands.executeCommand('chainWatch.removeStream', id);
+    } finally {
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder, 'out'), { recursive: true });
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder, 'broadcast'), { recursive: true });
+    }
+  });
+
   it('Go to Event Definition opens the declaration of a received log at its line, and says when there is none', async () => {
     const ev = streamOf(api, 'watch-transfer').events[0]!;
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -141,5 +194,31 @@ describe('Events meet the code (real VS Code)', () => {
     } finally {
       await cfg().update('streams', undefined, vscode.ConfigurationTarget.Workspace);
     }
+  });
+
+  it('streams from the user settings get their Problems entry too: on the declaration the workspace has, else on the user settings file', async () => {
+    const defs = [
+      { id: 'expect-user-logs', provider: 'evm', chainId: 31337, baseUrl: node.url, label: 'a user log', expectWithin: '1s', autoConnect: true },
+      { id: 'expect-user-transfer', provider: 'evm', chainId: 31337, baseUrl: node.url, topics: [TRANSFER], label: 'a user Transfer', expectWithin: '1s', autoConnect: true },
+    ];
+    await cfg().update('streams', defs, vscode.ConfigurationTarget.Global);
+    const mine = () => expectedEntries().filter((e) => /stream "expect-user-/.test(e.d.message));
+    try {
+      await waitUntil(api, () => defs.every((d) => api.streams().some((s) => s.id === d.id && s.status.state === 'live')), 'the user streams live');
+      // the declaration's place needs the source index: it is built once an expectation is overdue, if nothing built it yet
+      await diagnosticsUntil(() => mine().length === 2 && mine().some((e) => e.uri.fsPath === solFile.fsPath));
+      const byStream = new Map(mine().map((e) => [/stream "([^"]+)"/.exec(e.d.message)![1], e]));
+      const onFile = byStream.get('expect-user-logs')!;
+      assert.ok(onFile.uri.fsPath.endsWith(path.join('User', 'settings.json')), onFile.uri.fsPath);
+      const text = fs.readFileSync(onFile.uri.fsPath, 'utf8').split('\n')[onFile.d.range.start.line] ?? '';
+      assert.match(text.slice(onFile.d.range.start.character), /^"id"\s*:\s*"expect-user-logs"/);
+      const onDecl = byStream.get('expect-user-transfer')!;
+      assert.strictEqual(onDecl.uri.fsPath, solFile.fsPath);
+      assert.strictEqual(onDecl.d.range.start.line, 25);
+      assert.match(onDecl.d.message, /^no a user Transfer for 1 s/);
+    } finally {
+      await cfg().update('streams', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await diagnosticsUntil(() => mine().length === 0);
   });
 });

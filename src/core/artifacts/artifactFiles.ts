@@ -75,7 +75,12 @@ export interface DeployedAddress {
   futureId?: string;
   /** Chain id, when the record says (broadcast `chain` or path, Ignition `chain-<id>`). */
   chainId?: number;
+  /** For a proxy the record created: the implementation its constructor was given (the logs come from the proxy). */
+  implementation?: string;
 }
+
+/** Proxy contracts whose first constructor argument is the implementation (OpenZeppelin's ERC-1967 proxies). */
+const PROXY_CONTRACTS = new Set(['ERC1967Proxy', 'TransparentUpgradeableProxy']);
 
 const addressRe = /^0x[0-9a-fA-F]{40}$/;
 
@@ -87,7 +92,8 @@ function chainFromPath(path: string, re: RegExp): number | undefined {
 
 /**
  * The contracts a Foundry broadcast created (`CREATE` / `CREATE2` transactions and their `additionalContracts`
- * with a `contractName`), on the chain the file or its folder names. Malformed entries are skipped.
+ * with a `contractName`), on the chain the file or its folder names; for an `ERC1967Proxy` or
+ * `TransparentUpgradeableProxy`, the implementation its constructor was given. Malformed entries are skipped.
  */
 export function broadcastAddresses(json: unknown, path: string): DeployedAddress[] {
   const obj = json && typeof json === 'object' ? (json as Record<string, unknown>) : {};
@@ -101,6 +107,8 @@ export function broadcastAddresses(json: unknown, path: string): DeployedAddress
       const d: DeployedAddress = { address: t.contractAddress.toLowerCase() };
       if (typeof t.contractName === 'string' && t.contractName) d.contractName = t.contractName;
       if (chainId !== undefined) d.chainId = chainId;
+      const args = Array.isArray(t.arguments) ? t.arguments : [];
+      if (d.contractName && PROXY_CONTRACTS.has(d.contractName) && typeof args[0] === 'string' && addressRe.test(args[0])) d.implementation = args[0].toLowerCase();
       out.push(d);
     }
   }

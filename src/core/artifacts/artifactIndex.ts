@@ -60,6 +60,14 @@ export interface IndexedEvent {
   path: string;
 }
 
+/** Where a contract is deployed, from the workspace's deployment records (see {@link ArtifactIndex.deploymentsOf}). */
+export interface ContractDeployment {
+  address: string;
+  chainId?: number;
+  /** Set when `address` is a proxy the records created for the contract: the implementation it was given. */
+  implementation?: string;
+}
+
 /** What {@link ArtifactIndex.lookup} found for a log. */
 export type ArtifactLookup =
   /** The log's address is a known deployment: these are its contract's events with this topic0 (maybe none). */
@@ -105,7 +113,14 @@ export class ArtifactIndex {
   private totalBytes = 0;
   private problems: string[] = [];
   private readonly refused = new Map<string, number>();
-  private derived: { global: Map<string, IndexedEvent[]>; byAddress: Map<string, Array<{ contract: ContractArtifact; chainId?: number }>> } | undefined;
+  private derived:
+    | {
+        global: Map<string, IndexedEvent[]>;
+        byAddress: Map<string, Array<{ contract: ContractArtifact; chainId?: number }>>;
+        /** implementation address -> the proxies the records created for it */
+        proxies: Map<string, Array<{ proxy: string; chainId?: number }>>;
+      }
+    | undefined;
   private versionNo = 0;
 
   constructor(
@@ -243,15 +258,25 @@ export class ArtifactIndex {
 
   /**
    * Where a contract is deployed (Foundry broadcasts, Hardhat deployments): the addresses whose artifact is named
-   * `contract` and declares an event with `topic0`, with the chain id when the record has one.
+   * `contract` and declares an event with `topic0`, with the chain id when the record has one; first the proxies
+   * the records created with one of those addresses as their implementation (no network: from the records only).
    */
-  deploymentsOf(contract: string, topic0: string): Array<{ address: string; chainId?: number }> {
+  deploymentsOf(contract: string, topic0: string): ContractDeployment[] {
     const t = topic0.toLowerCase();
-    const out: Array<{ address: string; chainId?: number }> = [];
-    for (const [address, list] of this.derive().byAddress) {
-      for (const c of list) if (c.contract.name === contract && c.contract.registry.byTopic.has(t)) out.push({ address, ...(c.chainId !== undefined ? { chainId: c.chainId } : {}) });
+    const { byAddress, proxies } = this.derive();
+    const direct: ContractDeployment[] = [];
+    const behind: ContractDeployment[] = [];
+    for (const [address, list] of byAddress) {
+      for (const c of list) {
+        if (c.contract.name !== contract || !c.contract.registry.byTopic.has(t)) continue;
+        direct.push({ address, ...(c.chainId !== undefined ? { chainId: c.chainId } : {}) });
+        for (const p of proxies.get(address) ?? []) {
+          if (c.chainId === undefined || p.chainId === undefined || p.chainId === c.chainId) behind.push({ address: p.proxy, ...(p.chainId !== undefined ? { chainId: p.chainId } : {}), implementation: address });
+        }
+      }
     }
-    return out;
+    // a proxy's logs carry the proxy's address: the records' proxies come first
+    return [...behind, ...direct];
   }
 
   /**
@@ -327,6 +352,7 @@ export class ArtifactIndex {
     const byName = new Map<string, ContractArtifact[]>();
     const byFuture = new Map<string, ContractArtifact>();
     const byAddress = new Map<string, Array<{ contract: ContractArtifact; chainId?: number }>>();
+    const proxies = new Map<string, Array<{ proxy: string; chainId?: number }>>();
     const addAt = (address: string, contract: ContractArtifact, chainId?: number) => {
       const list = byAddress.get(address) ?? [];
       if (!list.some((x) => x.contract === contract && x.chainId === chainId)) list.push(chainId === undefined ? { contract } : { contract, chainId });
@@ -354,9 +380,10 @@ export class ArtifactIndex {
         const named = own ? [own] : d.contractName ? (byName.get(d.contractName) ?? []) : [];
         // two artifacts of one name (same contract name in two source files): both may be it, the first in path order is used
         if (named[0]) addAt(d.address, named[0], d.chainId);
+        if (d.implementation) proxies.set(d.implementation, [...(proxies.get(d.implementation) ?? []), d.chainId === undefined ? { proxy: d.address } : { proxy: d.address, chainId: d.chainId }]);
       }
     }
-    this.derived = { global, byAddress };
+    this.derived = { global, byAddress, proxies };
     return this.derived;
   }
 }

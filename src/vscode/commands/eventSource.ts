@@ -33,7 +33,7 @@ export interface EventSourceDeps {
   sources: WorkspaceSources;
   findFeedEvent(stream: string, id: string): Promise<ChainEvent | undefined>;
   /** Where the workspace's artifacts say a contract declaring `topic0` is deployed (empty when unknown). */
-  deployments(contract: string, topic0: string): Promise<Array<{ address: string; chainId?: number }>>;
+  deployments(contract: string, topic0: string): Promise<Array<{ address: string; chainId?: number; implementation?: string }>>;
 }
 
 const TITLE = 'Watch this event';
@@ -143,21 +143,28 @@ async function askWarpTarget(d: CommandDeps, def: StreamDefinition, decl: EventD
   return true;
 }
 
-/** Offers the contract's deployed addresses on the chosen chain (from the artifacts); false when cancelled. */
-async function askDeployedAddress(d: CommandDeps, s: EventSourceDeps, def: StreamDefinition, decl: EventDeclaration, step: () => number): Promise<boolean> {
+/** Offers the contract's deployed addresses (its proxies first) on the chosen chain, from the artifacts; false when cancelled, 'proxy' when a proxy was picked. */
+async function askDeployedAddress(d: CommandDeps, s: EventSourceDeps, def: StreamDefinition, decl: EventDeclaration, step: () => number): Promise<boolean | 'proxy'> {
   if (!decl.container || !decl.topic0) return true;
   const found = (await s.deployments(decl.container, decl.topic0).catch(() => [])).filter((x) => x.chainId === undefined || x.chainId === def.chainId);
   if (!found.length) return true;
   const picked = await d.prompter().pick(
     [
-      ...found.map((x) => ({ label: shortHash(x.address, 6, 4), description: `${decl.container} deployed here (from the workspace's deployment records)`, address: x.address as string | undefined })),
-      { label: 'Any address', description: `every ${decl.name} log on this chain (topic0 only)`, address: undefined },
+      ...found.map((x) => ({
+        label: shortHash(x.address, 6, 4),
+        description: x.implementation
+          ? `proxy of ${decl.container} (implementation ${shortHash(x.implementation, 6, 4)}): its logs come from here`
+          : `${decl.container} deployed here (from the workspace's deployment records)`,
+        address: x.address as string | undefined,
+        proxy: x.implementation !== undefined,
+      })),
+      { label: 'Any address', description: `every ${decl.name} log on this chain (topic0 only)`, address: undefined, proxy: false },
     ],
     { title: TITLE, placeholder: `Which ${decl.container}?`, step: step() },
   );
   if (!picked) return false;
   if (picked.address) def.address = picked.address;
-  return true;
+  return picked.proxy ? 'proxy' : true;
 }
 
 /** Runs the lens: builds, saves, loads and connects the definition, then opens the feed on it. */
@@ -174,9 +181,10 @@ async function watchEvent(d: CommandDeps, s: EventSourceDeps, decl: EventDeclara
   const def: StreamDefinition = { id: '', provider: decl.language === 'solidity' ? 'evm' : 'warp', autoConnect: true };
   if (decl.language === 'solidity') {
     if (!(await askEvmTarget(d, def, step))) return undefined;
-    if (!(await askDeployedAddress(d, s, def, decl, step))) return undefined;
+    const at = await askDeployedAddress(d, s, def, decl, step);
+    if (!at) return undefined;
     def.topics = [decl.topic0!];
-    def.label = typeof def.address === 'string' ? `${decl.name} on ${shortHash(def.address, 6, 4)}` : `${decl.name} · ${chainName(def.chainId)}`;
+    def.label = typeof def.address === 'string' ? `${decl.name} on ${at === 'proxy' ? 'proxy ' : ''}${shortHash(def.address, 6, 4)}` : `${decl.name} · ${chainName(def.chainId)}`;
   } else {
     if (!(await askMoveTarget(d, def, decl, step))) return undefined;
     def.label = `${decl.name} · ${shortHash(decl.moveType?.split('::')[0] ?? '', 6, 4)}`;

@@ -1,8 +1,9 @@
 /**
  * Expected events in the UI: every connected stream whose definition has `expectWithin` is timed by the core
  * {@link ExpectWatchdog}; an overdue one becomes a Problems entry (on the event's declaration when the source index
- * knows it, else on the workspace settings file that defines the stream) and a status bar warning, both cleared
- * when the next event arrives or the stream disconnects.
+ * knows it, else on the settings file that defines the stream: the workspace's `.vscode/settings.json` or the user
+ * settings) and a status bar warning, both cleared when the next event arrives or the stream disconnects. The source
+ * index is built for this only once an expectation is overdue, never at activation.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -28,11 +29,19 @@ export class ExpectedEvents implements vscode.Disposable {
   private readonly dog: ExpectWatchdog;
   private readonly subs: vscode.Disposable[] = [];
 
-  /** @param index the source index when it has been built (never built here: this runs at activation) */
+  private indexAsked = false;
+  private disposed = false;
+
+  /**
+   * @param sources the source index: `built()` when something built it, `index()` builds it (asked only once an
+   *   expectation is overdue, never here: this runs at activation)
+   * @param userSettingsFile the user settings.json, where streams from the user settings are defined (if known)
+   */
   constructor(
     private readonly registry: StreamRegistry,
     private readonly logger: Logger,
-    private readonly index: () => SourceIndex | undefined,
+    private readonly sources: { built(): SourceIndex | undefined; index(): Promise<SourceIndex> },
+    private readonly userSettingsFile?: vscode.Uri,
     clock: Clock = systemClock,
   ) {
     this.dog = new ExpectWatchdog(clock, (overdue) => this.show(overdue));
@@ -71,6 +80,7 @@ export class ExpectedEvents implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.dog.dispose();
     for (const s of this.subs) s.dispose();
     this.diagnostics.dispose();
@@ -78,6 +88,16 @@ export class ExpectedEvents implements vscode.Disposable {
   }
 
   private show(overdue: OverdueEvent[]): void {
+    if (overdue.length && !this.sources.built() && !this.indexAsked) {
+      // the declarations are worth a scan only now: show the entries again once the index is there
+      this.indexAsked = true;
+      void this.sources.index().then(
+        () => {
+          if (!this.disposed) this.show(this.dog.overdue());
+        },
+        (err: unknown) => this.logger.warn(`expected events: source index not built: ${err instanceof Error ? err.message : String(err)}`),
+      );
+    }
     this.diagnostics.clear();
     const byUri = new Map<string, { uri: vscode.Uri; list: vscode.Diagnostic[] }>();
     for (const o of overdue) {
@@ -101,19 +121,21 @@ export class ExpectedEvents implements vscode.Disposable {
     this.item.show();
   }
 
-  /** Where a stream's Problems entry goes: its event's declaration, else the workspace settings file defining it. */
+  /** Where a stream's Problems entry goes: its event's declaration, else the settings file defining it. */
   private placeFor(id: string): { uri: vscode.Uri; range: vscode.Range } | undefined {
     const def = this.registry.get(id)?.handle.definition;
     const topic0 = Array.isArray(def?.topics) && typeof def.topics[0] === 'string' ? def.topics[0] : undefined;
-    const index = this.index();
-    if (index && topic0) {
-      const r = index.lookup({ topic0 });
+    const moveType = typeof def?.eventType === 'string' ? def.eventType : undefined;
+    const index = this.sources.built();
+    const key = topic0 ? { topic0 } : moveType ? { moveType } : undefined;
+    if (index && key) {
+      const r = index.lookup(key);
       const d = r.found.length === 1 ? r.found[0] : undefined;
       if (d) return { uri: vscode.Uri.file(d.file), range: new vscode.Range(d.nameLine, d.nameColumn, d.nameLine, d.nameColumn + d.name.length) };
     }
-    for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      if (folder.uri.scheme !== 'file') continue;
-      const file = path.join(folder.uri.fsPath, '.vscode', 'settings.json');
+    const files = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => path.join(f.uri.fsPath, '.vscode', 'settings.json'));
+    if (this.userSettingsFile?.scheme === 'file') files.push(this.userSettingsFile.fsPath);
+    for (const file of files) {
       let text: string;
       try {
         text = fs.readFileSync(file, 'utf8');

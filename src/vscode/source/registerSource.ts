@@ -21,15 +21,25 @@ export interface EventSourceParts {
   describe(ev: ChainEvent): Promise<string>;
 }
 
+/**
+ * The user settings.json beside the extension's global storage (`<user data>/User/globalStorage/<id>` ->
+ * `<user data>/User/settings.json`). A guess where VS Code keeps it: the caller only reads it, and finds nothing when
+ * the guess is wrong (a settings profile, a remote window whose settings are on the other machine).
+ */
+export function userSettingsFileOf(globalStorageUri: vscode.Uri): vscode.Uri {
+  return vscode.Uri.joinPath(globalStorageUri, '..', '..', 'settings.json');
+}
+
 /** Registers the source features; everything returned goes into `context.subscriptions`. */
 export function registerEventSource(
   d: CommandDeps,
   feed: FeedController,
-  artifacts: () => Promise<{ deploymentsOf(contract: string, topic0: string): Array<{ address: string; chainId?: number }> } | undefined>,
+  artifacts: () => Promise<{ deploymentsOf(contract: string, topic0: string): Array<{ address: string; chainId?: number; implementation?: string }> } | undefined>,
+  globalStorageUri?: vscode.Uri,
 ): vscode.Disposable[] & { parts: EventSourceParts } {
   const sources = new WorkspaceSources(d.logger.child('source'));
   const lenses = new EventLensProvider(sources);
-  const expected = new ExpectedEvents(d.registry, d.logger.child('expected'), () => sources.built());
+  const expected = new ExpectedEvents(d.registry, d.logger.child('expected'), sources, globalStorageUri && userSettingsFileOf(globalStorageUri));
   const list = [
     sources,
     lenses,

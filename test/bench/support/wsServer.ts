@@ -21,7 +21,7 @@ export function wsFrame(text: string): Buffer {
   return Buffer.concat([head, body]);
 }
 
-/** Packs frames into chunks of about `chunkBytes` (64 KiB) each, in order. */
+/** Packs frames (WebSocket or STOMP) into chunks of about `chunkBytes` (64 KiB) each, in order. */
 export function pack(parts: Buffer[], chunkBytes = 64 * 1024): Buffer[] {
   const out: Buffer[] = [];
   let group: Buffer[] = [];

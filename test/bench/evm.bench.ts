@@ -11,12 +11,14 @@
  * Targets: client CPU per event raw/ours >= 0.8, heap peak ours/raw <= 1.5. Prints BENCH-ROW lines for
  * test/bench/runBench.js. Profiling aid: BENCH_EVM_ONLY=raw|cw runs one side alone.
  */
-import { fork, type ChildProcess } from 'child_process';
+import type { ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import WebSocket from 'ws';
 import { EvmStream } from '../../src/core/evm/evmStream';
+import { childCpuUs, forkPrepared, stopChild } from './support/child';
+import { closeStream, countEvents, cpuUsSince, HeapPeak, journalBytesPerEvent, row } from './support/report';
 
 const N = Number(process.env.BENCH_EVM_EVENTS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_EVM_ROUNDS ?? 3);
@@ -29,23 +31,10 @@ interface Server {
   frameBytes: number;
 }
 
-function ask<T>(child: ChildProcess, msg: object, field: string): Promise<T> {
-  return new Promise((resolve) => {
-    const on = (m: Record<string, unknown>) => {
-      if (m[field] === undefined) return;
-      child.off('message', on);
-      resolve(m as T);
-    };
-    child.on('message', on);
-    child.send(msg);
-  });
-}
-
+/** Forks the load server and has it build the `n` notifications once, before anything is timed. */
 async function startServer(n: number): Promise<Server> {
-  const child = fork(path.join(__dirname, 'evmLoadServerChild.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const hello = await new Promise<{ url: string }>((resolve) => child.once('message', (m: { url: string }) => resolve(m)));
-  const prep = await ask<{ resultBytes: number; frameBytes: number }>(child, { prepare: n }, 'prepared');
-  return { child, url: hello.url, resultBytes: prep.resultBytes, frameBytes: prep.frameBytes };
+  const { child, hello, prepared } = await forkPrepared<{ url: string }, { resultBytes: number; frameBytes: number }>(path.join(__dirname, 'evmLoadServerChild.js'), { prepare: n });
+  return { child, url: hello.url, resultBytes: prepared.resultBytes, frameBytes: prepared.frameBytes };
 }
 
 /** One measured run. CPU in µs per event (client process), heap in MB, the server's CPU share as CPU time / wall. */
@@ -62,53 +51,31 @@ type Side = (server: Server, progress: (count: number) => void) => Promise<{ clo
 
 async function measure(server: Server, side: Side): Promise<Run> {
   (globalThis as { gc?: () => void }).gc?.();
-  const s0 = (await ask<{ cpuUs: number }>(server.child, { cpu: true }, 'cpuUs')).cpuUs;
-  let peak = process.memoryUsage().heapUsed;
-  let lastSample = 0;
+  const s0 = await childCpuUs(server.child);
+  const heap = new HeapPeak();
   let wall = 0;
   let cpuUs = 0;
   let resolveDone: () => void = () => undefined;
   const done = new Promise<void>((r) => (resolveDone = r));
-  const sample = () => {
-    const now = performance.now();
-    if (now - lastSample < 5) return;
-    lastSample = now;
-    peak = Math.max(peak, process.memoryUsage().heapUsed);
-  };
-  const timer = setInterval(sample, 10);
+  heap.start();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const conn = await side(server, (count) => {
-    sample();
+    heap.sample();
     if (count >= N && wall === 0) {
       wall = performance.now() - t0;
-      const c = process.cpuUsage(cpu0);
-      cpuUs = c.user + c.system;
-      peak = Math.max(peak, process.memoryUsage().heapUsed);
+      cpuUs = cpuUsSince(cpu0);
+      heap.now();
       resolveDone();
     }
   });
   await done;
-  clearInterval(timer);
-  const s1 = (await ask<{ cpuUs: number }>(server.child, { cpu: true }, 'cpuUs')).cpuUs;
+  heap.stop();
+  const s1 = await childCpuUs(server.child);
   await conn.close();
   const journal = conn.journalDir ? journalBytesPerEvent(conn.journalDir) : NaN;
   if (conn.journalDir) fs.rmSync(conn.journalDir, { recursive: true, force: true });
-  return { rate: N / (wall / 1000), cpu: cpuUs / N, heap: peak / 1048576, share: (s1 - s0) / 1000 / wall, journal };
-}
-
-/** Journal bytes per event line (header left out) in a stream's journal folder. */
-function journalBytesPerEvent(dir: string): number {
-  let bytes = 0;
-  let lines = 0;
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.ndjson'))) {
-    for (const l of fs.readFileSync(path.join(dir, f), 'utf8').split('\n')) {
-      if (!l || l.startsWith('{"chainWatchJournal":')) continue;
-      bytes += Buffer.byteLength(l) + 1;
-      lines++;
-    }
-  }
-  return lines ? bytes / lines : NaN;
+  return { rate: N / (wall / 1000), cpu: cpuUs / N, heap: heap.peak / 1048576, share: (s1 - s0) / 1000 / wall, journal };
 }
 
 /** (a) a bare JSON-RPC reader: subscribe, read the head, then JSON.parse every frame and count the notifications. */
@@ -135,26 +102,13 @@ const raw: Side = async (server, progress) => {
 const chainWatch: Side = async (server, progress) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-bench-evm-'));
   const stream = new EvmStream({ id: 'bench-evm', provider: 'evm', chainId: 1, address: TOKEN, baseUrl: server.url }, { getKey: async () => undefined, journalDir: dir, heartbeatMs: 60_000 });
-  let count = 0;
-  stream.onEvents((batch) => {
-    count += batch.length;
-    progress(count);
-  });
+  countEvents(stream, progress);
   stream.connect({ kind: 'live' });
   return {
-    close: async () => {
-      await stream.flush();
-      stream.dispose();
-      // the journal closes after the last batch
-      await new Promise((r) => setTimeout(r, 200));
-    },
+    close: () => closeStream(stream),
     journalDir: dir,
   };
 };
-
-function row(r: { row: string; value: number; unit: string; target: string; ok: boolean; note?: string }): void {
-  process.stdout.write(`BENCH-ROW ${JSON.stringify(r)}\n`);
-}
 
 async function main(): Promise<void> {
   const server = await startServer(N);
@@ -179,10 +133,7 @@ async function main(): Promise<void> {
     row({ row: 'EVM journal bytes per event, / log bytes', value: b.journal / server.resultBytes, unit: '', target: 'info', ok: true, note: `${b.journal.toFixed(0)} B per line for a ${server.resultBytes.toFixed(0)} B log in a ${server.frameBytes.toFixed(0)} B notification` });
     row({ row: 'EVM load server headroom: raw / ours, events/s', value: a.rate / b.rate, unit: '', target: '> 1 (server not the ceiling)', ok: a.rate > b.rate, note: `server CPU share ${(a.share * 100).toFixed(0)}% during the raw reader's best run` });
   } finally {
-    await new Promise<void>((resolve) => {
-      server.child.once('exit', () => resolve());
-      server.child.send({ stop: true });
-    });
+    await stopChild(server.child);
   }
 }
 

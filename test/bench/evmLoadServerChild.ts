@@ -12,9 +12,9 @@
 import { createHash } from 'crypto';
 import * as http from 'http';
 import type { AddressInfo, Socket } from 'net';
+import { acceptUpgrade, pack, readClientFrames, serveIpc, writeAll, wsFrame } from './support/wsServer';
 
 const SUBSCRIPTION = '0xb0';
-const CHUNK_BYTES = 64 * 1024;
 const FIRST_BLOCK = 19_000_000;
 const LOGS_PER_BLOCK = 100;
 const TRANSFER = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
@@ -22,22 +22,6 @@ const TOKEN = '0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48';
 
 let chunks: Buffer[] = [];
 let head = FIRST_BLOCK;
-
-/** An unmasked server-to-client WebSocket text frame. */
-function wsFrame(text: string): Buffer {
-  const body = Buffer.from(text, 'utf8');
-  const n = body.length;
-  let head: Buffer;
-  if (n < 126) head = Buffer.from([0x81, n]);
-  else if (n < 65536) head = Buffer.from([0x81, 126, n >> 8, n & 255]);
-  else {
-    head = Buffer.alloc(10);
-    head[0] = 0x81;
-    head[1] = 127;
-    head.writeUInt32BE(n, 6);
-  }
-  return Buffer.concat([head, body]);
-}
 
 /** 32 bytes of hex from a counter and a salt (deterministic, distinct per input). */
 function word(n: number, salt: string): string {
@@ -73,35 +57,8 @@ function prepare(n: number): { resultBytes: number; frameBytes: number } {
     frames.push(wsFrame(text));
   }
   head = FIRST_BLOCK + Math.floor(n / LOGS_PER_BLOCK);
-  chunks = [];
-  let group: Buffer[] = [];
-  let size = 0;
-  for (const f of frames) {
-    group.push(f);
-    size += f.length;
-    if (size >= CHUNK_BYTES) {
-      chunks.push(Buffer.concat(group));
-      group = [];
-      size = 0;
-    }
-  }
-  if (group.length) chunks.push(Buffer.concat(group));
+  chunks = pack(frames);
   return { resultBytes: resultBytes / n, frameBytes: frameBytes / n };
-}
-
-/** Writes every chunk in order, waiting for `drain` whenever the socket's buffer is full. */
-function writeAll(sock: Socket): void {
-  let i = 0;
-  const next = () => {
-    while (i < chunks.length) {
-      if (sock.destroyed) return;
-      if (!sock.write(chunks[i++]!)) {
-        sock.once('drain', next);
-        return;
-      }
-    }
-  };
-  next();
 }
 
 /** Answers one JSON-RPC request; returns the method. */
@@ -122,48 +79,19 @@ function answer(socket: Socket, text: string): string | undefined {
   return method;
 }
 
-/** Reads the client's (masked) frames: requests are answered, a close frame ends the connection. */
-function readClientFrames(socket: Socket): void {
-  let buf: Buffer = Buffer.alloc(0);
+/** Reads the client's (masked) frames: requests are answered, a ping is ponged, a close frame ends the connection. */
+function readRequests(socket: Socket): void {
   let subscribed = false;
   let streaming = false;
-  socket.on('data', (chunk: Buffer) => {
-    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-    let at = 0;
-    for (;;) {
-      if (buf.length - at < 2) break;
-      const opcode = buf[at]! & 15;
-      let len = buf[at + 1]! & 127;
-      let headLen = 2;
-      if (len === 126) {
-        if (buf.length - at < 4) break;
-        len = buf.readUInt16BE(at + 2);
-        headLen = 4;
-      } else if (len === 127) {
-        if (buf.length - at < 10) break;
-        len = Number(buf.readBigUInt64BE(at + 2));
-        headLen = 10;
-      }
-      const size = headLen + 4 + len;
-      if (buf.length - at < size) break;
-      const mask = buf.subarray(at + headLen, at + headLen + 4);
-      const payload = Buffer.from(buf.subarray(at + headLen + 4, at + size));
-      for (let i = 0; i < payload.length; i++) payload[i]! ^= mask[i & 3]!;
-      at += size;
-      if (opcode === 8) {
-        socket.end(Buffer.from([0x88, 0]));
-        return;
-      }
-      if (opcode === 9) socket.write(Buffer.concat([Buffer.from([0x8a, payload.length]), payload]));
-      if (opcode !== 1) continue;
-      const method = answer(socket, payload.toString('utf8'));
-      if (method === 'eth_subscribe') subscribed = true;
-      if (method === 'eth_blockNumber' && subscribed && !streaming) {
-        streaming = true;
-        writeAll(socket);
-      }
+  readClientFrames(socket, (opcode, payload) => {
+    if (opcode === 9) socket.write(Buffer.concat([Buffer.from([0x8a, payload.length]), payload]));
+    if (opcode !== 1) return;
+    const method = answer(socket, payload.toString('utf8'));
+    if (method === 'eth_subscribe') subscribed = true;
+    if (method === 'eth_blockNumber' && subscribed && !streaming) {
+      streaming = true;
+      writeAll(socket, chunks);
     }
-    buf = buf.subarray(at);
   });
 }
 
@@ -175,25 +103,13 @@ server.on('upgrade', (req: http.IncomingMessage, socket: Socket) => {
     socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
     return;
   }
-  const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
-  socket.setNoDelay(true);
-  socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+  acceptUpgrade(socket, key);
   socket.on('error', () => undefined);
-  readClientFrames(socket);
+  readRequests(socket);
 });
 
 server.listen(0, '127.0.0.1', () => {
   const port = (server.address() as AddressInfo).port;
-  process.on('message', (m: { prepare?: number; cpu?: boolean; stop?: boolean }) => {
-    if (m.prepare) process.send?.({ prepared: m.prepare, ...prepare(m.prepare) });
-    if (m.cpu) {
-      const c = process.cpuUsage();
-      process.send?.({ cpuUs: c.user + c.system });
-    }
-    if (m.stop) {
-      server.close();
-      process.exit(0);
-    }
-  });
+  serveIpc(server, prepare);
   process.send?.({ ready: true, url: `ws://127.0.0.1:${port}/` });
 });

@@ -17,14 +17,11 @@
  */
 import type { Page } from 'playwright-core';
 import { initMessage, launchBrowser, openFeed, startFeedServer } from '../webview/support/feedPage';
+import { row } from './support/report';
 
 const SECONDS = Number(process.env.BENCH_FEED_SECONDS ?? 20);
 const RATE = 5_000;
 const FRAME_MS = 1000 / 60;
-
-function row(r: { row: string; value: number; unit: string; target: string; ok: boolean; note?: string }): void {
-  process.stdout.write(`BENCH-ROW ${JSON.stringify(r)}\n`);
-}
 
 function p95(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

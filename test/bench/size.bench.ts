@@ -11,14 +11,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { row } from './support/report';
 
 const RUNS = Number(process.env.BENCH_SIZE_RUNS ?? 3);
 const VSIX_BUDGET_KB = 600;
 const ACTIVATION_BUDGET_MS = 150;
-
-function row(r: { row: string; value: number; unit: string; target: string; ok: boolean; note?: string }): void {
-  process.stdout.write(`BENCH-ROW ${JSON.stringify(r)}\n`);
-}
 
 /** Every file under `dir` whose name passes `test`. */
 function filesUnder(dir: string, test: (name: string) => boolean): string[] {

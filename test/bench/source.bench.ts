@@ -8,16 +8,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { toEventSelector } from 'viem';
 import { SourceIndex } from '../../src/core/source/sourceIndex';
+import { row } from './support/report';
 
 const FILES = 1_000;
 const root = path.resolve(__dirname, '..', '..', '..');
 const sol = fs.readFileSync(path.join(root, 'test/fixtures/source/foundry/src/Token.sol'), 'utf8');
 const move = fs.readFileSync(path.join(root, 'test/fixtures/source/move/sources/coin_demo.move'), 'utf8');
 const big = Array.from({ length: 30 }, (_, i) => sol.replace('contract Token', `contract Token${i}`).replace(/event (\w+)\(/g, `event $1${i}(`)).join('\n');
-
-function row(r: { row: string; value: number; unit: string; target: string; ok: boolean; note?: string }): void {
-  process.stdout.write(`BENCH-ROW ${JSON.stringify(r)}\n`);
-}
 
 const ms = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e6;
 const index = new SourceIndex();

@@ -27,6 +27,8 @@ import { covalentDestination } from '../../src/core/covalent/covalentDestination
 import { CovalentStream } from '../../src/core/covalent/covalentStream';
 import type { StreamDefinition } from '../../src/core/stream/stream';
 import { CovalentLogGenerator, CovalentServer } from '../../src/simulator/covalentServer';
+import { stopChild } from './support/child';
+import { connectLive, countEvents, row } from './support/report';
 import { RABBIT_API_PORT, RABBIT_STOMP_PORT, RABBIT_WS_PORT, rabbitMain, rabbitReachable } from './stompRabbit';
 
 const WINDOW = 4_000;
@@ -192,25 +194,15 @@ async function parserOnly(child: Child, total: number): Promise<Rate> {
 async function chainWatch(child: Child, total: number, journal = true): Promise<Rate> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-bench-stomp-'));
   const stream = new CovalentStream({ ...DEF, baseUrl: child.url }, journal ? { journalDir: dir, getKey: async () => 'bench' } : { getKey: async () => 'bench' });
-  let count = 0;
   let progress: (n: number) => void = () => undefined;
-  stream.onEvents((batch) => {
-    count += batch.length;
-    progress(count);
-  });
-  const live = new Promise<void>((r) => stream.onStatus((s) => s.state === 'live' && r()));
-  stream.connect({ kind: 'live' });
-  await live;
+  countEvents(stream, (count) => progress(count));
+  await connectLive(stream);
   await subscribed(child);
   const rate = await pump(child, total, (p) => (progress = p));
   await stream.flush();
   stream.dispose();
   fs.rmSync(dir, { recursive: true, force: true });
   return rate;
-}
-
-function row(r: { row: string; value: number; unit: string; target: string; ok: boolean; note?: string }): void {
-  process.stdout.write(`BENCH-ROW ${JSON.stringify(r)}\n`);
 }
 
 /** The simulator fallback (RabbitMQ not running): the four sides against the built-in Covalent server, wall and CPU rates. */
@@ -253,10 +245,7 @@ async function simulatorMain(): Promise<void> {
     row({ row: 'STOMP b/a (wall clock)', value: ba, unit: '', target: 'info (noisy on a shared machine)', ok: true });
     row({ row: 'STOMP b/p (per CPU-second)', value: cpu('b') / cpu('p'), unit: '', target: 'info', ok: true, note: `c/p ${(cpu('c') / cpu('p')).toFixed(2)}` });
   }
-  await new Promise<void>((resolve) => {
-    child.proc.once('exit', () => resolve());
-    child.proc.send({ stop: true });
-  });
+  await stopChild(child.proc);
 }
 
 async function main(): Promise<void> {

@@ -12,11 +12,11 @@
 import * as net from 'net';
 import { FakeClock } from '../../src/core/clock';
 import { CovalentLogGenerator } from '../../src/simulator/covalentServer';
+import { pack } from './support/wsServer';
 
 const HOST = '127.0.0.1';
 const PORT = Number(process.env.CW_RABBITMQ_STOMP_PORT ?? 61613);
 const PAIR = '0xb4e16d0168e52d35cacd2c6185b44281ec28c9dc';
-const CHUNK_BYTES = 64 * 1024;
 
 let chunks: Buffer[] = [];
 let frames = 0;
@@ -64,9 +64,6 @@ function prepare(n: number, destination: string): number {
   const gen = new CovalentLogGenerator(9, new FakeClock(1_764_633_600_000));
   const parts: Buffer[] = [];
   let bodyBytes = 0;
-  let group: Buffer[] = [];
-  let size = 0;
-  chunks = [];
   for (let i = 0; i < n; i++) {
     const item = gen.next(1, 'address', PAIR);
     // the last 8 hex digits of tx_hash are a counter: every body is unique (nothing is deduplicated away)
@@ -78,16 +75,7 @@ function prepare(n: number, destination: string): number {
     const frame = Buffer.concat([Buffer.from(head, 'utf8'), body, Buffer.from([0])]);
     parts.push(frame);
   }
-  for (const p of parts) {
-    group.push(p);
-    size += p.length;
-    if (size >= CHUNK_BYTES) {
-      chunks.push(Buffer.concat(group));
-      group = [];
-      size = 0;
-    }
-  }
-  if (group.length) chunks.push(Buffer.concat(group));
+  chunks = pack(parts);
   frames = n;
   return bodyBytes / n;
 }

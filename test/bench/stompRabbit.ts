@@ -12,7 +12,7 @@
  * client CPU per event, the client's heap peak, and the CPU shares of the broker (beam.smp, from /proc) and the
  * publisher: the broker is not the ceiling when the bare client reads well above our rate.
  */
-import { fork, spawnSync, type ChildProcess } from 'child_process';
+import { spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
@@ -25,6 +25,8 @@ import { covalentDestination, rabbitMqDestination } from '../../src/core/covalen
 import { CovalentStream } from '../../src/core/covalent/covalentStream';
 import { defaultStompSocket } from '../../src/core/covalent/stompSession';
 import type { StreamDefinition } from '../../src/core/stream/stream';
+import { ask, childCpuUs, forkPrepared, stopChild } from './support/child';
+import { closeStream, connectLive, countEvents, cpuUsSince, HeapPeak, journalBytesPerEvent, row } from './support/report';
 
 /** Web-STOMP (the clients), plain STOMP (the publisher) and the management API (bindings). */
 export const RABBIT_WS_PORT = 15674;
@@ -110,27 +112,9 @@ interface Publisher {
   bodyBytes: number;
 }
 
-function ask<T>(child: ChildProcess, msg: object, field: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const on = (m: Record<string, unknown>) => {
-      if (typeof m.error === 'string') {
-        child.off('message', on);
-        reject(new Error(`publisher: ${m.error}`));
-      } else if (m[field] !== undefined) {
-        child.off('message', on);
-        resolve(m as T);
-      }
-    };
-    child.on('message', on);
-    child.send(msg);
-  });
-}
-
 async function startPublisher(): Promise<Publisher> {
-  const child = fork(path.join(__dirname, 'stompPublisherChild.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  await new Promise((resolve) => child.once('message', resolve));
-  const prep = await ask<{ bodyBytes: number }>(child, { prepare: N, destination: DEST }, 'prepared');
-  return { child, bodyBytes: prep.bodyBytes };
+  const { child, prepared } = await forkPrepared<unknown, { bodyBytes: number }>(path.join(__dirname, 'stompPublisherChild.js'), { prepare: N, destination: DEST }, 'publisher');
+  return { child, bodyBytes: prepared.bodyBytes };
 }
 
 /** One measured run. CPU in µs per event (client process), heap in MB, shares as CPU time / wall time. */
@@ -156,63 +140,41 @@ type Side = (total: number, progress: (count: number) => void) => Promise<Connec
 
 async function measure(pub: Publisher, pid: number | undefined, side: Side): Promise<Run> {
   await whenBindings(0);
-  let peak = 0;
-  let lastSample = 0;
+  const heap = new HeapPeak(0);
   let wall = 0;
   let cpuUs = 0;
   let resolveDone: () => void = () => undefined;
   const done = new Promise<void>((r) => (resolveDone = r));
   let t0 = 0;
   let cpu0 = process.cpuUsage();
-  const sample = () => {
-    const now = performance.now();
-    if (now - lastSample < 5) return;
-    lastSample = now;
-    peak = Math.max(peak, process.memoryUsage().heapUsed);
-  };
   const conn = await side(N, (count) => {
-    sample();
+    heap.sample();
     if (count >= N && wall === 0 && t0 > 0) {
       wall = performance.now() - t0;
-      const c = process.cpuUsage(cpu0);
-      cpuUs = c.user + c.system;
-      peak = Math.max(peak, process.memoryUsage().heapUsed);
+      cpuUs = cpuUsSince(cpu0);
+      heap.now();
       resolveDone();
     }
   });
   await whenBindings(1);
   conn.pause();
-  await ask<{ ms: number }>(pub.child, { publish: true }, 'published');
+  await ask<{ ms: number }>(pub.child, { publish: true }, 'published', 'publisher');
   gc();
-  peak = process.memoryUsage().heapUsed;
-  const timer = setInterval(sample, 10);
-  const p0 = (await ask<{ cpuUs: number }>(pub.child, { cpu: true }, 'cpuUs')).cpuUs;
+  heap.reset();
+  heap.start();
+  const p0 = await childCpuUs(pub.child, 'publisher');
   const b0 = procCpuUs(pid);
   cpu0 = process.cpuUsage();
   t0 = performance.now();
   conn.resume();
   await done;
-  clearInterval(timer);
+  heap.stop();
   const b1 = procCpuUs(pid);
-  const p1 = (await ask<{ cpuUs: number }>(pub.child, { cpu: true }, 'cpuUs')).cpuUs;
+  const p1 = await childCpuUs(pub.child, 'publisher');
   await conn.close();
   const journal = conn.journalDir ? journalBytesPerEvent(conn.journalDir) : NaN;
   if (conn.journalDir) fs.rmSync(conn.journalDir, { recursive: true, force: true });
-  return { rate: N / (wall / 1000), cpu: cpuUs / N, heap: peak / 1048576, broker: (b1 - b0) / 1000 / wall, publisher: (p1 - p0) / 1000 / wall, journal };
-}
-
-/** Journal bytes per event line (header left out) in a stream's journal folder. */
-function journalBytesPerEvent(dir: string): number {
-  let bytes = 0;
-  let lines = 0;
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.ndjson'))) {
-    for (const l of fs.readFileSync(path.join(dir, f), 'utf8').split('\n')) {
-      if (!l || l.startsWith('{"chainWatchJournal":')) continue;
-      bytes += Buffer.byteLength(l) + 1;
-      lines++;
-    }
-  }
-  return lines ? bytes / lines : NaN;
+  return { rate: N / (wall / 1000), cpu: cpuUs / N, heap: heap.peak / 1048576, broker: (b1 - b0) / 1000 / wall, publisher: (p1 - p0) / 1000 / wall, journal };
 }
 
 /** (a) the stompjs Client, bare: subscribe and read each body. */
@@ -254,30 +216,15 @@ function chainWatch(journal: boolean): Side {
       createSocket: (url, protocols) => (ws = defaultStompSocket(url, protocols)),
       ...(dir ? { journalDir: dir } : {}),
     });
-    let count = 0;
-    stream.onEvents((batch) => {
-      count += batch.length;
-      progress(count);
-    });
-    const live = new Promise<void>((r) => stream.onStatus((s) => s.state === 'live' && r()));
-    stream.connect({ kind: 'live' });
-    await live;
+    countEvents(stream, progress);
+    await connectLive(stream);
     return {
-      close: async () => {
-        await stream.flush();
-        stream.dispose();
-        // the journal closes after the last batch
-        await new Promise((r) => setTimeout(r, 200));
-      },
+      close: () => closeStream(stream),
       pause: () => ws?.pause(),
       resume: () => ws?.resume(),
       ...(dir ? { journalDir: dir } : {}),
     };
   };
-}
-
-function row(r: { row: string; value: number; unit: string; target: string; ok: boolean; note?: string }): void {
-  process.stdout.write(`BENCH-ROW ${JSON.stringify(r)}\n`);
 }
 
 /** The bench against RabbitMQ: prints its BENCH-ROW lines. BENCH_STOMP_PROFILE=a|b|c runs one side alone. */
@@ -309,9 +256,6 @@ export async function rabbitMain(): Promise<void> {
     // the broker is not the ceiling when the bare client reads well above what ours does
     row({ row: 'STOMP broker headroom: raw / ours, events/s', value: a.rate / b.rate, unit: '', target: '> 1 (broker not the ceiling)', ok: a.rate > b.rate, note: `broker CPU ${pct(a.broker)} during the bare client's best run` });
   } finally {
-    await new Promise<void>((resolve) => {
-      pub.child.once('exit', () => resolve());
-      pub.child.send({ stop: true });
-    });
+    await stopChild(pub.child);
   }
 }

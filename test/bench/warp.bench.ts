@@ -8,7 +8,7 @@
  *  (e) resident memory growth of (b) over 9 more passes of the frames after a first pass (warm-up)
  *  (f) the floor of a pipeline that journals before it processes: (c) plus one file write per batch (see floorSse)
  * Each of (a)-(d) reads BENCH_EVENTS (100,000) events, 3 times in alternating order, each run in a fresh process
- * after its own 20,000-event warm-up; the best run (lowest client CPU per event) counts. The heap peak is heapUsed
+ * after its own 20,000-event warm-up (BENCH_EVENTS, if fewer); the best run (lowest client CPU per event) counts. The heap peak is heapUsed
  * sampled each time another 64 events are done, on both sides. Each run reports client CPU per event, the client's heap peak and the server process's
  * CPU share (near 100% = the server was the ceiling, and the ratio understates the client), and (b) the journal's
  * bytes per event.
@@ -22,6 +22,8 @@ import * as path from 'path';
 import { createParser } from 'eventsource-parser';
 import WebSocket from 'ws';
 import { WarpStream } from '../../src/core/warp/warpStream';
+import { ask, childCpuUs, forkPrepared, stopChild } from './support/child';
+import { closeStream, countEvents, journalBytesPerEvent, row } from './support/report';
 
 /** Client-process CPU per event (µs) of the last {@link pump}: the server runs in another process. */
 let lastCpuUsPerEvent = 0;
@@ -31,6 +33,8 @@ let lastServerShare = 0;
 let lastHeapPeakMb = 0;
 const N = Number(process.env.BENCH_EVENTS ?? 100_000);
 const MEM_REPEAT = Number(process.env.BENCH_MEM_REPEAT ?? 10);
+/** Events of each warm-up pass (JIT): at most the prepared frames, which is all one connection gets. */
+const WARM_UP = Math.min(20_000, N);
 
 /** Where a client connects, and how it reads the load server's CPU time (µs) around a run. */
 interface Target {
@@ -46,32 +50,14 @@ interface Server extends Target {
   frameBytes: number;
 }
 
-function ask<T>(child: ChildProcess, msg: object, field: string): Promise<T> {
-  return new Promise((resolve) => {
-    const on = (m: Record<string, unknown>) => {
-      if (m[field] === undefined) return;
-      child.off('message', on);
-      resolve(m as T);
-    };
-    child.on('message', on);
-    child.send(msg);
-  });
-}
-
 /** Forks the load server and has it build the `n` frames once, before anything is timed. */
 async function startServer(n: number): Promise<Server> {
-  const child = fork(path.join(__dirname, 'loadServerChild.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const hello = await new Promise<{ baseUrl: string; key: string }>((resolve) => child.once('message', (m: { baseUrl: string; key: string }) => resolve(m)));
-  const prep = await ask<{ payloadBytes: number; frameBytes: number }>(child, { prepare: n }, 'prepared');
-  const serverCpuUs = async () => (await ask<{ cpuUs: number }>(child, { cpu: true }, 'cpuUs')).cpuUs;
-  return { child, baseUrl: hello.baseUrl, key: hello.key, payloadBytes: prep.payloadBytes, frameBytes: prep.frameBytes, serverCpuUs };
+  const { child, hello, prepared } = await forkPrepared<{ baseUrl: string; key: string }, { payloadBytes: number; frameBytes: number }>(path.join(__dirname, 'loadServerChild.js'), { prepare: n });
+  return { child, baseUrl: hello.baseUrl, key: hello.key, payloadBytes: prepared.payloadBytes, frameBytes: prepared.frameBytes, serverCpuUs: () => childCpuUs(child) };
 }
 
 function stopServer(s: Server): Promise<void> {
-  return new Promise((resolve) => {
-    s.child.once('exit', () => resolve());
-    s.child.send({ stop: true });
-  });
+  return stopChild(s.child);
 }
 
 /**
@@ -221,20 +207,6 @@ function chainWatch(server: Target, transport: 'websocket' | 'sse'): { stream: W
   return { stream, dir };
 }
 
-/** Journal bytes per event line (header left out) in a stream's journal folder. */
-function journalBytesPerEvent(dir: string): number {
-  let bytes = 0;
-  let lines = 0;
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.ndjson'))) {
-    for (const l of fs.readFileSync(path.join(dir, f), 'utf8').split('\n')) {
-      if (!l || l.startsWith('{"chainWatchJournal":')) continue;
-      bytes += Buffer.byteLength(l) + 1;
-      lines++;
-    }
-  }
-  return lines ? bytes / lines : NaN;
-}
-
 /** Journal bytes per event of the last {@link cwRun}. */
 let lastJournalBytes = 0;
 
@@ -242,17 +214,9 @@ async function cwRun(server: Target, transport: 'websocket' | 'sse', total: numb
   const { stream, dir } = chainWatch(server, transport);
   await stream.ready;
   const rate = await pump(server, total, async (progress) => {
-    let count = 0;
-    stream.onEvents((batch) => {
-      count += batch.length;
-      progress(count);
-    });
+    countEvents(stream, progress);
     stream.connect({ kind: 'live' });
-    return async () => {
-      await stream.flush();
-      stream.dispose();
-      await new Promise((r) => setTimeout(r, 200)); // the journal closes after the last batch
-    };
+    return () => closeStream(stream);
   });
   lastJournalBytes = journalBytesPerEvent(dir);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -266,7 +230,6 @@ function rssMb(): number {
   return process.memoryUsage().rss / 1048576;
 }
 
-/** RSS before and after a run of `MEM_REPEAT` x the prepared frames (the dedup window is far shorter than one pass). */
 /**
  * RSS after the first pass of the prepared frames (warm-up) and after the last of `MEM_REPEAT` passes on one
  * connection (the dedup window is far shorter than one pass), with the RSS at each pass in between.
@@ -289,15 +252,10 @@ async function memory(server: Server): Promise<{ before: number; after: number; 
   await end;
   await stream.flush();
   passes.push(rssMb());
-  stream.dispose();
-  await new Promise((r) => setTimeout(r, 200));
+  await closeStream(stream);
   await ask(server.child, { repeat: 1 }, 'repeat');
   fs.rmSync(dir, { recursive: true, force: true });
   return { before: passes[0]!, after: passes[passes.length - 1]!, events: events - N, passes };
-}
-
-function row(r: { row: string; value: number; unit: string; target: string; ok: boolean; note?: string }): void {
-  process.stdout.write(`BENCH-ROW ${JSON.stringify(r)}\n`);
 }
 
 /** One measured run of one client. */
@@ -325,11 +283,11 @@ async function clientMain(kind: ClientKind): Promise<void> {
   const target: Target = {
     baseUrl: process.env.BENCH_URL ?? '',
     key: process.env.BENCH_KEY ?? '',
-    serverCpuUs: () => ask<{ cpuUs: number }>(process as unknown as ChildProcess, { cpu: true }, 'cpuUs').then((m) => m.cpuUs),
+    serverCpuUs: () => childCpuUs(process as unknown as ChildProcess),
   };
   const bare = { 'raw-ws': rawWs, 'raw-sse': rawSse, 'floor-sse': floorSse } as const;
   const run = (total: number) => (kind === 'websocket' || kind === 'sse' ? cwRun(target, kind, total) : bare[kind](target, total));
-  await run(20_000);
+  await run(WARM_UP);
   lastJournalBytes = 0;
   const rate = await run(N);
   const result: Run = { rate, cpu: lastCpuUsPerEvent, share: lastServerShare, heap: lastHeapPeakMb, journal: lastJournalBytes };
@@ -345,7 +303,7 @@ async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY;
   if (only === 'raw-ws' || only === 'raw-sse' || only === 'floor-sse') {
     const f = only === 'raw-ws' ? rawWs : only === 'raw-sse' ? rawSse : floorSse;
-    await f(server, 20_000);
+    await f(server, WARM_UP);
     const r = await f(server, N);
     row({ row: `bare ${only} client alone`, value: r, unit: 'events/s', target: '', ok: true, note: `client CPU ${lastCpuUsPerEvent.toFixed(1)} µs/event, heap peak ${lastHeapPeakMb.toFixed(0)} MB` });
     await stopServer(server);
@@ -358,7 +316,7 @@ async function main(): Promise<void> {
     return;
   }
   if (only === 'websocket' || only === 'sse') {
-    await cwRun(server, only, 20_000);
+    await cwRun(server, only, WARM_UP);
     const r = await cwRun(server, only, N);
     row({ row: `Chain Watch ${only} pipeline alone`, value: r, unit: 'events/s', target: '', ok: true, note: `client CPU ${lastCpuUsPerEvent.toFixed(1)} µs/event, heap peak ${lastHeapPeakMb.toFixed(0)} MB, journal ${lastJournalBytes.toFixed(0)} B/event` });
     await stopServer(server);

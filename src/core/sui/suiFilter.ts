@@ -140,7 +140,7 @@ export function validateSuiFilter(d: Record<string, unknown>): string[] {
         problems.push(`"${field}" values must be non-empty strings`);
         continue;
       }
-      const p = dimensionChecks[field](stripNot(raw).value);
+      const p = dimensionChecks[field](splitNegation(raw).value);
       if (p) problems.push(`"${field}" ${p}`);
     }
   }
@@ -153,13 +153,18 @@ export function validateSuiFilter(d: Record<string, unknown>): string[] {
   return problems;
 }
 
-function stripNot(raw: string): { negated: boolean; value: string } {
+/** `!value` as negated + value (trimmed). */
+export function splitNegation(raw: string): { negated: boolean; value: string } {
   const t = raw.trim();
   return t.startsWith('!') ? { negated: true, value: t.slice(1).trim() } : { negated: false, value: t };
 }
 
-function literal(field: 'eventType' | 'emitModule' | 'sender', raw: string): GrpcTypes.EventLiteral {
-  const { negated, value } = stripNot(raw);
+/**
+ * One literal of a dimension events and transactions share (`eventType`, `emitModule`, `sender`): the node's event
+ * and transaction predicates spell these three alike, so the transaction filter builds them here too.
+ */
+export function eventLiteral(field: 'eventType' | 'emitModule' | 'sender', raw: string): GrpcTypes.EventLiteral {
+  const { negated, value } = splitNegation(raw);
   switch (field) {
     case 'eventType':
       return { negated, predicate: { oneofKind: 'eventType', eventType: { eventType: value } } };
@@ -177,7 +182,7 @@ function literal(field: 'eventType' | 'emitModule' | 'sender', raw: string): Grp
 export function buildEventFilter(d: SuiFilterFields): GrpcTypes.EventFilter | undefined {
   const problems = validateSuiFilter(d as Record<string, unknown>);
   if (problems.length) throw new Error(`invalid Sui filter: ${problems.join('; ')}`);
-  const terms = expandTerms<GrpcTypes.EventLiteral>(d, ['eventType', 'emitModule', 'sender'], (field, v) => literal(field as 'eventType' | 'emitModule' | 'sender', v));
+  const terms = expandTerms<GrpcTypes.EventLiteral>(d, ['eventType', 'emitModule', 'sender'], (field, v) => eventLiteral(field as 'eventType' | 'emitModule' | 'sender', v));
   return terms ? { terms: terms.map((literals) => ({ literals })) } : undefined;
 }
 
@@ -194,11 +199,6 @@ export function expandTerms<L>(d: SuiFilterFields, fields: readonly SuiFilterDim
   }
   if (extra.length) terms = terms.map((t) => [...t, ...extra]);
   return terms.length === 1 && terms[0]!.length === 0 ? undefined : terms;
-}
-
-/** `!value` as negated + value (trimmed). */
-export function splitNegation(raw: string): { negated: boolean; value: string } {
-  return stripNot(raw);
 }
 
 /**

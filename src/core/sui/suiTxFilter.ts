@@ -10,20 +10,15 @@
  * any of its transactions does.
  */
 import type { GrpcTypes } from '@mysten/sui/grpc';
-import { expandTerms, modulePathMatches, sameAddress, splitNegation, typeMatches, validateSuiFilter, type SuiFilterDimension, type SuiFilterFields } from './suiFilter';
+import { eventLiteral, expandTerms, modulePathMatches, sameAddress, splitNegation, typeMatches, validateSuiFilter, type SuiFilterDimension, type SuiFilterFields } from './suiFilter';
 
 /** The dimensions a transaction filter takes, in the order they enter the terms. */
 const TX_DIMENSIONS: readonly SuiFilterDimension[] = ['moveCall', 'eventType', 'emitModule', 'sender', 'affectedAddress', 'affectedObject'];
 
 function txLiteral(field: SuiFilterDimension, raw: string): GrpcTypes.TransactionLiteral {
+  if (field === 'eventType' || field === 'emitModule' || field === 'sender') return eventLiteral(field, raw);
   const { negated, value } = splitNegation(raw);
   switch (field) {
-    case 'eventType':
-      return { negated, predicate: { oneofKind: 'eventType', eventType: { eventType: value } } };
-    case 'emitModule':
-      return { negated, predicate: { oneofKind: 'emitModule', emitModule: { module: value } } };
-    case 'sender':
-      return { negated, predicate: { oneofKind: 'sender', sender: { address: value } } };
     case 'affectedAddress':
       return { negated, predicate: { oneofKind: 'affectedAddress', affectedAddress: { address: value } } };
     case 'affectedObject':

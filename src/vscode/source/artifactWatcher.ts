@@ -98,6 +98,21 @@ export class ArtifactWatcher implements WorkspaceArtifacts, vscode.Disposable {
     }
     index.forgetPath(path);
     this.logger.debug(`artifact path ${path} deleted: forgotten`);
+    // a delete event can arrive after the path was made again (`forge clean && forge build`): follow the disk
+    void this.readAgainIfPresent(index, uri);
+  }
+
+  /** After a delete: when the path exists again (a file or a folder), its artifacts are read again. */
+  private async readAgainIfPresent(index: ArtifactIndex, uri: vscode.Uri): Promise<void> {
+    let type: vscode.FileType;
+    try {
+      type = (await vscode.workspace.fs.stat(uri)).type;
+    } catch {
+      return; // still gone
+    }
+    if (this.disposed) return;
+    if (!(type & vscode.FileType.Directory)) this.later(index, uri);
+    else if (folderMayHoldArtifacts(this.relative(uri))) await this.scanFolder(index, uri);
   }
 
   /** Reads the artifacts in a folder created under an artifact root (`out/`, `artifacts/`, ...); files are ignored. */
@@ -105,6 +120,15 @@ export class ArtifactWatcher implements WorkspaceArtifacts, vscode.Disposable {
     if (!folderMayHoldArtifacts(this.relative(uri))) return;
     try {
       if (!((await vscode.workspace.fs.stat(uri)).type & vscode.FileType.Directory)) return;
+    } catch {
+      return;
+    }
+    await this.scanFolder(index, uri);
+  }
+
+  /** Schedules a read of every JSON file under a folder (each read decides whether it is an artifact). */
+  private async scanFolder(index: ArtifactIndex, uri: vscode.Uri): Promise<void> {
+    try {
       for (const found of await vscode.workspace.findFiles(new vscode.RelativePattern(uri, '**/*.json'), ARTIFACT_EXCLUDE_GLOB, MAX_FOUND)) {
         if (this.disposed) return;
         this.later(index, found);

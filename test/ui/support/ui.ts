@@ -194,21 +194,33 @@ export async function holdFeedRow(page: Page, feed: FrameLocator, xFraction = 0.
   await page.mouse.move(x - 20, y);
   await page.mouse.move(x, y, { steps: 4 });
   await feed.locator('.feed.held').waitFor({ state: 'attached', timeout: 10000 });
-  // The rows are held now. The middle row may be a notice or a gap row (the demo writes both); then point at the
-  // event row nearest to it that lies wholly inside the viewport. Boxes are in page coordinates, frames included.
-  let best: { y: number; attr: string } | undefined;
-  for (const row of await feed.locator('.rows > .row.kind-event:not([hidden])').all()) {
-    const b = await row.boundingBox();
-    if (!b || b.y < vp.y || b.y + b.height > vp.y + vp.height) continue;
-    const mid = b.y + b.height / 2;
-    if (!best || Math.abs(mid - y) < Math.abs(best.y - y)) best = { y: mid, attr: (await row.getAttribute('data-vscode-context')) ?? '{}' };
-  }
-  if (!best) return { x, y, context: {} };
-  if (best.y !== y) {
-    await page.mouse.move(x, best.y, { steps: 2 });
-    await feed.locator('.feed.held').waitFor({ state: 'attached', timeout: 10000 });
-  }
-  return { x, y: best.y, context: JSON.parse(best.attr) as HeldRow['context'] };
+  // The rows are held now. The middle row may be a notice or a gap row (the demo writes both): find the event row
+  // nearest the middle that lies wholly inside the viewport, in one step inside the webview (the feed rebinds its
+  // pooled row elements as it renders, so an element's box and its attributes must be read together).
+  const pick = await feed.locator('#viewport').evaluate((viewport) => {
+    const v = viewport.getBoundingClientRect();
+    const middle = v.top + v.height / 2;
+    let best: { offset: number; attr: string } | undefined;
+    for (const row of Array.from(viewport.querySelectorAll<HTMLElement>('.rows > .row.kind-event:not([hidden])'))) {
+      const r = row.getBoundingClientRect();
+      if (r.top < v.top || r.bottom > v.bottom) continue;
+      const mid = (r.top + r.bottom) / 2;
+      if (!best || Math.abs(mid - middle) < Math.abs(best.offset + v.top - middle)) best = { offset: mid - v.top, attr: row.getAttribute('data-vscode-context') ?? '{}' };
+    }
+    return best;
+  });
+  if (!pick) return { x, y, context: {} };
+  const rowY = vp.y + pick.offset;
+  if (rowY !== y) await page.mouse.move(x, rowY, { steps: 2 });
+  // what is under the pointer now, read in the webview at that point: the rows held still, so it is the row picked
+  const under = await feed.locator('#viewport').evaluate((viewport, at) => {
+    const v = viewport.getBoundingClientRect();
+    const el = document.elementFromPoint(v.left + v.width * at.fraction, v.top + at.offset)?.closest('.row');
+    return el?.getAttribute('data-vscode-context') ?? '{}';
+  }, { offset: pick.offset, fraction: xFraction });
+  if (under !== pick.attr) throw new Error(`the feed moved under the pointer: picked ${pick.attr}, now under it ${under}`);
+  await feed.locator('.feed.held').waitFor({ state: 'attached', timeout: 10000 });
+  return { x, y: rowY, context: JSON.parse(pick.attr) as HeldRow['context'] };
 }
 
 function escapeRegExp(s: string): string {

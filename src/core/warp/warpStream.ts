@@ -218,17 +218,7 @@ export class WarpStream extends BaseStream {
       }
     };
     const maxUnsentAcks = this.warpDeps.maxUnsentAckBytes ?? MAX_UNSENT_ACK_BYTES;
-    const gate = new ReadGate(
-      this.warpDeps.maxPendingEvents ?? MAX_PENDING_EVENTS,
-      () => {
-        this.log.debug(`reading paused: ${gate.pending} events waiting to be processed`);
-        ws.pause();
-      },
-      () => {
-        this.log.debug(`reading resumed: ${gate.pending} events waiting`);
-        ws.resume();
-      },
-    );
+    const gate = this.readGate(ws);
     // every event handed to the stream counts as pending until it is processed (then ACKed when it has an id). The
     // stream runs the ACKs in the order it was handed the events, so one shared callback takes the next id from a
     // queue: no closure per event. The queue holds only the pending events (bounded by the gate)
@@ -300,6 +290,22 @@ export class WarpStream extends BaseStream {
     };
   }
 
+  /** Pauses `socket` past the pending-event bound and resumes it below (the same backpressure on WebSocket and SSE). */
+  private readGate(socket: { pause(): unknown; resume(): unknown }): ReadGate {
+    const gate: ReadGate = new ReadGate(
+      this.warpDeps.maxPendingEvents ?? MAX_PENDING_EVENTS,
+      () => {
+        this.log.debug(`reading paused: ${gate.pending} events waiting to be processed`);
+        socket.pause();
+      },
+      () => {
+        this.log.debug(`reading resumed: ${gate.pending} events waiting`);
+        socket.resume();
+      },
+    );
+    return gate;
+  }
+
   private openSse(key: string, mode: ResolvedMode, sink: TransportSink): TransportConnection {
     const url = new URL(warpSseUrl(this.definition, mode));
     const headers: Record<string, string> = { 'x-api-key': key, accept: 'text/event-stream', 'cache-control': 'no-cache' };
@@ -335,17 +341,7 @@ export class WarpStream extends BaseStream {
       }
       sink.opened();
       // the same backpressure as WebSocket: past the bound the response is paused, so TCP slows the server down
-      const gate = new ReadGate(
-        this.warpDeps.maxPendingEvents ?? MAX_PENDING_EVENTS,
-        () => {
-          this.log.debug(`reading paused: ${gate.pending} events waiting to be processed`);
-          res.pause();
-        },
-        () => {
-          this.log.debug(`reading resumed: ${gate.pending} events waiting`);
-          res.resume();
-        },
-      );
+      const gate = this.readGate(res);
       // SSE has nothing to ACK: one shared callback counts each processed event (no closure per event)
       const processed = () => gate.processed();
       const settle = () => {

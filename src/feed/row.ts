@@ -172,11 +172,13 @@ function safeJson(v: unknown): string {
   }
 }
 
-/** The searchable text of an item: the whole payload as JSON plus the meta fields. */
+/** The searchable text of an item: the whole payload as JSON plus the meta fields (the type also as shown). */
 export function rowText(item: FeedItem): string {
   if (item.kind === 'event') {
     const e = item.event;
-    return [e.stream, e.kind, e.name, e.type ?? '', e.sender ?? '', e.digest ?? '', e.id, safeJson(e.payload)].join(' ');
+    const type = e.type ?? '';
+    const short = shortType(type);
+    return [e.stream, e.kind, e.name, type, short === type ? '' : short, e.sender ?? '', e.digest ?? '', e.id, safeJson(e.payload)].join(' ');
   }
   if (item.kind === 'gap') return `${item.gap.stream} gap ${gapLabel(item.gap)}`;
   return `${item.notice.stream} ${item.notice.level} ${item.notice.message}`;
@@ -207,12 +209,26 @@ export function resolvePath(root: unknown, path: string[]): unknown[] {
   return cur.flatMap((v) => (Array.isArray(v) ? v : [v]));
 }
 
+// The type as written and as the row shows it (package addresses dropped): `type:` matches either, so a type copied
+// from a row finds its rows. Cached per event: a filter asks every row on every keystroke.
+const typeCache = new WeakMap<FeedEvent, string | string[]>();
+function typeForms(e: FeedEvent): string | string[] {
+  let v = typeCache.get(e);
+  if (v === undefined) {
+    const full = e.type ?? e.name;
+    const short = shortType(full);
+    v = short === full ? full : [full, short];
+    typeCache.set(e, v);
+  }
+  return v;
+}
+
 // Event fields a filter can name directly (anything else is a payload path).
 const metaFields: Record<string, (e: FeedEvent) => unknown> = {
   stream: (e) => e.stream,
   kind: (e) => e.kind,
   name: (e) => e.name,
-  type: (e) => e.type ?? e.name,
+  type: typeForms,
   sender: (e) => e.sender,
   digest: (e) => e.digest,
   tx: (e) => e.digest,

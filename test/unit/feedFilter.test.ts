@@ -102,7 +102,18 @@ describe('feedFilter: matching', () => {
     assert.strictEqual(f('Swap(Event)?$', { regex: true }).test(row(swap)), false); // haystack does not end there
     assert.strictEqual(f('clob_v\\d::Swap', { regex: true }).test(row(swap)), true);
     assert.strictEqual(f('type:^0xdee9', { regex: true }).test(row(swap)), true);
-    assert.strictEqual(f('type:^clob', { regex: true }).test(row(swap)), false);
+    // the type as the row shows it (no package address) is matched too
+    assert.strictEqual(f('type:^clob', { regex: true }).test(row(swap)), true);
+    assert.strictEqual(f('type:^sui', { regex: true }).test(row(swap)), false);
+  });
+  it('a type copied from a row (addresses dropped, generics included) finds the row', () => {
+    const filled = ev({ id: 'o1', stream: 'dex', kind: 'event', name: 'OrderFilled', type: '0xdee9::clob_v2::OrderFilled<0x2::sui::SUI, 0x5d4b302506645c37ff133b98c4b50a5ae14841659738d6d733d59d0d217a93bf::coin::COIN>', payload: {} });
+    assert.strictEqual(f('type:"clob_v2::OrderFilled<sui::SUI, coin::COIN>"').test(row(filled)), true);
+    assert.strictEqual(f('type="clob_v2::OrderFilled<sui::SUI, coin::COIN>"').test(row(filled)), true);
+    assert.strictEqual(f('type!="clob_v2::OrderFilled<sui::SUI, coin::COIN>"').test(row(filled)), false);
+    assert.strictEqual(f('"OrderFilled<sui::SUI, coin::COIN>"').test(row(filled)), true);
+    assert.strictEqual(f('type:"clob_v2::OrderFilled<sui::SUI, coin::USDC>"').test(row(filled)), false);
+    assert.strictEqual(f('type:"clob_v2::OrderFilled<sui::SUI, coin::COIN>"').test(row(swap)), false);
   });
   it('text with a colon can be searched quoted', () => {
     assert.strictEqual(f('"clob_v2::SwapEvent"').test(row(swap)), true);

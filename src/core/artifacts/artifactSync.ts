@@ -155,7 +155,9 @@ export class ArtifactSync {
       directory = (await this.fs.stat(uri)).directory;
     } catch {
       // gone (a folder watched here reports its entries' deletes as plain changes)
-      if (!this.pending.has(uri)) this.forget(uri);
+      if (this.pending.has(uri) || this.disposed) return;
+      this.forget(uri);
+      this.opts.logger.debug(`artifact path ${this.fs.relative(uri)} gone: forgotten`);
       return;
     }
     if (this.disposed || this.pending.has(uri)) return;
@@ -205,11 +207,13 @@ export class ArtifactSync {
       return;
     }
     if (this.disposed) return;
+    const before = this.watched.size;
     this.watch(folder);
     for (const file of found) {
       for (let dir = parentOf(file); dir.length > folder.length && dir.startsWith(`${folder}/`); dir = parentOf(dir)) this.watch(dir);
       this.changed(file);
     }
+    this.opts.logger.debug(`artifact folder ${this.fs.relative(folder)} scanned: ${found.length} JSON file(s), ${this.watched.size - before} more folder(s) watched by themselves`);
   }
 
   private watch(folder: string): void {

@@ -104,7 +104,10 @@ export class ArtifactSync {
     void this.readAgainIfPresent(uri);
   }
 
-  /** A path was created: when it is a folder that may hold artifacts, its JSON files are read and it is watched. */
+  /**
+   * A path was created (or a folder changed: deleted and made again within one batch of events): when it is a folder
+   * that may hold artifacts, its JSON files are read and it is watched.
+   */
   async created(uri: string): Promise<void> {
     if (this.disposed || !folderMayHoldArtifacts(this.fs.relative(uri))) return;
     let directory: boolean;

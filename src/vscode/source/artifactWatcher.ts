@@ -54,8 +54,9 @@ export class ArtifactWatcher implements WorkspaceArtifacts, vscode.Disposable {
     const changed = (uri: vscode.Uri) => sync.changed(uri.toString());
     // a deleted folder (`forge clean`, `rm -rf artifacts`) is one event for the folder, none for the files in it,
     // and the folder's path does not match the artifact glob: deletions are watched on every path. A new folder's
-    // first files can be written before the watcher watches that folder: a created artifact folder is scanned.
-    const paths = vscode.workspace.createFileSystemWatcher('**', false, true, false);
+    // first files can be written before the watcher watches that folder: a created artifact folder is scanned. A
+    // folder deleted and made again within one batch of events (`rm -rf out && mkdir out`) is reported as changed.
+    const paths = vscode.workspace.createFileSystemWatcher('**', false, false, false);
     this.subs.push(
       watcher,
       watcher.onDidCreate(changed),
@@ -63,6 +64,7 @@ export class ArtifactWatcher implements WorkspaceArtifacts, vscode.Disposable {
       paths,
       paths.onDidDelete((uri) => sync.deleted(uri.toString())),
       paths.onDidCreate((uri) => void sync.created(uri.toString())),
+      paths.onDidChange((uri) => void sync.created(uri.toString())),
       vscode.workspace.onDidChangeWorkspaceFolders(() => {
         index.removeUnder('');
         void this.scan(sync);

@@ -1,9 +1,11 @@
 /**
  * The small pieces BaseStream is built from, alone: the guard against superseded connections (currentSink), the
- * reconnect backoff with the server's hint (reconnectSchedule) and the status record (statusRecord).
+ * reconnect backoff with the server's hint (reconnectSchedule), the status record (statusRecord) and the fallback
+ * from a cursor the transport cannot send (cursorFallback).
  */
 import * as assert from 'assert';
 import { currentOnly } from '../../src/core/stream/currentSink';
+import { sendableMode } from '../../src/core/stream/cursorFallback';
 import { ReconnectSchedule } from '../../src/core/stream/reconnectSchedule';
 import { StatusRecord, type StatusFacts } from '../../src/core/stream/statusRecord';
 import type { StreamStatus } from '../../src/core/stream/stream';
@@ -89,5 +91,18 @@ describe('BaseStream pieces', () => {
     rec.set('live', undefined, 'live');
     assert.strictEqual(rec.stoppedFor, undefined);
     assert.strictEqual(published[2]!.connectedSince, 100);
+  });
+
+  it('sendableMode falls back to resume, with words, only for a cursor the transport cannot carry', () => {
+    const warned: string[] = [];
+    const problemOf = (id: string) => (id.includes('\n') ? 'a header cannot carry a line break' : undefined);
+    assert.deepStrictEqual(sendableMode({ kind: 'after', id: 'm1' }, problemOf, (w) => warned.push(w)), { kind: 'after', id: 'm1' });
+    assert.deepStrictEqual(sendableMode({ kind: 'live' }, () => 'never asked', (w) => warned.push(w)), { kind: 'live' });
+    assert.strictEqual(warned.length, 0);
+    const long = `x\n${'y'.repeat(200)}`;
+    assert.deepStrictEqual(sendableMode({ kind: 'after', id: long }, problemOf, (w) => warned.push(w)), { kind: 'resume' });
+    assert.strictEqual(warned.length, 1);
+    assert.match(warned[0]!, /^cannot resume after id "x\\ny+…": a header cannot carry a line break; replaying the server's buffer with mode=resume instead$/);
+    assert.ok(warned[0]!.length < 200, 'the id is cut to 80 characters');
   });
 });

@@ -1,12 +1,10 @@
 /**
  * The part every provider shares: the connection life cycle (attempt, sink, close, retry, teardown, drain visits)
  * as one state machine, wired to the pieces around it: the provider contract (streamTransport), what becomes of
- * events (streamIntake: dedup, group commit, recent list, resume cursor, journal), the status it reports
- * (statusRecord) and its listeners (streamSignals), the reconnect gaps (gapLedger), the connection timers
- * (connectionWatch), the backoff (reconnectSchedule), connect-mode resolution (connectMode), the guard against
+ * events (streamIntake), the status (statusRecord) and listeners (streamSignals), reconnect gaps (gapLedger),
+ * connection timers (connectionWatch), backoff (reconnectSchedule), connect modes (connectMode, cursorFallback),
  * superseded connections (currentSink) and drain visits (drainVisit). A provider subclass only opens one
- * connection at a time through {@link BaseStream.open} and reports what happens on it through the
- * {@link TransportSink} it is given.
+ * connection at a time through {@link BaseStream.open} and reports on it through the {@link TransportSink} it gets.
  *
  * Guarantees:
  * - Events are handed to listeners in arrival order, in batches; a batch is appended to the journal in one write
@@ -36,6 +34,7 @@ import { ConnectionWatch } from './connectionWatch';
 import { resolveConnectMode } from './connectMode';
 import { CreditMeter } from './credits';
 import { currentOnly } from './currentSink';
+import { sendableMode } from './cursorFallback';
 import { DrainVisit } from './drainVisit';
 import { GapLedger } from './gapLedger';
 import type { JournalCodec } from './journalLine';
@@ -231,14 +230,7 @@ export abstract class BaseStream implements StreamHandle {
   private resolveMode(requested: ConnectMode, initial: boolean): ResolvedMode {
     const choice = resolveConnectMode(requested, { resumeAfter: this.intake.cursor.resumeAfter, initial, stayLive: this.stayLive, liveUntilFirstEvent: this.liveUntilFirstEvent });
     this.stayLive = choice.stayLive;
-    const resolved = choice.mode;
-    if (resolved.kind !== 'after') return resolved;
-    const problem = this.cursorProblem(resolved.id);
-    if (problem) {
-      this.signals.notice('warn', `cannot resume after id ${preview(resolved.id)}: ${problem}; replaying the server's buffer with mode=resume instead`);
-      return { kind: 'resume' };
-    }
-    return resolved;
+    return sendableMode(choice.mode, (id) => this.cursorProblem(id), (words) => this.signals.notice('warn', words));
   }
 
   private async startAttempt(requested: ConnectMode, initial: boolean): Promise<void> {
@@ -503,11 +495,4 @@ export abstract class BaseStream implements StreamHandle {
     }
     return { continuity: 'unverified' };
   }
-
-}
-
-/** An id for a message: at most 80 characters, invisible characters escaped, redacted. */
-function preview(id: string): string {
-  const shown = id.length > 80 ? `${id.slice(0, 80)}…` : id;
-  return redact(JSON.stringify(shown));
 }

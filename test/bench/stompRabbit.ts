@@ -12,10 +12,9 @@
  * client CPU per event, the client's heap peak, and the CPU shares of the broker (beam.smp, from /proc) and the
  * publisher: the broker is not the ceiling when the bare client reads well above our rate.
  */
-import { spawnSync, type ChildProcess } from 'child_process';
+import type { ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { Client } from '@stomp/stompjs';
@@ -27,11 +26,10 @@ import { defaultStompSocket } from '../../src/core/covalent/stompSession';
 import type { StreamDefinition } from '../../src/core/stream/stream';
 import { ask, childCpuUs, forkPrepared, stopChild } from './support/child';
 import { closeStream, connectLive, countEvents, cpuUsSince, HeapPeak, journalBytesPerEvent, row } from './support/report';
+import { listenerPid, portOpen, RABBIT_API_PORT, RABBIT_STOMP_PORT, RABBIT_WS_PORT } from '../support/rabbitBroker';
 
-/** Web-STOMP (the clients), plain STOMP (the publisher) and the management API (bindings). */
-export const RABBIT_WS_PORT = 15674;
-export const RABBIT_STOMP_PORT = 61613;
-export const RABBIT_API_PORT = 15672;
+/** Web-STOMP (the clients), plain STOMP (the publisher) and the management API (bindings): the stomp suite's ports. */
+export { RABBIT_API_PORT, RABBIT_STOMP_PORT, RABBIT_WS_PORT };
 const WS_URL = `ws://127.0.0.1:${RABBIT_WS_PORT}/ws`;
 const N = Number(process.env.BENCH_STOMP_EVENTS ?? 40_000);
 const ROUNDS = Number(process.env.BENCH_STOMP_ROUNDS ?? 3);
@@ -42,17 +40,6 @@ const ROUTING_KEY = covalentDestination(DEF);
 const DEST = rabbitMqDestination(DEF);
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
 /** Whether the broker's Web-STOMP, STOMP and management listeners all answer on 127.0.0.1. */
 export async function rabbitReachable(): Promise<boolean> {
   const open = await Promise.all([RABBIT_WS_PORT, RABBIT_STOMP_PORT, RABBIT_API_PORT].map(portOpen));
@@ -61,9 +48,7 @@ export async function rabbitReachable(): Promise<boolean> {
 
 /** The broker's OS pid (the process listening on the Web-STOMP port), for its CPU share; undefined if not found. */
 function brokerPid(): number | undefined {
-  const r = spawnSync('ss', ['-ltnpH', `sport = :${RABBIT_WS_PORT}`], { encoding: 'utf8' });
-  const m = /pid=(\d+)/.exec(r.stdout || '');
-  return m ? Number(m[1]) : undefined;
+  return listenerPid(RABBIT_WS_PORT);
 }
 
 /** CPU time (user + system) of process `pid` in µs from /proc, or NaN when it cannot be read. */

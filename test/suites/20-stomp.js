@@ -4,23 +4,11 @@
 // when this suite started it, or when our setup script did earlier (its own pid file names a live beam.smp).
 const { spawnSync } = require('child_process');
 const fs = require('fs');
-const net = require('net');
 const path = require('path');
 const { runMocha } = require('../support/mochaSuite');
+const { EPMD_PORT, RABBIT_WS_PORT, listenerPid, portOpen } = require('../support/rabbitBroker');
 
 const PID_FILE = process.env.CW_RABBITMQ_PID_FILE || '/var/lib/rabbitmq/cw-rabbit.pid';
-const WS_PORT = 15674;
-
-function portOpen(port) {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
 
 /** The pid in our setup script's pid file, if it names a running beam.smp. */
 function ourBrokerPid() {
@@ -36,16 +24,14 @@ function ourBrokerPid() {
 
 /** Pid of the process listening on 127.0.0.1:4369 (epmd), if any. */
 function epmdPid() {
-  const r = spawnSync('ss', ['-ltnpH', 'sport = :4369'], { encoding: 'utf8' });
-  const m = /pid=(\d+)/.exec(r.stdout || '');
-  return m ? Number(m[1]) : undefined;
+  return listenerPid(EPMD_PORT);
 }
 
 module.exports = {
   name: 'stomp',
   order: 20,
   async run({ root }) {
-    const wasRunning = await portOpen(WS_PORT);
+    const wasRunning = await portOpen(RABBIT_WS_PORT);
     const epmdBefore = epmdPid();
     let startedPid;
     if (!wasRunning) {

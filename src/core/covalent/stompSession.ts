@@ -1,11 +1,13 @@
 /**
  * One STOMP-over-WebSocket connection attempt (CONNECT, SUBSCRIBE every destination, MESSAGE bodies out), built on
- * `@stomp/stompjs` over `ws`. Framing (NUL + newline, repeated headers, bodies split across WebSocket messages) is the
- * library's; this class adds what a stream needs on top: liveness on an injected {@link Clock}, and a single
+ * `@stomp/stompjs` over `ws`. The library runs the protocol (CONNECT, SUBSCRIBE, ACK, outgoing heart-beats) and
+ * reads every frame but MESSAGE, which the session cuts from the received bytes itself (repeated headers, bodies
+ * split across WebSocket messages); this class adds what a stream needs on top: liveness on an injected {@link Clock}, and a single
  * classified close ({@link StompCloseKind}) so the owner can tell "retry with backoff" from "the endpoint refused".
  * A session never reconnects by itself: the owner creates a new one (new socket, CONNECT, re-SUBSCRIBE).
+ * Its pieces: the socket the library sees and the frame-size bound (stompSocket), the frame splitter (stompFrames),
+ * heart-beat negotiation and the watchdog (stompHeartbeat), and how a socket close is read (stompClose).
  */
-import { describeConnectFailure } from '../connectFailure';
 import { Client } from '@stomp/stompjs';
 import type { IFrame, IStompSocket } from '@stomp/stompjs';
 import WebSocket from 'ws';
@@ -15,7 +17,14 @@ import type { Logger } from '../logger';
 import { nullLogger } from '../logger';
 import { describeError, redact } from '../redact';
 import { MAX_FRAME_BYTES, frameTooLargeMessage } from '../frameLimits';
+import { classifySocketClose, describeErrorFrame } from './stompClose';
 import { StompFrameSplitter, type MessageHeaders } from './stompFrames';
+import { livenessGraceMs, StompWatchdog } from './stompHeartbeat';
+import { bytesAfterLastNul, defaultStompSocket, inertSocket, libraryStandIn } from './stompSocket';
+
+/** The pieces a session is made of, exported from here as before (the covalent stream and the tests use them). */
+export { describeErrorFrame, transientCloseCodes } from './stompClose';
+export { bytesAfterLastNul, defaultStompSocket } from './stompSocket';
 
 /** STOMP versions offered as WebSocket sub-protocols, newest first. */
 export const stompSubProtocols = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
@@ -27,7 +36,7 @@ export const stompSubProtocols = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
  * - `heartbeat`: nothing (no frame, no heart-beat) arrived within the grace period; the socket was dropped (retry).
  * - `timeout`: no CONNECTED frame within `connectTimeoutMs` (retry).
  * - `refused`: an ERROR frame, a clean close right after CONNECT, or an HTTP 4xx on the handshake (do not retry).
- *   An abnormal close right after CONNECT (see {@link transientCloseCodes}), or any close right after SUBSCRIBE
+ *   An abnormal close right after CONNECT (see `transientCloseCodes`), or any close right after SUBSCRIBE
  *   before a message, is `lost` with `early` set: the owner may treat repeats as a refusal.
  */
 export type StompCloseKind = 'closed' | 'lost' | 'heartbeat' | 'timeout' | 'refused';
@@ -119,25 +128,6 @@ export interface StompSessionOptions {
 /** Unsettled messages a session lets through before it pauses its socket (see {@link StompSessionOptions.maxUnsettled}). */
 export const DEFAULT_MAX_UNSETTLED = 500;
 
-/** The default socket: `ws`, STOMP sub-protocols, no compression (permessage-deflate costs ~3x CPU). */
-export function defaultStompSocket(url: string, protocols: string[], maxPayload = MAX_FRAME_BYTES): WebSocket {
-  return new WebSocket(url, protocols, { perMessageDeflate: false, maxPayload });
-}
-
-/** Readable text of an ERROR frame: its `message` header and the first line of its body, redacted, at most 300 chars. */
-export function describeErrorFrame(frame: Pick<IFrame, 'headers' | 'body'>): string {
-  const header = frame.headers['message'] ?? '';
-  const firstLine = (frame.body ?? '').split('\n').find((l) => l.trim() !== '') ?? '';
-  const text = [header, firstLine && firstLine !== header ? firstLine : ''].filter(Boolean).join(': ') || 'ERROR frame without message';
-  return redact(text.length > 300 ? `${text.slice(0, 297)}...` : text);
-}
-
-/**
- * Close codes that say nothing about the subscription: abnormal closure (no close frame), going away, server error,
- * restart, try again later. A close with one of these before CONNECTED is `lost`, not `refused`.
- */
-export const transientCloseCodes: ReadonlySet<number> = new Set([1001, 1006, 1011, 1012, 1013]);
-
 /** One STOMP connection. Create, {@link open}, and wait for `onClosed`; create a new one to reconnect. */
 export class StompSession {
   private readonly clock: Clock;
@@ -151,7 +141,7 @@ export class StompSession {
   /** The socket error before it opened (refused, not found, TLS), for the words of a failed connect. */
   private connectError: Error | undefined;
   private connectTimer: TimerHandle | undefined;
-  private watchdog: TimerHandle | undefined;
+  private readonly watchdog: StompWatchdog;
   private closeTimer: TimerHandle | undefined;
   private activityAt: number | undefined;
   private graceMs = 0;
@@ -180,6 +170,12 @@ export class StompSession {
     this.clock = options.clock ?? systemClock;
     this.log = options.logger ?? nullLogger;
     this.maxUnsettled = Math.max(1, options.maxUnsettled ?? DEFAULT_MAX_UNSETTLED);
+    this.watchdog = new StompWatchdog(this.clock, {
+      ended: () => this.finished,
+      held: () => this.held,
+      quietSince: () => Math.max(this.activityAt ?? 0, this.resumedAt ?? 0),
+      dead: (idle, grace) => this.fail('heartbeat', `no heart-beat or message from the server for ${idle} ms (allowed ${grace} ms)`),
+    });
   }
 
   /** Whether reading the socket is paused because {@link StompSessionOptions.maxUnsettled} messages are unsettled. */
@@ -332,14 +328,11 @@ export class StompSession {
     }
     this.subscribedAt = this.clock.now();
     const heartBeat = frame.headers['heart-beat'];
-    const serverOutgoing = heartBeat ? parseInt(heartBeat.split(',')[0] ?? '0', 10) || 0 : 0;
-    const incoming = this.options.heartbeatIncomingMs ?? 0;
-    // STOMP 1.0 has no heart-beats; otherwise both sides must want them (spec: max of the two intervals).
-    if (incoming > 0 && serverOutgoing > 0 && version !== '1.0') {
-      const interval = Math.max(incoming, serverOutgoing);
-      this.graceMs = Math.ceil(interval * (this.options.heartbeatGrace ?? 1.5));
+    const grace = livenessGraceMs(heartBeat, version, this.options.heartbeatIncomingMs ?? 0, this.options.heartbeatGrace ?? 1.5);
+    if (grace !== undefined) {
+      this.graceMs = grace;
       this.activityAt ??= this.clock.now();
-      this.scheduleWatchdog(this.graceMs);
+      this.watchdog.start(grace);
     }
     this.log.debug(`connected (STOMP ${version ?? '?'}, heart-beat ${heartBeat ?? 'none'}), subscribed ${this.options.destinations.length}`);
     try {
@@ -347,24 +340,6 @@ export class StompSession {
     } catch (err) {
       this.log.error(`onConnected handler threw: ${String(err)}`);
     }
-  }
-
-  private scheduleWatchdog(delayMs: number): void {
-    this.watchdog = this.clock.setTimeout(() => {
-      this.watchdog = undefined;
-      if (this.finished) return;
-      if (this.held) {
-        // our own pause: the server's frames wait in the socket, unread
-        this.scheduleWatchdog(this.graceMs);
-        return;
-      }
-      const idle = this.clock.now() - Math.max(this.activityAt ?? 0, this.resumedAt ?? 0);
-      if (idle >= this.graceMs) {
-        this.fail('heartbeat', `no heart-beat or message from the server for ${idle} ms (allowed ${this.graceMs} ms)`);
-      } else {
-        this.scheduleWatchdog(this.graceMs - idle);
-      }
-    }, delayMs);
   }
 
   /** One MESSAGE frame from the splitter; frames for a subscription that is not ours are dropped, as the library would. */
@@ -409,28 +384,20 @@ export class StompSession {
 
   private handleSocketClose(code: number | undefined, reason: string | undefined): void {
     if (this.finished) return;
-    const err = this.lastSocketError;
-    const why = `code ${code ?? '?'}${reason ? `: ${redact(reason.slice(0, 120))}` : ''}`;
-    const http = err ? /Unexpected server response: (\d{3})/.exec(err) : null;
-    if (http) {
-      const status = Number(http[1]);
-      const refused = status >= 400 && status < 500;
-      this.fail(refused ? 'refused' : 'lost', `${refused ? 'endpoint refused the subscription: ' : ''}WebSocket handshake answered HTTP ${status}`, code, status);
-    } else if (this.opened && !this.connected && (code === undefined || !transientCloseCodes.has(code))) {
-      this.fail('refused', `endpoint refused the subscription: connection closed right after CONNECT (${why})`, code);
-    } else if (this.opened && !this.connected) {
-      // abnormal (1006) or "try again" codes: maybe a broker going down; the owner decides after repeats
-      this.early = true;
-      this.fail('lost', `connection closed right after CONNECT (${why})`, code);
-    } else if (!this.opened) {
-      this.fail('lost', this.connectError ? describeConnectFailure(this.options.url, this.connectError, 'broker') : `could not connect: ${redact(err ?? 'socket closed')}`, code);
-    } else if (this.messages === 0 && this.clock.now() - (this.subscribedAt ?? 0) <= (this.options.earlyCloseWindowMs ?? 2_000)) {
-      // e.g. RabbitMQ closes with 1000 "STOMP died" and no ERROR frame when a subscribed queue does not exist
-      this.early = true;
-      this.fail('lost', `connection closed right after SUBSCRIBE, before any message (${why})`, code);
-    } else {
-      this.fail('lost', `connection closed (${why})${err ? `: ${redact(err)}` : ''}`, code);
-    }
+    const verdict = classifySocketClose({
+      code,
+      reason,
+      lastSocketError: this.lastSocketError,
+      connectError: this.connectError,
+      url: this.options.url,
+      opened: this.opened,
+      connected: this.connected,
+      messages: this.messages,
+      sinceSubscribeMs: this.clock.now() - (this.subscribedAt ?? 0),
+      earlyCloseWindowMs: this.options.earlyCloseWindowMs ?? 2_000,
+    });
+    if (verdict.early) this.early = true;
+    this.fail(verdict.kind, verdict.message, code, verdict.httpStatus);
   }
 
   private fail(kind: StompCloseKind, message: string, code?: number, httpStatus?: number): void {
@@ -469,75 +436,7 @@ export class StompSession {
 
   private clearTimers(): void {
     this.clock.clearTimeout(this.connectTimer);
-    this.clock.clearTimeout(this.watchdog);
+    this.watchdog.stop();
     this.connectTimer = undefined;
-    this.watchdog = undefined;
   }
-}
-
-/**
- * Bytes of an unfinished STOMP frame after `data` arrives: those after the last NUL in `data`, or `before` plus all of
- * `data` when it has none. Heart-beats (bare EOLs) between frames do not count.
- */
-export function bytesAfterLastNul(data: WebSocket.RawData, before: number): number {
-  const chunks = Array.isArray(data) ? data : [data instanceof ArrayBuffer ? Buffer.from(data) : data];
-  let n = before;
-  for (const c of chunks) {
-    const nul = c.lastIndexOf(0);
-    if (nul >= 0) n = c.length - nul - 1;
-    else if (n === 0 && isEols(c)) continue;
-    else n += c.length;
-  }
-  return n;
-}
-
-function isEols(c: Buffer): boolean {
-  for (let i = 0; i < c.length; i++) if (c[i] !== 0x0a && c[i] !== 0x0d) return false;
-  return true;
-}
-
-/**
- * What the library sees of the socket: `ws`'s state, send, close and terminate, and its open/close/error events;
- * `onmessage` is called by the session with the frames it does not read itself. (`ws` would otherwise convert
- * every received message to a string for the library, which would encode it back to bytes to parse it.)
- */
-function libraryStandIn(ws: WebSocket): IStompSocket {
-  const standIn = {
-    get url() {
-      return ws.url;
-    },
-    get readyState() {
-      return ws.readyState;
-    },
-    get protocol() {
-      return ws.protocol;
-    },
-    binaryType: 'arraybuffer',
-    onopen: null as ((ev?: unknown) => unknown) | null,
-    onclose: null as ((ev: unknown) => unknown) | null,
-    onerror: null as ((ev: unknown) => unknown) | null,
-    onmessage: null as ((ev: MessageEvent) => unknown) | null,
-    send: (data: string | ArrayBufferLike) => ws.send(data as string),
-    close: (code?: number, reason?: string) => ws.close(code, reason),
-    terminate: () => ws.terminate(),
-  };
-  ws.on('open', () => standIn.onopen?.({ type: 'open' }));
-  ws.on('close', (code: number, reason: Buffer) => standIn.onclose?.({ type: 'close', code, reason: reason.toString('utf8'), wasClean: code !== 1006 }));
-  ws.on('error', (err: Error) => standIn.onerror?.({ type: 'error', error: err, message: err.message }));
-  return standIn as unknown as IStompSocket;
-}
-
-/** A socket that never opens, for the library when the real one could not be created. */
-function inertSocket(): IStompSocket {
-  return {
-    url: '',
-    readyState: 3,
-    binaryType: 'arraybuffer',
-    onclose: null,
-    onerror: null,
-    onmessage: null,
-    onopen: null,
-    close: () => undefined,
-    send: () => undefined,
-  } as unknown as IStompSocket;
 }

@@ -15,6 +15,7 @@ export { createWorkspaceDecoder, wantsProxyLookup } from './workspaceDecoder';
 export { ProxyResolver } from './evmProxy';
 export { TOPIC_APPROVAL, TOPIC_APPROVAL_FOR_ALL, TOPIC_TRANSFER, TOPIC_UNISWAP_V2_SWAP, TOPIC_UNISWAP_V2_SYNC, TOPIC_UNISWAP_V3_SWAP, wellKnownEvents } from './evmWellKnown';
 import { canonicalInput, decodeStatic, planOf, wellKnownEvents } from './evmWellKnown';
+import { hexCase, HEX_INVALID } from './evmLog';
 
 /** One input of an event, as in ABI JSON. */
 export interface AbiEventInput {
@@ -178,8 +179,6 @@ export function parseAbi(abi: unknown): { registry: EventRegistry; events: numbe
   return { registry: buildRegistry(entries), events: entries.length, warnings };
 }
 
-const hexRe = /^0x([0-9a-fA-F]{2})*$/;
-const topicRe = /^0x[0-9a-fA-F]{64}$/;
 const isDynamicIndexed = (type: string): boolean => type === 'string' || type === 'bytes' || type.startsWith('tuple') || type.endsWith(']');
 
 /** viem's value as a {@link DecodedValue}: bigints as decimal strings, hex lowercase, tuples by component name. */
@@ -216,8 +215,8 @@ export function decodeWith(event: AbiEvent, topics: readonly string[], data: str
   const inputs = plan.inputs;
   const expected = plan.indexed + (event.anonymous ? 0 : 1);
   if (topics.length !== expected) return { error: `expected ${expected} topics, got ${topics.length}` };
-  for (let i = 0; i < topics.length; i++) if (typeof topics[i] !== 'string' || !topicRe.test(topics[i]!)) return { error: `topic ${i} is not 32 bytes of hex` };
-  if (typeof data !== 'string' || !hexRe.test(data)) return { error: 'data is not hex' };
+  for (let i = 0; i < topics.length; i++) if (typeof topics[i] !== 'string' || hexCase(topics[i]!, 64) === HEX_INVALID) return { error: `topic ${i} is not 32 bytes of hex` };
+  if (typeof data !== 'string' || hexCase(data, -1) === HEX_INVALID) return { error: 'data is not hex' };
   if (plan.words && !general) {
     const params = decodeStatic(plan.words, event.anonymous === true, topics, data);
     if (params) return { params };

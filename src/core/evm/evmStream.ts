@@ -124,6 +124,7 @@ export class EvmStream extends BaseStream {
   private readonly decodeOpts: WorkspaceDecoderOptions = {};
   /** The decoder module's proxy test, once it is loaded (no proxy read before: there is no index either). */
   private wantsProxy: typeof EvmDecodeModule.wantsProxyLookup | undefined;
+  private readonly normalizing: NonNullable<Parameters<typeof normalizeEvmLog>[3]> = {};
   private readonly backfillEmitter = new Emitter<EvmBackfillInfo>();
   /** Fires after each gap fill (also when it found nothing). */
   readonly onBackfill = this.backfillEmitter.event;
@@ -434,9 +435,7 @@ export class EvmStream extends BaseStream {
       for (const orphan of removed) this.emit(session, sink, this.removalEvent(orphan, source));
       sink.notice('warn', reorgText(block, depth, removed.length, 'the node did not announce it'));
     }
-    const opts: Parameters<typeof normalizeEvmLog>[3] = { source, idSuffix: verdict.idSuffix };
-    if (this.decode) opts.decode = this.decode;
-    const ev = normalizeEvmLog(this.definition.id, log, this.clock.now(), opts);
+    const ev = normalizeEvmLog(this.definition.id, log, this.clock.now(), this.normalizeOptions(source, verdict.idSuffix));
     if (verdict.kind === 'removed' && !verdict.seen) {
       (ev.warnings ??= []).push(`reorg removed a log this stream had not shown (block ${log.blockNumber}, index ${log.logIndex})`);
     }
@@ -522,9 +521,16 @@ export class EvmStream extends BaseStream {
 
   /** The event announcing that `log` (flagged removed) left the canonical chain; its id points at the original. */
   private removalEvent(log: EvmLog, source: 'live' | 'backfill'): ChainEvent {
-    const opts: Parameters<typeof normalizeEvmLog>[3] = { source, idSuffix: REMOVED_SUFFIX };
-    if (this.decode) opts.decode = this.decode;
-    return normalizeEvmLog(this.definition.id, log, this.clock.now(), opts);
+    return normalizeEvmLog(this.definition.id, log, this.clock.now(), this.normalizeOptions(source, REMOVED_SUFFIX));
+  }
+
+  /** The options of the next {@link normalizeEvmLog} call: one object, refilled per log (the call keeps none of it). */
+  private normalizeOptions(source: 'live' | 'backfill', idSuffix: string): Parameters<typeof normalizeEvmLog>[3] {
+    const o = this.normalizing;
+    o.source = source;
+    o.idSuffix = idSuffix;
+    if (this.decode) o.decode = this.decode;
+    return o;
   }
 
   /** The block number of an event id from the journal: from the restored events, else `eth_getBlockByHash`. */

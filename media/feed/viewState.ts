@@ -112,8 +112,11 @@ export function setTopRowKey(read: () => string | undefined): void {
 /** Saves the persisted state soon (debounced). */
 export function saveState(): void {
   if (saveTimer) return;
+  // Marked on the document while a save waits, so a test can wait for the state to be saved rather than for time.
+  document.body.dataset.statePending = '1';
   saveTimer = setTimeout(() => {
     saveTimer = undefined;
+    delete document.body.dataset.statePending;
     const model = view.model;
     st.paused = model.paused;
     const sel = view.selectedSeq >= 0 ? model.store.bySeq(view.selectedSeq) : undefined;

@@ -145,7 +145,8 @@ export async function run(ctx: UiContext): Promise<void> {
   await ctx.step('hiding and showing the panel keeps the filter and the pause (webview state, no retained context)', async () => {
     await feed.locator('#filter').fill('kind:coin');
     await runCommand(page, 'Chain Watch: Pause Feed View');
-    await page.waitForTimeout(400); // the webview saves its state 150 ms after a change
+    // the webview saves its state shortly after a change: wait until the pause is shown and no save is pending
+    await waitFor(async () => (await feed.locator('#pause').getAttribute('aria-pressed')) === 'true' && (await feed.locator('body').getAttribute('data-state-pending')) === null, 'the pause and the filter saved in the webview state');
     await feed.locator('body').evaluate(() => ((window as unknown as { __cwMarker?: number }).__cwMarker = 1));
     await runCommand(page, 'View: Toggle Panel Visibility');
     await page.locator('.part.panel').waitFor({ state: 'hidden', timeout: 10000 });
@@ -174,12 +175,17 @@ export async function run(ctx: UiContext): Promise<void> {
     await input.press('Enter');
     await tab.click().catch(() => undefined);
     await feed.locator('#grid').waitFor({ state: 'attached', timeout: 15000 });
-    await page.waitForTimeout(1000); // the theme applies asynchronously to the webview (its CSS variables)
+    // the theme reaches the webview asynchronously (its CSS variables): wait for a light background
+    let bg = '';
+    const light = async () => {
+      bg = await feed.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
+      const m = /rgba?\((\d+), (\d+), (\d+)/.exec(bg);
+      return !!m && Number(m[1]) + Number(m[2]) + Number(m[3]) > 600;
+    };
+    await waitFor(light, 'a light feed background').catch(() => undefined);
+    ctx.log(`feed background in the light theme: ${bg}`);
+    assert.ok(await light(), `light background expected, got ${bg}`);
     await page.mouse.move(5, 5);
     ctx.log(`saved ${await screenshot(page, 'feed-04-light')}`);
-    const bg = await feed.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
-    ctx.log(`feed background in the light theme: ${bg}`);
-    const m = /rgba?\((\d+), (\d+), (\d+)/.exec(bg);
-    assert.ok(m && Number(m[1]) + Number(m[2]) + Number(m[3]) > 600, `light background expected, got ${bg}`);
   });
 }

@@ -45,14 +45,15 @@ export async function run(ctx: UiContext): Promise<void> {
     await sidebar.locator('.monaco-list-row[aria-level="2"]').nth(3).waitFor({ state: 'visible', timeout: 30000 });
   });
 
-  await ctx.step('pointing at an event row holds the tree still (the same rows while 6 new events are held) and counts them', async () => {
+  await ctx.step('pointing at an event row holds the tree still (the same rows while 3 new events are held) and counts them', async () => {
     const target = sidebar.locator('.monaco-list-row[aria-level="2"]').nth(1);
     await target.hover();
     // the hold starts when VS Code asks for the row's tooltip
     await page.locator('.monaco-hover, .workbench-hover').first().waitFor({ state: 'visible', timeout: 10000 });
     const before = await sidebar.locator('.monaco-list-row[aria-level="2"]').allTextContents();
-    // six new events would each have shifted every row: wait until the view's title counts that many held back
-    await waitFor(async () => Number(/(\d+) new · holding still/.exec(await streamsHeader())?.[1] ?? 0) >= 6, 'six events held back', 15000);
+    // each new event would have shifted every row: wait until the view's title counts three held back (the hold
+    // lasts 5 s from the tooltip's request, about 10 events at the demo's rate: three leave room on a slow machine)
+    await waitFor(async () => Number(/(\d+) new · holding still/.exec(await streamsHeader())?.[1] ?? 0) >= 3, 'three events held back', 15000);
     const after = await sidebar.locator('.monaco-list-row[aria-level="2"]').allTextContents();
     assert.deepStrictEqual(after.map((t) => t.split('·')[0]), before.map((t) => t.split('·')[0]), 'rows moved under the pointer');
     const header = await streamsHeader();

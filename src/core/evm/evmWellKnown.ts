@@ -128,7 +128,8 @@ function decodeWord(w: string, input: WordInput): DecodedValue | undefined {
  * the data is not exactly one word per non-indexed input, or a word is one viem must judge.
  */
 export function decodeStatic(words: WordInput[], anonymous: boolean, topics: readonly string[], data: string): DecodedParam[] | undefined {
-  const dataWords = words.length - words.filter((w) => w.indexed).length;
+  let dataWords = 0;
+  for (let i = 0; i < words.length; i++) if (!words[i]!.indexed) dataWords++;
   if (data.length !== 2 + dataWords * 64) return undefined;
   const params: DecodedParam[] = [];
   let topic = anonymous ? 0 : 1;

@@ -15,11 +15,10 @@ import { describeConnectFailure } from '../connectFailure';
 import type WebSocket from 'ws';
 import { BaseStream, ConnectError, type BaseStreamDeps, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from '../stream/baseStream';
 import { Emitter } from '../emitter';
-import type * as EvmDecodeModule from './evmDecode';
-import { buildLogFilter, EvmLogLedger, evmOriginalId, normalizeEvmLog, parseLog, parseQuantity, REMOVED_SUFFIX, toQuantity, type EvmLog, type EvmLogDecoder, type EvmLogFilter } from './evmLog';
+import { EvmDecoding } from './evmDecoding';
+import { buildLogFilter, EvmLogLedger, evmOriginalId, normalizeEvmLog, parseLog, parseQuantity, REMOVED_SUFFIX, toQuantity, type EvmLog, type EvmLogFilter } from './evmLog';
 import { EvmRpcConnection, fetchLogsInRanges, RpcError } from './evmRpc';
 import type { ArtifactIndex } from '../artifacts/artifactIndex';
-import type { WorkspaceDecoderOptions } from './workspaceDecoder';
 import { describeError, redact } from '../redact';
 import { backfillVerdict, reorgText, type EvmBackfillInfo } from './evmBackfill';
 import { evmEndpointUrl, isSubscribeRefusal, outcomeForStatus, registerEndpointSecrets } from './evmEndpoint';
@@ -118,12 +117,8 @@ export const MAX_UNSETTLED_LOGS = 500;
 export class EvmStream extends BaseStream {
   private readonly ledger = new EvmLogLedger();
   private seeded = false;
-  /** The log decoder, bound to this stream's ABI: set on the first connection (loading the decoder module then). */
-  private decode: EvmLogDecoder | undefined;
-  /** What the decoder uses (the index arrives when the workspace scan is done; proxies fill as logs come). */
-  private readonly decodeOpts: WorkspaceDecoderOptions = {};
-  /** The decoder module's proxy test, once it is loaded (no proxy read before: there is no index either). */
-  private wantsProxy: typeof EvmDecodeModule.wantsProxyLookup | undefined;
+  /** The log decoder and its proxy reads (the decoder module loads on the first connection). */
+  private readonly decoding: EvmDecoding;
   private readonly normalizing: NonNullable<Parameters<typeof normalizeEvmLog>[3]> = {};
   private readonly backfillEmitter = new Emitter<EvmBackfillInfo>();
   /** Fires after each gap fill (also when it found nothing). */
@@ -131,93 +126,17 @@ export class EvmStream extends BaseStream {
 
   constructor(definition: EvmStreamDefinition, private readonly evmDeps: EvmStreamDeps) {
     super(definition, evmDeps, { billed: false, replay: 'backfill' });
-  }
-
-  /** Lean journal lines: the log as received, its id and receive time (see evmJournal). */
-  protected override journalCodec(): JournalCodec {
-    return evmJournalCodec;
-  }
-
-  /**
-   * Loads the decoder module (viem with it) on first use, never at activation, and binds it to the stream's ABI
-   * (inline or a named workspace file), the workspace's artifacts and a proxy cache.
-   */
-  private async loadDecoder(): Promise<void> {
-    if (this.decode) return;
-    let mod: typeof EvmDecodeModule;
-    try {
-      mod = await import('./evmDecode');
-    } catch (err) {
-      this.log.warn(`log decoder not loaded, logs are shown raw: ${describeError(err)}`);
-      return;
-    }
-    const opts = this.decodeOpts;
-    opts.chainId = this.definition.chainId;
-    const abi = await this.streamAbi();
-    if (abi !== undefined && abi !== null && abi !== '') {
-      try {
-        const parsed = mod.parseAbi(abi);
-        opts.stream = parsed.registry;
-        for (const w of parsed.warnings) this.log.warn(`ABI: ${w}`);
-      } catch (err) {
-        this.log.warn(`ABI ignored: ${describeError(err)}`);
-      }
-    }
-    const workspace = this.evmDeps.workspace;
-    if (workspace) {
-      opts.proxies = new mod.ProxyResolver();
-      this.wantsProxy = mod.wantsProxyLookup;
-      const found = workspace.index().then((index) => {
-        if (!index) return;
-        opts.index = index;
-        const s = index.stats();
-        this.log.info(`decoding with ${s.contracts} workspace artifact(s), ${s.addresses} deployed address(es)`);
-        for (const l of s.limitsHit) this.log.warn(`workspace artifacts: ${l}`);
-      });
-      // a large workspace's first scan does not hold the connection up: its artifacts apply once it is done
-      await this.within(found, this.evmDeps.workspaceWaitMs ?? 5_000);
-    }
-    const decode = mod.createWorkspaceDecoder(mod, opts);
-    this.decode = decode;
-  }
-
-  /** The definition's ABI: inline, or read from the workspace file it names. */
-  private async streamAbi(): Promise<unknown> {
-    const abi = (this.definition as EvmStreamDefinition).abi;
-    if (typeof abi !== 'string' || /^\s*[[{]/.test(abi) || abi.trim() === '') return abi;
-    if (!this.evmDeps.workspace) {
-      this.log.warn(`ABI file "${abi.slice(0, 200)}" ignored: no workspace to read it from`);
-      return undefined;
-    }
-    try {
-      return await this.evmDeps.workspace.readAbiFile(abi.trim());
-    } catch (err) {
-      this.log.warn(`ABI file "${abi.slice(0, 200)}" not read: ${describeError(err)}`);
-      return undefined;
-    }
-  }
-
-  /** Waits for `p` at most `ms` on the stream's clock (it goes on in the background after that). Never rejects. */
-  private within(p: Promise<unknown>, ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const timer = this.clock.setTimeout(resolve, ms);
-      p.then(
-        () => {
-          this.clock.clearTimeout(timer);
-          resolve();
-        },
-        (err) => {
-          this.log.warn(`workspace artifacts not used: ${describeError(err)}`);
-          this.clock.clearTimeout(timer);
-          resolve();
-        },
-      );
-    });
+    this.decoding = new EvmDecoding(definition, evmDeps, this.clock, this.log);
   }
 
   override dispose(): void {
     super.dispose();
     this.backfillEmitter.dispose();
+  }
+
+  /** Lean journal lines: the log as received, its id and receive time (see evmJournal). */
+  protected override journalCodec(): JournalCodec {
+    return evmJournalCodec;
   }
 
   protected async open(mode: ResolvedMode, sink: TransportSink): Promise<TransportConnection> {
@@ -238,7 +157,7 @@ export class EvmStream extends BaseStream {
     } catch (err) {
       throw new ConnectError({ fatal: true, reason: 'error', message: describeError(err) });
     }
-    await this.loadDecoder();
+    await this.decoding.load();
     this.seedFromJournal();
     const session: Session = {
       cancelled: false,
@@ -380,13 +299,13 @@ export class EvmStream extends BaseStream {
       return;
     }
     const log = parsed.log;
-    if (!session.queue && !this.needsProxyRead(log)) {
+    if (!session.queue && !this.decoding.needsProxyRead(log)) {
       this.emitLog(session, sink, log, source, text);
       return;
     }
     const next: Promise<void> = (session.queue ?? Promise.resolve())
       .then(async () => {
-        await this.readProxy(session, log);
+        await this.decoding.readProxy(session, log);
         if (!session.cancelled) this.emitLog(session, sink, log, source, text);
       })
       .catch((err) => this.log.error(`log not delivered: ${describeError(err)}`))
@@ -394,22 +313,6 @@ export class EvmStream extends BaseStream {
         if (session.queue === next) session.queue = undefined;
       });
     session.queue = next;
-  }
-
-  private needsProxyRead(log: EvmLog): boolean {
-    if (log.removed || this.evmDeps.workspace?.mayReadProxies?.() === false) return false;
-    return this.wantsProxy?.(this.decodeOpts, log.address, log.topics[0], log.blockNumber) ?? false;
-  }
-
-  /** Reads the implementation behind `log`'s address when that could decode it; waits at most `proxyLookupMs`. */
-  private async readProxy(session: Session, log: EvmLog): Promise<void> {
-    const proxies = this.decodeOpts.proxies;
-    if (!proxies || !session.rpc || session.cancelled || !this.needsProxyRead(log)) return;
-    const read = proxies.resolve(session.rpc, log.address, log.blockNumber).then((info) => {
-      if (info.implementation) this.log.debug(`${log.address} is a proxy of ${info.implementation}${info.beacon ? ` (beacon ${info.beacon})` : ''}`);
-      else if (info.error) this.log.debug(`proxy slots of ${log.address} not read: ${info.error}`);
-    });
-    await this.within(read, this.evmDeps.proxyLookupMs ?? 5_000);
   }
 
   /** Hands one event on, counted for flow control. */
@@ -426,7 +329,7 @@ export class EvmStream extends BaseStream {
    * log as received) the event is journaled lean when that reads back as it is (see evmJournal).
    */
   private emitLog(session: Session, sink: TransportSink, log: EvmLog, source: 'live' | 'backfill', text?: string): boolean {
-    this.decodeOpts.proxies?.observe(log.address, log.topics[0]);
+    this.decoding.observe(log);
     const verdict = this.ledger.accept(log);
     if (verdict.kind === 'duplicate') return false;
     if (verdict.kind === 'new' && verdict.reorg) {
@@ -472,7 +375,7 @@ export class EvmStream extends BaseStream {
         onSplit: (a, b, err) => this.log.info(`eth_getLogs ${a}-${b} too large (${err.message}); splitting`),
         onChunk: async (logs) => {
           for (const log of logs) {
-            await this.readProxy(session, log);
+            await this.decoding.readProxy(session, log);
             if (!session.cancelled && this.emitLog(session, sink, log, 'backfill')) backfilled++;
           }
         },
@@ -529,7 +432,8 @@ export class EvmStream extends BaseStream {
     const o = this.normalizing;
     o.source = source;
     o.idSuffix = idSuffix;
-    if (this.decode) o.decode = this.decode;
+    const decode = this.decoding.decode;
+    if (decode) o.decode = decode;
     return o;
   }
 

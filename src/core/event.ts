@@ -152,23 +152,32 @@ const distinguishingFields: ReadonlyArray<readonly string[]> = [
 /**
  * What tells apart one Warp event from the others of the same message id: the transaction digest, the envelope
  * name, and the fields that distinguish events inside one transaction (event sequence; address, coin type, object
- * id, activity type and direction for address/coin/object streams). Undefined when the payload has no digest.
+ * id, activity type and direction for address/coin/object streams), joined by `_`. Undefined when the payload has
+ * no digest. (The identity hashes the same text part by part, without building it: see {@link warpIdentity}.)
  */
 export function warpDiscriminator(name: string, data: Record<string, unknown>): string | undefined {
-  const digest = str(data.txDigest ?? data.tx_digest ?? data.digest);
+  const digest = digestOf(data);
   if (!digest) return undefined;
-  // built by concatenation (the same text as the parts joined by `_`): no array per event on the hot path
   let text = `${digest}_${name}`;
   for (const names of distinguishingFields) {
-    for (const n of names) {
-      const v = str(data[n]);
-      if (v !== undefined) {
-        text += `_${v}`;
-        break;
-      }
-    }
+    const v = firstField(data, names);
+    if (v !== undefined) text += `_${v}`;
   }
   return text;
+}
+
+/** The transaction digest of a Warp payload (`txDigest`, `tx_digest` or `digest`), as text. */
+function digestOf(data: Record<string, unknown>): string | undefined {
+  return str(data.txDigest ?? data.tx_digest ?? data.digest);
+}
+
+/** The first of `names` that `data` holds as text or a number, as text. */
+function firstField(data: Record<string, unknown>, names: readonly string[]): string | undefined {
+  for (const n of names) {
+    const v = str(data[n]);
+    if (v !== undefined) return v;
+  }
+  return undefined;
 }
 
 /**
@@ -179,9 +188,29 @@ export function warpDiscriminator(name: string, data: Record<string, unknown>): 
  */
 export function warpIdentity(messageId: string | undefined, name: string, data: unknown): string | undefined {
   const obj = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
-  const d = obj ? warpDiscriminator(name, obj) : undefined;
-  if (messageId === undefined) return d === undefined ? undefined : `~${contentHash(d)}`;
-  return `${messageId}~${contentHash(d ?? `${name}\u0000${jsonText(data)}`)}`;
+  return identityOf(messageId, name, data, obj, obj ? digestOf(obj) : undefined);
+}
+
+/** {@link warpIdentity} given the payload as an object (or undefined) and its digest, already looked up. */
+function identityOf(messageId: string | undefined, name: string, data: unknown, obj: Record<string, unknown> | undefined, digest: string | undefined): string | undefined {
+  let hash: string | undefined;
+  if (obj && digest) {
+    // the hash of the discriminator text, fed part by part: no string is built per event
+    hashStart();
+    hashText(digest);
+    hashText('_');
+    hashText(name);
+    for (const names of distinguishingFields) {
+      const v = firstField(obj, names);
+      if (v !== undefined) {
+        hashText('_');
+        hashText(v);
+      }
+    }
+    hash = hashEnd();
+  }
+  if (messageId === undefined) return hash === undefined ? undefined : `~${hash}`;
+  return `${messageId}~${hash ?? contentHash(`${name}\u0000${jsonText(data)}`)}`;
 }
 
 function jsonText(value: unknown): string {
@@ -192,16 +221,37 @@ function jsonText(value: unknown): string {
   }
 }
 
-/** A 64-bit FNV-1a-style hash (two 32-bit lanes) of a string, as 16 hex digits. */
-function contentHash(text: string): string {
-  let a = 0x811c9dc5;
-  let b = 0xcbf29ce4;
+/** The two 32-bit lanes of the hash being fed ({@link hashStart}, {@link hashText}, {@link hashEnd}). */
+let laneA = 0;
+let laneB = 0;
+
+function hashStart(): void {
+  laneA = 0x811c9dc5;
+  laneB = 0xcbf29ce4;
+}
+
+/** Feeds `text` to the hash: feeding parts one after the other hashes the same as feeding them joined. */
+function hashText(text: string): void {
+  let a = laneA;
+  let b = laneB;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
   }
-  return hex32(a) + hex32(b);
+  laneA = a;
+  laneB = b;
+}
+
+function hashEnd(): string {
+  return hex32(laneA) + hex32(laneB);
+}
+
+/** A 64-bit FNV-1a-style hash (two 32-bit lanes) of a string, as 16 hex digits. */
+function contentHash(text: string): string {
+  hashStart();
+  hashText(text);
+  return hashEnd();
 }
 
 /** Two hex digits for each byte value. */
@@ -231,7 +281,9 @@ export function normalizeWarp(
   const known = name === 'event' || name === 'address' || name === 'coin' || name === 'object';
   if (!known) (warnings ??= []).push(`unknown event "${name}"`);
   const mid = messageId === undefined || messageId === '' ? undefined : String(messageId);
-  let eventId = warpIdentity(mid, name, data);
+  // the digest is looked up once, for the identity and for the event
+  const digest = obj === data ? digestOf(obj) : undefined;
+  let eventId = identityOf(mid, name, data, obj === data ? obj : undefined, digest);
   if (mid === undefined) {
     (warnings ??= []).push(eventId ? 'message without id (deduplicated by digest)' : 'message without id');
     if (!eventId) eventId = `~${receivedAt}_${Math.random().toString(36).slice(2, 10)}`;
@@ -270,7 +322,6 @@ export function normalizeWarp(
     payload: data,
   };
   if (mid !== undefined) ev.messageId = mid;
-  const digest = str(obj.txDigest ?? obj.tx_digest ?? obj.digest);
   if (digest !== undefined) ev.digest = digest;
   const sequence = toNumber(obj.eventSequence ?? obj.event_sequence ?? obj.eventSeq);
   if (sequence !== undefined) ev.sequence = sequence;

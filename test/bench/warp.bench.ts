@@ -19,6 +19,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
+import * as v8 from 'v8';
 import { createParser } from 'eventsource-parser';
 import WebSocket from 'ws';
 import { WarpStream } from '../../src/core/warp/warpStream';
@@ -75,7 +76,13 @@ async function pump(server: Target, total: number, connect: (progress: (count: n
   const t0 = performance.now();
   let wall = 0;
   let sampledAt = 0;
+  // BENCH_HEAP_SNAPSHOT=file writes one heap snapshot half way through a full-length run (what is retained in flight)
+  let snapshot = total === N ? process.env.BENCH_HEAP_SNAPSHOT : undefined;
   const close = await connect((count) => {
+    if (snapshot && count >= total / 2) {
+      v8.writeHeapSnapshot(snapshot);
+      snapshot = undefined;
+    }
     // both sides are sampled as often: each time another 64 events are done (ours reports per batch)
     if (count - sampledAt >= 64) {
       sampledAt = count;

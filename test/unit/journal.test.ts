@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { ChainEvent } from '../../src/core/event';
-import { Journal, journalFileName } from '../../src/core/stream/journal';
+import { Journal, MAX_REUSED_ENCODE_BYTES, journalFileName } from '../../src/core/stream/journal';
 
 function ev(i: number): ChainEvent {
   return { id: `id_${i}`, stream: 's', provider: 'warp', kind: 'event', name: 'event', receivedAt: i, payload: { n: i } };
@@ -71,6 +71,35 @@ describe('Journal', () => {
     const j = await Journal.open({ dir, name: 'c' });
     await Promise.all([j.append([ev(1)]), j.append([ev(2), ev(3)]), j.append([ev(4)])]);
     assert.deepStrictEqual((await j.readAll()).map((e) => e.id), ['id_1', 'id_2', 'id_3', 'id_4']);
+    await j.close();
+  });
+
+  it('reuses its encoding buffer only once the write that held it is done: batches issued back to back stay intact', async () => {
+    const j = await Journal.open({ dir, name: 'reuse' });
+    const big = (i: number, fill: string): ChainEvent => ({ ...ev(i), payload: { text: fill.repeat(2000) } });
+    // the second and third batches are encoded while the first write is pending; the fourth after all of them
+    await Promise.all([j.append([big(1, 'a'), big(2, 'b')]), j.append([big(3, 'c')]), j.append([big(4, 'd')])]);
+    await j.append([ev(5)]);
+    await j.append([big(6, 'e'), big(7, 'f'), big(8, 'g')]);
+    const back = await j.readAll();
+    assert.deepStrictEqual(back.map((e) => e.id), ['id_1', 'id_2', 'id_3', 'id_4', 'id_5', 'id_6', 'id_7', 'id_8']);
+    const fills = ['a', 'b', 'c', 'd', undefined, 'e', 'f', 'g'];
+    back.forEach((e, i) => {
+      const want = fills[i];
+      assert.deepStrictEqual(e.payload, want === undefined ? { n: 5 } : { text: want.repeat(2000) }, `event ${i + 1} as written`);
+    });
+    await j.close();
+  });
+
+  it('writes a batch larger than the reused buffer in a buffer of its own, intact', async () => {
+    const j = await Journal.open({ dir, name: 'huge' });
+    const huge: ChainEvent = { ...ev(1), payload: { text: 'é'.repeat(Math.ceil(MAX_REUSED_ENCODE_BYTES / 4)) } };
+    await j.append([ev(0)]);
+    await j.append([huge]);
+    await j.append([ev(2)]);
+    const back = await j.readAll();
+    assert.deepStrictEqual(back.map((e) => e.id), ['id_0', 'id_1', 'id_2']);
+    assert.deepStrictEqual(back[1]!.payload, huge.payload);
     await j.close();
   });
 });

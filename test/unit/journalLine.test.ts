@@ -5,7 +5,7 @@ import * as path from 'path';
 import { normalizeWarp, setPayloadText, type ChainEvent } from '../../src/core/event';
 import { normalizeCovalent } from '../../src/core/covalent/covalentEvent';
 import { Journal } from '../../src/core/stream/journal';
-import { encodeLines, eventFromLine, journalLine, type EventReviver } from '../../src/core/stream/journalLine';
+import { encodeLines, eventFromLine, journalLine, maxEncodedBytes, type EventReviver } from '../../src/core/stream/journalLine';
 
 const reviveWarp: EventReviver = (stream, rec) => normalizeWarp(stream, rec.name, rec.messageId, rec.payload, rec.receivedAt);
 const fixture = path.resolve(__dirname, '../../../test/unit/fixtures/journal-v1.ndjson');
@@ -91,6 +91,19 @@ describe('journal lines', () => {
   it('encodes a batch straight into one buffer, newline after each line, multi-byte text intact', () => {
     const buf = encodeLines(['{"a":"é"}', '{"b":"😀"}']);
     assert.strictEqual(buf.toString('utf8'), '{"a":"é"}\n{"b":"😀"}\n');
+  });
+
+  it('encodes into a given buffer when it is large enough (a view of it, no copy), else into a new one', () => {
+    const lines = ['{"a":"é"}', '{"b":"😀"}'];
+    const into = Buffer.alloc(maxEncodedBytes(lines), 0x78);
+    const buf = encodeLines(lines, into);
+    assert.strictEqual(buf.buffer, into.buffer, 'written into the given buffer');
+    assert.strictEqual(buf.toString('utf8'), '{"a":"é"}\n{"b":"😀"}\n');
+    const small = Buffer.alloc(4);
+    const other = encodeLines(lines, small);
+    assert.notStrictEqual(other.buffer, small.buffer, 'too small: a buffer of its own');
+    assert.strictEqual(other.toString('utf8'), '{"a":"é"}\n{"b":"😀"}\n');
+    assert.strictEqual(small.toString('latin1'), '\u0000\u0000\u0000\u0000', 'the small buffer is left alone');
   });
 
   it('reads an old-format (full line) journal, then appends lean lines after it, and reads both back', async () => {

@@ -17,7 +17,13 @@
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { releasePayloadText, type ChainEvent } from '../event';
-import { encodeLines, eventFromLine, journalLine, type EventReviver } from './journalLine';
+import { encodeLines, eventFromLine, journalLine, maxEncodedBytes, type EventReviver } from './journalLine';
+
+/**
+ * Largest batch encoding a journal keeps for reuse (4 MiB): a bounded batch (1,000 events, 1 MiB of frames) fits;
+ * a larger one (one huge event) gets a buffer of its own that is not kept.
+ */
+export const MAX_REUSED_ENCODE_BYTES = 4 * 1024 * 1024;
 
 /** Journal settings. */
 export interface JournalOptions {
@@ -144,6 +150,9 @@ export class Journal {
   private restored: ChainEvent[] = [];
   private header: string | undefined;
   private readonly reader: LineReader;
+  /** The buffer batches are encoded into, reused once the write of the previous batch is done. */
+  private scratch: Buffer | undefined;
+  private scratchInUse = false;
 
   private constructor(dir: string, name: string, maxEvents: number, reader: LineReader) {
     this.reader = reader;
@@ -216,12 +225,21 @@ export class Journal {
       lines[i] = journalLine(e, lean, this.reader.derivesIds);
       releasePayloadText(e);
     }
-    const bytes = encodeLines(lines);
+    // the reused buffer is free only once the write of the batch it holds is done; otherwise this batch gets its own
+    const max = maxEncodedBytes(lines);
+    const reuse = !this.scratchInUse && max <= MAX_REUSED_ENCODE_BYTES;
+    if (reuse && (this.scratch === undefined || this.scratch.length < max)) this.scratch = Buffer.allocUnsafe(Math.min(MAX_REUSED_ENCODE_BYTES, Math.max(max, 64 * 1024)));
+    const bytes = encodeLines(lines, reuse ? this.scratch : undefined);
+    if (reuse) this.scratchInUse = true;
     const lastId = events[events.length - 1].id;
     const count = events.length;
     const next = this.chain.then(async () => {
-      if (this.closed || !this.handle) throw new Error('journal is closed');
-      await this.handle.write(bytes);
+      try {
+        if (this.closed || !this.handle) throw new Error('journal is closed');
+        await this.handle.write(bytes);
+      } finally {
+        if (reuse) this.scratchInUse = false;
+      }
       this.currentCount += count;
       this.lastIdValue = lastId;
       if (this.currentCount >= this.maxEvents) await this.rotate();

@@ -60,14 +60,23 @@ export function journalLine(ev: ChainEvent, lean: boolean, derivesIds = false): 
   return `${head},"p":${text}}`;
 }
 
-/**
- * Encodes a batch of lines (each followed by a newline) into one Buffer: each string is written into the buffer in
- * place, at most 3 bytes per UTF-16 unit, and the buffer is cut to the bytes written.
- */
-export function encodeLines(lines: readonly string[]): Buffer {
+/** The most bytes {@link encodeLines} can write for `lines`: 3 bytes per UTF-16 unit, plus each newline. */
+export function maxEncodedBytes(lines: readonly string[]): number {
   let max = 0;
   for (const l of lines) max += l.length * 3 + 1;
-  const buf = Buffer.allocUnsafe(max);
+  return max;
+}
+
+/**
+ * Encodes a batch of lines (each followed by a newline) into one Buffer: each string is written into the buffer in
+ * place, at most 3 bytes per UTF-16 unit, and the result is cut to the bytes written. With `into` (at least
+ * {@link maxEncodedBytes} long) the lines are written into it and the result is a view of it: no allocation, so a
+ * journal can reuse one buffer from batch to batch (a fresh 1.5 MB buffer per 1,000-event batch cost more than the
+ * encoding itself: ~2 µs/event against ~0.2).
+ */
+export function encodeLines(lines: readonly string[], into?: Buffer): Buffer {
+  const max = maxEncodedBytes(lines);
+  const buf = into !== undefined && into.length >= max ? into : Buffer.allocUnsafe(max);
   let at = 0;
   for (const l of lines) {
     at += buf.write(l, at, 'utf8');

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import type { ChainEvent } from '../../src/core/event';
 import { acceptEvent } from '../../src/core/eventIntake';
-import { registerEndpointSecrets } from '../../src/core/evm/evmStream';
+import { registerEndpointSecrets } from '../../src/core/evm/evmEndpoint';
 import { forgetSecret, redact, redactSecrets, registerSecret } from '../../src/core/redact';
 
 describe('saved endpoint URLs: every key part is registered for redaction', () => {

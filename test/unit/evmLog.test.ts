@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { decodeLog, TOPIC_TRANSFER } from '../../src/core/evm/evmDecode';
-import { buildLogFilter, EvmLogLedger, evmOriginalId, normalizeEvmLog, parseLog, parseQuantity, type EvmLog } from '../../src/core/evm/evmLog';
+import { buildLogFilter, EvmLogLedger, evmOriginalId, hexCase, HEX_INVALID, HEX_LOWER, HEX_MIXED, normalizeEvmLog, parseLog, parseQuantity, type EvmLog } from '../../src/core/evm/evmLog';
 
 const H = (n: number, p = '') => '0x' + p + n.toString(16).padStart(64 - p.length, '0');
 const addr = '0x' + 'Ab'.repeat(20);
@@ -31,6 +31,29 @@ describe('evm logs', () => {
     assert.strictEqual(parseQuantity(12), 12);
     assert.strictEqual(parseQuantity('12'), 12);
     for (const bad of ['0x', '-1', 'zz', -1, 1.5, null, undefined, '0x' + 'f'.repeat(20), {}]) assert.strictEqual(parseQuantity(bad), undefined, String(bad));
+  });
+
+  it('hexCase tells invalid, lowercase and mixed-case hex apart, at the length asked', () => {
+    const h = 'ab'.repeat(32);
+    assert.strictEqual(hexCase('0x' + h, 64), HEX_LOWER);
+    assert.strictEqual(hexCase('0x' + h.toUpperCase(), 64), HEX_MIXED);
+    assert.strictEqual(hexCase('0x' + h.slice(2), 64), HEX_INVALID);
+    for (const bad of ['0X' + h, 'ab' + h, '0x' + h.slice(1) + 'g', '0x' + h.slice(1) + ' ', '0x' + h.slice(1) + 'G']) assert.strictEqual(hexCase(bad, 64), HEX_INVALID, bad);
+    assert.strictEqual(hexCase('0x', -1), HEX_LOWER);
+    assert.strictEqual(hexCase('0xAb12', -1), HEX_MIXED);
+    assert.strictEqual(hexCase('0x123', -1), HEX_INVALID);
+    assert.strictEqual(hexCase('', -1), HEX_INVALID);
+  });
+
+  it('keeps lowercase hex as received and lowercases mixed case, topics included', () => {
+    const lower = parseLog(raw({ topics: [H(1).toLowerCase()], data: '0xab' }));
+    assert.ok('log' in lower);
+    assert.deepStrictEqual(lower.log.topics, [H(1).toLowerCase()]);
+    const mixed = parseLog(raw({ topics: [H(1).toLowerCase(), '0x' + 'AB'.repeat(32)], data: '0xAB', transactionHash: '0x' + 'CD'.repeat(32) }));
+    assert.ok('log' in mixed);
+    assert.deepStrictEqual(mixed.log.topics, [H(1).toLowerCase(), '0x' + 'ab'.repeat(32)]);
+    assert.strictEqual(mixed.log.data, '0xab');
+    assert.strictEqual(mixed.log.transactionHash, '0x' + 'cd'.repeat(32));
   });
 
   it('validates logs field by field and lowercases hashes', () => {

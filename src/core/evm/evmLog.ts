@@ -30,13 +30,13 @@ export interface EvmLogFilter {
 
 const hashRe = /^0x[0-9a-fA-F]{64}$/;
 const addressRe = /^0x[0-9a-fA-F]{40}$/;
-const hexDataRe = /^0x[0-9a-fA-F]*$/;
 
 /** Reads a JSON-RPC quantity (`0x1b4`), also tolerating a plain number or decimal string. */
 export function parseQuantity(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
   if (typeof value !== 'string') return undefined;
-  if (/^0x[0-9a-fA-F]{1,13}$/.test(value)) return parseInt(value.slice(2), 16);
+  const n = value.length;
+  if (n >= 3 && n <= 15 && value.charCodeAt(0) === 48 && value.charCodeAt(1) === 120) return hexCase(value, n - 2) === HEX_INVALID ? undefined : parseInt(value, 16);
   if (/^[0-9]{1,15}$/.test(value)) return Number(value);
   return undefined;
 }
@@ -46,34 +46,78 @@ export function toQuantity(n: number): string {
   return '0x' + n.toString(16);
 }
 
+/** {@link hexCase}: not `0x` + hex digits (of the length asked). */
+export const HEX_INVALID = 0;
+/** {@link hexCase}: valid, every digit lowercase. */
+export const HEX_LOWER = 1;
+/** {@link hexCase}: valid, some digit uppercase. */
+export const HEX_MIXED = 2;
+
+/**
+ * Whether `s` is `0x` followed by hex digits: exactly `digits` of them, or any even number with `digits` = -1 (log
+ * data). Returns {@link HEX_INVALID}, {@link HEX_LOWER} or {@link HEX_MIXED}, so a caller lowercases only when it
+ * must. One pass over the characters (no regular expression: this runs for every hash of every log).
+ */
+export function hexCase(s: string, digits: number): number {
+  const n = s.length;
+  if (digits >= 0 ? n !== digits + 2 : (n & 1) !== 0) return HEX_INVALID;
+  if (n < 2 || s.charCodeAt(0) !== 48 || s.charCodeAt(1) !== 120) return HEX_INVALID;
+  let upper = false;
+  for (let i = 2; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || (c >= 97 && c <= 102)) continue;
+    if (c >= 65 && c <= 70) upper = true;
+    else return HEX_INVALID;
+  }
+  return upper ? HEX_MIXED : HEX_LOWER;
+}
+
+/** `s` lowercased when {@link hexCase} found it mixed, else `s` itself (no copy). */
+function lowerHex(s: string, state: number): string {
+  return state === HEX_MIXED ? s.toLowerCase() : s;
+}
+
 /**
  * Validates one raw log object. Returns the log, or an error naming the first bad field. Pending logs (no block
- * hash / number yet) are errors: they have no stable identity.
+ * hash / number yet) are errors: they have no stable identity. Lowercase hex is kept as is (a node's usual form).
  */
 export function parseLog(raw: unknown): { log: EvmLog } | { error: string } {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { error: 'log is not an object' };
   const r = raw as Record<string, unknown>;
-  if (typeof r.blockHash !== 'string' || !hashRe.test(r.blockHash)) return { error: 'log has no valid blockHash (pending?)' };
+  const blockHash = r.blockHash;
+  const blockHashCase = typeof blockHash === 'string' ? hexCase(blockHash, 64) : HEX_INVALID;
+  if (blockHashCase === HEX_INVALID) return { error: 'log has no valid blockHash (pending?)' };
   const blockNumber = parseQuantity(r.blockNumber);
   if (blockNumber === undefined) return { error: 'log has no valid blockNumber' };
   const logIndex = parseQuantity(r.logIndex);
   if (logIndex === undefined) return { error: 'log has no valid logIndex' };
-  if (typeof r.transactionHash !== 'string' || !hashRe.test(r.transactionHash)) return { error: 'log has no valid transactionHash' };
-  if (typeof r.address !== 'string' || !addressRe.test(r.address)) return { error: 'log has no valid address' };
-  if (!Array.isArray(r.topics) || r.topics.length > 4 || !r.topics.every((t) => typeof t === 'string' && hashRe.test(t))) {
-    return { error: 'log topics are not 0-4 32-byte hashes' };
+  const txHash = r.transactionHash;
+  const txHashCase = typeof txHash === 'string' ? hexCase(txHash, 64) : HEX_INVALID;
+  if (txHashCase === HEX_INVALID) return { error: 'log has no valid transactionHash' };
+  const address = r.address;
+  const addressCase = typeof address === 'string' ? hexCase(address, 40) : HEX_INVALID;
+  if (addressCase === HEX_INVALID) return { error: 'log has no valid address' };
+  const rawTopics = r.topics;
+  if (!Array.isArray(rawTopics) || rawTopics.length > 4) return { error: 'log topics are not 0-4 32-byte hashes' };
+  let topicsMixed = false;
+  for (let i = 0; i < rawTopics.length; i++) {
+    const t: unknown = rawTopics[i];
+    const state = typeof t === 'string' ? hexCase(t, 64) : HEX_INVALID;
+    if (state === HEX_INVALID) return { error: 'log topics are not 0-4 32-byte hashes' };
+    if (state === HEX_MIXED) topicsMixed = true;
   }
   const data = r.data === undefined || r.data === null ? '0x' : r.data;
-  if (typeof data !== 'string' || data.length % 2 !== 0 || !hexDataRe.test(data)) return { error: 'log data is not hex' };
+  const dataCase = typeof data === 'string' ? hexCase(data, -1) : HEX_INVALID;
+  if (dataCase === HEX_INVALID) return { error: 'log data is not hex' };
   if (r.removed !== undefined && r.removed !== null && typeof r.removed !== 'boolean') return { error: 'log removed flag is not a boolean' };
   const log: EvmLog = {
-    address: r.address.toLowerCase(),
-    blockHash: r.blockHash.toLowerCase(),
+    address: lowerHex(address as string, addressCase),
+    blockHash: lowerHex(blockHash as string, blockHashCase),
     blockNumber,
     logIndex,
-    transactionHash: r.transactionHash.toLowerCase(),
-    topics: (r.topics as string[]).map((t) => t.toLowerCase()),
-    data: data.toLowerCase(),
+    transactionHash: lowerHex(txHash as string, txHashCase),
+    topics: topicsMixed ? (rawTopics as string[]).map((t) => t.toLowerCase()) : (rawTopics as string[]),
+    data: lowerHex(data as string, dataCase),
     removed: r.removed === true,
   };
   const txIndex = parseQuantity(r.transactionIndex);
@@ -145,6 +189,8 @@ export interface EvmEventPayload extends Omit<EvmLog, 'timestamp'> {
   source: 'live' | 'backfill';
 }
 
+const NOTHING_DECODED: { decoded?: DecodedLog; warning?: string } = Object.freeze({});
+
 /**
  * Normalizes a validated log into the shared event model: provider `evm`, kind `log`, id = {@link logKey} (plus a
  * suffix for removals / re-adds), digest = tx hash, checkpoint = block number, sequence = log index,
@@ -157,7 +203,8 @@ export function normalizeEvmLog(
   receivedAt: number,
   opts: { decode?: EvmLogDecoder; source?: 'live' | 'backfill'; idSuffix?: string } = {},
 ): ChainEvent {
-  const { decoded, warning } = opts.decode?.(log.topics, log.data, { address: log.address, blockNumber: log.blockNumber }) ?? {};
+  // the log is its own origin (address and block): no object made per log for it
+  const { decoded, warning } = opts.decode?.(log.topics, log.data, log) ?? NOTHING_DECODED;
   const payload: EvmEventPayload = {
     address: log.address,
     blockHash: log.blockHash,
@@ -209,6 +256,9 @@ export type LedgerVerdict =
   | { kind: 'new'; idSuffix: string; reorg?: SilentReorg }
   | { kind: 'removed'; idSuffix: string; seen: boolean }
   | { kind: 'duplicate' };
+
+/** The verdict of nearly every log (new, no reorg): one shared object, not one per log. */
+const NEW_LOG: LedgerVerdict = Object.freeze({ kind: 'new', idSuffix: '' });
 
 interface BlockEntry {
   number: number;
@@ -278,6 +328,7 @@ export class EvmLogLedger {
     entry.logs.set(log.logIndex, { state: 'live', log });
     if (this.next === undefined || log.blockNumber > this.next) this.next = log.blockNumber;
     this.trim();
+    if (!reorg && prev === undefined) return NEW_LOG;
     const verdict: LedgerVerdict = { kind: 'new', idSuffix: prev?.state === 'removed' ? READDED_SUFFIX : '' };
     if (reorg) verdict.reorg = reorg;
     return verdict;

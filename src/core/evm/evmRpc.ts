@@ -37,8 +37,11 @@ export interface RpcRequester {
 export interface EvmRpcHandlers {
   /** The socket is open; requests can be sent. */
   onOpen?(): void;
-  /** An `eth_subscription` notification: subscription id and its `result`. */
-  onNotification?(subscription: string, result: unknown): void;
+  /**
+   * An `eth_subscription` notification: subscription id, its `result`, and the JSON text `result` was parsed from
+   * when the frame had the usual shape (see {@link notificationResultText}); otherwise undefined.
+   */
+  onNotification?(subscription: string, result: unknown, resultText: string | undefined): void;
   /** A frame that is not valid JSON-RPC (the connection goes on). */
   onMalformed?(reason: string): void;
   /** Anything arrived (frame or pong): the connection is alive. */
@@ -160,8 +163,9 @@ export class EvmRpcConnection implements RpcRequester {
 
   private onFrame(data: WebSocket.RawData): void {
     this.handlers.onActivity?.();
-    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
-    this.handlers.onTrace?.('<', text.length > 2_000 ? `${text.slice(0, 2_000)}... (${text.length} chars)` : text);
+    // `ws` hands a Buffer (the default binary type): decoded in place, not copied first
+    const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+    if (this.handlers.onTrace) this.handlers.onTrace('<', text.length > 2_000 ? `${text.slice(0, 2_000)}... (${text.length} chars)` : text);
     if (text.length > this.maxFrameBytes) return this.handlers.onMalformed?.(`frame of ${text.length} bytes refused`);
     let msg: unknown;
     try {
@@ -169,10 +173,12 @@ export class EvmRpcConnection implements RpcRequester {
     } catch {
       return this.handlers.onMalformed?.(`frame is not JSON: ${redact(text.slice(0, 120))}`);
     }
-    for (const m of Array.isArray(msg) ? msg : [msg]) this.onMessage(m);
+    if (Array.isArray(msg)) for (const m of msg) this.onMessage(m, undefined);
+    else this.onMessage(msg, text);
   }
 
-  private onMessage(m: unknown): void {
+  /** One JSON-RPC message; `text` is the frame it was the whole of (a batch's members have none). */
+  private onMessage(m: unknown, text: string | undefined): void {
     if (!m || typeof m !== 'object') return this.handlers.onMalformed?.('JSON-RPC message is not an object');
     const msg = m as Record<string, unknown>;
     if (msg.method === 'eth_subscription') {
@@ -180,7 +186,7 @@ export class EvmRpcConnection implements RpcRequester {
       if (!params || typeof params !== 'object' || typeof params.subscription !== 'string') {
         return this.handlers.onMalformed?.('eth_subscription notification without params.subscription');
       }
-      return this.handlers.onNotification?.(params.subscription, params.result);
+      return this.handlers.onNotification?.(params.subscription, params.result, text === undefined ? undefined : notificationResultText(text, params.subscription));
     }
     if (typeof msg.id === 'number' || typeof msg.id === 'string') {
       const p = this.pending.get(Number(msg.id));
@@ -198,6 +204,31 @@ export class EvmRpcConnection implements RpcRequester {
     }
     this.handlers.onMalformed?.('JSON-RPC message with neither id nor eth_subscription method');
   }
+}
+
+const NOTIFICATION_HEAD = '{"jsonrpc":"2.0","method":"eth_subscription","params":{"subscription":';
+const RESULT_KEY = ',"result":';
+
+/**
+ * The exact JSON text of a notification's `result` inside its frame `text`, without serializing it again, when the
+ * frame has the shape every common node writes (geth, reth, erigon, nethermind, hardhat, anvil):
+ * `{"jsonrpc":"2.0","method":"eth_subscription","params":{"subscription":"<id>","result":{…}}}` with no whitespace
+ * and no `}` inside the result but its own closing brace (a log object holds none). Then that brace is the first
+ * `}` after the result key, the two left close `params` and the frame, and nothing else can sit between them.
+ * `subscription` is the parsed id. Undefined for any other shape: the caller then does without the text. Pure.
+ */
+export function notificationResultText(text: string, subscription: string): string | undefined {
+  if (!text.startsWith(NOTIFICATION_HEAD)) return undefined;
+  // the id as written: quoted, with nothing escaped in it (node ids are hex), then the result key
+  let at = NOTIFICATION_HEAD.length;
+  if (text.charCodeAt(at) !== 34 || !text.startsWith(subscription, at + 1) || text.charCodeAt(at + 1 + subscription.length) !== 34) return undefined;
+  at += subscription.length + 2;
+  if (!text.startsWith(RESULT_KEY, at)) return undefined;
+  at += RESULT_KEY.length;
+  const end = text.length - 2;
+  if (text.charCodeAt(at) !== 123 || text.charCodeAt(end) !== 125 || text.charCodeAt(end + 1) !== 125) return undefined;
+  if (text.indexOf('}', at) !== end - 1) return undefined;
+  return text.slice(at, end);
 }
 
 /**

@@ -13,16 +13,19 @@
  */
 import { describeConnectFailure } from '../connectFailure';
 import type WebSocket from 'ws';
-import { BaseStream, ConnectError, type BaseStreamDeps, type GapVerdict, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from '../stream/baseStream';
+import { BaseStream, ConnectError, type BaseStreamDeps, type CloseOutcome, type ResolvedMode, type TransportConnection, type TransportSink } from '../stream/baseStream';
 import { Emitter } from '../emitter';
-import type * as EvmDecodeModule from './evmDecode';
-import { buildLogFilter, EvmLogLedger, evmOriginalId, normalizeEvmLog, parseLog, parseQuantity, REMOVED_SUFFIX, toQuantity, type EvmLog, type EvmLogDecoder, type EvmLogFilter } from './evmLog';
+import { EvmDecoding } from './evmDecoding';
+import { buildLogFilter, EvmLogLedger, evmOriginalId, normalizeEvmLog, parseLog, parseQuantity, REMOVED_SUFFIX, toQuantity, type EvmLog, type EvmLogFilter } from './evmLog';
 import { EvmRpcConnection, fetchLogsInRanges, RpcError } from './evmRpc';
 import type { ArtifactIndex } from '../artifacts/artifactIndex';
-import type { WorkspaceDecoderOptions } from './workspaceDecoder';
-import { describeError, redact, registerSecret } from '../redact';
+import { describeError, redact } from '../redact';
+import { backfillVerdict, reorgText, type EvmBackfillInfo } from './evmBackfill';
+import { evmEndpointUrl, isSubscribeRefusal, outcomeForStatus, registerEndpointSecrets } from './evmEndpoint';
+import { evmJournalCodec, leanJournalable } from './evmJournal';
 import type { StreamDefinition } from '../stream/stream';
-import type { ChainEvent } from '../event';
+import { setPayloadText, type ChainEvent } from '../event';
+import type { JournalCodec } from '../stream/journalLine';
 
 /** An `evm` stream definition: the shared fields plus an optional ABI for events outside the built-in table. */
 export interface EvmStreamDefinition extends StreamDefinition {
@@ -74,115 +77,20 @@ export interface EvmStreamDeps extends BaseStreamDeps {
   proxyLookupMs?: number;
 }
 
-/** One gap fill after a reconnect, for the feed's gap row and the output. */
-export interface EvmBackfillInfo {
-  stream: string;
-  /** First and last block read (inclusive); `from > to` when there was nothing to read. */
-  fromBlock: number;
-  toBlock: number;
-  /** Logs found by `eth_getLogs` that had not been seen (the rest were duplicates). */
-  backfilled: number;
-  /** Logs re-emitted as removed because their block was reorged out while disconnected. */
-  reorgRemoved: number;
-  /** Blocks beyond `maxBackfillBlocks` that were not read (0 normally). */
-  skippedBlocks: number;
-}
-
-/** The endpoint URL for a definition: the saved secret when it is a ws(s) URL, else `baseUrl`. */
-export function evmEndpointUrl(def: StreamDefinition, saved: string | undefined): string | undefined {
-  const s = saved?.trim();
-  if (s && /^[a-z][a-z0-9+.-]*:\/\//i.test(s)) return s;
-  return def.baseUrl?.trim() || undefined;
-}
-
-/**
- * Path segments and query values that name an API shape, not a key: never registered (they would redact ordinary
- * words such as "mainnet" everywhere). Everything else in a saved secret URL is.
- */
-const COMMON_URL_WORDS = /^(?:v\d{1,2}|ws|wss|rpc|api|http|https|graphql|stream|streams|jsonrpc|json-rpc|ext|public|node|nodes|mainnet|testnet|devnet|sepolia|holesky|goerli|eth|ethereum|polygon|arbitrum|optimism|base|bsc|avalanche|true|false|\d{1,10})$/i;
-
-/**
- * Registers the key-bearing parts of a saved endpoint URL with {@link registerSecret}: user and password, and
- * every path segment and query value (short or punctuated keys such as `/v2/abcDEFgh` or `…+…=` included) except
- * the common API words in {@link COMMON_URL_WORDS}; each raw and percent-decoded (`registerSecret` ignores values
- * under 4 characters). The rest of the URL stays readable (`wss://eth-mainnet.g.alchemy.com/v2/***`). An
- * unparsable URL is registered whole. Returns the parts registered.
- */
-export function registerEndpointSecrets(url: string): string[] {
-  const parts: string[] = [];
-  const add = (raw: string, decoded: string) => {
-    if (raw && !COMMON_URL_WORDS.test(decoded)) parts.push(raw, decoded);
-  };
-  try {
-    const u = new URL(url);
-    add(u.username, safeDecode(u.username));
-    add(u.password, safeDecode(u.password));
-    for (const seg of u.pathname.split('/')) add(seg, safeDecode(seg));
-    for (const [, v] of u.searchParams) add(encodeURIComponent(v), v);
-    for (const pair of u.search.slice(1).split('&')) {
-      const raw = pair.slice(pair.indexOf('=') + 1);
-      if (pair.includes('=')) add(raw, safeDecode(raw));
-    }
-  } catch {
-    parts.push(url);
-  }
-  const unique = [...new Set(parts.filter((p) => p.length >= 4))];
-  for (const p of unique) registerSecret(p);
-  return unique;
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-
-/** True when an `eth_subscribe` error means the endpoint cannot do subscriptions at all (retrying is pointless). */
-export function isSubscribeRefusal(err: unknown): boolean {
-  if (!(err instanceof RpcError) || err.type !== 'rpc') return false;
-  if (err.code === -32601 || err.code === -32600 || err.code === -32602) return true;
-  return /not (supported|available|found|allowed)|unsupported|does not exist|notifications|unknown method|method .*not/i.test(err.message);
-}
-
-function outcomeForStatus(status: number): CloseOutcome {
-  if (status === 401) return { fatal: true, reason: 'invalid_key', message: 'endpoint refused the key in its URL (HTTP 401)' };
-  if (status === 403) return { fatal: true, reason: 'forbidden', message: 'endpoint forbids this request (HTTP 403)' };
-  if (status === 404) return { fatal: true, reason: 'refused', message: 'no WebSocket JSON-RPC endpoint at this URL (HTTP 404)' };
-  if (status === 429) return { fatal: false, message: 'rate limited (HTTP 429)' };
-  if (status >= 500) return { fatal: false, message: `server error (HTTP ${status})` };
-  return { fatal: true, reason: 'refused', message: `connection refused (HTTP ${status})` };
-}
-
-/** The feed's words for a reorg: `reorg at block N (depth d): k logs removed (why)`. */
-export function reorgText(block: number, depth: number, removed: number, why: string): string {
-  return `reorg at block ${block} (depth ${depth}): ${removed} log${removed === 1 ? '' : 's'} removed (${why})`;
-}
-
-/**
- * What a gap fill recovered, for the gap row: `verified` when every block from the resume point to the head was
- * read; `may_be_missing` when the backfill limit left older blocks unread, or the node's chain was behind ours
- * (a reset dev chain: only its new blocks are read).
- */
-export function backfillVerdict(info: EvmBackfillInfo, chainReset = false): GapVerdict {
-  const read = info.fromBlock <= info.toBlock ? `blocks ${info.fromBlock}-${info.toBlock} read with eth_getLogs` : 'no block to read';
-  if (info.skippedBlocks > 0) {
-    const first = info.fromBlock - info.skippedBlocks;
-    return { continuity: 'may_be_missing', reason: `the backfill limit was reached: blocks ${first}-${info.fromBlock - 1} (older) were not read; ${read}` };
-  }
-  if (chainReset) return { continuity: 'may_be_missing', reason: `the node's chain is behind the last processed block (reset?): continued from its head; ${read}` };
-  return { continuity: 'verified', reason: `${read}, from the last processed block to the head` };
+/** A live log waiting for the gap fill: the notification's `result` and, when known, its JSON text. */
+interface HeldLog {
+  result: unknown;
+  text: string | undefined;
 }
 
 /** State of one connection (a reconnect makes a new one). */
 interface Session {
   cancelled: boolean;
-  /** Live logs held back until the gap fill is done; undefined once released. */
-  held: unknown[] | undefined;
+  /** Live logs held back until the gap fill is done, with their texts as received; undefined once released. */
+  held: HeldLog[] | undefined;
   subscription: string | undefined;
   /** Notifications that arrived before the `eth_subscribe` response named the subscription. */
-  early: Array<{ sub: string; result: unknown }>;
+  early: Array<HeldLog & { sub: string }>;
   outcome: CloseOutcome | undefined;
   /** Head block read at the previous keep-alive; covered once the next keep-alive finds the connection still up. */
   headProbe: number | undefined;
@@ -209,100 +117,26 @@ export const MAX_UNSETTLED_LOGS = 500;
 export class EvmStream extends BaseStream {
   private readonly ledger = new EvmLogLedger();
   private seeded = false;
-  /** The log decoder, bound to this stream's ABI: set on the first connection (loading the decoder module then). */
-  private decode: EvmLogDecoder | undefined;
-  /** What the decoder uses (the index arrives when the workspace scan is done; proxies fill as logs come). */
-  private readonly decodeOpts: WorkspaceDecoderOptions = {};
-  /** The decoder module's proxy test, once it is loaded (no proxy read before: there is no index either). */
-  private wantsProxy: typeof EvmDecodeModule.wantsProxyLookup | undefined;
+  /** The log decoder and its proxy reads (the decoder module loads on the first connection). */
+  private readonly decoding: EvmDecoding;
+  private readonly normalizing: NonNullable<Parameters<typeof normalizeEvmLog>[3]> = {};
   private readonly backfillEmitter = new Emitter<EvmBackfillInfo>();
   /** Fires after each gap fill (also when it found nothing). */
   readonly onBackfill = this.backfillEmitter.event;
 
   constructor(definition: EvmStreamDefinition, private readonly evmDeps: EvmStreamDeps) {
     super(definition, evmDeps, { billed: false, replay: 'backfill' });
-  }
-
-  /**
-   * Loads the decoder module (viem with it) on first use, never at activation, and binds it to the stream's ABI
-   * (inline or a named workspace file), the workspace's artifacts and a proxy cache.
-   */
-  private async loadDecoder(): Promise<void> {
-    if (this.decode) return;
-    let mod: typeof EvmDecodeModule;
-    try {
-      mod = await import('./evmDecode');
-    } catch (err) {
-      this.log.warn(`log decoder not loaded, logs are shown raw: ${describeError(err)}`);
-      return;
-    }
-    const opts = this.decodeOpts;
-    opts.chainId = this.definition.chainId;
-    const abi = await this.streamAbi();
-    if (abi !== undefined && abi !== null && abi !== '') {
-      try {
-        const parsed = mod.parseAbi(abi);
-        opts.stream = parsed.registry;
-        for (const w of parsed.warnings) this.log.warn(`ABI: ${w}`);
-      } catch (err) {
-        this.log.warn(`ABI ignored: ${describeError(err)}`);
-      }
-    }
-    const workspace = this.evmDeps.workspace;
-    if (workspace) {
-      opts.proxies = new mod.ProxyResolver();
-      this.wantsProxy = mod.wantsProxyLookup;
-      const found = workspace.index().then((index) => {
-        if (!index) return;
-        opts.index = index;
-        const s = index.stats();
-        this.log.info(`decoding with ${s.contracts} workspace artifact(s), ${s.addresses} deployed address(es)`);
-        for (const l of s.limitsHit) this.log.warn(`workspace artifacts: ${l}`);
-      });
-      // a large workspace's first scan does not hold the connection up: its artifacts apply once it is done
-      await this.within(found, this.evmDeps.workspaceWaitMs ?? 5_000);
-    }
-    const decode = mod.createWorkspaceDecoder(mod, opts);
-    this.decode = decode;
-  }
-
-  /** The definition's ABI: inline, or read from the workspace file it names. */
-  private async streamAbi(): Promise<unknown> {
-    const abi = (this.definition as EvmStreamDefinition).abi;
-    if (typeof abi !== 'string' || /^\s*[[{]/.test(abi) || abi.trim() === '') return abi;
-    if (!this.evmDeps.workspace) {
-      this.log.warn(`ABI file "${abi.slice(0, 200)}" ignored: no workspace to read it from`);
-      return undefined;
-    }
-    try {
-      return await this.evmDeps.workspace.readAbiFile(abi.trim());
-    } catch (err) {
-      this.log.warn(`ABI file "${abi.slice(0, 200)}" not read: ${describeError(err)}`);
-      return undefined;
-    }
-  }
-
-  /** Waits for `p` at most `ms` on the stream's clock (it goes on in the background after that). Never rejects. */
-  private within(p: Promise<unknown>, ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const timer = this.clock.setTimeout(resolve, ms);
-      p.then(
-        () => {
-          this.clock.clearTimeout(timer);
-          resolve();
-        },
-        (err) => {
-          this.log.warn(`workspace artifacts not used: ${describeError(err)}`);
-          this.clock.clearTimeout(timer);
-          resolve();
-        },
-      );
-    });
+    this.decoding = new EvmDecoding(definition, evmDeps, this.clock, this.log);
   }
 
   override dispose(): void {
     super.dispose();
     this.backfillEmitter.dispose();
+  }
+
+  /** Lean journal lines: the log as received, its id and receive time (see evmJournal). */
+  protected override journalCodec(): JournalCodec {
+    return evmJournalCodec;
   }
 
   protected async open(mode: ResolvedMode, sink: TransportSink): Promise<TransportConnection> {
@@ -323,7 +157,7 @@ export class EvmStream extends BaseStream {
     } catch (err) {
       throw new ConnectError({ fatal: true, reason: 'error', message: describeError(err) });
     }
-    await this.loadDecoder();
+    await this.decoding.load();
     this.seedFromJournal();
     const session: Session = {
       cancelled: false,
@@ -348,10 +182,12 @@ export class EvmStream extends BaseStream {
       url,
       {
         onOpen: () => void this.runSession(rpc, session, sink, filter, mode),
-        onNotification: (sub, result) => {
+        onNotification: (sub, result, text) => {
           if (session.cancelled) return;
-          if (session.subscription === undefined) session.early.push({ sub, result });
-          else if (sub === session.subscription) this.onLive(session, sink, result);
+          if (session.subscription === undefined) session.early.push({ sub, result, text });
+          else if (sub !== session.subscription) return;
+          else if (session.held) session.held.push({ result, text });
+          else this.deliver(session, sink, result, 'live', text);
         },
         onMalformed: (reason) => sink.notice('warn', `malformed message ignored: ${reason}`),
         onActivity: () => sink.activity(),
@@ -426,7 +262,7 @@ export class EvmStream extends BaseStream {
       return this.end(rpc, session, { fatal: true, reason: 'refused', message: 'eth_subscribe returned no subscription id' });
     }
     session.subscription = sub;
-    for (const e of session.early.splice(0)) if (e.sub === sub) session.held?.push(e.result);
+    for (const e of session.early.splice(0)) if (e.sub === sub) session.held?.push({ result: e.result, text: e.text });
     try {
       const head = parseQuantity(await rpc.request('eth_blockNumber', []));
       if (session.cancelled) return;
@@ -448,19 +284,14 @@ export class EvmStream extends BaseStream {
     const held = session.held ?? [];
     session.held = undefined;
     this.log.debug(`releasing ${held.length} held-back live log(s)`);
-    for (const result of held) this.deliver(session, sink, result, 'live');
-  }
-
-  private onLive(session: Session, sink: TransportSink, result: unknown): void {
-    if (session.held) session.held.push(result);
-    else this.deliver(session, sink, result, 'live');
+    for (const h of held) this.deliver(session, sink, h.result, 'live', h.text);
   }
 
   /**
    * Validates one log and hands it on in arrival order: at once, or after the logs ahead of it when one of them
-   * waits for a proxy read (and after its own, when it needs one).
+   * waits for a proxy read (and after its own, when it needs one). `text` is the log's JSON as received, if known.
    */
-  private deliver(session: Session, sink: TransportSink, raw: unknown, source: 'live' | 'backfill'): void {
+  private deliver(session: Session, sink: TransportSink, raw: unknown, source: 'live' | 'backfill', text?: string): void {
     if (session.cancelled) return;
     const parsed = parseLog(raw);
     if ('error' in parsed) {
@@ -468,36 +299,20 @@ export class EvmStream extends BaseStream {
       return;
     }
     const log = parsed.log;
-    if (!session.queue && !this.needsProxyRead(log)) {
-      this.emitLog(session, sink, log, source);
+    if (!session.queue && !this.decoding.needsProxyRead(log)) {
+      this.emitLog(session, sink, log, source, text);
       return;
     }
     const next: Promise<void> = (session.queue ?? Promise.resolve())
       .then(async () => {
-        await this.readProxy(session, log);
-        if (!session.cancelled) this.emitLog(session, sink, log, source);
+        await this.decoding.readProxy(session, log);
+        if (!session.cancelled) this.emitLog(session, sink, log, source, text);
       })
       .catch((err) => this.log.error(`log not delivered: ${describeError(err)}`))
       .finally(() => {
         if (session.queue === next) session.queue = undefined;
       });
     session.queue = next;
-  }
-
-  private needsProxyRead(log: EvmLog): boolean {
-    if (log.removed || this.evmDeps.workspace?.mayReadProxies?.() === false) return false;
-    return this.wantsProxy?.(this.decodeOpts, log.address, log.topics[0], log.blockNumber) ?? false;
-  }
-
-  /** Reads the implementation behind `log`'s address when that could decode it; waits at most `proxyLookupMs`. */
-  private async readProxy(session: Session, log: EvmLog): Promise<void> {
-    const proxies = this.decodeOpts.proxies;
-    if (!proxies || !session.rpc || session.cancelled || !this.needsProxyRead(log)) return;
-    const read = proxies.resolve(session.rpc, log.address, log.blockNumber).then((info) => {
-      if (info.implementation) this.log.debug(`${log.address} is a proxy of ${info.implementation}${info.beacon ? ` (beacon ${info.beacon})` : ''}`);
-      else if (info.error) this.log.debug(`proxy slots of ${log.address} not read: ${info.error}`);
-    });
-    await this.within(read, this.evmDeps.proxyLookupMs ?? 5_000);
   }
 
   /** Hands one event on, counted for flow control. */
@@ -509,8 +324,12 @@ export class EvmStream extends BaseStream {
     sink.event(ev, session.settle);
   }
 
-  private emitLog(session: Session, sink: TransportSink, log: EvmLog, source: 'live' | 'backfill'): boolean {
-    this.decodeOpts.proxies?.observe(log.address, log.topics[0]);
+  /**
+   * Enters `log` in the ledger and hands its event on (after the removals of a reorg it reveals). With `text` (the
+   * log as received) the event is journaled lean when that reads back as it is (see evmJournal).
+   */
+  private emitLog(session: Session, sink: TransportSink, log: EvmLog, source: 'live' | 'backfill', text?: string): boolean {
+    this.decoding.observe(log);
     const verdict = this.ledger.accept(log);
     if (verdict.kind === 'duplicate') return false;
     if (verdict.kind === 'new' && verdict.reorg) {
@@ -519,12 +338,11 @@ export class EvmStream extends BaseStream {
       for (const orphan of removed) this.emit(session, sink, this.removalEvent(orphan, source));
       sink.notice('warn', reorgText(block, depth, removed.length, 'the node did not announce it'));
     }
-    const opts: Parameters<typeof normalizeEvmLog>[3] = { source, idSuffix: verdict.idSuffix };
-    if (this.decode) opts.decode = this.decode;
-    const ev = normalizeEvmLog(this.definition.id, log, this.clock.now(), opts);
+    const ev = normalizeEvmLog(this.definition.id, log, this.clock.now(), this.normalizeOptions(source, verdict.idSuffix));
     if (verdict.kind === 'removed' && !verdict.seen) {
       (ev.warnings ??= []).push(`reorg removed a log this stream had not shown (block ${log.blockNumber}, index ${log.logIndex})`);
     }
+    if (text !== undefined && leanJournalable(ev)) setPayloadText(ev, text);
     this.emit(session, sink, ev);
     return true;
   }
@@ -557,7 +375,7 @@ export class EvmStream extends BaseStream {
         onSplit: (a, b, err) => this.log.info(`eth_getLogs ${a}-${b} too large (${err.message}); splitting`),
         onChunk: async (logs) => {
           for (const log of logs) {
-            await this.readProxy(session, log);
+            await this.decoding.readProxy(session, log);
             if (!session.cancelled && this.emitLog(session, sink, log, 'backfill')) backfilled++;
           }
         },
@@ -606,9 +424,17 @@ export class EvmStream extends BaseStream {
 
   /** The event announcing that `log` (flagged removed) left the canonical chain; its id points at the original. */
   private removalEvent(log: EvmLog, source: 'live' | 'backfill'): ChainEvent {
-    const opts: Parameters<typeof normalizeEvmLog>[3] = { source, idSuffix: REMOVED_SUFFIX };
-    if (this.decode) opts.decode = this.decode;
-    return normalizeEvmLog(this.definition.id, log, this.clock.now(), opts);
+    return normalizeEvmLog(this.definition.id, log, this.clock.now(), this.normalizeOptions(source, REMOVED_SUFFIX));
+  }
+
+  /** The options of the next {@link normalizeEvmLog} call: one object, refilled per log (the call keeps none of it). */
+  private normalizeOptions(source: 'live' | 'backfill', idSuffix: string): Parameters<typeof normalizeEvmLog>[3] {
+    const o = this.normalizing;
+    o.source = source;
+    o.idSuffix = idSuffix;
+    const decode = this.decoding.decode;
+    if (decode) o.decode = decode;
+    return o;
   }
 
   /** The block number of an event id from the journal: from the restored events, else `eth_getBlockByHash`. */

@@ -35,75 +35,105 @@ export interface WorkspaceDecoderOptions {
 /** A decoder as {@link WorkspaceDecoderOptions} configures it; `origin` enables the address-scoped tables. */
 export type WorkspaceLogDecoder = (topics: readonly string[], data: string, origin?: LogOrigin) => { decoded?: DecodedLog; warning?: string };
 
-/** Builds the decoder (see the module comment). */
+/**
+ * The first of `entries` that fits the log, as a decoded log (with `extra`'s fields), or the first misfit's error
+ * (`signature: why`), or undefined for no entries. Module-level: nothing is made per log but the result.
+ */
+function tryEntries(tools: DecodeTools, entries: readonly RegistryEntry[], topics: readonly string[], data: string, extra: Partial<DecodedLog> | undefined): DecodedLog | string | undefined {
+  let firstError: string | undefined;
+  for (const c of entries) {
+    const r = tools.decodeWith(c.event, topics, data);
+    if ('params' in r) {
+      const d: DecodedLog = { name: c.event.name, signature: c.signature, standard: c.standard, params: r.params };
+      return extra ? Object.assign(d, extra) : d;
+    }
+    firstError ??= `${c.signature}: ${r.error}`;
+  }
+  return firstError;
+}
+
+const NO_ENTRIES: readonly RegistryEntry[] = [];
+
+/** What the workspace's artifacts make of a log: a fit, or the first misfit's error and an ambiguity warning. */
+interface IndexVerdict {
+  decoded?: DecodedLog;
+  firstError?: string;
+  warning?: string;
+}
+
+/** The artifact lookups of one log (address-scoped, through a proxy, then the global table), in that order. */
+function decodeByIndex(tools: DecodeTools, opts: WorkspaceDecoderOptions, index: ArtifactIndex, topics: readonly string[], data: string, topic0: string, origin: LogOrigin | undefined): IndexVerdict {
+  const out: IndexVerdict = {};
+  const fromArtifact = (events: IndexedEvent[], via?: string): DecodedLog | undefined => {
+    for (const e of events) {
+      const r = tryEntries(tools, [e.entry], topics, data, { standard: 'workspace', contract: e.contract, artifact: e.path, ...(via ? { via } : {}) });
+      if (typeof r === 'object') return r;
+      out.firstError ??= r;
+    }
+    return undefined;
+  };
+  if (origin) {
+    const scoped = index.lookup(origin.address, topic0, opts.chainId);
+    if (scoped.scope === 'address') {
+      const d = fromArtifact(scoped.events);
+      if (d) return { decoded: d };
+    }
+    // a proxy's own artifact (ERC1967Proxy) declares only its admin events: the rest are its implementation's
+    const impl = opts.proxies?.cached(origin.address, origin.blockNumber)?.implementation;
+    const viaImpl = impl ? index.lookup(impl, topic0, opts.chainId) : undefined;
+    if (viaImpl?.scope === 'address') {
+      const d = fromArtifact(viaImpl.events, `decoded via proxy implementation ${impl} (${viaImpl.contract})`);
+      if (d) return { decoded: d };
+    }
+  }
+  const global = index.byTopic(topic0);
+  if (global.scope === 'global') {
+    const fits: Array<{ decoded: DecodedLog; contracts: string[] }> = [];
+    for (const l of global.layouts) {
+      const d = fromArtifact([l.event]);
+      if (d) fits.push({ decoded: { ...d, contract: l.contracts.join(', ') }, contracts: l.contracts });
+    }
+    if (fits.length === 1) return { decoded: fits[0]!.decoded };
+    if (fits.length > 1) {
+      const who = fits.map((f) => `${f.decoded.signature} in ${f.contracts.slice(0, 3).join(', ')}`).join('; ');
+      out.warning = `ambiguous: ${fits.length} workspace events fit this log with different indexed inputs (${who}); no deployment record names ${origin?.address ?? 'its address'}`;
+    }
+  }
+  return out;
+}
+
+/** Builds the decoder (see the module comment). No closure or list is made per log on the way to a built-in event. */
 export function createWorkspaceDecoder(tools: DecodeTools, opts: WorkspaceDecoderOptions = {}): WorkspaceLogDecoder {
   return (topics, data, origin) => {
     if (!Array.isArray(topics) || topics.length === 0 || typeof topics[0] !== 'string') return {};
     const topic0 = topics[0].toLowerCase();
     let firstError: string | undefined;
-    const tryEntries = (entries: readonly RegistryEntry[], extra: Partial<DecodedLog>): DecodedLog | undefined => {
-      for (const c of entries) {
-        const r = tools.decodeWith(c.event, topics, data);
-        if ('params' in r) return { name: c.event.name, signature: c.signature, standard: c.standard, params: r.params, ...extra };
-        firstError ??= `${c.signature}: ${r.error}`;
-      }
-      return undefined;
-    };
-    const fromArtifact = (events: IndexedEvent[], via?: string): DecodedLog | undefined => {
-      for (const e of events) {
-        const d = tryEntries([e.entry], { standard: 'workspace', contract: e.contract, artifact: e.path, ...(via ? { via } : {}) });
-        if (d) return d;
-      }
-      return undefined;
-    };
-
-    const own = tryEntries(opts.stream?.byTopic.get(topic0) ?? [], {});
-    if (own) return { decoded: own };
-
-    const index = opts.index;
-    let globalWarning: string | undefined;
-    if (index) {
-      if (origin) {
-        const scoped = index.lookup(origin.address, topic0, opts.chainId);
-        if (scoped.scope === 'address') {
-          const d = fromArtifact(scoped.events);
-          if (d) return { decoded: d };
-        }
-        // a proxy's own artifact (ERC1967Proxy) declares only its admin events: the rest are its implementation's
-        const impl = opts.proxies?.cached(origin.address, origin.blockNumber)?.implementation;
-        const viaImpl = impl ? index.lookup(impl, topic0, opts.chainId) : undefined;
-        if (viaImpl?.scope === 'address') {
-          const d = fromArtifact(viaImpl.events, `decoded via proxy implementation ${impl} (${viaImpl.contract})`);
-          if (d) return { decoded: d };
-        }
-      }
-      const global = index.byTopic(topic0);
-      if (global.scope === 'global') {
-        const fits: Array<{ decoded: DecodedLog; contracts: string[] }> = [];
-        for (const l of global.layouts) {
-          const d = fromArtifact([l.event]);
-          if (d) fits.push({ decoded: { ...d, contract: l.contracts.join(', ') }, contracts: l.contracts });
-        }
-        if (fits.length === 1) return { decoded: fits[0]!.decoded };
-        if (fits.length > 1) {
-          const who = fits.map((f) => `${f.decoded.signature} in ${f.contracts.slice(0, 3).join(', ')}`).join('; ');
-          globalWarning = `ambiguous: ${fits.length} workspace events fit this log with different indexed inputs (${who}); no deployment record names ${origin?.address ?? 'its address'}`;
-        }
-      }
+    const ownEntries = opts.stream?.byTopic.get(topic0);
+    if (ownEntries) {
+      const own = tryEntries(tools, ownEntries, topics, data, undefined);
+      if (typeof own === 'object') return { decoded: own };
+      firstError = own;
     }
-
-    const wellKnown = tryEntries(tools.wellKnownRegistry().byTopic.get(topic0) ?? [], {});
-    if (wellKnown && !globalWarning) return { decoded: wellKnown };
+    let globalWarning: string | undefined;
+    if (opts.index) {
+      const v = decodeByIndex(tools, opts, opts.index, topics, data, topic0, origin);
+      if (v.decoded) return { decoded: v.decoded };
+      firstError ??= v.firstError;
+      globalWarning = v.warning;
+    }
+    const wellKnown = tryEntries(tools, tools.wellKnownRegistry().byTopic.get(topic0) ?? NO_ENTRIES, topics, data, undefined);
+    if (typeof wellKnown === 'object' && !globalWarning) return { decoded: wellKnown };
+    if (typeof wellKnown === 'string') firstError ??= wellKnown;
     if (globalWarning) return { warning: globalWarning };
     if (firstError) return { warning: `log does not fit ${firstError}` };
 
-    for (const c of opts.stream?.anonymous ?? []) {
-      const d = tryEntries([c], { standard: 'abi (anonymous)' });
-      if (d) return { decoded: d };
+    for (const c of opts.stream?.anonymous ?? NO_ENTRIES) {
+      const d = tryEntries(tools, [c], topics, data, { standard: 'abi (anonymous)' });
+      if (typeof d === 'object') return { decoded: d };
     }
-    for (const e of index?.anonymousEvents() ?? []) {
-      const d = tryEntries([e.entry], { standard: 'workspace (anonymous)', contract: e.contract, artifact: e.path });
-      if (d) return { decoded: d };
+    for (const e of opts.index?.anonymousEvents() ?? []) {
+      const d = tryEntries(tools, [e.entry], topics, data, { standard: 'workspace (anonymous)', contract: e.contract, artifact: e.path });
+      if (typeof d === 'object') return { decoded: d };
     }
     return {};
   };

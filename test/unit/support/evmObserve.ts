@@ -3,7 +3,8 @@
  * re-checked on every event, status change and backfill (and on `kick()`, for outside happenings). No timers.
  */
 import type { ChainEvent } from '../../../src/core/event';
-import type { EvmBackfillInfo, EvmStream } from '../../../src/core/evm/evmStream';
+import type { EvmStream } from '../../../src/core/evm/evmStream';
+import type { EvmBackfillInfo } from '../../../src/core/evm/evmBackfill';
 
 export function observeEvm(stream: EvmStream): {
   events: ChainEvent[];

@@ -62,18 +62,25 @@ export interface ChainEvent {
  * listeners never see it, and the journal releases it once written.
  */
 const payloadTextKey = Symbol('payloadText');
-type WithPayloadText = ChainEvent & { [payloadTextKey]?: string | undefined };
+/** Set when the payload was built from the text rather than parsed from it (EVM): never spliced into a full line. */
+const derivedTextKey = Symbol('payloadTextDerived');
+type WithPayloadText = ChainEvent & { [payloadTextKey]?: string | undefined; [derivedTextKey]?: true };
 
 /** Marks the payload's place while the rest of the event is serialized; random, so no payload can forge it. */
 const payloadMark = `\u0000cw-payload-${Math.random().toString(36).slice(2)}\u0000`;
 const payloadMarkJson = JSON.stringify(payloadMark);
 
 /**
- * Remembers that `ev.payload` was parsed from `text` (exactly; the caller guarantees it). Text spanning several
- * lines is not kept: a journal line must stay one line.
+ * Remembers that `ev.payload` was parsed from `text` (exactly; the caller guarantees it), or, with `derived`, was
+ * built from it (the provider's lean-line reviver derives the payload from that text again). Only exact text is
+ * spliced into a full line by {@link serializeEvent}; derived text is written only in a lean line. Text spanning
+ * several lines is not kept: a journal line must stay one line.
  */
-export function setPayloadText(ev: ChainEvent, text: string): void {
-  if (text.indexOf('\n') === -1 && text.indexOf('\r') === -1) (ev as WithPayloadText)[payloadTextKey] = text;
+export function setPayloadText(ev: ChainEvent, text: string, derived = false): void {
+  if (text.indexOf('\n') === -1 && text.indexOf('\r') === -1) {
+    (ev as WithPayloadText)[payloadTextKey] = text;
+    if (derived) (ev as WithPayloadText)[derivedTextKey] = true;
+  }
 }
 
 /** The text kept by {@link setPayloadText}, if any. */
@@ -105,7 +112,7 @@ export function eventSize(ev: ChainEvent): number {
  */
 export function serializeEvent(ev: ChainEvent): string {
   const text = (ev as WithPayloadText)[payloadTextKey];
-  if (text === undefined) return JSON.stringify(ev);
+  if (text === undefined || (ev as WithPayloadText)[derivedTextKey]) return JSON.stringify(ev);
   const payload = ev.payload;
   let json: string;
   ev.payload = payloadMark;

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { eventTitle, normalizeWarp, serializeEvent, setPayloadText, warpIdentity } from '../../src/core/event';
+import { eventTitle, normalizeWarp, payloadText, serializeEvent, setPayloadText, warpIdentity } from '../../src/core/event';
 import { envelopeDataText } from '../../src/core/warp/warpFrame';
 
 describe('event model (Warp)', () => {
@@ -125,6 +125,14 @@ describe("serializeEvent with the payload text", () => {
     (ev as unknown as Record<string, unknown>).extra = 'kept';
     setPayloadText(ev, text);
     assert.strictEqual(JSON.parse(serializeEvent(ev)).extra, 'kept');
+  });
+
+  it('never splices text the payload was only built from (EVM) into a full line', () => {
+    const text = '{"address":"0xAB","data":"0x"}';
+    const ev = normalizeWarp('s', 'event', 'i', { address: '0xab', data: '0x', decoded: { name: 'Transfer' } }, 1);
+    setPayloadText(ev, text, true);
+    assert.strictEqual(payloadText(ev), text, 'still there for a lean line');
+    assert.deepStrictEqual(JSON.parse(serializeEvent(ev)), JSON.parse(JSON.stringify(ev)));
   });
 });
 

@@ -342,7 +342,7 @@ export class EvmStream extends BaseStream {
     if (verdict.kind === 'removed' && !verdict.seen) {
       (ev.warnings ??= []).push(`reorg removed a log this stream had not shown (block ${log.blockNumber}, index ${log.logIndex})`);
     }
-    if (text !== undefined && leanJournalable(ev)) setPayloadText(ev, text);
+    if (text !== undefined && leanJournalable(ev)) setPayloadText(ev, text, true); // the payload is built from it
     this.emit(session, sink, ev);
     return true;
   }

@@ -202,7 +202,9 @@ function openTx(row: FeedRow | undefined): void {
 
 viewport.addEventListener('scroll', () => {
   const bottom = atBottom();
-  if (bottom !== st.stick && !(heldFollow && !bottom)) {
+  // While the rows are held only leaving them decides whether to follow again: the scroll event of the last
+  // follow-scroll can arrive after the hold began, at the bottom, and must not start following under the pointer.
+  if (bottom !== st.stick && !heldFollow) {
     st.stick = bottom;
     if (bottom) view.unseen = 0;
   }
@@ -230,7 +232,7 @@ viewport.addEventListener('pointerleave', () => {
   if (!heldFollow) return;
   heldFollow = false;
   app.classList.remove('held');
-  if (scrolledWhileHeld || view.model.paused) return;
+  if (view.model.paused || (scrolledWhileHeld && !atBottom())) return;
   st.stick = true;
   view.unseen = 0;
   syncHeight();

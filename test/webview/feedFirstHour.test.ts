@@ -63,6 +63,26 @@ describe('feed webview: the first hour (Chromium, real bundle)', function () {
     assert.ok(await fp.page.locator('#jump').isHidden());
   });
 
+  it('rows stay held when the scroll event of the last follow-scroll arrives after the hold began', async () => {
+    const fp = await open({ height: 400 });
+    await fp.send(initMessage(eventItems(0, 200)));
+    await fp.frames(2);
+    const box = (await fp.page.locator('#viewport').boundingBox())!;
+    await fp.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await fp.page.locator('.feed.held').waitFor({ state: 'attached', timeout: 5000 });
+    const before = await summaries(fp);
+    // the view is at the bottom: a late scroll event there (queued by the follow-scroll before the hold) ...
+    await fp.page.evaluate(() => document.getElementById('viewport')!.dispatchEvent(new Event('scroll')));
+    await fp.send({ type: 'items', items: eventItems(200, 212) });
+    await fp.frames(3);
+    // ... must not make the view follow while the pointer is still over the rows
+    assert.deepStrictEqual(await summaries(fp), before, 'the rows under the pointer moved');
+    assert.match((await fp.page.locator('#jump').textContent()) ?? '', /12 new/);
+    await fp.page.mouse.move(box.x + box.width / 2, box.y - 60);
+    await fp.frames(3);
+    assert.ok((await summaries(fp)).at(-1)!.includes('amount=211000'), 'follows the newest row again');
+  });
+
   it('a removed stream keeps its label and colour in the rows that outlive it; it has no toggle', async () => {
     const fp = await open();
     await fp.send(initMessage([...eventItems(0, 3), ...eventItems(3, 6, { stream: 'other' })]));
